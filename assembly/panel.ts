@@ -1,0 +1,168 @@
+// Data layout and the loops every model shares.
+//
+// The design matrix lives in WASM memory as *row panels*: rows are grouped in panels of
+// PANEL_ROWS rows; inside a panel the data are column-major, so column j of panel b starts at
+//   x + (b * nColsPadded + j) * PANEL_ROWS * 8
+// and holds PANEL_ROWS contiguous doubles. A panel (PANEL_ROWS x nColsPadded) is one contiguous
+// block that stays in L2 cache while every kernel below runs over it, and SIMD runs down the rows
+// (two rows per f64x2). The last panel is padded with zero rows (their weights are zero, so they
+// add nothing); columns are padded with zero columns to a multiple of GRAM_TILE_I.
+
+/** Rows per panel. A compile-time constant so column offsets inside a panel are immediates. */
+export const PANEL_ROWS: i32 = 256;
+/** Bytes between consecutive columns inside a panel. */
+export const COLUMN_STRIDE: i32 = PANEL_ROWS * 8;
+/** Output rows per Gram tile (and the column padding multiple). */
+export const GRAM_TILE_I: i32 = 4;
+
+/**
+ * Copies `nRows` (≤ PANEL_ROWS) rows of a row-major block (`nCols` doubles per row) into one panel,
+ * transposing to the panel's column-major layout; with `intercept` != 0 a column of ones comes
+ * first and the input columns follow. Rows and columns beyond the input are zeroed.
+ * Returns -1, or the index r * nCols + j of the first value that is NaN or infinite.
+ */
+export function packPanel(rowMajor: usize, nRows: i32, nCols: i32, intercept: i32, nColsPadded: i32, panelOut: usize): i32 {
+  memory.fill(panelOut, 0, <usize>nColsPadded * <usize>COLUMN_STRIDE);
+  let firstBad: i32 = -1;
+  const shift = intercept != 0 ? 1 : 0;
+  for (let r = 0; r < nRows; r++) {
+    const src = rowMajor + (<usize>r * <usize>nCols << 3);
+    let dst = panelOut + (<usize>r << 3);
+    if (shift) {
+      store<f64>(dst, 1.0);
+      dst += <usize>COLUMN_STRIDE;
+    }
+    for (let j = 0; j < nCols; j++) {
+      const v = load<f64>(src + (<usize>j << 3));
+      if (!isFinite(v) && firstBad < 0) firstBad = r * nCols + j;
+      store<f64>(dst, v);
+      dst += <usize>COLUMN_STRIDE;
+    }
+  }
+  return firstBad;
+}
+
+/**
+ * eta[r] = sum_j x[r, j] * coef[j] (+ offset[r] when offset != 0) for the PANEL_ROWS rows of one
+ * panel. Eight rows (four f64x2 accumulators) at a time, walking down the columns.
+ */
+export function panelLinearPredictor(panel: usize, nColsPadded: i32, coef: usize, offset: usize, etaOut: usize): void {
+  for (let r = 0; r < PANEL_ROWS; r += 8) {
+    let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+    let col = panel + (<usize>r << 3);
+    for (let j = 0; j < nColsPadded; j++) {
+      const c = f64x2.splat(load<f64>(coef + (<usize>j << 3)));
+      a0 = f64x2.add(a0, f64x2.mul(v128.load(col, 0), c));
+      a1 = f64x2.add(a1, f64x2.mul(v128.load(col, 16), c));
+      a2 = f64x2.add(a2, f64x2.mul(v128.load(col, 32), c));
+      a3 = f64x2.add(a3, f64x2.mul(v128.load(col, 48), c));
+      col += <usize>COLUMN_STRIDE;
+    }
+    const out = etaOut + (<usize>r << 3);
+    if (offset != 0) {
+      const off = offset + (<usize>r << 3);
+      a0 = f64x2.add(a0, v128.load(off, 0));
+      a1 = f64x2.add(a1, v128.load(off, 16));
+      a2 = f64x2.add(a2, v128.load(off, 32));
+      a3 = f64x2.add(a3, v128.load(off, 48));
+    }
+    v128.store(out, a0, 0);
+    v128.store(out, a1, 16);
+    v128.store(out, a2, 32);
+    v128.store(out, a3, 48);
+  }
+}
+
+/** out[j] += sum_r x[r, j] * v[r] over one panel (a panel's share of X'v). */
+export function panelTransposeTimes(panel: usize, nColsPadded: i32, v: usize, out: usize): void {
+  let col = panel;
+  for (let j = 0; j < nColsPadded; j++) {
+    let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
+    for (let r = 0; r < PANEL_ROWS; r += 4) {
+      const o = <usize>r << 3;
+      s0 = f64x2.add(s0, f64x2.mul(v128.load(col + o, 0), v128.load(v + o, 0)));
+      s1 = f64x2.add(s1, f64x2.mul(v128.load(col + o, 16), v128.load(v + o, 16)));
+    }
+    const s = f64x2.add(s0, s1);
+    const dst = out + (<usize>j << 3);
+    store<f64>(dst, load<f64>(dst) + f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1));
+    col += <usize>COLUMN_STRIDE;
+  }
+}
+
+/** weightedOut[:, j] = x[:, j] * w (elementwise over the panel's rows), for every column. */
+export function panelScaleRows(panel: usize, nColsPadded: i32, w: usize, weightedOut: usize): void {
+  for (let j = 0; j < nColsPadded; j++) {
+    const base = <usize>j * <usize>COLUMN_STRIDE;
+    for (let r = 0; r < PANEL_ROWS; r += 4) {
+      const o = <usize>r << 3;
+      v128.store(weightedOut + base + o, f64x2.mul(v128.load(panel + base + o, 0), v128.load(w + o, 0)), 0);
+      v128.store(weightedOut + base + o, f64x2.mul(v128.load(panel + base + o, 16), v128.load(w + o, 16)), 16);
+    }
+  }
+}
+
+/**
+ * gramOut[i, j] += sum_r weighted[r, i] * x[r, j] for i <= j in blocks (upper triangle of
+ * X' diag(w) X when `weighted` holds the rows of x scaled by w), over one panel.
+ *
+ * Tiles of 4 output rows x 2 output columns: per pair of data rows, six f64x2 loads feed eight
+ * multiply-adds, and the 8 accumulators + 6 operands fit the 16 SIMD registers of x86-64, so
+ * nothing spills. `gramOut` is nColsPadded x nColsPadded row-major (`ld` = nColsPadded); entries
+ * below the diagonal of each 4x4 diagonal block are also written (harmless, mirrored away later).
+ */
+export function panelGramUpper(weighted: usize, panel: usize, nColsPadded: i32, gramOut: usize, ld: i32): void {
+  for (let i = 0; i < nColsPadded; i += GRAM_TILE_I) {
+    const aBase = weighted + <usize>i * <usize>COLUMN_STRIDE;
+    for (let j = i; j < nColsPadded; j += 2) {
+      const bBase = panel + <usize>j * <usize>COLUMN_STRIDE;
+      let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
+      let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+      let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
+      let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+      for (let o: usize = 0; o < <usize>COLUMN_STRIDE; o += 16) {
+        const pa = aBase + o;
+        const pb = bBase + o;
+        const b0 = v128.load(pb, 0);
+        const b1 = v128.load(pb, COLUMN_STRIDE);
+        const a0 = v128.load(pa, 0);
+        c00 = f64x2.add(c00, f64x2.mul(a0, b0));
+        c01 = f64x2.add(c01, f64x2.mul(a0, b1));
+        const a1 = v128.load(pa, COLUMN_STRIDE);
+        c10 = f64x2.add(c10, f64x2.mul(a1, b0));
+        c11 = f64x2.add(c11, f64x2.mul(a1, b1));
+        const a2 = v128.load(pa, COLUMN_STRIDE * 2);
+        c20 = f64x2.add(c20, f64x2.mul(a2, b0));
+        c21 = f64x2.add(c21, f64x2.mul(a2, b1));
+        const a3 = v128.load(pa, COLUMN_STRIDE * 3);
+        c30 = f64x2.add(c30, f64x2.mul(a3, b0));
+        c31 = f64x2.add(c31, f64x2.mul(a3, b1));
+      }
+      const out = gramOut + ((<usize>i * <usize>ld + <usize>j) << 3);
+      const row = <usize>ld << 3;
+      addHorizontal(out, c00);
+      addHorizontal(out + 8, c01);
+      addHorizontal(out + row, c10);
+      addHorizontal(out + row + 8, c11);
+      addHorizontal(out + 2 * row, c20);
+      addHorizontal(out + 2 * row + 8, c21);
+      addHorizontal(out + 3 * row, c30);
+      addHorizontal(out + 3 * row + 8, c31);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function addHorizontal(dst: usize, v: v128): void {
+  store<f64>(dst, load<f64>(dst) + (f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1)));
+}
+
+/** Copies the upper triangle of an n x n row-major matrix onto its lower triangle. */
+export function mirrorUpper(a: usize, n: i32, ld: i32): void {
+  for (let i = 1; i < n; i++) {
+    for (let j = 0; j < i; j++) {
+      store<f64>(a + ((<usize>i * <usize>ld + <usize>j) << 3), load<f64>(a + ((<usize>j * <usize>ld + <usize>i) << 3)));
+    }
+  }
+}

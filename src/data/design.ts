@@ -1,0 +1,467 @@
+/**
+ * Model frame → design matrix, following R's `model.frame` + `model.matrix` for a main-effects
+ * formula `response ~ p1 + p2 + ...` with the default treatment contrasts.
+ *
+ * Rules replicated from R:
+ * - Rows with a missing value in any used column (response or counts, predictors, weights) are
+ *   dropped, like `na.action = na.omit`; their number and 1-based row numbers are reported.
+ * - String columns, and numeric columns listed in `factors`, are factors. Levels are the sorted
+ *   distinct values, as `factor()` makes them: numeric columns sort numerically and label each
+ *   level as R's `as.character` does (15 significant digits; `1e+05`, not `100000`); string
+ *   columns sort by Unicode code point, which is R's order under `LC_COLLATE=C`. (In other locales
+ *   R collates, e.g. `"a" < "B"`; code point order puts `"B"` first.)
+ * - Treatment contrasts: the first level is the reference and gets no column; level `L` of factor
+ *   `f` gets the indicator column named `fL` (`rank2`, `rank3`, ...). Without an intercept the
+ *   first factor (in predictor order) gets a column for every level, as in R's `y ~ x + f - 1`.
+ * - Columns appear in predictor order, each factor's indicators in level order.
+ *
+ * One deliberate difference: levels that no longer occur after the missing-value rows are dropped
+ * are removed (R's `droplevels`), where R would keep them and produce an all-zero column. A
+ * factor left with a single level is an error, as it is in R.
+ */
+import { SoftlogitError } from '../errors.js';
+import type { Column, DataFrame, NumericColumn } from './csv.js';
+
+/** Which columns of a {@link DataFrame} play which role in the model. */
+export interface DesignOptions {
+  /** Column of class labels (numbers or strings). Give this or `counts`. */
+  response?: string;
+  /** Predictor columns, in order. Default: every column not used as response, weights or counts. */
+  predictors?: string[];
+  /** Numeric columns to code as factors (R's `factor(rank)`); string columns always are. */
+  factors?: string[];
+  /** Column of non-negative case weights. */
+  weights?: string;
+  /** Response given as per-class count columns, one column per class (at least two). */
+  counts?: string[];
+  /** Whether the model will have an intercept (default true). X never holds the intercept column. */
+  intercept?: boolean;
+}
+
+/** Class labels, one per kept row, with their sorted distinct values. */
+export interface LabelResponse {
+  kind: 'labels';
+  labels: (string | number)[];
+  levels: (string | number)[];
+}
+
+/** Per-class counts, one row per kept row. */
+export interface CountsResponse {
+  kind: 'counts';
+  /** n × K, row-major. */
+  counts: Float64Array;
+  nClasses: number;
+  classNames: string[];
+}
+
+/** How one factor was dummy-coded. `reference` is null when every level got a column. */
+export interface FactorCoding {
+  name: string;
+  levels: string[];
+  reference: string | null;
+}
+
+/** A design matrix with its response, weights and a record of what was coded and dropped. */
+export interface Design {
+  /** nRows × nFeatures, row-major, without an intercept column. */
+  X: Float64Array;
+  nRows: number;
+  nFeatures: number;
+  /** Column names as R's `model.matrix` gives them: `gre`, `gpa`, `rank2`, `rank3`, ... */
+  names: string[];
+  /** The `intercept` option, resolved (it changes how the first factor is coded). */
+  intercept: boolean;
+  response: LabelResponse | CountsResponse;
+  weights?: Float64Array;
+  /** Number of rows dropped for a missing value in a used column. */
+  droppedRows: number;
+  /** 1-based data row numbers of every dropped row, ascending. */
+  droppedRowNumbers: number[];
+  /** The factors that were dummy-coded, in predictor order. */
+  factors: FactorCoding[];
+}
+
+/**
+ * Builds the design matrix, response and weights of a main-effects model from a data frame, the
+ * way R's `model.matrix(response ~ predictors, na.omit(frame))` does (see the module comment for
+ * the coding rules). Runs in O(nRows × nFeatures).
+ *
+ * @throws {SoftlogitError} `UNKNOWN_COLUMN` for a column name not in the frame (the message lists
+ *   the columns there are).
+ * @throws {SoftlogitError} `BAD_OPTION` when neither or both of `response` and `counts` are given,
+ *   a column is given two roles or listed twice, `counts` has fewer than two columns, or a factor
+ *   has a single level in the rows used.
+ * @throws {SoftlogitError} `EMPTY_INPUT` when no row is left after dropping missing values.
+ * @throws {SoftlogitError} `BAD_RESPONSE` when the response has fewer than two distinct values.
+ * @throws {SoftlogitError} `NON_FINITE` for an infinite value in a used numeric column.
+ * @throws {SoftlogitError} `BAD_WEIGHTS` / `BAD_COUNTS` for a non-numeric or negative weights or
+ *   counts column.
+ *
+ * @example
+ * const frame = parseCSV('admit,gre,rank\n0,380,3\n1,660,1\n1,800,2\n0,640,NA\n');
+ * const design = designMatrix(frame, { response: 'admit', factors: ['rank'] });
+ * design.names // => ['gre', 'rank2', 'rank3']
+ * Array.from(design.X) // => [380, 0, 1,  660, 0, 0,  800, 1, 0]
+ * design.droppedRowNumbers // => [4]
+ * design.response // => { kind: 'labels', labels: [0, 1, 1], levels: [0, 1] }
+ */
+export function designMatrix(frame: DataFrame, options: DesignOptions): Design {
+  const roles = resolveRoles(frame, options);
+  const { kept, droppedRowNumbers } = completeRows(frame, roles.used);
+  if (kept.length === 0) {
+    throw new SoftlogitError(
+      'EMPTY_INPUT',
+      `designMatrix: no rows left: ${frame.nRows} rows, ${droppedRowNumbers.length} with a missing value in ${roles.used.map((c) => c.name).join(', ')}`,
+      { nRows: frame.nRows, droppedRows: droppedRowNumbers.length },
+    );
+  }
+  rejectInfinite(frame, roles.used, kept);
+  const intercept = options.intercept ?? true;
+  const terms = buildTerms(roles, kept, intercept);
+  const design: Design = {
+    ...fillMatrix(terms, kept.length),
+    intercept,
+    response: roles.counts ? countsResponse(frame, roles.counts, kept) : labelResponse(roles.response!, kept),
+    droppedRows: droppedRowNumbers.length,
+    droppedRowNumbers,
+    factors: terms.filter(isFactorTerm).map(({ name, levels, fullCoding }) => ({
+      name,
+      levels,
+      reference: fullCoding ? null : levels[0]!,
+    })),
+  };
+  if (roles.weights) design.weights = weightVector(frame, roles.weights, kept);
+  return design;
+}
+
+/**
+ * The levels R's `factor()` gives a column: its distinct non-missing values, sorted (numbers
+ * numerically and written as R's `as.character` writes them, strings by code point).
+ *
+ * @param rows 0-based row indices to look at (default: every row).
+ * @example
+ * levelsOf({ name: 'rank', kind: 'numeric', values: Float64Array.of(3, 1, NaN, 10, 1) }) // => ['1', '3', '10']
+ * levelsOf({ name: 'g', kind: 'string', values: ['b', null, 'B', 'a'] }) // => ['B', 'a', 'b']
+ */
+export function levelsOf(column: Column, rows?: ArrayLike<number>): string[] {
+  return factorCodes(column, rows ?? allRows(column.values.length)).levels;
+}
+
+/** Columns resolved for each role; `used` is every column whose missing values drop a row. */
+interface Roles {
+  response?: Column;
+  counts?: NumericColumn[];
+  weights?: NumericColumn;
+  predictors: Column[];
+  asFactor: Set<string>;
+  used: Column[];
+}
+
+/** Looks up every column the options name and checks that each plays one role. */
+function resolveRoles(frame: DataFrame, options: DesignOptions): Roles {
+  if ((options.response === undefined) === (options.counts === undefined)) {
+    throw new SoftlogitError(
+      'BAD_OPTION',
+      'designMatrix: give exactly one of options.response (a label column) or options.counts (count columns)',
+    );
+  }
+  const response = options.response === undefined ? undefined : findColumn(frame, options.response, 'response');
+  const counts = options.counts && countColumns(frame, options.counts);
+  const weights = options.weights === undefined ? undefined : weightColumn(frame, options.weights);
+  const taken = [response, ...(counts ?? []), weights].filter((c): c is Column => c !== undefined);
+  const predictors = predictorColumns(frame, options.predictors, taken);
+  for (const name of options.factors ?? []) findColumn(frame, name, 'factors');
+  const used = [...taken, ...predictors];
+  rejectDuplicates(used.map((c) => c.name));
+  const roles: Roles = { predictors, asFactor: new Set(options.factors), used };
+  if (response) roles.response = response;
+  if (counts) roles.counts = counts;
+  if (weights) roles.weights = weights;
+  return roles;
+}
+
+/** The named column, or an `UNKNOWN_COLUMN` error listing the columns there are. */
+function findColumn(frame: DataFrame, name: string, option: string): Column {
+  const j = frame.names.indexOf(name);
+  if (j < 0) {
+    throw new SoftlogitError(
+      'UNKNOWN_COLUMN',
+      `designMatrix: options.${option} names column "${name}", which is not in the data; columns are: ${frame.names.join(', ')}`,
+      { column: name, available: frame.names },
+    );
+  }
+  return frame.columns[j]!;
+}
+
+function countColumns(frame: DataFrame, names: string[]): NumericColumn[] {
+  if (names.length < 2) {
+    throw new SoftlogitError(
+      'BAD_OPTION',
+      `designMatrix: options.counts needs one column per class (at least two), got ${names.length}`,
+      { counts: names },
+    );
+  }
+  return names.map((name) => {
+    const column = findColumn(frame, name, 'counts');
+    if (column.kind !== 'numeric') {
+      throw new SoftlogitError('BAD_COUNTS', `designMatrix: counts column "${name}" must be numeric, but it holds text`, {
+        column: name,
+      });
+    }
+    return column;
+  });
+}
+
+function weightColumn(frame: DataFrame, name: string): NumericColumn {
+  const column = findColumn(frame, name, 'weights');
+  if (column.kind !== 'numeric') {
+    throw new SoftlogitError('BAD_WEIGHTS', `designMatrix: weights column "${name}" must be numeric, but it holds text`, {
+      column: name,
+    });
+  }
+  return column;
+}
+
+/** The predictor columns: those named, or by default every column not already taken. */
+function predictorColumns(frame: DataFrame, names: string[] | undefined, taken: Column[]): Column[] {
+  if (names === undefined) return frame.columns.filter((c) => !taken.includes(c));
+  return names.map((name) => findColumn(frame, name, 'predictors'));
+}
+
+function rejectDuplicates(names: string[]): void {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) {
+      throw new SoftlogitError(
+        'BAD_OPTION',
+        `designMatrix: column "${name}" is used twice (as response, counts, weights or predictor); give each column one role`,
+        { column: name },
+      );
+    }
+    seen.add(name);
+  }
+}
+
+/** Splits rows into those complete in every used column and the 1-based numbers of the rest. */
+function completeRows(frame: DataFrame, used: Column[]): { kept: Uint32Array; droppedRowNumbers: number[] } {
+  const kept: number[] = [];
+  const droppedRowNumbers: number[] = [];
+  for (let i = 0; i < frame.nRows; i++) {
+    if (used.every((column) => !isMissing(column, i))) kept.push(i);
+    else droppedRowNumbers.push(i + 1);
+  }
+  return { kept: Uint32Array.from(kept), droppedRowNumbers };
+}
+
+function isMissing(column: Column, i: number): boolean {
+  return column.kind === 'numeric' ? Number.isNaN(column.values[i]!) : column.values[i] === null;
+}
+
+/** Rejects ±Infinity in a used numeric column, as R's `glm.fit` rejects `Inf` in x, y or weights. */
+function rejectInfinite(frame: DataFrame, used: Column[], kept: Uint32Array): void {
+  for (const column of used) {
+    if (column.kind !== 'numeric') continue;
+    for (const i of kept) {
+      const value = column.values[i]!;
+      if (!Number.isFinite(value)) {
+        throw new SoftlogitError(
+          'NON_FINITE',
+          `designMatrix: column "${column.name}" holds ${value} at ${describeRow(frame, i)}; expected a finite number`,
+          { column: column.name, row: i + 1, value },
+        );
+      }
+    }
+  }
+}
+
+/** "data row 3 (line 4)" for 0-based row index 2, with the line when the frame knows it. */
+function describeRow(frame: DataFrame, i: number): string {
+  const line = frame.lineNumbers?.[i];
+  return line === undefined ? `data row ${i + 1}` : `data row ${i + 1} (line ${line})`;
+}
+
+/** The response labels of the kept rows and their sorted distinct values (at least two). */
+function labelResponse(column: Column, kept: Uint32Array): LabelResponse {
+  const labels: (string | number)[] = Array.from(kept, (i) => column.values[i]!);
+  const levels: (string | number)[] =
+    column.kind === 'numeric'
+      ? [...new Set(labels as number[])].sort((a, b) => a - b)
+      : [...new Set(labels as string[])].sort(compareCodePoints);
+  if (levels.length < 2) {
+    throw new SoftlogitError(
+      'BAD_RESPONSE',
+      `designMatrix: response "${column.name}" has a single value (${String(levels[0])}) in the ${kept.length} rows used; expected at least two classes`,
+      { column: column.name, levels },
+    );
+  }
+  return { kind: 'labels', labels, levels };
+}
+
+/** The counts of the kept rows, n × K row-major; a negative count is an error. */
+function countsResponse(frame: DataFrame, columns: NumericColumn[], kept: Uint32Array): CountsResponse {
+  const nClasses = columns.length;
+  const counts = new Float64Array(kept.length * nClasses);
+  columns.forEach((column, k) => {
+    kept.forEach((i, r) => {
+      const value = column.values[i]!;
+      if (value < 0) {
+        throw new SoftlogitError(
+          'BAD_COUNTS',
+          `designMatrix: counts column "${column.name}" holds ${value} at ${describeRow(frame, i)}; counts must be non-negative`,
+          { column: column.name, row: i + 1, value },
+        );
+      }
+      counts[r * nClasses + k] = value;
+    });
+  });
+  return { kind: 'counts', counts, nClasses, classNames: columns.map((c) => c.name) };
+}
+
+/** The weights of the kept rows; a negative weight is an error (as in R's `glm`). */
+function weightVector(frame: DataFrame, column: NumericColumn, kept: Uint32Array): Float64Array {
+  return Float64Array.from(kept, (i) => {
+    const value = column.values[i]!;
+    if (value < 0) {
+      throw new SoftlogitError(
+        'BAD_WEIGHTS',
+        `designMatrix: weights column "${column.name}" holds ${value} at ${describeRow(frame, i)}; weights must be non-negative`,
+        { column: column.name, row: i + 1, value },
+      );
+    }
+    return value;
+  });
+}
+
+/** A numeric predictor: its values on the kept rows. */
+interface NumericTerm {
+  kind: 'numeric';
+  name: string;
+  values: Float64Array;
+}
+
+/** A factor predictor: level index of each kept row; `fullCoding` gives the first level a column too. */
+interface FactorTerm {
+  kind: 'factor';
+  name: string;
+  levels: string[];
+  codes: Uint32Array;
+  fullCoding: boolean;
+}
+
+type Term = NumericTerm | FactorTerm;
+
+function isFactorTerm(term: Term): term is FactorTerm {
+  return term.kind === 'factor';
+}
+
+/** One term per predictor; without an intercept the first factor is coded in full. */
+function buildTerms(roles: Roles, kept: Uint32Array, intercept: boolean): Term[] {
+  let fullCodingLeft = !intercept;
+  return roles.predictors.map((column): Term => {
+    if (column.kind === 'numeric' && !roles.asFactor.has(column.name)) {
+      return { kind: 'numeric', name: column.name, values: Float64Array.from(kept, (i) => column.values[i]!) };
+    }
+    const { levels, codes } = factorCodes(column, kept);
+    if (levels.length < 2) {
+      throw new SoftlogitError(
+        'BAD_OPTION',
+        `designMatrix: factor "${column.name}" has a single level (${levels[0]}) in the ${kept.length} rows used; contrasts need at least two levels`,
+        { column: column.name, levels },
+      );
+    }
+    const fullCoding = fullCodingLeft;
+    fullCodingLeft = false;
+    return { kind: 'factor', name: column.name, levels, codes, fullCoding };
+  });
+}
+
+/** Levels of a column on the given rows (see {@link levelsOf}) and each row's level index. */
+function factorCodes(column: Column, rows: ArrayLike<number>): { levels: string[]; codes: Uint32Array } {
+  const labels: string[] = [];
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r]!;
+    if (!isMissing(column, i)) labels.push(column.kind === 'numeric' ? formatLikeR(column.values[i]!) : column.values[i]!);
+  }
+  const levels = column.kind === 'numeric' ? numericLevelOrder(column, rows) : [...new Set(labels)].sort(compareCodePoints);
+  const index = new Map(levels.map((level, k) => [level, k]));
+  return { levels, codes: Uint32Array.from(labels, (label) => index.get(label)!) };
+}
+
+/**
+ * Level labels of a numeric factor in numeric order: R's `factor()` sorts the distinct values,
+ * then keeps the distinct `as.character` labels in that order.
+ */
+function numericLevelOrder(column: NumericColumn, rows: ArrayLike<number>): string[] {
+  const distinct = new Set<number>();
+  for (let r = 0; r < rows.length; r++) {
+    const value = column.values[rows[r]!]!;
+    if (!Number.isNaN(value)) distinct.add(value);
+  }
+  return [...new Set([...distinct].sort((a, b) => a - b).map(formatLikeR))];
+}
+
+/** Lays the terms out as columns of a row-major matrix and names the columns. */
+function fillMatrix(terms: Term[], nRows: number): Pick<Design, 'X' | 'nRows' | 'nFeatures' | 'names'> {
+  const names = terms.flatMap((term) =>
+    term.kind === 'numeric' ? [term.name] : term.levels.slice(term.fullCoding ? 0 : 1).map((level) => term.name + level),
+  );
+  const nFeatures = names.length;
+  const X = new Float64Array(nRows * nFeatures);
+  let offset = 0;
+  for (const term of terms) {
+    if (term.kind === 'numeric') {
+      term.values.forEach((value, r) => (X[r * nFeatures + offset] = value));
+      offset += 1;
+    } else {
+      const first = term.fullCoding ? 0 : 1;
+      term.codes.forEach((code, r) => {
+        if (code >= first) X[r * nFeatures + offset + code - first] = 1;
+      });
+      offset += term.levels.length - first;
+    }
+  }
+  return { X, nRows, nFeatures, names };
+}
+
+/**
+ * Writes a finite double as R's `as.character` does: 15 significant digits with trailing zeros
+ * dropped, in fixed notation unless scientific is narrower (R's `formatReal` with `scipen = 0`),
+ * with at least two exponent digits (`1e+05`, `1e-20`, `0.0012`, `123456`).
+ */
+function formatLikeR(x: number): string {
+  if (x === 0) return '0';
+  const [mantissa, exponentText] = x.toExponential(14).split('e') as [string, string];
+  const exponent = Number(exponentText);
+  const nSig = mantissa.replace(/[-.]/g, '').replace(/0+$/, '').length;
+  const sign = x < 0 ? 1 : 0;
+  const sciWidth = sign + nSig + (nSig > 1 ? 1 : 0) + (Math.abs(exponent) >= 100 ? 5 : 4);
+  const decimals = Math.max(0, nSig - exponent - 1);
+  const fixedWidth = sign + (exponent >= 0 ? exponent + 1 : 1) + (decimals > 0 ? decimals + 1 : 0);
+  if (fixedWidth <= sciWidth) return x.toFixed(decimals);
+  return x.toExponential(nSig - 1).replace(/e([+-])(\d)$/, 'e$10$2');
+}
+
+/**
+ * Orders strings by Unicode code point (R's order under `LC_COLLATE=C`). Plain `<` compares
+ * UTF-16 code units, which puts U+10000 and above before U+E000–U+FFFF; shifting the code units
+ * fixes that.
+ */
+function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(i);
+    if (ca !== cb) return codePointRank(ca) - codePointRank(cb);
+  }
+  return a.length - b.length;
+}
+
+function codePointRank(codeUnit: number): number {
+  if (codeUnit >= 0xd800 && codeUnit <= 0xdfff) return codeUnit + 0x2000;
+  if (codeUnit >= 0xe000) return codeUnit - 0x800;
+  return codeUnit;
+}
+
+function allRows(n: number): Uint32Array {
+  return Uint32Array.from({ length: n }, (_, i) => i);
+}

@@ -1,0 +1,8 @@
+/**
+ * The data layer shared by the CLI and the browser demo: CSV text → typed columns
+ * ({@link parseCSV}) → an R-style design matrix ({@link designMatrix}).
+ */
+export { parseCSV } from './csv.js';
+export type { Column, DataFrame, NumericColumn, ParseCSVOptions, StringColumn } from './csv.js';
+export { designMatrix, levelsOf } from './design.js';
+export type { CountsResponse, Design, DesignOptions, FactorCoding, LabelResponse } from './design.js';

@@ -1,0 +1,305 @@
+// The result of a binary logistic fit: estimates, inference, prediction, summary, JSON.
+import { SoftlogitError } from '../errors.js';
+import {
+  formatColumn, formatNumber, formatPValues, formatTable, significanceStars, SIGNIFICANCE_LEGEND, SUMMARY_DIGITS,
+} from '../format.js';
+import { pValues, standardErrors, waldIntervals, zValues } from '../inference.js';
+import { Matrix } from '../matrix.js';
+import { toRowSource, toRowVector, type DesignInput } from './input.js';
+
+/** Everything a LogisticFit holds; also its JSON form (with arrays as plain number arrays). */
+export interface LogisticFitState {
+  names: string[];
+  intercept: boolean;
+  coefficients: Float64Array;
+  /** p x p row-major. */
+  covariance: Float64Array;
+  logLik: number;
+  deviance: number;
+  nullDeviance: number;
+  aic: number;
+  bic: number;
+  dfResidual: number;
+  dfNull: number;
+  nObs: number;
+  iterations: number;
+  converged: boolean;
+  l2: number;
+  warnings: string[];
+}
+
+/** The JSON form written by `toJSON()` and read by `LogisticFit.fromJSON()` / `loadModel()`. */
+export interface LogisticModelJSON {
+  format: 'softlogit-model';
+  version: 1;
+  model: 'logistic';
+  names: string[];
+  intercept: boolean;
+  coefficients: number[];
+  covariance: number[];
+  logLik: number;
+  deviance: number;
+  nullDeviance: number;
+  aic: number;
+  bic: number;
+  dfResidual: number;
+  dfNull: number;
+  nObs: number;
+  iterations: number;
+  converged: boolean;
+  l2: number;
+  warnings: string[];
+}
+
+export type LogisticPredictionType = 'response' | 'link' | 'class';
+
+/** Rows predicted per block: bounds the temporary buffer for any n. */
+const PREDICT_BLOCK_ROWS = 4096;
+
+/**
+ * A fitted binary logistic regression model (immutable: array getters return copies).
+ *
+ * Coefficients are ordered as `names`: `(Intercept)` first when the model has one, then the
+ * columns of X. Standard errors, z and p-values are Wald statistics from the inverse Hessian at
+ * the maximum-likelihood estimate (R's summary.glm for the binomial family).
+ */
+export class LogisticFit {
+  readonly #state: LogisticFitState;
+  readonly names: readonly string[];
+  readonly logLik: number;
+  readonly deviance: number;
+  readonly nullDeviance: number;
+  readonly aic: number;
+  readonly bic: number;
+  readonly dfResidual: number;
+  readonly dfNull: number;
+  readonly nObs: number;
+  readonly iterations: number;
+  readonly converged: boolean;
+  readonly intercept: boolean;
+  /** Ridge strength the model was fitted with (0 = maximum likelihood). */
+  readonly l2: number;
+  /** Warnings raised while fitting (non-convergence, …). */
+  readonly warnings: readonly string[];
+
+  constructor(state: LogisticFitState) {
+    this.#state = state;
+    this.names = Object.freeze([...state.names]);
+    this.logLik = state.logLik;
+    this.deviance = state.deviance;
+    this.nullDeviance = state.nullDeviance;
+    this.aic = state.aic;
+    this.bic = state.bic;
+    this.dfResidual = state.dfResidual;
+    this.dfNull = state.dfNull;
+    this.nObs = state.nObs;
+    this.iterations = state.iterations;
+    this.converged = state.converged;
+    this.intercept = state.intercept;
+    this.l2 = state.l2;
+    this.warnings = Object.freeze([...state.warnings]);
+    Object.freeze(this);
+  }
+
+  /** Estimated coefficients β (a copy), ordered as `names`. */
+  get coefficients(): Float64Array {
+    return this.#state.coefficients.slice();
+  }
+
+  /** Covariance of the estimates: the inverse Hessian of −logLik (+ penalty) at the estimate. */
+  get covariance(): Matrix {
+    const p = this.names.length;
+    return new Matrix(p, p, this.#state.covariance.slice());
+  }
+
+  /** Standard errors √diag(covariance). */
+  get standardErrors(): Float64Array {
+    return standardErrors(this.#state.covariance, this.names.length);
+  }
+
+  /** Wald z = β / se. */
+  get zValues(): Float64Array {
+    return zValues(this.#state.coefficients, this.standardErrors);
+  }
+
+  /** Two-sided p-values 2 Φ(−|z|). */
+  get pValues(): Float64Array {
+    return pValues(this.zValues);
+  }
+
+  /**
+   * Wald confidence intervals β ± z_{(1+level)/2} se (R's confint.default).
+   * @returns a p x 2 Matrix: column 0 lower, column 1 upper bounds, rows as `names`.
+   * @example fit.confint(0.9).get(1, 0) // lower 90% bound of the second coefficient
+   */
+  confint(level = 0.95): Matrix {
+    if (!(level > 0 && level < 1)) {
+      throw new SoftlogitError('BAD_OPTION', `LogisticFit.confint: level should be in (0, 1), got ${level}`);
+    }
+    const intervals = waldIntervals(this.#state.coefficients, this.standardErrors, level);
+    return Matrix.fromArray(intervals);
+  }
+
+  /**
+   * Predictions for new rows X (without the intercept column, as passed to fitLogistic):
+   * 'response' (default) probabilities σ(η), 'link' η = Xβ (+ offset), 'class' 0/1 at 0.5.
+   * @example fit.predict([[660, 3.67]], { type: 'response' }) // => Float64Array [0.3...]
+   */
+  predict(X: DesignInput, options: { type?: LogisticPredictionType; offset?: ArrayLike<number> } = {}): Float64Array {
+    const caller = 'LogisticFit.predict';
+    const type = options.type ?? 'response';
+    if (type !== 'response' && type !== 'link' && type !== 'class') {
+      throw new SoftlogitError('BAD_OPTION', `${caller}: type should be 'response', 'link' or 'class', got ${String(type)}`);
+    }
+    const source = toRowSource(X, caller);
+    const beta = this.#state.coefficients;
+    const shift = this.intercept ? 1 : 0;
+    if (source.nFeatures !== beta.length - shift) {
+      throw new SoftlogitError(
+        'BAD_SHAPE',
+        `${caller}: X should have ${beta.length - shift} columns (${this.names.slice(shift).join(', ')}), got ${source.nFeatures}`,
+      );
+    }
+    const offset = options.offset ? toRowVector(options.offset, source.nRows, 'offset', caller) : null;
+    const out = new Float64Array(source.nRows);
+    const p = source.nFeatures;
+    const block = new Float64Array(Math.min(PREDICT_BLOCK_ROWS, source.nRows) * p);
+    for (let r0 = 0; r0 < source.nRows; r0 += PREDICT_BLOCK_ROWS) {
+      const r1 = Math.min(source.nRows, r0 + PREDICT_BLOCK_ROWS);
+      source.fillRows(r0, r1, block);
+      for (let r = r0; r < r1; r++) {
+        let eta = shift ? beta[0]! : 0;
+        const base = (r - r0) * p;
+        for (let j = 0; j < p; j++) eta += block[base + j]! * beta[j + shift]!;
+        if (offset) eta += offset[r]!;
+        if (!Number.isFinite(eta)) {
+          throw new SoftlogitError('NON_FINITE', `${caller}: row ${r} of X gives a non-finite linear predictor (${eta}); X must be finite`, { row: r });
+        }
+        out[r] = type === 'link' ? eta : type === 'class' ? (eta > 0 ? 1 : 0) : logistic(eta);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A text summary laid out like R's `summary(glm(..., family = binomial))`.
+   * @example console.log(fit.summary())
+   */
+  summary(): string {
+    const se = this.standardErrors;
+    const z = this.zValues;
+    const p = this.pValues;
+    const estimates = formatColumn([...this.#state.coefficients, ...se], SUMMARY_DIGITS);
+    const nCoef = this.names.length;
+    const table = formatTable(
+      [...this.names],
+      ['Estimate', 'Std. Error', 'z value', 'Pr(>|z|)', ''],
+      [
+        estimates.slice(0, nCoef),
+        estimates.slice(nCoef),
+        Array.from(z, (v) => v.toFixed(3)),
+        formatPValues(p),
+        Array.from(p, (v) => significanceStars(v).padEnd(3)),
+      ],
+    );
+    const lines = [
+      'Logistic regression (binomial family, logit link), fitted by softlogit',
+      '',
+      'Coefficients:',
+      table,
+      '---',
+      SIGNIFICANCE_LEGEND,
+      '',
+      '(Dispersion parameter for binomial family taken to be 1)',
+      '',
+      `    Null deviance: ${formatNumber(this.nullDeviance, 5)}  on ${this.dfNull}  degrees of freedom`,
+      `Residual deviance: ${formatNumber(this.deviance, 5)}  on ${this.dfResidual}  degrees of freedom`,
+      `AIC: ${formatNumber(this.aic, 5)}`,
+      '',
+      `Number of Newton iterations: ${this.iterations}${this.converged ? '' : ' (did not converge)'}`,
+    ];
+    if (this.l2 > 0) lines.splice(1, 0, `Ridge penalty l2 = ${this.l2} (intercept not penalized)`);
+    for (const w of this.warnings) lines.push(`Warning: ${w}`);
+    return lines.join('\n');
+  }
+
+  /** Plain-data form; `LogisticFit.fromJSON` (or `loadModel`) restores a model that predicts. */
+  toJSON(): LogisticModelJSON {
+    const s = this.#state;
+    return {
+      format: 'softlogit-model',
+      version: 1,
+      model: 'logistic',
+      names: [...s.names],
+      intercept: s.intercept,
+      coefficients: Array.from(s.coefficients),
+      covariance: Array.from(s.covariance),
+      logLik: s.logLik,
+      deviance: s.deviance,
+      nullDeviance: s.nullDeviance,
+      aic: s.aic,
+      bic: s.bic,
+      dfResidual: s.dfResidual,
+      dfNull: s.dfNull,
+      nObs: s.nObs,
+      iterations: s.iterations,
+      converged: s.converged,
+      l2: s.l2,
+      warnings: [...s.warnings],
+    };
+  }
+
+  /**
+   * Restores a model from `toJSON()` output (an object or a JSON string).
+   * @throws {SoftlogitError} `BAD_MODEL` when the input is not a softlogit logistic model.
+   */
+  static fromJSON(json: LogisticModelJSON | string): LogisticFit {
+    const caller = 'LogisticFit.fromJSON';
+    const value: unknown = typeof json === 'string' ? parseJSON(json, caller) : json;
+    const v = value as Partial<LogisticModelJSON>;
+    if (v === null || typeof v !== 'object' || v.format !== 'softlogit-model' || v.model !== 'logistic') {
+      throw new SoftlogitError('BAD_MODEL', `${caller}: expected a softlogit logistic model (format 'softlogit-model', model 'logistic')`);
+    }
+    const names = v.names;
+    const p = Array.isArray(names) ? names.length : -1;
+    if (
+      p < 1 || !Array.isArray(v.coefficients) || v.coefficients.length !== p ||
+      !Array.isArray(v.covariance) || v.covariance.length !== p * p || typeof v.intercept !== 'boolean'
+    ) {
+      throw new SoftlogitError('BAD_MODEL', `${caller}: names, coefficients (p) and covariance (p * p) do not agree in size`);
+    }
+    const num = (x: unknown) => (typeof x === 'number' ? x : Number.NaN);
+    return new LogisticFit({
+      names: names!.map(String),
+      intercept: v.intercept,
+      coefficients: Float64Array.from(v.coefficients, num),
+      covariance: Float64Array.from(v.covariance, num),
+      logLik: num(v.logLik),
+      deviance: num(v.deviance),
+      nullDeviance: num(v.nullDeviance),
+      aic: num(v.aic),
+      bic: num(v.bic),
+      dfResidual: num(v.dfResidual),
+      dfNull: num(v.dfNull),
+      nObs: num(v.nObs),
+      iterations: num(v.iterations),
+      converged: v.converged === true,
+      l2: num(v.l2 ?? 0),
+      warnings: Array.isArray(v.warnings) ? v.warnings.map(String) : [],
+    });
+  }
+}
+
+function logistic(eta: number): number {
+  if (eta >= 0) return 1 / (1 + Math.exp(-eta));
+  const e = Math.exp(eta);
+  return e / (1 + e);
+}
+
+export function parseJSON(text: string, caller: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new SoftlogitError('BAD_MODEL', `${caller}: not valid JSON (${(error as Error).message})`);
+  }
+}

@@ -1,0 +1,75 @@
+// Options shared by fitLogistic and fitSoftmax, with their defaults and checks.
+import { SoftlogitError } from '../errors.js';
+import type { IterationProgress } from '../solver/newton.js';
+import { numberOption } from './input.js';
+
+/** Default cap on Newton iterations (as R glm's maxit is 25; Newton rarely needs 10). */
+export const DEFAULT_MAX_ITER = 50;
+/**
+ * Default convergence tolerance on the relative change in deviance and on the scaled Newton
+ * decrement. After it is met, full Newton steps polish to rounding level, so the reported MLE
+ * is exact to ~1e-12 relative, not just to tol.
+ */
+export const DEFAULT_TOL = 1e-10;
+
+export interface CommonFitOptions {
+  /** Add an intercept column `(Intercept)` first (default true). */
+  intercept?: boolean;
+  /** Feature names, one per column of X (default x1..xp). */
+  names?: readonly string[];
+  /** Prior weights ≥ 0 per row; zero-weight rows count for nothing (as in R). */
+  weights?: ArrayLike<number>;
+  /** Maximum Newton iterations (default 50). */
+  maxIter?: number;
+  /** Convergence tolerance (default 1e-10), see DEFAULT_TOL. */
+  tol?: number;
+  /** Ridge strength λ ≥ 0: adds (λ/2)·‖coefficients‖² (the intercept is not penalized). Default 0. */
+  l2?: number;
+  /** Called after every Newton iteration with its progress (iteration, deviance, step size). */
+  onIteration?: (progress: FitProgress) => void;
+  /** Receives warnings (non-convergence, …); default console.warn. They are also kept on the fit. */
+  onWarning?: (message: string) => void;
+}
+
+/** Progress of one Newton iteration, as passed to `onIteration`. */
+export interface FitProgress {
+  iteration: number;
+  /** Deviance (penalized when l2 > 0) after the iteration. */
+  deviance: number;
+  /** Step size taken: 1 for a full Newton step, halved on each backtrack. */
+  stepSize: number;
+}
+
+export interface ResolvedOptions {
+  intercept: boolean;
+  maxIter: number;
+  tol: number;
+  l2: number;
+  warn: (message: string) => void;
+  onIteration?: (progress: IterationProgress) => void;
+}
+
+/** Checks and fills in defaults; `toDeviance` turns the solver's f into a deviance for progress. */
+export function resolveOptions(options: CommonFitOptions, caller: string, toDeviance: (value: number) => number): ResolvedOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: options should be an object, got ${String(options)}`);
+  }
+  const intercept = options.intercept ?? true;
+  if (typeof intercept !== 'boolean') {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: option intercept should be true or false, got ${String(intercept)}`);
+  }
+  const maxIter = numberOption(options.maxIter, DEFAULT_MAX_ITER, 'maxIter', 0, 1e6, caller);
+  if (!Number.isInteger(maxIter)) throw new SoftlogitError('BAD_OPTION', `${caller}: option maxIter should be an integer, got ${maxIter}`);
+  const tol = numberOption(options.tol, DEFAULT_TOL, 'tol', Number.MIN_VALUE, 1, caller);
+  const l2 = numberOption(options.l2, 0, 'l2', 0, Number.MAX_VALUE, caller);
+  const user = options.onIteration;
+  const resolved: ResolvedOptions = {
+    intercept,
+    maxIter,
+    tol,
+    l2,
+    warn: options.onWarning ?? ((message) => console.warn(message)),
+  };
+  if (user) resolved.onIteration = (p) => user({ iteration: p.iteration, deviance: toDeviance(p.value), stepSize: p.stepSize });
+  return resolved;
+}

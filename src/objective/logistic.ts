@@ -1,0 +1,94 @@
+// The binary logistic objective f(β) = −logLik(β) + (l2/2) Σ_{j ≠ intercept} β_j², evaluated by
+// the WebAssembly kernel `logisticEvaluate` on a design already in WASM memory.
+import type { DesignBuffer } from '../wasm/design.js';
+import { NewtonSystem } from './system.js';
+import type { EvaluationLevel, NewtonDirection, Objective } from './types.js';
+
+export interface LogisticObjectiveInput {
+  design: DesignBuffer;
+  /** Weighted successes per row (length nRows). */
+  successes: Float64Array;
+  /** Weighted trials per row (length nRows). */
+  trials: Float64Array;
+  /** Per-row offset added to the linear predictor, or null. */
+  offset: Float64Array | null;
+  /** Ridge strength (0 = none). */
+  l2: number;
+  /** Index of the intercept column (not penalized), or -1. */
+  interceptIndex: number;
+}
+
+export class LogisticObjective implements Objective {
+  readonly nParams: number;
+  private readonly design: DesignBuffer;
+  private readonly system: NewtonSystem;
+  private readonly block: number;
+  private readonly successesAddress: number;
+  private readonly trialsAddress: number;
+  private readonly offsetAddress: number;
+  private readonly etaAddress: number;
+  private readonly scratchAddress: number;
+
+  constructor(input: LogisticObjectiveInput) {
+    const { design } = input;
+    const runtime = design.runtime;
+    this.design = design;
+    const penalty =
+      input.l2 > 0
+        ? { matrix: Float64Array.of(input.l2), penalized: Array.from({ length: design.nCols }, (_, j) => j !== input.interceptIndex) }
+        : null;
+    this.system = new NewtonSystem(runtime, 1, design.nCols, design.nColsPadded, penalty);
+    this.nParams = design.nCols;
+    const n = design.nRowsPadded;
+    const scratch = 2 * runtime.panelRows + runtime.panelRows * design.nColsPadded;
+    const vectors = input.offset ? 4 : 3;
+    this.block = runtime.heap.alloc((vectors * n + scratch) * 8, 'LogisticObjective');
+    this.successesAddress = this.block;
+    this.trialsAddress = this.block + n * 8;
+    this.etaAddress = this.block + 2 * n * 8;
+    this.offsetAddress = input.offset ? this.block + 3 * n * 8 : 0;
+    this.scratchAddress = this.block + vectors * n * 8;
+    const heap = runtime.heap;
+    heap.f64(this.successesAddress, n).fill(0).set(input.successes);
+    heap.f64(this.trialsAddress, n).fill(0).set(input.trials);
+    if (input.offset) heap.f64(this.offsetAddress, n).fill(0).set(input.offset);
+  }
+
+  evaluate(coefficients: Float64Array, level: EvaluationLevel, hessianSubsample = 1): number {
+    const { design, system } = this;
+    system.setCoefficients(coefficients);
+    const wantGradient = level !== 'value';
+    const wantHessian = level === 'hessian';
+    const stride = Math.max(1, Math.min(hessianSubsample, design.nPanels));
+    const logLik = design.runtime.kernels.logisticEvaluate(
+      design.address, design.nPanels, design.nColsPadded, system.coefAddress, this.offsetAddress,
+      this.successesAddress, this.trialsAddress, this.etaAddress,
+      wantGradient ? system.scoreAddress : 0, wantHessian ? system.infoAddress : 0, stride, this.scratchAddress,
+    );
+    if (wantGradient) system.finishGradient();
+    if (wantHessian) system.finishHessian(design.nPanels / Math.ceil(design.nPanels / stride));
+    return -logLik + system.penaltyValue();
+  }
+
+  gradient(): Float64Array {
+    return this.system.gradient();
+  }
+
+  newtonDirection(): NewtonDirection {
+    return this.system.newtonDirection();
+  }
+
+  inverseHessian(): Float64Array {
+    return this.system.inverseHessian();
+  }
+
+  /** The linear predictor of every row at the last evaluated point (a copy). */
+  linearPredictor(): Float64Array {
+    return this.design.runtime.heap.f64(this.etaAddress, this.design.nRows).slice();
+  }
+
+  dispose(): void {
+    this.design.runtime.heap.free(this.block);
+    this.system.dispose();
+  }
+}

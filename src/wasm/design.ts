@@ -1,0 +1,80 @@
+// Copying a design matrix into WebAssembly memory once per fit, in the kernels' panel layout
+// (see assembly/panel.ts): panels of `panelRows` rows, column-major inside a panel, columns
+// padded with zeros to a multiple of `columnMultiple`, the last panel padded with zero rows.
+import { SoftlogitError } from '../errors.js';
+import type { RowSource } from '../models/input.js';
+import type { SoftlogitRuntime } from './module.js';
+
+/** A design matrix resident in WebAssembly memory. Free it with `free()` when the fit is done. */
+export class DesignBuffer {
+  readonly runtime: SoftlogitRuntime;
+  /** Address of the first panel. */
+  readonly address: number;
+  readonly nRows: number;
+  /** Columns including the intercept column when there is one. */
+  readonly nCols: number;
+  readonly nColsPadded: number;
+  readonly nPanels: number;
+  readonly nRowsPadded: number;
+
+  private constructor(runtime: SoftlogitRuntime, address: number, nRows: number, nCols: number, nColsPadded: number) {
+    this.runtime = runtime;
+    this.address = address;
+    this.nRows = nRows;
+    this.nCols = nCols;
+    this.nColsPadded = nColsPadded;
+    this.nPanels = Math.ceil(nRows / runtime.panelRows);
+    this.nRowsPadded = this.nPanels * runtime.panelRows;
+  }
+
+  /** Bytes the panels of an nRows x nCols design take (for size checks before allocating). */
+  static bytesFor(runtime: SoftlogitRuntime, nRows: number, nCols: number): number {
+    const nColsPadded = Math.ceil(nCols / runtime.columnMultiple) * runtime.columnMultiple;
+    return Math.ceil(nRows / runtime.panelRows) * runtime.panelRows * nColsPadded * 8;
+  }
+
+  /**
+   * Copies `source` (with a leading column of ones when `intercept`) into new panels.
+   * @throws {SoftlogitError} `NON_FINITE` naming the row and column of the first NaN or infinity;
+   *   `TOO_LARGE` when the panels do not fit in WebAssembly memory.
+   */
+  static copy(runtime: SoftlogitRuntime, source: RowSource, intercept: boolean, caller: string): DesignBuffer {
+    const { heap, kernels, panelRows } = runtime;
+    const nCols = source.nFeatures + (intercept ? 1 : 0);
+    const nColsPadded = Math.ceil(nCols / runtime.columnMultiple) * runtime.columnMultiple;
+    const panelBytes = panelRows * nColsPadded * 8;
+    const total = DesignBuffer.bytesFor(runtime, source.nRows, nCols);
+    const stagingLength = Math.max(1, panelRows * source.nFeatures);
+    const address = heap.alloc(total + stagingLength * 8, caller);
+    const design = new DesignBuffer(runtime, address, source.nRows, nCols, nColsPadded);
+    const staging = address + total;
+    try {
+      const view = heap.f64(staging, stagingLength);
+      for (let b = 0; b < design.nPanels; b++) {
+        const r0 = b * panelRows;
+        const r1 = Math.min(source.nRows, r0 + panelRows);
+        source.fillRows(r0, r1, view);
+        const bad = kernels.packPanel(staging, r1 - r0, source.nFeatures, intercept ? 1 : 0, nColsPadded, address + b * panelBytes);
+        if (bad >= 0) {
+          const row = r0 + Math.floor(bad / source.nFeatures);
+          const col = bad % source.nFeatures;
+          throw new SoftlogitError(
+            'NON_FINITE',
+            `${caller}: X must hold finite numbers, got ${view[bad]} at row ${row}, column ${col}` +
+              (source.names ? ` ('${source.names[col]}')` : ''),
+            { row, column: col },
+          );
+        }
+      }
+    } catch (error) {
+      heap.free(address);
+      throw error;
+    }
+    return design;
+  }
+
+  /** Releases the panels. */
+  free(): void {
+    this.runtime.heap.free(this.address);
+  }
+}
