@@ -19,7 +19,7 @@ import {
  * upper triangle of block (c, d) of the information matrix, a (K-1)nColsPadded square row-major
  * matrix, summed over panels b with b % infoPanelStride == 0. Blocks are completed by
  * `completeBlockSymmetric`. `probOut`, when != 0, receives nRowsPadded x K probabilities.
- * `scratch` holds (2K + 1) * PANEL_ROWS + PANEL_ROWS * nColsPadded doubles.
+ * `scratch` holds (3K - 1) * PANEL_ROWS + PANEL_ROWS * nColsPadded doubles.
  * Returns the log-likelihood.
  */
 export function softmaxEvaluate(

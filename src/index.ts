@@ -9,3 +9,7 @@ export type { DesignInput } from './models/input.js';
 export type { CommonFitOptions, FitProgress } from './models/options.js';
 export * from './convert.js';
 export * from './data/index.js';
+export { fitSoftmax, type SoftmaxOptions } from './models/softmax.js';
+export { SoftmaxFit, type SoftmaxModelJSON, type SoftmaxPredictionType, type Parameterization } from './models/softmaxFit.js';
+export type { ClassLabel, MultinomialResponse } from './models/softmaxResponse.js';
+export { loadModel } from './models/load.js';

@@ -70,7 +70,7 @@ export function fitLogistic(X: DesignInput, y: BinaryResponse, options: Logistic
       ? { maxIter: resolved.maxIter, tol: resolved.tol, onIteration: resolved.onIteration }
       : { maxIter: resolved.maxIter, tol: resolved.tol };
     const result = newton(objective, start, solverOptions);
-    if (result.aliased !== undefined) {
+    if (result.aliased !== undefined && result.iterations === 0) {
       throw new SoftlogitError(
         'COLLINEAR',
         `${caller}: column '${names[result.aliased]}' is a linear combination of the columns before it ` +
@@ -81,7 +81,9 @@ export function fitLogistic(X: DesignInput, y: BinaryResponse, options: Logistic
     const warnings: string[] = [];
     if (!result.converged) {
       warnings.push(
-        result.reason === 'maxIter'
+        result.reason === 'singular'
+          ? `${caller}: the Hessian became singular at iteration ${result.iterations} (fitted probabilities reached 0 or 1), the signature of separation; the estimates are not the MLE, which may not exist`
+          : result.reason === 'maxIter'
           ? `${caller}: did not converge in ${resolved.maxIter} iterations (Newton decrement ${result.decrement.toExponential(2)}); the estimates are not the MLE. Raise maxIter, or check for separation`
           : `${caller}: the line search could not decrease the objective (Newton decrement ${result.decrement.toExponential(2)}); the estimates are not the MLE`,
       );

@@ -47,10 +47,14 @@ export interface NewtonResult {
   converged: boolean;
   /** λ² at the final point (before the last polish step). */
   decrement: number;
-  /** Set when the Hessian became singular: compact index of the aliased parameter. */
+  /**
+   * Set when the Hessian was singular: compact index of the aliased parameter. At the start
+   * (iterations = 0) that means linearly dependent columns; later, fitted probabilities that
+   * reached 0 or 1 (the signature of separation), with reason 'singular'.
+   */
   aliased?: number;
   /** Why the solver stopped when it did not converge. */
-  reason?: 'maxIter' | 'lineSearch';
+  reason?: 'maxIter' | 'lineSearch' | 'singular';
 }
 
 /**
@@ -72,7 +76,11 @@ export function newton(objective: Objective, start: Float64Array, options: Newto
   for (;;) {
     // inner solve
     const step = objective.newtonDirection();
-    if (!step.ok) return { coefficients: coef, value, iterations, converged: false, decrement, aliased: step.aliased };
+    if (!step.ok) {
+      const stop: NewtonResult = { coefficients: coef, value, iterations, converged: false, decrement, aliased: step.aliased };
+      if (iterations > 0) stop.reason = 'singular';
+      return stop;
+    }
     decrement = Math.max(0, step.decrement);
 
     // convergence check (on the exact Hessian only)

@@ -1,0 +1,141 @@
+// fitSoftmax: validate the input, copy X into WebAssembly memory once, run Newton on the
+// softmax objective in the reference-class form, and build the SoftmaxFit.
+import { SoftlogitError } from '../errors.js';
+import { akaike, bayesian } from '../inference.js';
+import { SoftmaxObjective } from '../objective/softmax.js';
+import { newton } from '../solver/newton.js';
+import { DesignBuffer } from '../wasm/design.js';
+import { getRuntime } from '../wasm/module.js';
+import { featureNames, toRowSource, toRowVector, type DesignInput } from './input.js';
+import { resolveOptions, type CommonFitOptions } from './options.js';
+import { SoftmaxFit, type Parameterization } from './softmaxFit.js';
+import { toMultinomialData, type ClassLabel, type MultinomialData, type MultinomialResponse } from './softmaxResponse.js';
+
+export interface SoftmaxOptions extends CommonFitOptions {
+  /** Class order (the columns of W). Default: the sorted distinct labels, as R's factor levels. */
+  classes?: readonly ClassLabel[];
+  /** The reference (baseline) class; default the first class, as R multinom and statsmodels MNLogit. */
+  reference?: ClassLabel;
+  /** How coefficients are reported: 'reference' (default; reference column 0) or 'symmetric' (rows sum to 0, as glmnet). */
+  parameterization?: Parameterization;
+}
+
+/**
+ * Fits a multinomial (softmax) regression P(k | x) = exp(xᵀw_k) / Σ_l exp(xᵀw_l) by maximum
+ * likelihood: Newton's method with step halving on the K − 1 free columns (reference form), the
+ * full p(K−1) Hessian built blockwise in WebAssembly.
+ *
+ * logLik = Σᵢ wᵢ [Σ_k y_ik log p_ik + log(m_i! / Π_k y_ik!)] (the multinomial coefficient only
+ * for a counts response); deviance = 2 (logLik_saturated − logLik); AIC = −2 logLik + 2p(K − 1);
+ * BIC uses n = rows with non-zero weight. With K = 2 this is the logistic model:
+ * β = W[:, 1] − W[:, 0] (see `toLogistic()`).
+ * Cost per iteration: one pass over X, O(n p² K²/2) flops for the Hessian.
+ *
+ * @param y one label per row (numbers or strings), or `{ counts }` an n x K matrix of counts
+ * @throws {SoftlogitError} as fitLogistic, plus `UNKNOWN_LABEL`, `EMPTY_CLASS` (a declared class
+ *   with no observations is an error, not dropped), `BAD_REFERENCE`, `ONE_CLASS` (fewer than 2 classes).
+ * @example
+ * await init();
+ * const fit = fitSoftmax(X, species, { names: ['Sepal.Length', 'Sepal.Width'] });
+ * fit.coefficients.get(0, 1) // intercept of the second class against the first
+ */
+export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: SoftmaxOptions = {}): SoftmaxFit {
+  const caller = 'fitSoftmax';
+  const runtime = getRuntime(caller);
+  let data: MultinomialData | undefined;
+  const resolved = resolveOptions(options, caller, (value) => 2 * (value + (data?.saturatedLogLik ?? 0)));
+  const parameterization = options.parameterization ?? 'reference';
+  if (parameterization !== 'reference' && parameterization !== 'symmetric') {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: parameterization should be 'reference' or 'symmetric', got ${String(parameterization)}`);
+  }
+  const source = toRowSource(X, caller);
+  const n = source.nRows;
+  const weights = options.weights !== undefined ? toRowVector(options.weights, n, 'weights', caller) : null;
+  const responseOptions: { classes?: readonly ClassLabel[]; reference?: ClassLabel } = {};
+  if (options.classes !== undefined) responseOptions.classes = options.classes;
+  if (options.reference !== undefined) responseOptions.reference = options.reference;
+  data = toMultinomialData(y, n, weights, responseOptions, caller);
+  const names = featureNames(options.names, source.nFeatures, resolved.intercept, caller);
+  const p = names.length;
+  const K = data.classes.length;
+  const nParams = p * (K - 1);
+  if (p === 0) throw new SoftlogitError('BAD_SHAPE', `${caller}: the model has no coefficients (X has no columns and intercept is false)`);
+  if (data.nInformative < p && resolved.l2 === 0) {
+    throw new SoftlogitError('TOO_FEW_ROWS', `${caller}: ${p} coefficients per class need at least ${p} rows with non-zero weight, got ${data.nInformative}`);
+  }
+
+  const design = DesignBuffer.copy(runtime, { ...source, names: names.slice(resolved.intercept ? 1 : 0), fillRows: source.fillRows }, resolved.intercept, caller);
+  let objective: SoftmaxObjective | undefined;
+  try {
+    objective = new SoftmaxObjective({ design, nClasses: K, counts: data.counts, l2: resolved.l2, interceptIndex: resolved.intercept ? 0 : -1 });
+    // Start: intercepts at the log odds of the pooled class shares against the reference.
+    const start = new Float64Array(nParams);
+    if (resolved.intercept) {
+      const refTotal = data.classTotals[data.referenceIndex]!;
+      for (let c = 1; c < K; c++) start[(c - 1) * p] = Math.log(data.classTotals[data.internalOrder[c]!]! / refTotal);
+    }
+    const solverOptions = resolved.onIteration
+      ? { maxIter: resolved.maxIter, tol: resolved.tol, onIteration: resolved.onIteration }
+      : { maxIter: resolved.maxIter, tol: resolved.tol };
+    const result = newton(objective, start, solverOptions);
+    if (result.aliased !== undefined && result.iterations === 0) {
+      const j = result.aliased % p;
+      throw new SoftlogitError(
+        'COLLINEAR',
+        `${caller}: column '${names[j]}' is a linear combination of the columns before it (${names.slice(0, j).join(', ') || 'none'}) ` +
+          `among rows with non-zero weight; R would report it as NA (aliased). Remove it`,
+        { aliased: [names[j]] },
+      );
+    }
+    const warnings: string[] = [];
+    if (!result.converged) {
+      warnings.push(
+        result.reason === 'singular'
+          ? `${caller}: the Hessian became singular at iteration ${result.iterations} (fitted probabilities reached 0 or 1), the signature of separation; the estimates are not the MLE, which may not exist`
+          : result.reason === 'maxIter'
+          ? `${caller}: did not converge in ${resolved.maxIter} iterations (Newton decrement ${result.decrement.toExponential(2)}); the estimates are not the MLE. Raise maxIter, or check for separation`
+          : `${caller}: the line search could not decrease the objective (Newton decrement ${result.decrement.toExponential(2)}); the estimates are not the MLE`,
+      );
+    }
+    const covariance = objective.inverseHessian();
+    const logLikKernel = -(result.value - objective.penalty());
+    const logLik = logLikKernel + data.logLikConstant;
+    // Re-order the free blocks from internal order (the reference removed, others in class
+    // order) — internal order is already class order without the reference, so no permutation.
+    const deviance = 2 * (data.saturatedLogLik - logLikKernel);
+    const nullDeviance = 2 * (data.saturatedLogLik - nullLogLik(data, resolved.intercept));
+    for (const w of warnings) resolved.warn(w);
+    return new SoftmaxFit({
+      names,
+      intercept: resolved.intercept,
+      classes: data.classes,
+      referenceIndex: data.referenceIndex,
+      parameterization,
+      baseline: result.coefficients,
+      covariance,
+      logLik,
+      deviance,
+      nullDeviance,
+      aic: akaike(logLik, nParams),
+      bic: bayesian(logLik, nParams, data.nInformative),
+      dfResidual: data.nInformative * (K - 1) - nParams,
+      nObs: data.nInformative,
+      iterations: result.iterations,
+      converged: result.converged,
+      l2: resolved.l2,
+      warnings,
+    });
+  } finally {
+    objective?.dispose();
+    design.free();
+  }
+}
+
+/** logLik kernel of the null model: pooled class shares with an intercept, 1/K without. */
+function nullLogLik(data: MultinomialData, intercept: boolean): number {
+  let total = 0;
+  for (const t of data.classTotals) total += t;
+  let ll = 0;
+  for (const t of data.classTotals) ll += t > 0 ? t * Math.log(intercept ? t / total : 1 / data.classTotals.length) : 0;
+  return ll;
+}

@@ -1,0 +1,359 @@
+// The result of a multinomial (softmax) fit: W in the reference or symmetric form with standard
+// errors, prediction, an R multinom-like summary, JSON, and the K = 2 logistic equivalent.
+import {
+  classMixingMatrix, coefficientStandardErrors, convertCovariance, fromBaseline, toSymmetric,
+  type CoefficientForm,
+} from '../convert.js';
+import { SoftlogitError } from '../errors.js';
+import { formatColumn, formatNumber, formatPValues, formatTable, SUMMARY_DIGITS } from '../format.js';
+import { pValues } from '../inference.js';
+import { Matrix } from '../matrix.js';
+import { toRowSource, type DesignInput } from './input.js';
+import { LogisticFit, parseJSON } from './logisticFit.js';
+import type { ClassLabel } from './softmaxResponse.js';
+
+/** How W is reported: reference class column 0, or rows summing to zero (glmnet). */
+export type Parameterization = 'reference' | 'symmetric';
+
+export interface SoftmaxFitState {
+  names: string[];
+  intercept: boolean;
+  classes: ClassLabel[];
+  /** Position of the reference class in `classes`. */
+  referenceIndex: number;
+  parameterization: Parameterization;
+  /** Free coefficients, class-major: non-reference class c (in class order), feature j at c * p + j. */
+  baseline: Float64Array;
+  /** Covariance of `baseline`, p(K−1) square, same order (R multinom's vcov order). */
+  covariance: Float64Array;
+  logLik: number;
+  deviance: number;
+  nullDeviance: number;
+  aic: number;
+  bic: number;
+  dfResidual: number;
+  nObs: number;
+  iterations: number;
+  converged: boolean;
+  l2: number;
+  warnings: string[];
+}
+
+/** The JSON form written by `toJSON()`. */
+export interface SoftmaxModelJSON extends Omit<SoftmaxFitState, 'baseline' | 'covariance' | 'referenceIndex'> {
+  format: 'softlogit-model';
+  version: 1;
+  model: 'softmax';
+  reference: ClassLabel;
+  baseline: number[];
+  covariance: number[];
+}
+
+export type SoftmaxPredictionType = 'prob' | 'class' | 'link';
+
+/**
+ * A fitted multinomial (softmax) regression model, P(class k | x) = exp(xᵀw_k) / Σ_l exp(xᵀw_l)
+ * (immutable: getters return copies).
+ *
+ * `coefficients` is a p x K Matrix (rows = features incl. `(Intercept)`, columns = `classes`) in
+ * the fit's parameterization; `covariance` is that of the K − 1 free columns (the baseline form
+ * R's multinom and statsmodels' MNLogit report), class-major.
+ */
+export class SoftmaxFit {
+  readonly #state: SoftmaxFitState;
+  readonly names: readonly string[];
+  readonly classes: readonly ClassLabel[];
+  readonly reference: ClassLabel;
+  readonly parameterization: Parameterization;
+  readonly intercept: boolean;
+  readonly logLik: number;
+  readonly deviance: number;
+  readonly nullDeviance: number;
+  readonly aic: number;
+  readonly bic: number;
+  /** nObs (K − 1) − p (K − 1), as VGAM reports; for K = 2 the glm residual df. */
+  readonly dfResidual: number;
+  readonly nObs: number;
+  readonly iterations: number;
+  readonly converged: boolean;
+  readonly l2: number;
+  readonly warnings: readonly string[];
+
+  constructor(state: SoftmaxFitState) {
+    this.#state = state;
+    this.names = Object.freeze([...state.names]);
+    this.classes = Object.freeze([...state.classes]);
+    this.reference = state.classes[state.referenceIndex]!;
+    this.parameterization = state.parameterization;
+    this.intercept = state.intercept;
+    this.logLik = state.logLik;
+    this.deviance = state.deviance;
+    this.nullDeviance = state.nullDeviance;
+    this.aic = state.aic;
+    this.bic = state.bic;
+    this.dfResidual = state.dfResidual;
+    this.nObs = state.nObs;
+    this.iterations = state.iterations;
+    this.converged = state.converged;
+    this.l2 = state.l2;
+    this.warnings = Object.freeze([...state.warnings]);
+    Object.freeze(this);
+  }
+
+  private get form(): CoefficientForm {
+    return this.parameterization === 'symmetric'
+      ? { form: 'symmetric' }
+      : { form: 'reference', reference: this.#state.referenceIndex };
+  }
+
+  /** The free coefficients as a p x (K − 1) Matrix (columns: non-reference classes in order). */
+  get baseline(): Matrix {
+    const p = this.names.length;
+    const nFree = this.classes.length - 1;
+    const out = new Matrix(p, nFree);
+    for (let c = 0; c < nFree; c++) for (let j = 0; j < p; j++) out.data[j * nFree + c] = this.#state.baseline[c * p + j]!;
+    return out;
+  }
+
+  /** W, p x K, in this fit's parameterization. */
+  get coefficients(): Matrix {
+    const W = fromBaseline(this.baseline, this.#state.referenceIndex);
+    return this.parameterization === 'symmetric' ? toSymmetric(W) : W;
+  }
+
+  /** Covariance of the free coefficients (p(K−1) square, class-major: R multinom's vcov order). */
+  get covariance(): Matrix {
+    const n = this.#state.baseline.length;
+    return new Matrix(n, n, this.#state.covariance.slice());
+  }
+
+  /**
+   * Covariance of vec(W) (pK square, class-major) in a parameterization: A Σ Aᵀ for the linear map
+   * A from the free coefficients. Singular by construction: the reference form has zero rows for
+   * the reference class; the symmetric form has rank p(K − 1) (each row of W sums to zero).
+   */
+  covarianceOf(parameterization: Parameterization = this.parameterization): Matrix {
+    const to: CoefficientForm =
+      parameterization === 'symmetric' ? { form: 'symmetric' } : { form: 'reference', reference: this.#state.referenceIndex };
+    const C = classMixingMatrix(this.classes.length, { form: 'baseline', reference: this.#state.referenceIndex }, to);
+    return convertCovariance(this.covariance, C);
+  }
+
+  /** Standard errors of W, p x K, same layout as `coefficients` (0 for the reference column in the reference form). */
+  get standardErrors(): Matrix {
+    return coefficientStandardErrors(this.covarianceOf(), this.names.length, this.classes.length);
+  }
+
+  /** Wald z = W / se, p x K (NaN where se = 0, i.e. the reference column). */
+  get zValues(): Matrix {
+    const W = this.coefficients;
+    const se = this.standardErrors;
+    return new Matrix(W.rows, W.cols, W.data.map((w, i) => (se.data[i]! > 0 ? w / se.data[i]! : Number.NaN)));
+  }
+
+  /** Two-sided p-values 2 Φ(−|z|), p x K. */
+  get pValues(): Matrix {
+    const z = this.zValues;
+    return new Matrix(z.rows, z.cols, pValues(z.data));
+  }
+
+  /**
+   * Predictions for new rows X (without the intercept column): 'prob' (default) an n x K Matrix of
+   * class probabilities; 'link' the n x K scores XW; 'class' the most probable label per row.
+   */
+  predict(X: DesignInput, options: { type?: 'prob' | 'link' }): Matrix;
+  predict(X: DesignInput, options: { type: 'class' }): ClassLabel[];
+  predict(X: DesignInput): Matrix;
+  predict(X: DesignInput, options: { type?: SoftmaxPredictionType } = {}): Matrix | ClassLabel[] {
+    const caller = 'SoftmaxFit.predict';
+    const type = options.type ?? 'prob';
+    if (type !== 'prob' && type !== 'class' && type !== 'link') {
+      throw new SoftlogitError('BAD_OPTION', `${caller}: type should be 'prob', 'class' or 'link', got ${String(type)}`);
+    }
+    const source = toRowSource(X, caller);
+    const W = this.coefficients;
+    const K = W.cols;
+    const shift = this.intercept ? 1 : 0;
+    const p = source.nFeatures;
+    if (p !== W.rows - shift) {
+      throw new SoftlogitError('BAD_SHAPE', `${caller}: X should have ${W.rows - shift} columns (${this.names.slice(shift).join(', ')}), got ${p}`);
+    }
+    const scores = new Matrix(source.nRows, K);
+    const row = new Float64Array(p);
+    for (let r = 0; r < source.nRows; r++) {
+      source.fillRows(r, r + 1, row);
+      for (let k = 0; k < K; k++) {
+        let eta = shift ? W.data[k]! : 0;
+        for (let j = 0; j < p; j++) eta += row[j]! * W.data[(j + shift) * K + k]!;
+        if (!Number.isFinite(eta)) {
+          throw new SoftlogitError('NON_FINITE', `${caller}: row ${r} of X gives a non-finite score; X must be finite`, { row: r });
+        }
+        scores.data[r * K + k] = eta;
+      }
+    }
+    if (type === 'link') return scores;
+    if (type === 'class') {
+      return Array.from({ length: source.nRows }, (_, r) => {
+        let best = 0;
+        for (let k = 1; k < K; k++) if (scores.data[r * K + k]! > scores.data[r * K + best]!) best = k;
+        return this.classes[best]!;
+      });
+    }
+    for (let r = 0; r < source.nRows; r++) {
+      let max = -Infinity;
+      for (let k = 0; k < K; k++) max = Math.max(max, scores.data[r * K + k]!);
+      let sum = 0;
+      for (let k = 0; k < K; k++) sum += Math.exp(scores.data[r * K + k]! - max);
+      for (let k = 0; k < K; k++) scores.data[r * K + k] = Math.exp(scores.data[r * K + k]! - max) / sum;
+    }
+    return scores;
+  }
+
+  /**
+   * For K = 2: the equivalent binary logistic model, β = W[:, second] − W[:, first] with its
+   * covariance, logLik, deviance and AIC (P(y = second class) = σ(xᵀβ)).
+   * @throws {SoftlogitError} `BAD_SHAPE` when K ≠ 2.
+   */
+  toLogistic(): LogisticFit {
+    if (this.classes.length !== 2) {
+      throw new SoftlogitError('BAD_SHAPE', `SoftmaxFit.toLogistic: needs exactly 2 classes, this model has ${this.classes.length}`);
+    }
+    const s = this.#state;
+    const sign = s.referenceIndex === 0 ? 1 : -1;
+    return new LogisticFit({
+      names: [...s.names],
+      intercept: s.intercept,
+      coefficients: s.baseline.map((b) => sign * b),
+      covariance: s.covariance.slice(),
+      logLik: s.logLik,
+      deviance: s.deviance,
+      nullDeviance: s.nullDeviance,
+      aic: s.aic,
+      bic: s.bic,
+      dfResidual: s.dfResidual,
+      dfNull: s.nObs - (s.intercept ? 1 : 0),
+      nObs: s.nObs,
+      iterations: s.iterations,
+      converged: s.converged,
+      // A ridge λ on the 2-column W is a ridge λ/2 on β = w₂ − w₁ (at the symmetric optimum w = ±β/2).
+      l2: s.l2 / 2,
+      warnings: [...s.warnings],
+    });
+  }
+
+  /** A text summary laid out like R's summary(multinom(...)), with z values and p-values added. */
+  summary(): string {
+    const s = this.#state;
+    const B = this.baseline;
+    const p = this.names.length;
+    const nFree = this.classes.length - 1;
+    const free = this.classes.filter((_, k) => k !== s.referenceIndex).map(String);
+    const se = Float64Array.from({ length: p * nFree }, (_, i) => Math.sqrt(s.covariance[i * (p * nFree) + i]!));
+    const block = (values: (c: number, j: number) => number, digits: number) => {
+      const cols = this.names.map((_, j) => formatColumn(free.map((_, c) => values(c, j)), digits));
+      return formatTable(free, [...this.names], cols);
+    };
+    const lines = [
+      `Multinomial (softmax) regression, reference class ${JSON.stringify(this.reference)}, fitted by softlogit`,
+      '',
+      'Coefficients:',
+      block((c, j) => B.data[j * nFree + c]!, SUMMARY_DIGITS),
+      '',
+      'Std. Errors:',
+      block((c, j) => se[c * p + j]!, SUMMARY_DIGITS),
+      '',
+      'z values:',
+      block((c, j) => B.data[j * nFree + c]! / se[c * p + j]!, 3),
+      '',
+      'Pr(>|z|):',
+      formatTable(free, [...this.names], this.names.map((_, j) =>
+        formatPValues(free.map((_, c) => pValues([B.data[j * nFree + c]! / se[c * p + j]!])[0]!)))),
+      '',
+      `Residual Deviance: ${formatNumber(this.deviance)} `,
+      `AIC: ${formatNumber(this.aic)} `,
+      '',
+      `Number of Newton iterations: ${this.iterations}${this.converged ? '' : ' (did not converge)'}`,
+    ];
+    if (this.parameterization === 'symmetric') {
+      const W = this.coefficients;
+      lines.push('', 'Symmetric (sum-to-zero) coefficients W:');
+      lines.push(formatTable(this.classes.map(String), [...this.names], this.names.map((_, j) => formatColumn(this.classes.map((_, k) => W.get(j, k)), SUMMARY_DIGITS))));
+    }
+    if (this.l2 > 0) lines.splice(1, 0, `Ridge penalty l2 = ${this.l2} on the symmetric W (intercepts not penalized)`);
+    for (const w of this.warnings) lines.push(`Warning: ${w}`);
+    return lines.join('\n');
+  }
+
+  /** Plain-data form; `SoftmaxFit.fromJSON` (or `loadModel`) restores a model that predicts. */
+  toJSON(): SoftmaxModelJSON {
+    const s = this.#state;
+    return {
+      format: 'softlogit-model',
+      version: 1,
+      model: 'softmax',
+      names: [...s.names],
+      intercept: s.intercept,
+      classes: [...s.classes],
+      reference: this.reference,
+      parameterization: s.parameterization,
+      baseline: Array.from(s.baseline),
+      covariance: Array.from(s.covariance),
+      logLik: s.logLik,
+      deviance: s.deviance,
+      nullDeviance: s.nullDeviance,
+      aic: s.aic,
+      bic: s.bic,
+      dfResidual: s.dfResidual,
+      nObs: s.nObs,
+      iterations: s.iterations,
+      converged: s.converged,
+      l2: s.l2,
+      warnings: [...s.warnings],
+    };
+  }
+
+  /** The same model reported in another parameterization (coefficients change, the model does not). */
+  withParameterization(parameterization: Parameterization): SoftmaxFit {
+    return new SoftmaxFit({ ...this.#state, parameterization });
+  }
+
+  /**
+   * Restores a model from `toJSON()` output (an object or a JSON string).
+   * @throws {SoftlogitError} `BAD_MODEL` when the input is not a softlogit softmax model.
+   */
+  static fromJSON(json: SoftmaxModelJSON | string): SoftmaxFit {
+    const caller = 'SoftmaxFit.fromJSON';
+    const v = (typeof json === 'string' ? parseJSON(json, caller) : json) as Partial<SoftmaxModelJSON>;
+    if (v === null || typeof v !== 'object' || v.format !== 'softlogit-model' || v.model !== 'softmax') {
+      throw new SoftlogitError('BAD_MODEL', `${caller}: expected a softlogit softmax model (format 'softlogit-model', model 'softmax')`);
+    }
+    const p = Array.isArray(v.names) ? v.names.length : -1;
+    const K = Array.isArray(v.classes) ? v.classes.length : -1;
+    const referenceIndex = K > 0 ? v.classes!.indexOf(v.reference as ClassLabel) : -1;
+    const n = p * (K - 1);
+    if (p < 1 || K < 2 || referenceIndex < 0 || !Array.isArray(v.baseline) || v.baseline.length !== n || !Array.isArray(v.covariance) || v.covariance.length !== n * n) {
+      throw new SoftlogitError('BAD_MODEL', `${caller}: names (p), classes (K), reference, baseline (p(K−1)) and covariance do not agree`);
+    }
+    const num = (x: unknown) => (typeof x === 'number' ? x : Number.NaN);
+    return new SoftmaxFit({
+      names: v.names!.map(String),
+      intercept: v.intercept === true,
+      classes: [...v.classes!],
+      referenceIndex,
+      parameterization: v.parameterization === 'symmetric' ? 'symmetric' : 'reference',
+      baseline: Float64Array.from(v.baseline, num),
+      covariance: Float64Array.from(v.covariance, num),
+      logLik: num(v.logLik),
+      deviance: num(v.deviance),
+      nullDeviance: num(v.nullDeviance),
+      aic: num(v.aic),
+      bic: num(v.bic),
+      dfResidual: num(v.dfResidual),
+      nObs: num(v.nObs),
+      iterations: num(v.iterations),
+      converged: v.converged === true,
+      l2: num(v.l2 ?? 0),
+      warnings: Array.isArray(v.warnings) ? v.warnings.map(String) : [],
+    });
+  }
+}
