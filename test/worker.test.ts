@@ -1,0 +1,154 @@
+/**
+ * Fitting off the main thread (src/worker/): FitWorker runs fitLogistic / fitSoftmax in a Web
+ * Worker (browser project) or a Node worker thread (node project, on the worker bundle that
+ * test/setup/nodeWorker.ts builds from src/) and returns the same model as a fit on this thread.
+ *
+ * Both threads run the same WebAssembly on the same bytes, so every number must agree exactly,
+ * not just to a tolerance; the models travel as toJSON() data, whose numbers round-trip exactly.
+ * The reference values (R 4.2.2 glm, statsmodels MNLogit) come from the fixtures.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { fitLogistic, fitSoftmax, init, LogisticFit, SoftlogitError, SoftmaxFit, type FitProgress } from '../src/index.js';
+import { FitWorker, fitInWorker } from '../src/worker/index.js';
+import ucla from './fixtures/ucla-admissions.json';
+import fgl from './fixtures/fgl-softmax.json';
+
+/** Agreement with R's glm (the models tests check the fits themselves; this only shows it is the right fit). */
+const REFERENCE_TOL = 1e-9;
+
+/** Undefined in the browser, where FitWorker finds the worker through Vite. */
+const workerURL = inject('nodeWorkerURL');
+const workerOptions = workerURL !== undefined ? { workerURL } : {};
+
+function expectSameLogistic(actual: LogisticFit, expected: LogisticFit): void {
+  expect(actual).toBeInstanceOf(LogisticFit);
+  expect(actual.toJSON()).toEqual(expected.toJSON());
+}
+
+function expectSameSoftmax(actual: SoftmaxFit, expected: SoftmaxFit): void {
+  expect(actual).toBeInstanceOf(SoftmaxFit);
+  expect(actual.toJSON()).toEqual(expected.toJSON());
+}
+
+describe('FitWorker', () => {
+  const worker = new FitWorker(workerOptions);
+  beforeAll(async () => {
+    await init();
+  });
+  afterAll(() => worker.terminate());
+
+  it('fits UCLA admit ~ gre + gpa in the worker exactly as on this thread, with progress', async () => {
+    const here: FitProgress[] = [];
+    const there: FitProgress[] = [];
+    const local = fitLogistic(ucla.X, ucla.y, { names: ucla.featureNames, onIteration: (p) => here.push(p) });
+    let workerMs = -1;
+    const remote = await worker.fitLogistic(ucla.X, ucla.y, {
+      names: ucla.featureNames,
+      onIteration: (p) => there.push(p),
+      onTiming: (ms) => (workerMs = ms),
+    });
+    expectSameLogistic(remote, local);
+    expect(there).toEqual(here);
+    expect(there.length).toBe(remote.iterations);
+    expect(there.every((p) => p.stepSize > 0 && p.stepSize <= 1 && Number.isFinite(p.deviance))).toBe(true);
+    expect(workerMs).toBeGreaterThanOrEqual(0);
+    ucla.expected.coefficients.forEach((b, j) => expect(remote.coefficients[j]).toBeCloseTo(b, -Math.log10(REFERENCE_TOL)));
+    // The restored model predicts like the original.
+    expect(Array.from(remote.predict([[660, 3.67], [800, 4]]) as Float64Array)).toEqual(Array.from(local.predict([[660, 3.67], [800, 4]]) as Float64Array));
+  });
+
+  it('fits the 6-class glass softmax in the worker exactly as on this thread, with progress', async () => {
+    const here: FitProgress[] = [];
+    const there: FitProgress[] = [];
+    const options = { names: fgl.featureNames, classes: fgl.classes, reference: fgl.reference };
+    const local = fitSoftmax(fgl.X, fgl.labels, { ...options, onIteration: (p) => here.push(p) });
+    const remote = await worker.fitSoftmax(fgl.X, fgl.labels, { ...options, onIteration: (p) => there.push(p) });
+    expectSameSoftmax(remote, local);
+    expect(remote.classes).toEqual(fgl.classes);
+    expect(there).toEqual(here);
+    expect(there.length).toBe(remote.iterations);
+    expect(remote.predict(fgl.X.slice(0, 5), { type: 'class' })).toEqual(local.predict(fgl.X.slice(0, 5), { type: 'class' }));
+  });
+
+  it('passes symmetric parameterization, weights and a packed design through', async () => {
+    const n = ucla.y.length;
+    const weights = Array.from({ length: n }, (_, i) => 1 + (i % 3));
+    const data = Float64Array.from(ucla.X.flat());
+    const X = { data, nRows: n, nFeatures: 2 };
+    const local = fitSoftmax(X, ucla.y, { parameterization: 'symmetric', weights });
+    const remote = await worker.fitSoftmax(X, ucla.y, { parameterization: 'symmetric', weights });
+    expectSameSoftmax(remote, local);
+    expect(data.length).toBe(2 * n); // copied, not moved, without transfer: true
+  });
+
+  it('moves a Float64Array design with transfer: true', async () => {
+    const data = Float64Array.from(ucla.X.flat());
+    const local = fitLogistic({ data, nRows: ucla.y.length, nFeatures: 2 }, ucla.y);
+    const remote = await worker.fitLogistic({ data, nRows: ucla.y.length, nFeatures: 2 }, ucla.y, { transfer: true });
+    expectSameLogistic(remote, local);
+    expect(data.length).toBe(0); // detached
+  });
+
+  it('rethrows a SoftlogitError from the worker with its code, message and details', async () => {
+    const error = await worker.fitLogistic([[1], [2], [3]], [1, 1, 1]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SoftlogitError);
+    let local: unknown;
+    try {
+      fitLogistic([[1], [2], [3]], [1, 1, 1]);
+    } catch (e) {
+      local = e;
+    }
+    expect((error as SoftlogitError).code).toBe((local as SoftlogitError).code);
+    expect((error as SoftlogitError).message).toBe((local as SoftlogitError).message);
+    const collinear = await worker.fitLogistic(ucla.X.map(([a, b]) => [a!, b!, 2 * a!]), ucla.y).catch((e: unknown) => e);
+    expect((collinear as SoftlogitError).code).toBe('COLLINEAR');
+    expect((collinear as SoftlogitError).details).toEqual({ aliased: ['x3'] });
+  });
+
+  it('hands warnings to onWarning on this thread', async () => {
+    const warnings: string[] = [];
+    const fit = await worker.fitLogistic(ucla.X, ucla.y, { maxIter: 1, onWarning: (m) => warnings.push(m) });
+    expect(fit.converged).toBe(false);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/did not converge in 1 iterations/);
+    expect(fit.warnings).toEqual(warnings);
+  });
+
+  it('runs several fits at once on one worker, each answered by its own promise', async () => {
+    const fits = await Promise.all([
+      worker.fitLogistic(ucla.X, ucla.y),
+      worker.fitSoftmax(fgl.X, fgl.labels),
+      worker.fitLogistic(ucla.X, ucla.y, { intercept: false }),
+    ]);
+    expectSameLogistic(fits[0], fitLogistic(ucla.X, ucla.y));
+    expectSameSoftmax(fits[1], fitSoftmax(fgl.X, fgl.labels));
+    expectSameLogistic(fits[2], fitLogistic(ucla.X, ucla.y, { intercept: false }));
+  });
+
+  it('rejects on abort, and the next call starts a fresh worker', async () => {
+    const controller = new AbortController();
+    const pending = worker.fitSoftmax(fgl.X, fgl.labels, { signal: controller.signal });
+    controller.abort(new Error('stopped by the test'));
+    await expect(pending).rejects.toThrow('stopped by the test');
+    const already = worker.fitLogistic(ucla.X, ucla.y, { signal: controller.signal });
+    await expect(already).rejects.toThrow('stopped by the test');
+    expectSameLogistic(await worker.fitLogistic(ucla.X, ucla.y), fitLogistic(ucla.X, ucla.y));
+  });
+});
+
+describe('fitInWorker', () => {
+  beforeAll(async () => {
+    await init();
+  });
+
+  it('runs one fit of either kind in a worker it ends afterwards', async () => {
+    const logistic = await fitInWorker('logistic', ucla.X, ucla.y, { ...workerOptions, names: ucla.featureNames });
+    expectSameLogistic(logistic, fitLogistic(ucla.X, ucla.y, { names: ucla.featureNames }));
+    const softmax = await fitInWorker('softmax', fgl.X, fgl.labels, { ...workerOptions, reference: 'Veh' });
+    expectSameSoftmax(softmax, fitSoftmax(fgl.X, fgl.labels, { reference: 'Veh' }));
+  });
+
+  it('rejects an unknown kind', async () => {
+    await expect(fitInWorker('probit' as 'logistic', ucla.X, ucla.y, workerOptions)).rejects.toThrow(/kind should be 'logistic' or 'softmax'/);
+  });
+});
