@@ -15,9 +15,16 @@
  *   first factor (in predictor order) gets a column for every level, as in R's `y ~ x + f - 1`.
  * - Columns appear in predictor order, each factor's indicators in level order.
  *
+ * - `levels` fixes the order of a column's levels, as R's `factor(x, levels = ...)` does; the
+ *   first one listed is then the reference.
+ *
  * One deliberate difference: levels that no longer occur after the missing-value rows are dropped
  * are removed (R's `droplevels`), where R would keep them and produce an all-zero column. A
- * factor left with a single level is an error, as it is in R.
+ * factor left with a single level is an error, as it is in R. A value missing from a `levels`
+ * list is an error too, where R would turn it into `NA` and drop the row.
+ *
+ * {@link newDataMatrix} codes new data with a fitted design's levels, like R's
+ * `model.matrix(terms, newdata, xlev = ...)` inside `predict`.
  */
 import { SoftlogitError } from '../errors.js';
 import type { Column, DataFrame, NumericColumn } from './csv.js';
@@ -36,6 +43,13 @@ export interface DesignOptions {
   counts?: string[];
   /** Whether the model will have an intercept (default true). X never holds the intercept column. */
   intercept?: boolean;
+  /**
+   * Level order per column, as R's `factor(x, levels = c(...))`: for a predictor (which makes it a
+   * factor) the first level is the reference; for the response it orders the classes. Levels are
+   * written as R writes them (`"2"`, `"1e+05"` for numbers). Every value in the rows used must be
+   * listed.
+   */
+  levels?: Record<string, readonly string[]>;
 }
 
 /** Class labels, one per kept row, with their sorted distinct values. */
@@ -71,6 +85,8 @@ export interface Design {
   names: string[];
   /** The `intercept` option, resolved (it changes how the first factor is coded). */
   intercept: boolean;
+  /** The predictor columns, in order (each a numeric column or a factor in `factors`). */
+  predictors: string[];
   response: LabelResponse | CountsResponse;
   weights?: Float64Array;
   /** Number of rows dropped for a missing value in a used column. */
@@ -79,6 +95,30 @@ export interface Design {
   droppedRowNumbers: number[];
   /** The factors that were dummy-coded, in predictor order. */
   factors: FactorCoding[];
+}
+
+/**
+ * What coding new data the way a design was coded needs (R's `terms` and `xlevels`): the
+ * predictor columns in order, the factors among them with their levels, and the intercept
+ * option. A {@link Design} is one; it can also be read back from JSON.
+ */
+export interface DesignTerms {
+  predictors: readonly string[];
+  factors: readonly FactorCoding[];
+  intercept: boolean;
+}
+
+/** New data coded with a fitted design's terms: the complete rows only. */
+export interface NewDesign {
+  /** nRows × nFeatures, row-major, columns as `names`. */
+  X: Float64Array;
+  nRows: number;
+  nFeatures: number;
+  names: string[];
+  /** 0-based frame row of each row of X. */
+  rows: Uint32Array;
+  /** 1-based data row numbers of the rows left out for a missing predictor value, ascending. */
+  droppedRowNumbers: number[];
 }
 
 /**
@@ -117,11 +157,14 @@ export function designMatrix(frame: DataFrame, options: DesignOptions): Design {
   }
   rejectInfinite(frame, roles.used, kept);
   const intercept = options.intercept ?? true;
-  const terms = buildTerms(roles, kept, intercept);
+  const terms = buildTerms(frame, roles, kept, intercept);
   const design: Design = {
     ...fillMatrix(terms, kept.length),
     intercept,
-    response: roles.counts ? countsResponse(frame, roles.counts, kept) : labelResponse(roles.response!, kept),
+    predictors: roles.predictors.map((c) => c.name),
+    response: roles.counts
+      ? countsResponse(frame, roles.counts, kept)
+      : labelResponse(frame, roles.response!, kept, roles.levels.get(roles.response!.name)),
     droppedRows: droppedRowNumbers.length,
     droppedRowNumbers,
     factors: terms.filter(isFactorTerm).map(({ name, levels, fullCoding }) => ({
@@ -147,6 +190,60 @@ export function levelsOf(column: Column, rows?: ArrayLike<number>): string[] {
   return factorCodes(column, rows ?? allRows(column.values.length)).levels;
 }
 
+/**
+ * Codes new data with the terms of a fitted design (R's `model.matrix` on `newdata` with the
+ * training `xlevels`): numeric predictors as they are, factors as indicators of the training
+ * levels, columns named and ordered as in the design. Rows with a missing predictor value are
+ * left out and reported (`predict` gives `NA` for them); the response and weights columns need
+ * not be present. Runs in O(nRows × nFeatures).
+ *
+ * @throws {SoftlogitError} `UNKNOWN_COLUMN` for a predictor column not in the frame.
+ * @throws {SoftlogitError} `UNKNOWN_LABEL` for a factor value the design has no level for (R:
+ *   "factor rank has new level 5"), naming the row.
+ * @throws {SoftlogitError} `BAD_CSV` for text in a column the design used as numeric, naming the row.
+ * @throws {SoftlogitError} `NON_FINITE` for an infinite numeric value in a complete row.
+ *
+ * @example
+ * const design = designMatrix(parseCSV('y,rank\n0,1\n1,2\n1,3\n'), { response: 'y', factors: ['rank'] });
+ * const next = newDataMatrix(parseCSV('rank\n3\nNA\n1\n'), design);
+ * Array.from(next.X) // => [0, 1,  0, 0]
+ * next.droppedRowNumbers // => [2]
+ */
+export function newDataMatrix(frame: DataFrame, terms: DesignTerms): NewDesign {
+  const caller = 'newDataMatrix';
+  const coding = new Map(terms.factors.map((f) => [f.name, f]));
+  const columns = terms.predictors.map((name) => {
+    const j = frame.names.indexOf(name);
+    if (j < 0) {
+      throw new SoftlogitError(
+        'UNKNOWN_COLUMN',
+        `${caller}: the model uses column "${name}", which is not in the data; columns are: ${frame.names.join(', ')}`,
+        { column: name, available: frame.names },
+      );
+    }
+    return frame.columns[j]!;
+  });
+  const { kept, droppedRowNumbers } = completeRows(frame, columns);
+  rejectInfinite(frame, columns, kept, caller);
+  const built = columns.map((column): Term => {
+    const factor = coding.get(column.name);
+    if (factor === undefined) {
+      if (column.kind === 'string') {
+        const i = kept.find((r) => column.values[r] !== null);
+        throw new SoftlogitError(
+          'BAD_CSV',
+          `${caller}: column "${column.name}" must be numeric, as the model was fitted with it, but ${describeRow(frame, i ?? 0)} holds "${String(column.values[i ?? 0])}"`,
+          { column: column.name, row: (i ?? 0) + 1 },
+        );
+      }
+      return { kind: 'numeric', name: column.name, values: Float64Array.from(kept, (i) => column.values[i]!) };
+    }
+    const { codes } = factorCodes(column, kept, { levels: factor.levels, frame, caller, keepAll: true });
+    return { kind: 'factor', name: column.name, levels: [...factor.levels], codes, fullCoding: factor.reference === null };
+  });
+  return { ...fillMatrix(built, kept.length), rows: kept, droppedRowNumbers };
+}
+
 /** Columns resolved for each role; `used` is every column whose missing values drop a row. */
 interface Roles {
   response?: Column;
@@ -154,6 +251,8 @@ interface Roles {
   weights?: NumericColumn;
   predictors: Column[];
   asFactor: Set<string>;
+  /** Explicit level order per column name (the `levels` option). */
+  levels: Map<string, readonly string[]>;
   used: Column[];
 }
 
@@ -173,7 +272,8 @@ function resolveRoles(frame: DataFrame, options: DesignOptions): Roles {
   for (const name of options.factors ?? []) findColumn(frame, name, 'factors');
   const used = [...taken, ...predictors];
   rejectDuplicates(used.map((c) => c.name));
-  const roles: Roles = { predictors, asFactor: new Set(options.factors), used };
+  const levels = levelOption(frame, options.levels, [...(response ? [response] : []), ...predictors]);
+  const roles: Roles = { predictors, asFactor: new Set([...(options.factors ?? []), ...levels.keys()]), levels, used };
   if (response) roles.response = response;
   if (counts) roles.counts = counts;
   if (weights) roles.weights = weights;
@@ -191,6 +291,39 @@ function findColumn(frame: DataFrame, name: string, option: string): Column {
     );
   }
   return frame.columns[j]!;
+}
+
+/** Checks the `levels` option: known columns that are the response or a predictor, no repeats. */
+function levelOption(
+  frame: DataFrame,
+  given: Record<string, readonly string[]> | undefined,
+  allowed: Column[],
+): Map<string, readonly string[]> {
+  const out = new Map<string, readonly string[]>();
+  for (const [name, levels] of Object.entries(given ?? {})) {
+    const column = findColumn(frame, name, 'levels');
+    if (!allowed.includes(column)) {
+      throw new SoftlogitError(
+        'BAD_OPTION',
+        `designMatrix: options.levels gives levels for column "${name}", which is neither the response nor a predictor`,
+        { column: name },
+      );
+    }
+    if (!Array.isArray(levels) || levels.length === 0 || levels.some((level) => typeof level !== 'string')) {
+      throw new SoftlogitError('BAD_OPTION', `designMatrix: options.levels["${name}"] should be a non-empty array of strings`, {
+        column: name,
+      });
+    }
+    const repeated = levels.find((level, k) => levels.indexOf(level) !== k);
+    if (repeated !== undefined) {
+      throw new SoftlogitError('BAD_OPTION', `designMatrix: options.levels["${name}"] lists level "${repeated}" twice`, {
+        column: name,
+        level: repeated,
+      });
+    }
+    out.set(name, levels);
+  }
+  return out;
 }
 
 function countColumns(frame: DataFrame, names: string[]): NumericColumn[] {
@@ -258,7 +391,7 @@ function isMissing(column: Column, i: number): boolean {
 }
 
 /** Rejects ±Infinity in a used numeric column, as R's `glm.fit` rejects `Inf` in x, y or weights. */
-function rejectInfinite(frame: DataFrame, used: Column[], kept: Uint32Array): void {
+function rejectInfinite(frame: DataFrame, used: Column[], kept: Uint32Array, caller = 'designMatrix'): void {
   for (const column of used) {
     if (column.kind !== 'numeric') continue;
     for (const i of kept) {
@@ -266,7 +399,7 @@ function rejectInfinite(frame: DataFrame, used: Column[], kept: Uint32Array): vo
       if (!Number.isFinite(value)) {
         throw new SoftlogitError(
           'NON_FINITE',
-          `designMatrix: column "${column.name}" holds ${value} at ${describeRow(frame, i)}; expected a finite number`,
+          `${caller}: column "${column.name}" holds ${value} at ${describeRow(frame, i)}; expected a finite number`,
           { column: column.name, row: i + 1, value },
         );
       }
@@ -280,13 +413,26 @@ function describeRow(frame: DataFrame, i: number): string {
   return line === undefined ? `data row ${i + 1}` : `data row ${i + 1} (line ${line})`;
 }
 
-/** The response labels of the kept rows and their sorted distinct values (at least two). */
-function labelResponse(column: Column, kept: Uint32Array): LabelResponse {
+/**
+ * The response labels of the kept rows and their distinct values (at least two): sorted, or in
+ * the order of `given` (levels as R writes them; every label must be listed, unused ones are dropped).
+ */
+function labelResponse(frame: DataFrame, column: Column, kept: Uint32Array, given?: readonly string[]): LabelResponse {
   const labels: (string | number)[] = Array.from(kept, (i) => column.values[i]!);
-  const levels: (string | number)[] =
+  let levels: (string | number)[] =
     column.kind === 'numeric'
       ? [...new Set(labels as number[])].sort((a, b) => a - b)
       : [...new Set(labels as string[])].sort(compareCodePoints);
+  if (given !== undefined) {
+    const text = (label: string | number) => (typeof label === 'number' ? formatLikeR(label) : label);
+    const unlisted = levels.find((level) => !given.includes(text(level)));
+    if (unlisted !== undefined) {
+      const i = kept[labels.indexOf(unlisted)]!;
+      throw unlistedLevel(frame, column.name, text(unlisted), i, given, 'designMatrix');
+    }
+    const present = new Map(levels.map((level) => [text(level), level]));
+    levels = given.filter((level) => present.has(level)).map((level) => present.get(level)!);
+  }
   if (levels.length < 2) {
     throw new SoftlogitError(
       'BAD_RESPONSE',
@@ -355,13 +501,14 @@ function isFactorTerm(term: Term): term is FactorTerm {
 }
 
 /** One term per predictor; without an intercept the first factor is coded in full. */
-function buildTerms(roles: Roles, kept: Uint32Array, intercept: boolean): Term[] {
+function buildTerms(frame: DataFrame, roles: Roles, kept: Uint32Array, intercept: boolean): Term[] {
   let fullCodingLeft = !intercept;
   return roles.predictors.map((column): Term => {
     if (column.kind === 'numeric' && !roles.asFactor.has(column.name)) {
       return { kind: 'numeric', name: column.name, values: Float64Array.from(kept, (i) => column.values[i]!) };
     }
-    const { levels, codes } = factorCodes(column, kept);
+    const given = roles.levels.get(column.name);
+    const { levels, codes } = factorCodes(column, kept, given && { levels: given, frame, caller: 'designMatrix', keepAll: false });
     if (levels.length < 2) {
       throw new SoftlogitError(
         'BAD_OPTION',
@@ -375,16 +522,58 @@ function buildTerms(roles: Roles, kept: Uint32Array, intercept: boolean): Term[]
   });
 }
 
-/** Levels of a column on the given rows (see {@link levelsOf}) and each row's level index. */
-function factorCodes(column: Column, rows: ArrayLike<number>): { levels: string[]; codes: Uint32Array } {
+/**
+ * Given level order for {@link factorCodes}: `keepAll` keeps levels that do not occur in the rows
+ * (coding new data with a fitted design's levels); otherwise they are dropped.
+ */
+interface GivenLevels {
+  levels: readonly string[];
+  frame: DataFrame;
+  caller: string;
+  keepAll: boolean;
+}
+
+/**
+ * Levels of a column on the given rows (see {@link levelsOf}), or the given ones, and each
+ * non-missing row's level index. A value not among given levels is an `UNKNOWN_LABEL` error.
+ */
+function factorCodes(column: Column, rows: ArrayLike<number>, given?: GivenLevels): { levels: string[]; codes: Uint32Array } {
   const labels: string[] = [];
+  const labelRows: number[] = [];
   for (let r = 0; r < rows.length; r++) {
     const i = rows[r]!;
-    if (!isMissing(column, i)) labels.push(column.kind === 'numeric' ? formatLikeR(column.values[i]!) : column.values[i]!);
+    if (isMissing(column, i)) continue;
+    labels.push(column.kind === 'numeric' ? formatLikeR(column.values[i]!) : column.values[i]!);
+    labelRows.push(i);
   }
-  const levels = column.kind === 'numeric' ? numericLevelOrder(column, rows) : [...new Set(labels)].sort(compareCodePoints);
+  let levels: string[];
+  if (given === undefined) {
+    levels = column.kind === 'numeric' ? numericLevelOrder(column, rows) : [...new Set(labels)].sort(compareCodePoints);
+  } else {
+    const listed = new Set(given.levels);
+    const k = labels.findIndex((label) => !listed.has(label));
+    if (k >= 0) throw unlistedLevel(given.frame, column.name, labels[k]!, labelRows[k]!, given.levels, given.caller);
+    const present = new Set(labels);
+    levels = given.keepAll ? [...given.levels] : given.levels.filter((level) => present.has(level));
+  }
   const index = new Map(levels.map((level, k) => [level, k]));
   return { levels, codes: Uint32Array.from(labels, (label) => index.get(label)!) };
+}
+
+/** The error for a value that is not among a column's known or given levels. */
+function unlistedLevel(
+  frame: DataFrame,
+  name: string,
+  label: string,
+  i: number,
+  levels: readonly string[],
+  caller: string,
+): SoftlogitError {
+  return new SoftlogitError(
+    'UNKNOWN_LABEL',
+    `${caller}: column "${name}" holds "${label}" at ${describeRow(frame, i)}, which is not one of its levels (${levels.join(', ')})`,
+    { column: name, row: i + 1, value: label, levels: [...levels] },
+  );
 }
 
 /**

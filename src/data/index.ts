@@ -4,5 +4,7 @@
  */
 export { parseCSV } from './csv.js';
 export type { Column, DataFrame, NumericColumn, ParseCSVOptions, StringColumn } from './csv.js';
-export { designMatrix, levelsOf } from './design.js';
-export type { CountsResponse, Design, DesignOptions, FactorCoding, LabelResponse } from './design.js';
+export { designMatrix, levelsOf, newDataMatrix } from './design.js';
+export type {
+  CountsResponse, Design, DesignOptions, DesignTerms, FactorCoding, LabelResponse, NewDesign,
+} from './design.js';

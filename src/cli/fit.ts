@@ -1,0 +1,286 @@
+// `softlogit fit data.csv --response y ...`: a CSV file → design matrix → fitLogistic or
+// fitSoftmax → an R-like summary or the model as JSON.
+import {
+  designMatrix, fitLogistic, fitSoftmax, init, Matrix,
+  type ClassLabel, type DataFrame, type Design, type DesignOptions, type FitProgress, type LogisticFit, type SoftmaxFit,
+} from '../index.js';
+import { formatNumber } from '../format.js';
+import {
+  choiceOption, flag, levelsOption, listOption, numberOption, parse, positionals, stringOption, UsageError,
+  type OptionSpec, type ParsedArgs,
+} from './args.js';
+import { labelText, matchClass } from './classes.js';
+import { readFrame } from './files.js';
+import type { ModelDesign, ModelFile } from './model.js';
+import type { Output } from './output.js';
+
+export const FIT_HELP = `Usage: softlogit fit DATA.csv (--response COLUMN | --counts COL1,COL2,...) [options]
+
+Fits a logistic (binomial) or multinomial (softmax) regression by exact Newton iterations and
+prints an R-like summary, or the model as JSON for \`softlogit predict\` and \`softlogit convert\`.
+
+Model:
+  --response COLUMN         class labels (numbers or text), one per row
+  --counts COL1,COL2,...    per-class counts instead (multinom(cbind(COL1, COL2, ...) ~ ...));
+                            the first column is the reference class unless --reference says otherwise
+  --predictors A,B,...      predictor columns (default: every other column)
+  --factor A,B,...          treat numeric columns as categorical, like R's factor(A)
+  --levels COLUMN=L1,L2,... level order of a factor or of the response, like R's
+                            factor(COLUMN, levels = c(L1, L2, ...)); repeatable
+  --family binomial|multinomial
+                            default: binomial when the response has two classes
+  --reference LEVEL         reference (baseline) class; default the first level
+  --parameterization reference|symmetric
+                            how multinomial coefficients are reported (default reference)
+  --weights COLUMN          case weights (R's weights =)
+  --l2 LAMBDA               ridge penalty (LAMBDA/2)·‖coefficients‖², intercept not penalized
+  --no-intercept            fit without an intercept (R's y ~ x - 1)
+
+Output:
+  --json                    print the fitted model as JSON instead of the summary
+  --trace                   print every Newton iteration on stderr
+  --quiet, -q               no progress or notes on stderr
+  --help, -h                this text
+
+Text columns and --factor columns are dummy-coded as R does: levels sorted, the first is the
+reference, indicator columns are named COLUMN + LEVEL (rank2, rank3, ...). Rows with a missing
+value (empty or NA) in a used column are left out, like R's na.omit.
+
+Example:
+  softlogit fit data/binary.csv --response admit --factor rank
+  softlogit fit data/housing.csv --response Sat --weights Freq --json > housing.json`;
+
+export const FIT_OPTIONS: OptionSpec = {
+  response: { type: 'string' },
+  counts: { type: 'string', multiple: true },
+  predictors: { type: 'string', multiple: true },
+  factor: { type: 'string', multiple: true },
+  levels: { type: 'string', multiple: true },
+  family: { type: 'string' },
+  reference: { type: 'string' },
+  parameterization: { type: 'string' },
+  weights: { type: 'string' },
+  l2: { type: 'string' },
+  'no-intercept': { type: 'boolean' },
+  json: { type: 'boolean' },
+  trace: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+/** Fits after a second of work print their progress (unless --quiet); --trace prints it all. */
+const PROGRESS_AFTER_MS = 1000;
+
+/** What the command line asks for, checked. */
+interface FitRequest {
+  path: string;
+  options: DesignOptions;
+  family?: 'binomial' | 'multinomial';
+  reference?: string;
+  parameterization?: 'reference' | 'symmetric';
+  l2?: number;
+  json: boolean;
+  trace: boolean;
+  quiet: boolean;
+}
+
+export async function fitCommand(argv: string[], io: Output): Promise<void> {
+  const args = parse(argv, FIT_OPTIONS, 'fit');
+  if (flag(args, 'help')) {
+    io.out(FIT_HELP + '\n');
+    return;
+  }
+  const request = readRequest(args);
+  const { options } = request;
+  const used = options.predictors && [
+    ...(options.response !== undefined ? [options.response] : options.counts ?? []),
+    ...(options.weights !== undefined ? [options.weights] : []),
+    ...options.predictors,
+  ];
+  const { frame } = readFrame(request.path, {
+    numeric: [...(options.counts ?? []), ...(options.weights !== undefined ? [options.weights] : [])],
+    ...(used ? { used } : {}),
+    categorical: [...(options.factors ?? []), ...Object.keys(options.levels ?? {})],
+  });
+  checkColumns(frame, request);
+  const design = designMatrix(frame, options);
+
+  const classes: ClassLabel[] = design.response.kind === 'labels' ? design.response.levels : design.response.classNames;
+  const family = request.family ?? (classes.length === 2 ? 'binomial' : 'multinomial');
+  const responseName = options.response ?? `cbind(${options.counts!.join(', ')})`;
+  if (family === 'binomial' && classes.length !== 2) {
+    throw new UsageError(
+      `--family binomial needs a response with two classes, but ${responseName} has ${classes.length} (${classes.map(labelText).join(', ')}); use --family multinomial`,
+    );
+  }
+  const referenceIndex = request.reference === undefined ? 0 : matchClass(classes, request.reference, '--reference');
+
+  await init();
+  const started = performance.now();
+  const progress = {
+    onIteration: (p: FitProgress) => {
+      if (request.quiet || !(request.trace || performance.now() - started > PROGRESS_AFTER_MS)) return;
+      const step = p.stepSize < 1 ? `  step ${p.stepSize}` : '';
+      io.err(`iteration ${p.iteration}  deviance ${formatNumber(p.deviance, 10)}${step}\n`);
+    },
+    onWarning: (message: string) => {
+      if (!request.quiet) io.err(`warning: ${message}\n`);
+    },
+  };
+  const common = {
+    names: design.names,
+    intercept: design.intercept,
+    ...(design.weights ? { weights: design.weights } : {}),
+    ...(request.l2 !== undefined ? { l2: request.l2 } : {}),
+    ...progress,
+  };
+  const X = { data: design.X, nRows: design.nRows, nFeatures: design.nFeatures };
+
+  let fit: LogisticFit | SoftmaxFit;
+  let modelClasses: ClassLabel[];
+  if (family === 'binomial') {
+    const positive = 1 - referenceIndex;
+    modelClasses = [classes[referenceIndex]!, classes[positive]!];
+    fit = fitLogistic(X, binaryResponse(design, classes, positive, referenceIndex), common);
+  } else {
+    modelClasses = classes;
+    const y =
+      design.response.kind === 'labels'
+        ? design.response.labels
+        : { counts: new Matrix(design.nRows, classes.length, design.response.counts) };
+    fit = fitSoftmax(X, y, {
+      ...common,
+      classes,
+      reference: classes[referenceIndex]!,
+      ...(request.parameterization ? { parameterization: request.parameterization } : {}),
+    });
+  }
+
+  const modelDesign: ModelDesign = {
+    ...(options.response !== undefined ? { response: options.response } : { counts: options.counts! }),
+    ...(options.weights !== undefined ? { weights: options.weights } : {}),
+    predictors: design.predictors,
+    factors: design.factors,
+    intercept: design.intercept,
+    classes: modelClasses,
+    droppedRows: design.droppedRows,
+  };
+  if (request.json) {
+    const file: ModelFile = { ...fit.toJSON(), design: modelDesign };
+    io.out(JSON.stringify(file, null, 2) + '\n');
+    if (design.droppedRows > 0 && !request.quiet) io.err(`note: ${droppedNote(design.droppedRows)}\n`);
+    return;
+  }
+  io.out(header(request, design, responseName, family, modelClasses, referenceIndex, classes) + '\n\n' + fit.summary() + '\n');
+  if (design.droppedRows > 0) io.out(`(${droppedNote(design.droppedRows)})\n`);
+}
+
+function droppedNote(n: number): string {
+  return `${n} observation${n === 1 ? '' : 's'} deleted due to missingness`;
+}
+
+/** Checks the options and fills in what they imply. */
+function readRequest(args: ParsedArgs): FitRequest {
+  const [path] = positionals(args, ['a data file (CSV)'], 'fit');
+  const response = stringOption(args, 'response');
+  const counts = listOption(args, 'counts');
+  if (response === undefined && counts === undefined) {
+    throw new UsageError('say what to model: --response COLUMN (class labels) or --counts COL1,COL2,... (per-class counts)');
+  }
+  if (response !== undefined && counts !== undefined) {
+    throw new UsageError('give either --response or --counts, not both');
+  }
+  const options: DesignOptions = { intercept: !flag(args, 'no-intercept') };
+  if (response !== undefined) options.response = response;
+  if (counts !== undefined) options.counts = counts;
+  const predictors = listOption(args, 'predictors');
+  if (predictors !== undefined) options.predictors = predictors;
+  const factors = listOption(args, 'factor');
+  if (factors !== undefined) options.factors = factors;
+  const levels = levelsOption(args);
+  if (levels !== undefined) options.levels = levels;
+  const weights = stringOption(args, 'weights');
+  if (weights !== undefined) options.weights = weights;
+
+  const request: FitRequest = {
+    path: path!,
+    options,
+    json: flag(args, 'json'),
+    trace: flag(args, 'trace'),
+    quiet: flag(args, 'quiet'),
+  };
+  const family = choiceOption(args, 'family', ['binomial', 'multinomial'] as const);
+  if (family !== undefined) request.family = family;
+  const reference = stringOption(args, 'reference');
+  if (reference !== undefined) request.reference = reference;
+  const parameterization = choiceOption(args, 'parameterization', ['reference', 'symmetric'] as const);
+  if (parameterization !== undefined) {
+    if (family === 'binomial') {
+      throw new UsageError('--parameterization applies to multinomial fits; a binomial fit has one coefficient vector (see softlogit convert)');
+    }
+    request.parameterization = parameterization;
+  }
+  const l2 = numberOption(args, 'l2', 0, Number.MAX_VALUE);
+  if (l2 !== undefined) request.l2 = l2;
+  return request;
+}
+
+/** Every column named on the command line must be in the file; the message lists those there are. */
+function checkColumns(frame: DataFrame, request: FitRequest): void {
+  const { options } = request;
+  const named: [string, string[]][] = [
+    ['--response', options.response !== undefined ? [options.response] : []],
+    ['--counts', options.counts ?? []],
+    ['--predictors', options.predictors ?? []],
+    ['--factor', options.factors ?? []],
+    ['--levels', Object.keys(options.levels ?? {})],
+    ['--weights', options.weights !== undefined ? [options.weights] : []],
+  ];
+  for (const [option, names] of named) {
+    for (const name of names) {
+      if (!frame.names.includes(name)) {
+        throw new UsageError(`${option} names column "${name}", which is not in ${request.path}; its columns are: ${frame.names.join(', ')}`);
+      }
+    }
+  }
+}
+
+/** The binomial response: 1 for the modelled class, 0 for the reference (or the two count columns). */
+function binaryResponse(design: Design, classes: ClassLabel[], positive: number, reference: number) {
+  const response = design.response;
+  if (response.kind === 'labels') return response.labels.map((label) => (label === classes[positive] ? 1 : 0));
+  const n = design.nRows;
+  return {
+    successes: Float64Array.from({ length: n }, (_, i) => response.counts[i * 2 + positive]!),
+    failures: Float64Array.from({ length: n }, (_, i) => response.counts[i * 2 + reference]!),
+  };
+}
+
+/** The lines above the summary: formula, family and classes, factors, data. */
+function header(
+  request: FitRequest,
+  design: Design,
+  responseName: string,
+  family: 'binomial' | 'multinomial',
+  modelClasses: ClassLabel[],
+  referenceIndex: number,
+  classes: ClassLabel[],
+): string {
+  const terms = design.predictors.length > 0 ? design.predictors.join(' + ') : '1';
+  const formula = `${responseName} ~ ${terms}${design.intercept || design.predictors.length === 0 ? '' : ' - 1'}`;
+  const quote = (c: ClassLabel) => labelText(c);
+  const lines = [`Formula: ${formula}`];
+  if (family === 'binomial') {
+    const [ref, modelled] = modelClasses as [ClassLabel, ClassLabel];
+    const what = request.options.response !== undefined ? `P(${request.options.response} = ${quote(modelled)})` : `P(${quote(modelled)})`;
+    lines.push(`Family:  binomial, modelling ${what} against reference class ${quote(ref)}`);
+  } else {
+    lines.push(`Family:  multinomial, ${classes.length} classes (${classes.map(quote).join(', ')}), reference ${quote(classes[referenceIndex]!)}`);
+  }
+  for (const factor of design.factors) {
+    lines.push(`Factor:  ${factor.name}, levels ${factor.levels.join(', ')}${factor.reference === null ? ' (all coded)' : ` (reference ${factor.reference})`}`);
+  }
+  const weights = request.options.weights !== undefined ? `, weights ${request.options.weights}` : '';
+  lines.push(`Data:    ${request.path}, ${design.nRows} rows used${weights}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,453 @@
+// The `softlogit` command run as a subprocess (bin/softlogit.js on the built dist/): its numbers
+// match the library's fit and the R/statsmodels fixtures, `fit --json` round-trips through
+// `predict` and `convert`, and user errors exit 2 with one line naming the problem.
+// Needs `npm run build` first (npm ci runs it). The library is imported from dist/ too, so the CLI
+// is compared with the library it is built with, not with sources edited since.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  designMatrix, fitLogistic, fitSoftmax, init, LogisticFit, newDataMatrix, parseCSV, SoftlogitError, SoftmaxFit,
+  toReference, toSymmetric, type Design,
+} from '../dist/index.js';
+import haireye from './fixtures/haireye-counts-softmax.json';
+import housingFixture from './fixtures/housing-weighted-softmax.json';
+import uclaRank from './fixtures/ucla-admissions-rank.json';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'softlogit.js');
+const UCLA = join(ROOT, 'data', 'binary.csv');
+const HOUSING = join(ROOT, 'data', 'housing.csv');
+
+/** The seed: R 4.2.2 glm(admit ~ gre + gpa, binomial) on binary.csv, printed with 15-16 digits. */
+const R_GLM = { coefficients: [-4.949378062622546, 0.002690683595964, 0.754686855962933], aic: 486.3439816848 };
+/** The seed values are printed to 13-16 significant digits: agreement to 1e-12 relative is all they allow. */
+const SEED_RTOL = 1e-12;
+/** Fixtures are the MLE to ~1e-13 (two tools agree); 1e-9 / 1e-8 as in the model tests. */
+const COEF_RTOL = 1e-9;
+const SE_RTOL = 1e-8;
+/** CSV and JSON carry shortest round-trip decimals: the CLI and the library compute the same doubles. */
+const EXACT = 0;
+/** The same MLE reached from two codings of the same model (level orders differ): rounding level. */
+const SAME_FIT_RTOL = 1e-10;
+/** A conversion is a few additions per entry; the CLI and the library add in different orders. */
+const CONVERSION_RTOL = 1e-12;
+/** R prints 4 significant digits in coefficient tables: a printed number is within half a unit there. */
+const PRINTED_RTOL = 5e-4;
+/** Housing's levels in MASS's order, as the fixture was fitted (read.csv would sort them). */
+const HOUSING_LEVELS = [
+  '--levels', 'Sat=Low,Medium,High',
+  '--levels', 'Infl=Low,Medium,High',
+  '--levels', 'Type=Tower,Apartment,Atrium,Terrace',
+  '--levels', 'Cont=Low,High',
+];
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(...args: string[]): Run {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs a command that must succeed and returns its stdout. */
+function ok(...args: string[]): string {
+  const run = cli(...args);
+  expect(run.stderr, `softlogit ${args.join(' ')}`).toBe('');
+  expect(run.status).toBe(0);
+  return run.stdout;
+}
+
+function relative(a: number, b: number): number {
+  return Math.abs(a - b) / Math.max(Math.abs(b), Number.MIN_VALUE);
+}
+
+/** Reads CSV output into a header and rows of cells. */
+function readCSV(text: string): { header: string[]; rows: string[][] } {
+  const [header, ...rows] = text.trimEnd().split('\n').map((line) => line.split(','));
+  return { header: header!, rows };
+}
+
+/** The coefficient rows of a printed table: name → numbers in the row. */
+function tableRows(text: string, names: readonly string[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const line of text.split('\n')) {
+    const [first, ...rest] = line.trim().split(/\s+/);
+    if (first !== undefined && names.includes(first) && !out.has(first)) out.set(first, rest.map(Number).filter((x) => !Number.isNaN(x)));
+  }
+  return out;
+}
+
+/** Entrywise relative agreement of two matrices given as rows (exact zeros must match exactly). */
+function expectClose(actual: number[][], expected: number[][], rtol: number): void {
+  expect(actual.length).toBe(expected.length);
+  actual.forEach((row, j) => {
+    expect(row.length).toBe(expected[j]!.length);
+    row.forEach((x, k) => (expected[j]![k] === 0 ? expect(x).toBe(0) : expect(relative(x, expected[j]![k]!)).toBeLessThan(rtol)));
+  });
+}
+
+const asX = (d: Design) => ({ data: d.X, nRows: d.nRows, nFeatures: d.nFeatures });
+
+let dir: string;
+const tmp = (name: string) => join(dir, name);
+
+beforeAll(async () => {
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
+    throw new Error('dist/cli/main.js is missing: run `npm run build` before the CLI tests');
+  }
+  dir = mkdtempSync(join(tmpdir(), 'softlogit-cli-'));
+  await init();
+  // Model files several tests read: admit ~ gre + gpa + factor(rank); housing with MASS's levels.
+  writeFileSync(tmp('rank.json'), ok('fit', UCLA, '--response', 'admit', '--factor', 'rank', '--json'));
+  writeFileSync(tmp('housing.json'), ok('fit', HOUSING, '--response', 'Sat', '--weights', 'Freq', ...HOUSING_LEVELS, '--json'));
+});
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('softlogit fit (binomial)', () => {
+  const uclaDesign = () => designMatrix(parseCSV(readFileSync(UCLA, 'utf8')), { response: 'admit', predictors: ['gre', 'gpa'] });
+
+  it('prints the library summary of glm(admit ~ gre + gpa), with the seed numbers', () => {
+    const out = ok('fit', UCLA, '--response', 'admit', '--predictors', 'gre,gpa');
+    const design = uclaDesign();
+    const fit = fitLogistic(asX(design), design.response.labels as number[], { names: design.names });
+    expect(out).toContain(fit.summary());
+    expect(out).toContain('Formula: admit ~ gre + gpa');
+    expect(out).toContain('P(admit = 1) against reference class 0');
+    const rows = tableRows(out, fit.names);
+    fit.names.forEach((name, j) => {
+      const [estimate, se] = rows.get(name)!;
+      expect(relative(estimate!, R_GLM.coefficients[j]!)).toBeLessThan(PRINTED_RTOL);
+      expect(relative(se!, fit.standardErrors[j]!)).toBeLessThan(PRINTED_RTOL);
+    });
+    expect(out).toMatch(/AIC: 486\.34\n/);
+  });
+
+  it('--json is the fit toJSON() plus a design block, at the seed to 1e-12', () => {
+    const model = JSON.parse(ok('fit', UCLA, '--response', 'admit', '--predictors', 'gre,gpa', '--json'));
+    const design = uclaDesign();
+    const fit = fitLogistic(asX(design), design.response.labels as number[], { names: design.names });
+    const { design: block, ...json } = model;
+    expect(json).toEqual(fit.toJSON());
+    expect(block).toEqual({
+      response: 'admit', predictors: ['gre', 'gpa'], factors: [], intercept: true, classes: [0, 1], droppedRows: 0,
+    });
+    model.coefficients.forEach((b: number, j: number) => expect(relative(b, R_GLM.coefficients[j]!)).toBeLessThan(SEED_RTOL));
+    expect(relative(model.aic, R_GLM.aic)).toBeLessThan(SEED_RTOL);
+  });
+
+  it('codes --factor rank as R does (rank2..rank4) and matches R glm', () => {
+    const out = ok('fit', UCLA, '--response', 'admit', '--factor', 'rank', '--json');
+    const model = JSON.parse(out);
+    expect(model.names).toEqual(uclaRank.expected.names);
+    model.coefficients.forEach((b: number, j: number) => expect(relative(b, uclaRank.expected.coefficients[j]!)).toBeLessThan(COEF_RTOL));
+    const fit = LogisticFit.fromJSON(model);
+    fit.standardErrors.forEach((s, j) => expect(relative(s, uclaRank.expected.standardErrors[j]!)).toBeLessThan(SE_RTOL));
+    expect(model.design.factors).toEqual([{ name: 'rank', levels: ['1', '2', '3', '4'], reference: '1' }]);
+    expect(ok('fit', UCLA, '--response', 'admit', '--factor', 'rank')).toContain('Factor:  rank, levels 1, 2, 3, 4 (reference 1)');
+  });
+
+  it('--reference flips the modelled class: the coefficients change sign', () => {
+    const base = JSON.parse(ok('fit', UCLA, '--response', 'admit', '--json'));
+    const flipped = JSON.parse(ok('fit', UCLA, '--response', 'admit', '--reference', '1', '--json'));
+    expect(flipped.design.classes).toEqual([1, 0]);
+    flipped.coefficients.forEach((b: number, j: number) => expect(relative(-b, base.coefficients[j])).toBeLessThan(SAME_FIT_RTOL));
+  });
+
+  it('drops rows with a missing value and says how many, like na.omit', () => {
+    const lines = readFileSync(UCLA, 'utf8').trimEnd().split('\n');
+    lines[3] = lines[3]!.replace(/^(\d),(\d+)/, '$1,NA');
+    lines[8] = lines[8]!.replace(/,(\d)$/, ',');
+    writeFileSync(tmp('ucla-na.csv'), lines.join('\n') + '\n');
+    const out = ok('fit', tmp('ucla-na.csv'), '--response', 'admit');
+    expect(out).toContain('398 rows used');
+    expect(out).toMatch(/\(2 observations deleted due to missingness\)\n$/);
+    const json = cli('fit', tmp('ucla-na.csv'), '--response', 'admit', '--json');
+    expect(json.status).toBe(0);
+    expect(json.stderr).toBe('note: 2 observations deleted due to missingness\n');
+    expect(JSON.parse(json.stdout).nObs).toBe(398);
+    expect(cli('fit', tmp('ucla-na.csv'), '--response', 'admit', '--json', '--quiet').stderr).toBe('');
+  });
+
+  it('reports Newton progress on stderr with --trace, and nothing with --quiet', () => {
+    const traced = cli('fit', UCLA, '--response', 'admit', '--trace');
+    expect(traced.status).toBe(0);
+    const iterations = traced.stderr.trimEnd().split('\n');
+    expect(iterations.length).toBeGreaterThanOrEqual(3);
+    for (const line of iterations) expect(line).toMatch(/^iteration \d+  deviance \d+\.\d+/);
+    expect(iterations.at(-1)).toContain('deviance 459.44');
+    expect(cli('fit', UCLA, '--response', 'admit', '--trace', '--quiet').stderr).toBe('');
+  });
+});
+
+describe('softlogit fit (multinomial)', () => {
+  const housingFit = (...extra: string[]) => JSON.parse(ok('fit', HOUSING, '--response', 'Sat', '--weights', 'Freq', ...extra, '--json'));
+
+  it('fits MASS housing (K = 3, weights Freq) to the statsmodels/VGAM fixture', () => {
+    const model = housingFit(...HOUSING_LEVELS);
+    const { expected } = housingFixture;
+    expect(model.model).toBe('softmax');
+    expect(model.names).toEqual(expected.names);
+    expect(model.classes).toEqual(housingFixture.classes);
+    expect(model.reference).toBe('Low');
+    const fit = SoftmaxFit.fromJSON(model);
+    const B = fit.baseline;
+    const se = fit.standardErrors; // p x K, column 0 the reference
+    expected.coefficients.forEach((row, j) =>
+      row.forEach((b, c) => {
+        expect(relative(B.get(j, c), b)).toBeLessThan(COEF_RTOL);
+        expect(relative(se.get(j, c + 1), expected.standardErrors[j]![c]!)).toBeLessThan(SE_RTOL);
+      }),
+    );
+    expect(relative(model.deviance, expected.deviance)).toBeLessThan(COEF_RTOL);
+    expect(relative(model.aic, expected.aic)).toBeLessThan(COEF_RTOL);
+  });
+
+  it('prints the library summary, and the same model whichever order the levels are in', () => {
+    const out = ok('fit', HOUSING, '--response', 'Sat', '--weights', 'Freq', ...HOUSING_LEVELS);
+    const frame = parseCSV(readFileSync(HOUSING, 'utf8'));
+    const design = designMatrix(frame, {
+      response: 'Sat', weights: 'Freq',
+      levels: { Sat: ['Low', 'Medium', 'High'], Infl: ['Low', 'Medium', 'High'], Type: ['Tower', 'Apartment', 'Atrium', 'Terrace'], Cont: ['Low', 'High'] },
+    });
+    const fit = fitSoftmax(asX(design), design.response.labels, { names: design.names, classes: design.response.levels, weights: design.weights! });
+    expect(out).toContain(fit.summary());
+    expect(out).toContain('Family:  multinomial, 3 classes (Low, Medium, High), reference Low');
+    // Alphabetical levels (R's read.csv): other coefficients, the same fitted model.
+    const sorted = housingFit();
+    expect(sorted.classes).toEqual(['High', 'Low', 'Medium']);
+    expect(sorted.names).toContain('InflLow');
+    expect(relative(sorted.deviance, housingFixture.expected.deviance)).toBeLessThan(SAME_FIT_RTOL);
+  });
+
+  it('--parameterization symmetric reports W with rows summing to zero, same model', () => {
+    const model = housingFit(...HOUSING_LEVELS, '--parameterization', 'symmetric');
+    expect(model.parameterization).toBe('symmetric');
+    const W = SoftmaxFit.fromJSON(model).coefficients;
+    for (let j = 0; j < W.rows; j++) expect(Math.abs(W.row(j).reduce((a, b) => a + b, 0))).toBeLessThan(1e-14);
+    expect(relative(model.deviance, housingFixture.expected.deviance)).toBeLessThan(COEF_RTOL);
+  });
+
+  it('fits per-class --counts columns (HairEyeColor, K = 4) to the fixture', () => {
+    const classes = haireye.classes;
+    const lines = [[...haireye.featureNames, ...classes].join(',')];
+    haireye.X.forEach((x, i) => lines.push([...x, ...haireye.counts[i]!].join(',')));
+    writeFileSync(tmp('haireye.csv'), lines.join('\n') + '\n');
+    const model = JSON.parse(ok('fit', tmp('haireye.csv'), '--counts', classes.join(','), '--json'));
+    expect(model.classes).toEqual(classes);
+    expect(model.reference).toBe(haireye.reference);
+    const B = SoftmaxFit.fromJSON(model).baseline;
+    haireye.expected.coefficients.forEach((row, j) => row.forEach((b, c) => expect(relative(B.get(j, c), b)).toBeLessThan(COEF_RTOL)));
+    expect(ok('fit', tmp('haireye.csv'), '--counts', classes.join(','))).toContain('Formula: cbind(Brown, Blue, Hazel, Green) ~ HairBrown');
+  });
+
+  it('a two-class response with --family multinomial is the logistic model (β = w1 − w0)', () => {
+    const logistic = JSON.parse(ok('fit', UCLA, '--response', 'admit', '--json'));
+    const softmax = JSON.parse(ok('fit', UCLA, '--response', 'admit', '--family', 'multinomial', '--json'));
+    expect(softmax.model).toBe('softmax');
+    const beta = SoftmaxFit.fromJSON(softmax).toLogistic().coefficients;
+    beta.forEach((b, j) => expect(relative(b, logistic.coefficients[j])).toBeLessThan(SAME_FIT_RTOL));
+  });
+});
+
+describe('softlogit predict', () => {
+  it('round-trips a logistic --json model: probabilities, classes and links as the library predicts', () => {
+    const fit = LogisticFit.fromJSON(readFileSync(tmp('rank.json'), 'utf8'));
+    const design = designMatrix(parseCSV(readFileSync(UCLA, 'utf8')), { response: 'admit', factors: ['rank'] });
+    const X = asX(design);
+    const prob = readCSV(ok('predict', tmp('rank.json'), UCLA));
+    expect(prob.header).toEqual(['prob']);
+    expect(prob.rows).toHaveLength(400);
+    const expected = fit.predict(X);
+    prob.rows.forEach(([p], i) => expect(Math.abs(Number(p) - expected[i]!)).toBe(EXACT));
+    const link = readCSV(ok('predict', tmp('rank.json'), UCLA, '--type', 'link'));
+    const eta = fit.predict(X, { type: 'link' });
+    link.rows.forEach(([v], i) => expect(Number(v)).toBe(eta[i]));
+    const cls = readCSV(ok('predict', tmp('rank.json'), UCLA, '--type', 'class'));
+    expect(cls.header).toEqual(['class']);
+    cls.rows.forEach(([c], i) => expect(c).toBe(expected[i]! > 0.5 ? '1' : '0'));
+  });
+
+  it('round-trips a softmax model: one column per class, class labels', () => {
+    const fit = SoftmaxFit.fromJSON(readFileSync(tmp('housing.json'), 'utf8'));
+    const frame = parseCSV(readFileSync(HOUSING, 'utf8'));
+    const X = asX(newDataMatrix(frame, JSON.parse(readFileSync(tmp('housing.json'), 'utf8')).design));
+    const prob = readCSV(ok('predict', tmp('housing.json'), HOUSING));
+    expect(prob.header).toEqual(['Low', 'Medium', 'High']);
+    const P = fit.predict(X);
+    prob.rows.forEach((row, i) => row.forEach((p, k) => expect(Number(p)).toBe(P.get(i, k))));
+    const cls = readCSV(ok('predict', tmp('housing.json'), HOUSING, '--type', 'class'));
+    expect(cls.rows.map(([c]) => c)).toEqual(fit.predict(X, { type: 'class' }));
+  });
+
+  it('codes new data with the training levels, NA for a missing predictor, in row order', () => {
+    writeFileSync(tmp('new.csv'), 'rank,gpa,gre,extra\n4,3.5,600,x\n1,NA,700,y\n2,3.9,"800",z\n');
+    const run = cli('predict', tmp('rank.json'), tmp('new.csv'));
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('note: 1 row has a missing predictor value; predicted as NA\n');
+    const { rows } = readCSV(run.stdout);
+    const fit = LogisticFit.fromJSON(readFileSync(tmp('rank.json'), 'utf8'));
+    const expected = fit.predict([[600, 3.5, 0, 0, 1], [800, 3.9, 1, 0, 0]]);
+    expect(rows.map(([p]) => p)).toEqual([String(expected[0]), 'NA', String(expected[1])]);
+  });
+
+  it('rejects a level the model was not fitted with, naming row and column', () => {
+    writeFileSync(tmp('new-level.csv'), 'gre,gpa,rank\n600,3.5,4\n700,3.2,5\n');
+    const run = cli('predict', tmp('rank.json'), tmp('new-level.csv'));
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/column "rank" holds "5" at data row 2 \(line 3\).*levels \(1, 2, 3, 4\)/);
+  });
+});
+
+describe('softlogit convert', () => {
+  it('gives the library conversions of W with their SEs (reference, symmetric)', () => {
+    const fit = SoftmaxFit.fromJSON(readFileSync(tmp('housing.json'), 'utf8'));
+    const symmetric = JSON.parse(ok('convert', tmp('housing.json'), '--to', 'symmetric', '--json'));
+    expect(symmetric.columns).toEqual(['Low', 'Medium', 'High']);
+    expectClose(symmetric.coefficients, toSymmetric(fit.coefficients).toArray(), CONVERSION_RTOL);
+    const libSE = fit.withParameterization('symmetric').standardErrors;
+    symmetric.standardErrors.forEach((row: number[], j: number) =>
+      row.forEach((s, k) => expect(relative(s, libSE.get(j, k))).toBeLessThan(SAME_FIT_RTOL)),
+    );
+    const medium = JSON.parse(ok('convert', tmp('housing.json'), '--to', 'reference', '--reference', 'Medium', '--json'));
+    expect(medium.reference).toBe('Medium');
+    expectClose(medium.coefficients, toReference(fit.coefficients, 1).toArray(), CONVERSION_RTOL);
+    medium.standardErrors.forEach((row: number[]) => expect(row[1]).toBe(0));
+    const text = ok('convert', tmp('housing.json'), '--to', 'symmetric');
+    expect(text).toContain('symmetric form (each row sums to zero)');
+    expect(text).toContain('Std. Errors:');
+  });
+
+  it('--to logistic on a two-class softmax gives the glm coefficients and SEs', () => {
+    writeFileSync(tmp('ucla2.json'), ok('fit', UCLA, '--response', 'admit', '--predictors', 'gre,gpa', '--family', 'multinomial', '--json'));
+    const result = JSON.parse(ok('convert', tmp('ucla2.json'), '--to', 'logistic', '--json'));
+    expect(result.columns).toEqual(['1']);
+    result.coefficients.forEach(([b]: number[], j: number) => expect(relative(b, R_GLM.coefficients[j]!)).toBeLessThan(SEED_RTOL));
+    const glm = JSON.parse(ok('fit', UCLA, '--response', 'admit', '--predictors', 'gre,gpa', '--json'));
+    const se = LogisticFit.fromJSON(glm).standardErrors;
+    result.standardErrors.forEach(([s]: number[], j: number) => expect(relative(s, se[j]!)).toBeLessThan(SAME_FIT_RTOL));
+    expect(ok('convert', tmp('ucla2.json'), '--to', 'logistic')).toMatch(/gre\s+0\.002691\s+0\.001057\s+2\.544/);
+  });
+
+  it('a logistic model converts to the two-class W = [−β/2 | β/2]', () => {
+    const result = JSON.parse(ok('convert', tmp('rank.json'), '--to', 'symmetric', '--json'));
+    const beta = LogisticFit.fromJSON(readFileSync(tmp('rank.json'), 'utf8')).coefficients;
+    expect(result.columns).toEqual(['0', '1']);
+    result.coefficients.forEach(([w0, w1]: number[], j: number) => {
+      expect(w1).toBe(beta[j]! / 2);
+      expect(w0).toBe(-beta[j]! / 2);
+    });
+  });
+});
+
+describe('user errors: exit 2, one line naming the problem', () => {
+  /** Runs a failing command: exit 2, nothing on stdout, one stderr line, no stack trace. */
+  function fails(...args: string[]): string {
+    const run = cli(...args);
+    expect(run.status, `softlogit ${args.join(' ')}`).toBe(2);
+    expect(run.stdout).toBe('');
+    const lines = run.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    return lines[0]!;
+  }
+
+  it('a missing data or model file', () => {
+    expect(fails('fit', tmp('nope.csv'), '--response', 'admit')).toMatch(/cannot read data file .*nope\.csv: no such file/);
+    expect(fails('predict', tmp('nope.json'), UCLA)).toMatch(/cannot read model file .*nope\.json: no such file/);
+  });
+
+  it('an unknown column, listing the columns there are', () => {
+    expect(fails('fit', UCLA, '--response', 'admitted')).toBe(
+      `softlogit fit: --response names column "admitted", which is not in ${UCLA}; its columns are: admit, gre, gpa, rank`,
+    );
+    expect(fails('fit', UCLA, '--response', 'admit', '--predictors', 'gre,GPA')).toMatch(/--predictors names column "GPA"/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--weights', 'w')).toMatch(/--weights names column "w"/);
+  });
+
+  it('a constant response', () => {
+    writeFileSync(tmp('constant.csv'), 'y,x\n1,0.5\n1,0.7\n1,0.1\n');
+    expect(fails('fit', tmp('constant.csv'), '--response', 'y')).toMatch(/response "y" has a single value \(1\)/);
+  });
+
+  it('a non-numeric cell in a numeric column, naming row, line and column', () => {
+    const lines = readFileSync(UCLA, 'utf8').split('\n');
+    lines[5] = lines[5]!.replace(/,([\d.]+),(\d)$/, ',3.x,$2');
+    writeFileSync(tmp('typo.csv'), lines.join('\n'));
+    expect(fails('fit', tmp('typo.csv'), '--response', 'admit')).toBe(
+      'softlogit fit: parseCSV: column "gpa" must be numeric, but data row 5 (line 6) holds "3.x" (if "gpa" is categorical, say --factor gpa)',
+    );
+    writeFileSync(tmp('weights.csv'), 'y,x,w\n0,1,1\n1,2,heavy\n0,3,1\n1,1,2\n');
+    expect(fails('fit', tmp('weights.csv'), '--response', 'y', '--weights', 'w')).toMatch(/column "w" must be numeric, but data row 2 \(line 3\) holds "heavy"/);
+    writeFileSync(tmp('predict-typo.csv'), 'gre,gpa,rank\n600,3.5,4\n700,abc,1\n');
+    expect(fails('predict', tmp('rank.json'), tmp('predict-typo.csv'))).toMatch(/column "gpa" must be numeric, but data row 2 \(line 3\) holds "abc"/);
+  });
+
+  it('bad usage: options, choices, arguments, commands', () => {
+    expect(fails('fit', UCLA)).toMatch(/--response COLUMN .* or --counts/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--counts', 'a,b')).toMatch(/either --response or --counts/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--bogus')).toMatch(/Unknown option '--bogus'/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--family', 'poisson')).toMatch(/--family should be one of binomial, multinomial, got "poisson"/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--l2=-1')).toMatch(/--l2 should be a number/);
+    expect(fails('fit', UCLA, '--response', 'rank', '--family', 'binomial')).toMatch(/needs a response with two classes, but rank has 4/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--reference', '2')).toMatch(/--reference "2" is not one of the classes \(0, 1\)/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--levels', 'rank')).toMatch(/--levels should look like COLUMN=LEVEL1,LEVEL2/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--levels', 'rank=1,2,3')).toMatch(/column "rank" holds "4" .*not one of its levels \(1, 2, 3\)/);
+    expect(fails('fit')).toMatch(/needs a data file/);
+    expect(fails('predict', tmp('rank.json'))).toMatch(/needs a data file/);
+    expect(fails('convert', tmp('rank.json'))).toMatch(/--to reference, --to symmetric or --to logistic/);
+    expect(fails('convert', tmp('housing.json'), '--to', 'logistic')).toMatch(/needs a model with two classes, but .* has 3/);
+    expect(fails('frobnicate')).toMatch(/unknown command "frobnicate"/);
+    writeFileSync(tmp('not-a-model.json'), '{"model": "tree"}');
+    expect(fails('predict', tmp('not-a-model.json'), UCLA)).toMatch(/expected a softlogit model/);
+    writeFileSync(tmp('broken.json'), '{"model": ');
+    expect(fails('convert', tmp('broken.json'), '--to', 'symmetric')).toMatch(/is not valid JSON/);
+  });
+
+  it('a fit that cannot be done (collinear columns) is a data error too', () => {
+    writeFileSync(tmp('collinear.csv'), 'y,a,b\n0,1,2\n1,2,4\n0,3,6\n1,4,8\n0,2,4\n1,3,6\n');
+    expect(fails('fit', tmp('collinear.csv'), '--response', 'y')).toMatch(/column 'b' is a linear combination/);
+  });
+
+  it('help and version succeed', () => {
+    expect(ok('--help')).toContain('Usage: softlogit COMMAND');
+    expect(ok('fit', '--help')).toContain('--response COLUMN');
+    expect(ok('--version')).toMatch(/^softlogit \d+\.\d+\.\d+\n$/);
+  });
+});
+
+describe('the data-layer additions the CLI uses', () => {
+  it('designMatrix levels: R factor(x, levels = ...) order, first level the reference', () => {
+    const frame = parseCSV('y,g\nb,lo\na,hi\nb,mid\na,lo\n');
+    const design = designMatrix(frame, { response: 'y', levels: { g: ['lo', 'mid', 'hi'], y: ['b', 'a'] } });
+    expect(design.names).toEqual(['gmid', 'ghi']);
+    expect(design.response).toEqual({ kind: 'labels', labels: ['b', 'a', 'b', 'a'], levels: ['b', 'a'] });
+    const error = (() => {
+      try {
+        designMatrix(frame, { response: 'y', levels: { g: ['lo', 'hi'] } });
+      } catch (e) {
+        return e as SoftlogitError;
+      }
+      return undefined;
+    })();
+    expect(error?.code).toBe('UNKNOWN_LABEL');
+  });
+
+  it('newDataMatrix codes new rows with the fitted levels, keeping unused ones', () => {
+    const design = designMatrix(parseCSV('y,rank,x\n0,1,5\n1,2,6\n1,3,7\n0,3,8\n'), { response: 'y', factors: ['rank'] });
+    const coded = newDataMatrix(parseCSV('x,rank\n1,3\nNA,1\n2,3\n'), design);
+    expect(coded.names).toEqual(['rank2', 'rank3', 'x']);
+    expect(Array.from(coded.X)).toEqual([0, 1, 1,  0, 1, 2]);
+    expect(Array.from(coded.rows)).toEqual([0, 2]);
+    expect(coded.droppedRowNumbers).toEqual([2]);
+  });
+});
