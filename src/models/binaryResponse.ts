@@ -32,9 +32,12 @@ function xlogx(x: number, total: number): number {
 
 /**
  * Validates a binary response against nRows and prior weights (null = all 1).
+ * `requireBothOutcomes` false accepts a response with one outcome only (a shard of a larger data set).
  * @throws {SoftlogitError} `LENGTH_MISMATCH`, `BAD_RESPONSE` (not 0/1), `BAD_COUNTS`, `ONE_CLASS`.
  */
-export function toBinomialData(y: BinaryResponse, nRows: number, weights: Float64Array | null, caller: string): BinomialData {
+export function toBinomialData(
+  y: BinaryResponse, nRows: number, weights: Float64Array | null, caller: string, requireBothOutcomes = true,
+): BinomialData {
   const successes = new Float64Array(nRows);
   const trials = new Float64Array(nRows);
   let logLikConstant = 0;
@@ -43,6 +46,10 @@ export function toBinomialData(y: BinaryResponse, nRows: number, weights: Float6
   let totalSuccess = 0;
   let totalFailure = 0;
   const counts = isCounts(y);
+  const length = counts ? y.successes.length : y !== null && typeof y === 'object' ? y.length : undefined;
+  if (length === 0) {
+    throw new SoftlogitError('EMPTY_INPUT', `${caller}: y has no values; expected one per row of X (${nRows})`);
+  }
   if (counts) {
     for (const key of ['successes', 'failures'] as const) {
       if (y[key].length !== nRows) {
@@ -93,7 +100,7 @@ export function toBinomialData(y: BinaryResponse, nRows: number, weights: Float6
       saturatedLogLik += w * (xlogx(s, m) + xlogx(f, m));
     }
   }
-  if (totalSuccess === 0 || totalFailure === 0) {
+  if (requireBothOutcomes && (totalSuccess === 0 || totalFailure === 0)) {
     throw new SoftlogitError(
       'ONE_CLASS',
       `${caller}: y needs both outcomes among rows with non-zero weight, got only ${totalSuccess === 0 ? 'failures (0)' : 'successes (1)'}`,

@@ -64,19 +64,15 @@ export function toRowSource(x: DesignInput, caller: string): RowSource {
     throw new SoftlogitError('BAD_SHAPE', `${caller}: X should be an array of rows (arrays of numbers), got ${typeof first} for row 0`);
   }
   const nFeatures = first.length;
+  // Check every row's length now, so a ragged X is reported as such before any other check
+  // (too few rows, …) that would read the shape from row 0 alone.
+  for (let r = 1; r < nRows; r++) checkRow(rows[r], r, nFeatures, caller);
   return {
     nRows,
     nFeatures,
     fillRows(r0, r1, target) {
       for (let r = r0, k = 0; r < r1; r++) {
-        const row = rows[r]!;
-        if (row === null || row === undefined || row.length !== nFeatures) {
-          throw new SoftlogitError(
-            'RAGGED_ROWS',
-            `${caller}: every row of X should have ${nFeatures} values (as row 0), row ${r} has ${row?.length ?? 'none'}`,
-            { row: r },
-          );
-        }
+        const row = checkRow(rows[r], r, nFeatures, caller);
         for (let j = 0; j < nFeatures; j++, k++) {
           const v = row[j];
           target[k] = typeof v === 'number' ? v : Number.NaN;
@@ -84,6 +80,19 @@ export function toRowSource(x: DesignInput, caller: string): RowSource {
       }
     },
   };
+}
+
+/** Row `r` of an array-of-rows X, checked to hold `nFeatures` values. */
+function checkRow(row: ArrayLike<number> | undefined, r: number, nFeatures: number, caller: string): ArrayLike<number> {
+  if (row === null || typeof row !== 'object' || row.length !== nFeatures) {
+    const got = row !== null && typeof row === 'object' && typeof row.length === 'number' ? `${row.length} values` : `${String(row)}`;
+    throw new SoftlogitError(
+      'RAGGED_ROWS',
+      `${caller}: every row of X should have ${nFeatures} values (as row 0), row ${r} has ${got}`,
+      { row: r },
+    );
+  }
+  return row;
 }
 
 /**
