@@ -3,17 +3,28 @@
 import { SoftlogitError } from '../errors.js';
 import { akaike, bayesian } from '../inference.js';
 import { LogisticObjective } from '../objective/logistic.js';
-import { newton } from '../solver/newton.js';
+import { defaultHessianSubsample, newton } from '../solver/newton.js';
 import { DesignBuffer } from '../wasm/design.js';
+import { threadTeam } from '../threads/pool.js';
 import { getRuntime } from '../wasm/module.js';
 import { toBinomialData, type BinaryResponse, type BinomialData } from './binaryResponse.js';
 import { featureNames, toRowSource, toRowVector, type DesignInput } from './input.js';
 import { LogisticFit } from './logisticFit.js';
 import { resolveOptions, type CommonFitOptions } from './options.js';
+import { firthNewton, firthNullLogLik, firthOption } from './firth.js';
+import { logisticSeparation } from './separation.js';
+import { fitLogisticDropping, singularMode } from './singular.js';
+import { checkFitSize } from './capacity.js';
 
 export interface LogisticOptions extends CommonFitOptions {
   /** Per-row offset added to the linear predictor (known log-odds). */
   offset?: ArrayLike<number>;
+  /**
+   * Firth's bias-reduced logistic regression (default false): solves the adjusted score equations
+   * Xᵀ(y − p + h(½ − p)) = 0, the maximum of logLik + ½ log det(XᵀWX), as R's logistf and brglm2
+   * (type = "AS_mean"); finite even on separated data. See src/models/firth.ts.
+   */
+  firth?: boolean;
 }
 
 /**
@@ -40,7 +51,10 @@ export function fitLogistic(X: DesignInput, y: BinaryResponse, options: Logistic
   const runtime = getRuntime(caller);
   let data: BinomialData | undefined;
   const resolved = resolveOptions(options, caller, (value) => 2 * (value + (data?.saturatedLogLik ?? 0)));
+  const firth = firthOption(options.firth, resolved.l2, caller);
+  if (singularMode(options.singular, caller) === 'drop') return fitLogisticDropping(X, y, options, fitLogistic, (json) => LogisticFit.fromJSON(json));
   const source = toRowSource(X, caller);
+  checkFitSize(runtime, source.nRows, source.nFeatures, resolved.intercept, 0, options.offset !== undefined, caller);
   const n = source.nRows;
   const weights = options.weights !== undefined ? toRowVector(options.weights, n, 'weights', caller) : null;
   const offset = options.offset !== undefined ? toRowVector(options.offset, n, 'offset', caller) : null;
@@ -55,12 +69,13 @@ export function fitLogistic(X: DesignInput, y: BinaryResponse, options: Logistic
     );
   }
 
-  const design = DesignBuffer.copy(runtime, { ...source, names: names.slice(resolved.intercept ? 1 : 0), fillRows: source.fillRows }, resolved.intercept, caller);
+  const team = threadTeam(resolved.threads, caller, resolved.warn);
+  const design = DesignBuffer.copy(team?.runtime ?? runtime, { ...source, names: names.slice(resolved.intercept ? 1 : 0), fillRows: source.fillRows }, resolved.intercept, caller);
   let objective: LogisticObjective | undefined;
   try {
     objective = new LogisticObjective({
       design, successes: data.successes, trials: data.trials, offset, l2: resolved.l2,
-      interceptIndex: resolved.intercept ? 0 : -1,
+      interceptIndex: resolved.intercept ? 0 : -1, kernels: team ?? undefined,
     });
     const start = new Float64Array(p);
     const totalSuccess = data.successes.reduce((a, b) => a + b, 0);
@@ -69,7 +84,9 @@ export function fitLogistic(X: DesignInput, y: BinaryResponse, options: Logistic
     const solverOptions = resolved.onIteration
       ? { maxIter: resolved.maxIter, tol: resolved.tol, onIteration: resolved.onIteration }
       : { maxIter: resolved.maxIter, tol: resolved.tol };
-    const result = newton(objective, start, solverOptions);
+    const result = firth
+      ? firthNewton(objective, start, { ...solverOptions, source, intercept: resolved.intercept, trials: data.trials })
+      : newton(objective, start, { ...solverOptions, hessianSubsample: defaultHessianSubsample(design.nPanels) });
     if (result.aliased !== undefined && result.iterations === 0) {
       throw new SoftlogitError(
         'COLLINEAR',
@@ -88,13 +105,14 @@ export function fitLogistic(X: DesignInput, y: BinaryResponse, options: Logistic
           : `${caller}: the line search could not decrease the objective (Newton decrement ${result.decrement.toExponential(2)}); the estimates are not the MLE`,
       );
     }
+    const separation = firth ? null : logisticSeparation(caller, result, objective.newtonDirection(), objective.linearPredictor(), data, source, names, resolved, warnings);
     const covariance = objective.inverseHessian();
     const coefficients = result.coefficients;
     const penalty = resolved.l2 > 0 ? penaltyOf(coefficients, resolved.l2, resolved.intercept) : 0;
     const logLikKernel = -(result.value - penalty);
     const logLik = logLikKernel + data.logLikConstant;
     const deviance = 2 * (data.saturatedLogLik - logLikKernel);
-    const nullDeviance = 2 * (data.saturatedLogLik - nullLogLik(data, offset, resolved.intercept));
+    const nullDeviance = 2 * (data.saturatedLogLik - (firth ? firthNullLogLik : nullLogLik)(data, offset, resolved.intercept));
     for (const w of warnings) resolved.warn(w);
     return new LogisticFit({
       names,
@@ -113,10 +131,13 @@ export function fitLogistic(X: DesignInput, y: BinaryResponse, options: Logistic
       converged: result.converged,
       l2: resolved.l2,
       warnings,
+      separation,
+      firth,
     });
   } finally {
     objective?.dispose();
     design.free();
+    team?.dispose();
   }
 }
 

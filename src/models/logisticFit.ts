@@ -1,11 +1,11 @@
 // The result of a binary logistic fit: estimates, inference, prediction, summary, JSON.
 import { SoftlogitError } from '../errors.js';
-import {
-  formatColumn, formatNumber, formatPValues, formatTable, significanceStars, SIGNIFICANCE_LEGEND, SUMMARY_DIGITS,
-} from '../format.js';
+import { formatCoefficientTable, formatDevianceLines, formatNumber } from '../format.js';
 import { pValues, standardErrors, waldIntervals, zValues } from '../inference.js';
 import { Matrix } from '../matrix.js';
 import { toRowSource, toRowVector, type DesignInput } from './input.js';
+import { readSeparation, type FitSeparation } from './separation.js';
+import { predictionCoefficients } from './singular.js';
 
 /** Everything a LogisticFit holds; also its JSON form (with arrays as plain number arrays). */
 export interface LogisticFitState {
@@ -26,6 +26,12 @@ export interface LogisticFitState {
   converged: boolean;
   l2: number;
   warnings: string[];
+  /** Separation found by the exact LP check (then converged is false), or null. */
+  separation?: FitSeparation | null;
+  /** Columns dropped as linear combinations of earlier ones (`singular: 'drop'`); NaN in the vectors. */
+  aliased?: string[];
+  /** Firth's bias-reduced estimate rather than the MLE. */
+  firth?: boolean;
 }
 
 /** The JSON form written by `toJSON()` and read by `LogisticFit.fromJSON()` / `loadModel()`. */
@@ -49,6 +55,9 @@ export interface LogisticModelJSON {
   converged: boolean;
   l2: number;
   warnings: string[];
+  separation?: FitSeparation | null;
+  aliased?: string[];
+  firth?: boolean;
 }
 
 export type LogisticPredictionType = 'response' | 'link' | 'class';
@@ -81,6 +90,15 @@ export class LogisticFit {
   readonly l2: number;
   /** Warnings raised while fitting (non-convergence, …). */
   readonly warnings: readonly string[];
+  /**
+   * Set when the data are separated (exact LP check): `kind`, `direction` (+1/−1/0 per coefficient)
+   * and the names of the diverging `coefficients`; the fit then has `converged: false`. Else null.
+   */
+  readonly separation: FitSeparation | null;
+  /** Names of aliased columns dropped with `singular: 'drop'` (R's NA): NaN coefficients and SEs, ignored by predict. */
+  readonly aliased: readonly string[];
+  /** True for Firth's bias-reduced fit (`firth: true`). */
+  readonly firth: boolean;
 
   constructor(state: LogisticFitState) {
     this.#state = state;
@@ -98,6 +116,9 @@ export class LogisticFit {
     this.intercept = state.intercept;
     this.l2 = state.l2;
     this.warnings = Object.freeze([...state.warnings]);
+    this.separation = state.separation ?? null;
+    this.aliased = Object.freeze([...(state.aliased ?? [])]);
+    this.firth = state.firth ?? false;
     Object.freeze(this);
   }
 
@@ -152,7 +173,7 @@ export class LogisticFit {
       throw new SoftlogitError('BAD_OPTION', `${caller}: type should be 'response', 'link' or 'class', got ${String(type)}`);
     }
     const source = toRowSource(X, caller);
-    const beta = this.#state.coefficients;
+    const beta = predictionCoefficients(this.#state.coefficients, this.#state.aliased);
     const shift = this.intercept ? 1 : 0;
     if (source.nFeatures !== beta.length - shift) {
       throw new SoftlogitError(
@@ -186,39 +207,22 @@ export class LogisticFit {
    * @example console.log(fit.summary())
    */
   summary(): string {
-    const se = this.standardErrors;
-    const z = this.zValues;
-    const p = this.pValues;
-    const estimates = formatColumn([...this.#state.coefficients, ...se], SUMMARY_DIGITS);
-    const nCoef = this.names.length;
-    const table = formatTable(
-      [...this.names],
-      ['Estimate', 'Std. Error', 'z value', 'Pr(>|z|)', ''],
-      [
-        estimates.slice(0, nCoef),
-        estimates.slice(nCoef),
-        Array.from(z, (v) => v.toFixed(3)),
-        formatPValues(p),
-        Array.from(p, (v) => significanceStars(v).padEnd(3)),
-      ],
-    );
     const lines = [
       'Logistic regression (binomial family, logit link), fitted by softlogit',
       '',
       'Coefficients:',
-      table,
-      '---',
-      SIGNIFICANCE_LEGEND,
+      ...formatCoefficientTable(this.names, this.#state.coefficients, this.standardErrors, this.zValues, this.pValues),
       '',
       '(Dispersion parameter for binomial family taken to be 1)',
       '',
-      `    Null deviance: ${formatNumber(this.nullDeviance, 5)}  on ${this.dfNull}  degrees of freedom`,
-      `Residual deviance: ${formatNumber(this.deviance, 5)}  on ${this.dfResidual}  degrees of freedom`,
+      ...formatDevianceLines(this.nullDeviance, this.dfNull, this.deviance, this.dfResidual),
       `AIC: ${formatNumber(this.aic, 5)}`,
       '',
       `Number of Newton iterations: ${this.iterations}${this.converged ? '' : ' (did not converge)'}`,
     ];
     if (this.l2 > 0) lines.splice(1, 0, `Ridge penalty l2 = ${this.l2} (intercept not penalized)`);
+    if (this.firth) lines.splice(1, 0, "Firth's bias-reduced estimates (penalty ½ log det(XᵀWX)); logLik, deviance and AIC are the ordinary ones there");
+    if (this.aliased.length > 0) lines[lines.indexOf('Coefficients:')] = `Coefficients: (${this.aliased.length} not defined because of singularities)`;
     for (const w of this.warnings) lines.push(`Warning: ${w}`);
     return lines.join('\n');
   }
@@ -246,6 +250,9 @@ export class LogisticFit {
       converged: s.converged,
       l2: s.l2,
       warnings: [...s.warnings],
+      separation: s.separation ?? null,
+      aliased: [...(s.aliased ?? [])],
+      firth: s.firth ?? false,
     };
   }
 
@@ -286,6 +293,9 @@ export class LogisticFit {
       converged: v.converged === true,
       l2: num(v.l2 ?? 0),
       warnings: Array.isArray(v.warnings) ? v.warnings.map(String) : [],
+      separation: readSeparation(v.separation),
+      aliased: Array.isArray(v.aliased) ? v.aliased.map(String) : [],
+      firth: v.firth === true,
     });
   }
 }

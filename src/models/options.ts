@@ -29,6 +29,18 @@ export interface CommonFitOptions {
   onIteration?: (progress: FitProgress) => void;
   /** Receives warnings (non-convergence, …); default console.warn. They are also kept on the fit. */
   onWarning?: (message: string) => void;
+  /**
+   * Linearly dependent columns: 'error' (default) throws COLLINEAR naming them; 'drop' fits
+   * without them and reports them in `aliased` with NaN coefficients and SEs (R's NA), and
+   * predict ignores them.
+   */
+  singular?: 'error' | 'drop';
+  /**
+   * Threads for the passes over the data (default 1): the rows are split across the worker pool
+   * started by `await initThreads(n)`, the same MLE to ~1e-12 relative. Where threads are
+   * unavailable (no SharedArrayBuffer, a browser page's main thread) the fit runs on one thread.
+   */
+  threads?: number;
 }
 
 /** Progress of one Newton iteration, as passed to `onIteration`. */
@@ -47,6 +59,7 @@ export interface ResolvedOptions {
   l2: number;
   warn: (message: string) => void;
   onIteration?: (progress: IterationProgress) => void;
+  threads: number;
 }
 
 /** Checks and fills in defaults; `toDeviance` turns the solver's f into a deviance for progress. */
@@ -62,6 +75,8 @@ export function resolveOptions(options: CommonFitOptions, caller: string, toDevi
   if (!Number.isInteger(maxIter)) throw new SoftlogitError('BAD_OPTION', `${caller}: option maxIter should be an integer, got ${maxIter}`);
   const tol = numberOption(options.tol, DEFAULT_TOL, 'tol', Number.MIN_VALUE, 1, caller);
   const l2 = numberOption(options.l2, 0, 'l2', 0, Number.MAX_VALUE, caller);
+  const threads = numberOption(options.threads, 1, 'threads', 1, 65, caller);
+  if (!Number.isInteger(threads)) throw new SoftlogitError('BAD_OPTION', `${caller}: option threads should be an integer, got ${threads}`);
   const user = options.onIteration;
   const resolved: ResolvedOptions = {
     intercept,
@@ -69,7 +84,22 @@ export function resolveOptions(options: CommonFitOptions, caller: string, toDevi
     tol,
     l2,
     warn: options.onWarning ?? ((message) => console.warn(message)),
+    threads,
   };
   if (user) resolved.onIteration = (p) => user({ iteration: p.iteration, deviance: toDeviance(p.value), stepSize: p.stepSize });
   return resolved;
+}
+
+/** The warning for a Newton run that did not converge (as fitLogistic and fitSoftmax word it), or null. */
+export function convergenceWarning(
+  caller: string,
+  result: { converged: boolean; reason?: 'maxIter' | 'lineSearch' | 'singular'; iterations: number; decrement: number },
+  maxIter: number,
+): string | null {
+  if (result.converged) return null;
+  return result.reason === 'singular'
+    ? `${caller}: the Hessian became singular at iteration ${result.iterations} (fitted probabilities reached 0 or 1), the signature of separation; the estimates are not the MLE, which may not exist`
+    : result.reason === 'maxIter'
+    ? `${caller}: did not converge in ${maxIter} iterations (Newton decrement ${result.decrement.toExponential(2)}); the estimates are not the MLE. Raise maxIter, or check for separation`
+    : `${caller}: the line search could not decrease the objective (Newton decrement ${result.decrement.toExponential(2)}); the estimates are not the MLE`;
 }

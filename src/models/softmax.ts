@@ -5,10 +5,14 @@ import { akaike, bayesian } from '../inference.js';
 import { SoftmaxObjective } from '../objective/softmax.js';
 import { newton } from '../solver/newton.js';
 import { DesignBuffer } from '../wasm/design.js';
+import { threadTeam } from '../threads/pool.js';
 import { getRuntime } from '../wasm/module.js';
 import { featureNames, toRowSource, toRowVector, type DesignInput } from './input.js';
 import { resolveOptions, type CommonFitOptions } from './options.js';
 import { SoftmaxFit, type Parameterization } from './softmaxFit.js';
+import { softmaxSeparation } from './separation.js';
+import { fitSoftmaxDropping, singularMode } from './singular.js';
+import { checkFitSize } from './capacity.js';
 import { toMultinomialData, type ClassLabel, type MultinomialData, type MultinomialResponse } from './softmaxResponse.js';
 
 export interface SoftmaxOptions extends CommonFitOptions {
@@ -44,11 +48,13 @@ export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: Soft
   const runtime = getRuntime(caller);
   let data: MultinomialData | undefined;
   const resolved = resolveOptions(options, caller, (value) => 2 * (value + (data?.saturatedLogLik ?? 0)));
+  if (singularMode(options.singular, caller) === 'drop') return fitSoftmaxDropping(X, y, options, fitSoftmax, (json) => SoftmaxFit.fromJSON(json));
   const parameterization = options.parameterization ?? 'reference';
   if (parameterization !== 'reference' && parameterization !== 'symmetric') {
     throw new SoftlogitError('BAD_OPTION', `${caller}: parameterization should be 'reference' or 'symmetric', got ${String(parameterization)}`);
   }
   const source = toRowSource(X, caller);
+  checkFitSize(runtime, source.nRows, source.nFeatures, resolved.intercept, Math.max(2, options.classes?.length ?? 2), false, caller);
   const n = source.nRows;
   const weights = options.weights !== undefined ? toRowVector(options.weights, n, 'weights', caller) : null;
   const responseOptions: { classes?: readonly ClassLabel[]; reference?: ClassLabel } = {};
@@ -64,10 +70,11 @@ export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: Soft
     throw new SoftlogitError('TOO_FEW_ROWS', `${caller}: ${p} coefficients per class need at least ${p} rows with non-zero weight, got ${data.nInformative}`);
   }
 
-  const design = DesignBuffer.copy(runtime, { ...source, names: names.slice(resolved.intercept ? 1 : 0), fillRows: source.fillRows }, resolved.intercept, caller);
+  const team = threadTeam(resolved.threads, caller, resolved.warn);
+  const design = DesignBuffer.copy(team?.runtime ?? runtime, { ...source, names: names.slice(resolved.intercept ? 1 : 0), fillRows: source.fillRows }, resolved.intercept, caller);
   let objective: SoftmaxObjective | undefined;
   try {
-    objective = new SoftmaxObjective({ design, nClasses: K, counts: data.counts, l2: resolved.l2, interceptIndex: resolved.intercept ? 0 : -1 });
+    objective = new SoftmaxObjective({ design, nClasses: K, counts: data.counts, l2: resolved.l2, interceptIndex: resolved.intercept ? 0 : -1, kernels: team ?? undefined });
     // Start: intercepts at the log odds of the pooled class shares against the reference.
     const start = new Float64Array(nParams);
     if (resolved.intercept) {
@@ -97,6 +104,7 @@ export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: Soft
           : `${caller}: the line search could not decrease the objective (Newton decrement ${result.decrement.toExponential(2)}); the estimates are not the MLE`,
       );
     }
+    const separation = softmaxSeparation(caller, result, objective.newtonDirection(), data, source, names, resolved, warnings);
     const covariance = objective.inverseHessian();
     const logLikKernel = -(result.value - objective.penalty());
     const logLik = logLikKernel + data.logLikConstant;
@@ -124,10 +132,12 @@ export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: Soft
       converged: result.converged,
       l2: resolved.l2,
       warnings,
+      separation,
     });
   } finally {
     objective?.dispose();
     design.free();
+    team?.dispose();
   }
 }
 

@@ -11,6 +11,7 @@ import { Matrix } from '../matrix.js';
 import { toRowSource, type DesignInput } from './input.js';
 import { LogisticFit, parseJSON } from './logisticFit.js';
 import type { ClassLabel } from './softmaxResponse.js';
+import { readSeparation, type FitSeparation } from './separation.js';
 
 /** How W is reported: reference class column 0, or rows summing to zero (glmnet). */
 export type Parameterization = 'reference' | 'symmetric';
@@ -37,6 +38,10 @@ export interface SoftmaxFitState {
   converged: boolean;
   l2: number;
   warnings: string[];
+  /** Separation found by the exact LP check (then converged is false), or null. */
+  separation?: FitSeparation | null;
+  /** Columns dropped as linear combinations of earlier ones (`singular: 'drop'`); NaN in baseline and covariance. */
+  aliased?: string[];
 }
 
 /** The JSON form written by `toJSON()`. */
@@ -78,6 +83,14 @@ export class SoftmaxFit {
   readonly converged: boolean;
   readonly l2: number;
   readonly warnings: readonly string[];
+  /**
+   * Set when the data are separated (exact LP check): `kind`, `direction` (+1/−1/0, p × (K − 1)
+   * row-major over the non-reference classes) and the diverging `coefficients` (`class:feature`);
+   * the fit then has `converged: false`. Else null.
+   */
+  readonly separation: FitSeparation | null;
+  /** Names of aliased columns dropped with `singular: 'drop'` (R's NA): NaN coefficients and SEs, ignored by predict. */
+  readonly aliased: readonly string[];
 
   constructor(state: SoftmaxFitState) {
     this.#state = state;
@@ -97,6 +110,8 @@ export class SoftmaxFit {
     this.converged = state.converged;
     this.l2 = state.l2;
     this.warnings = Object.freeze([...state.warnings]);
+    this.separation = state.separation ?? null;
+    this.aliased = Object.freeze([...(state.aliased ?? [])]);
     Object.freeze(this);
   }
 
@@ -172,6 +187,7 @@ export class SoftmaxFit {
     }
     const source = toRowSource(X, caller);
     const W = this.coefficients;
+    if (this.aliased.length > 0) W.data.forEach((w, i) => { if (Number.isNaN(w)) W.data[i] = 0; });
     const K = W.cols;
     const shift = this.intercept ? 1 : 0;
     const p = source.nFeatures;
@@ -238,6 +254,10 @@ export class SoftmaxFit {
       // A ridge λ on the 2-column W is a ridge λ/2 on β = w₂ − w₁ (at the symmetric optimum w = ±β/2).
       l2: s.l2 / 2,
       warnings: [...s.warnings],
+      separation: s.separation
+        ? { kind: s.separation.kind, direction: s.separation.direction.map((d) => sign * d), coefficients: s.names.filter((_, j) => s.separation!.direction[j] !== 0) }
+        : null,
+      aliased: [...(s.aliased ?? [])],
     });
   }
 
@@ -280,6 +300,7 @@ export class SoftmaxFit {
       lines.push(formatTable(this.classes.map(String), [...this.names], this.names.map((_, j) => formatColumn(this.classes.map((_, k) => W.get(j, k)), SUMMARY_DIGITS))));
     }
     if (this.l2 > 0) lines.splice(1, 0, `Ridge penalty l2 = ${this.l2} on the symmetric W (intercepts not penalized)`);
+    if (this.aliased.length > 0) lines[lines.indexOf('Coefficients:')] = `Coefficients: (${this.aliased.length} not defined because of singularities: ${this.aliased.join(', ')})`;
     for (const w of this.warnings) lines.push(`Warning: ${w}`);
     return lines.join('\n');
   }
@@ -309,6 +330,8 @@ export class SoftmaxFit {
       converged: s.converged,
       l2: s.l2,
       warnings: [...s.warnings],
+      separation: s.separation ?? null,
+      aliased: [...(s.aliased ?? [])],
     };
   }
 
@@ -354,6 +377,8 @@ export class SoftmaxFit {
       converged: v.converged === true,
       l2: num(v.l2 ?? 0),
       warnings: Array.isArray(v.warnings) ? v.warnings.map(String) : [],
+      separation: readSeparation(v.separation),
+      aliased: Array.isArray(v.aliased) ? v.aliased.map(String) : [],
     });
   }
 }

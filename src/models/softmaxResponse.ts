@@ -49,6 +49,8 @@ export function sortedLabels(labels: Iterable<ClassLabel>): ClassLabel[] {
 export interface ResponseOptions {
   classes?: readonly ClassLabel[];
   reference?: ClassLabel;
+  /** A shard of a larger data set: declared classes may be absent (no ONE_CLASS or EMPTY_CLASS). */
+  partial?: boolean;
 }
 
 /**
@@ -145,13 +147,14 @@ export function toMultinomialData(
     if (isCounts(y)) logLikConstant += w * logCoefficient;
   }
   const present = classes.filter((_, k) => classTotals[k]! > 0);
-  if (present.length < 2) {
+  // A shard (`partial`) skips the next two checks: they belong to the whole data set.
+  if (!options.partial && present.length < 2) {
     throw new SoftlogitError(
       'ONE_CLASS',
       `${caller}: y needs at least two classes among rows with non-zero weight, got ${present.length === 0 ? 'none' : JSON.stringify(present)}`,
     );
   }
-  if (present.length < K) {
+  if (!options.partial && present.length < K) {
     const empty = classes.filter((_, k) => !(classTotals[k]! > 0));
     throw new SoftlogitError(
       'EMPTY_CLASS',

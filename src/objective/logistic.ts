@@ -1,7 +1,8 @@
 // The binary logistic objective f(β) = −logLik(β) + (l2/2) Σ_{j ≠ intercept} β_j², evaluated by
 // the WebAssembly kernel `logisticEvaluate` on a design already in WASM memory.
 import type { DesignBuffer } from '../wasm/design.js';
-import { NewtonSystem } from './system.js';
+import type { SoftlogitKernels } from '../wasm/module.js';
+import { NewtonSystem, type RidgePenalty } from './system.js';
 import type { EvaluationLevel, NewtonDirection, Objective } from './types.js';
 
 export interface LogisticObjectiveInput {
@@ -16,12 +17,23 @@ export interface LogisticObjectiveInput {
   l2: number;
   /** Index of the intercept column (not penalized), or -1. */
   interceptIndex: number;
+  /**
+   * Runs the kernel pass instead of the design's runtime (a ThreadTeam, src/threads/: the same
+   * pass cut into panel ranges across threads); the design must live in its runtime's memory.
+   */
+  kernels?: Pick<SoftlogitKernels, 'logisticEvaluate'>;
+}
+
+/** The ridge (l2/2) Σ_{j ≠ intercept} β_j² of the logistic objective over nCols coefficients, or null for l2 = 0. */
+export function logisticPenalty(l2: number, nCols: number, interceptIndex: number): RidgePenalty | null {
+  return l2 > 0 ? { matrix: Float64Array.of(l2), penalized: Array.from({ length: nCols }, (_, j) => j !== interceptIndex) } : null;
 }
 
 export class LogisticObjective implements Objective {
   readonly nParams: number;
   private readonly design: DesignBuffer;
   private readonly system: NewtonSystem;
+  private readonly kernels: Pick<SoftlogitKernels, 'logisticEvaluate'>;
   private readonly block: number;
   private readonly successesAddress: number;
   private readonly trialsAddress: number;
@@ -33,16 +45,19 @@ export class LogisticObjective implements Objective {
     const { design } = input;
     const runtime = design.runtime;
     this.design = design;
-    const penalty =
-      input.l2 > 0
-        ? { matrix: Float64Array.of(input.l2), penalized: Array.from({ length: design.nCols }, (_, j) => j !== input.interceptIndex) }
-        : null;
+    this.kernels = input.kernels ?? runtime.kernels;
+    const penalty = logisticPenalty(input.l2, design.nCols, input.interceptIndex);
     this.system = new NewtonSystem(runtime, 1, design.nCols, design.nColsPadded, penalty);
     this.nParams = design.nCols;
     const n = design.nRowsPadded;
     const scratch = 2 * runtime.panelRows + runtime.panelRows * design.nColsPadded;
     const vectors = input.offset ? 4 : 3;
-    this.block = runtime.heap.alloc((vectors * n + scratch) * 8, 'LogisticObjective');
+    try {
+      this.block = runtime.heap.alloc((vectors * n + scratch) * 8, 'LogisticObjective');
+    } catch (error) {
+      this.system.dispose(); // nobody else can free it: the caller never gets this object
+      throw error;
+    }
     this.successesAddress = this.block;
     this.trialsAddress = this.block + n * 8;
     this.etaAddress = this.block + 2 * n * 8;
@@ -60,7 +75,7 @@ export class LogisticObjective implements Objective {
     const wantGradient = level !== 'value';
     const wantHessian = level === 'hessian';
     const stride = Math.max(1, Math.min(hessianSubsample, design.nPanels));
-    const logLik = design.runtime.kernels.logisticEvaluate(
+    const logLik = this.kernels.logisticEvaluate(
       design.address, design.nPanels, design.nColsPadded, system.coefAddress, this.offsetAddress,
       this.successesAddress, this.trialsAddress, this.etaAddress,
       wantGradient ? system.scoreAddress : 0, wantHessian ? system.infoAddress : 0, stride, this.scratchAddress,
@@ -80,6 +95,11 @@ export class LogisticObjective implements Objective {
 
   inverseHessian(): Float64Array {
     return this.system.inverseHessian();
+  }
+
+  /** ∇²f at the last 'hessian' evaluation, nParams x nParams row-major (a new array). */
+  hessian(): Float64Array {
+    return this.system.hessian();
   }
 
   /** The linear predictor of every row at the last evaluated point (a copy). */

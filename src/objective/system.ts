@@ -144,6 +144,39 @@ export class NewtonSystem {
     }
   }
 
+  /**
+   * The Hessian of f after `finishHessian` (both triangles, penalty included), compact
+   * nParams x nParams row-major (a new array).
+   */
+  hessian(): Float64Array {
+    const h = this.runtime.heap.f64(this.infoAddress, this.dim * this.dim);
+    const out = new Float64Array(this.nParams * this.nParams);
+    for (let i = 0; i < this.nParams; i++) {
+      const pi = this.padded(i);
+      for (let j = 0; j < this.nParams; j++) out[i * this.nParams + j] = h[pi * this.dim + this.padded(j)]!;
+    }
+    return out;
+  }
+
+  /**
+   * Loads the gradient and, when given, the Hessian of −logLik (compact; the Hessian with both
+   * triangles) computed elsewhere (summed over shards) in place of a kernel pass, and finishes
+   * them as after a kernel pass (penalty added). Call `setCoefficients` first.
+   */
+  loadStatistics(gradient: ArrayLike<number>, hessian: ArrayLike<number> | null): void {
+    const { heap } = this.runtime;
+    const s = heap.f64(this.scoreAddress, this.dim).fill(0);
+    for (let i = 0; i < this.nParams; i++) s[this.padded(i)] = -gradient[i]!;
+    this.finishGradient();
+    if (hessian === null) return;
+    const h = heap.f64(this.infoAddress, this.dim * this.dim).fill(0);
+    for (let i = 0; i < this.nParams; i++) {
+      const pi = this.padded(i);
+      for (let j = 0; j < this.nParams; j++) h[pi * this.dim + this.padded(j)] = hessian[i * this.nParams + j]!;
+    }
+    this.finishHessian(1);
+  }
+
   /** Factors the current Hessian; returns -1 or the compact index of the aliased parameter. */
   private factor(): number {
     const { kernels, heap } = this.runtime;

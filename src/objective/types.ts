@@ -33,3 +33,11 @@ export interface Objective {
   /** Releases WebAssembly memory; the objective is unusable afterwards. */
   dispose(): void;
 }
+
+/**
+ * An Objective whose evaluations are asynchronous (data streamed from a file, or spread over
+ * workers or processes); the other methods describe the last evaluated point, as for Objective.
+ */
+export interface AsyncObjective extends Omit<Objective, 'evaluate'> {
+  evaluate(coefficients: Float64Array, level: EvaluationLevel, hessianSubsample?: number): Promise<number>;
+}

@@ -1,7 +1,12 @@
 // Newton's method with step halving, for any Objective (STYLE.md: the solver knows nothing
 // about the model). A template of named steps, after scikit-learn's NewtonSolver:
 //   setup → (gradient, Hessian) → inner solve → line search → convergence check → polish.
-import type { Objective } from '../objective/types.js';
+//
+// The steps are written once, as a generator (`newtonSteps`) that yields every evaluation of f it
+// needs and receives f back; `newton` answers them synchronously (data in WASM memory) and
+// `newtonAsync` with a promise (data streamed from disk, or spread over several processes), so
+// both drivers take exactly the same steps.
+import type { AsyncObjective, EvaluationLevel, Objective } from '../objective/types.js';
 
 /** Halve at most this many times: 2^-40 of a Newton step is below any useful progress. */
 const MAX_HALVINGS = 40;
@@ -10,8 +15,39 @@ const MAX_HALVINGS = 40;
  * of many rounded terms, so near the optimum two evaluations differ by ~1e-15 relative noise.
  */
 const ACCEPT_SLACK = 1e-13;
-/** Extra Newton steps taken after the convergence test passes, while each still shrinks the decrement. */
-const MAX_POLISH_STEPS = 3;
+/**
+ * Extra Newton steps taken after the convergence test passes, while each still shrinks the
+ * decrement: one or two from tolerance level, up to four after a hand-over from a subsampled
+ * Hessian (each is one gradient-only pass).
+ */
+const MAX_POLISH_STEPS = 6;
+/**
+ * With a subsampled Hessian, hand over to the exact one once λ² ≤ this · (|f| + 1): then the
+ * coefficients are within about 1e-4 (relative) of the optimum, and steps with the exact Hessian
+ * gain four or more digits each where another subsampled step gains one or two.
+ */
+const SUBSAMPLE_HANDOVER = 1e-6;
+/**
+ * The polish stops without taking a step whose λ² ≤ this · (|f| + 1), (100 ε)²: it would lower f
+ * by λ²/2, twelve orders of magnitude below the rounding of f itself, and move the coefficients
+ * by about 100 ε in the Hessian's metric scaled to f (a few ulps of O(1) coefficients on unit-scale
+ * data): the point is at rounding level already, and the pass is saved.
+ */
+const NEGLIGIBLE_DECREMENT = (100 * Number.EPSILON) ** 2;
+/** `defaultHessianSubsample`: the subsample keeps at least this many row blocks … */
+const MIN_SUBSAMPLE_BLOCKS = 64;
+/** … and takes at least every this-many-th block (1/16 of the rows: at n = 1e6, 62,500 rows). */
+const MAX_SUBSAMPLE_STRIDE = 16;
+
+/**
+ * A `hessianSubsample` for an objective whose rows come in `nBlocks` blocks: every k-th block,
+ * k as large as MAX_SUBSAMPLE_STRIDE while at least MIN_SUBSAMPLE_BLOCKS blocks remain (1, exact
+ * Newton, for small data). A Hessian from m rows is within about √(p/m) of the full one, so
+ * Newton steps with it still gain over a digit each, at 1/k of the Hessian's cost.
+ */
+export function defaultHessianSubsample(nBlocks: number): number {
+  return Math.max(1, Math.min(MAX_SUBSAMPLE_STRIDE, Math.floor(nBlocks / MIN_SUBSAMPLE_BLOCKS)));
+}
 
 export interface NewtonOptions {
   /** Maximum Newton iterations (each: one Hessian and one solve). */
@@ -22,8 +58,9 @@ export interface NewtonOptions {
    */
   tol: number;
   /**
-   * Rows-per-Hessian subsampling for the early iterations (1 = exact Newton throughout). The
-   * exact Hessian is always used once the decrement is small, and at the end.
+   * Rows-per-Hessian subsampling for the iterations (1 = exact Newton throughout; see
+   * `defaultHessianSubsample`): the gradient is always exact, so this changes the path, not the
+   * optimum. Once converged, the exact Hessian takes over for the polish and the final point.
    */
   hessianSubsample?: number;
   /** Called after every accepted step. */
@@ -45,7 +82,10 @@ export interface NewtonResult {
   value: number;
   iterations: number;
   converged: boolean;
-  /** λ² at the final point (before the last polish step). */
+  /**
+   * λ² at the returned point: after convergence, with the exact Hessian there (rounding level);
+   * otherwise at the last iterate.
+   */
   decrement: number;
   /**
    * Set when the Hessian was singular: compact index of the aliased parameter. At the start
@@ -58,15 +98,57 @@ export interface NewtonResult {
 }
 
 /**
+ * What the solver asks for: f at `coefficients`, computed to `level` (with `hessianSubsample`);
+ * the answer is the value of f, and afterwards the objective describes that point.
+ */
+export interface EvaluationRequest {
+  coefficients: Float64Array;
+  level: EvaluationLevel;
+  hessianSubsample: number;
+}
+
+/** The solver as a sequence of evaluation requests, finishing with the result. */
+export type NewtonSteps = Generator<EvaluationRequest, NewtonResult, number>;
+
+/** The part of an objective the steps use directly (evaluations go through the generator). */
+export type SolverObjective = Pick<Objective, 'newtonDirection'>;
+
+/**
  * Minimizes `objective` from `start`. On return the objective's last evaluation (level
  * 'hessian', exact) is at the returned coefficients, so `objective.inverseHessian()` is the
  * covariance there.
  */
 export function newton(objective: Objective, start: Float64Array, options: NewtonOptions): NewtonResult {
+  const steps = newtonSteps(objective, start, options);
+  let next = steps.next();
+  while (!next.done) {
+    const { coefficients, level, hessianSubsample } = next.value;
+    next = steps.next(objective.evaluate(coefficients, level, hessianSubsample));
+  }
+  return next.value;
+}
+
+/** `newton` for an objective whose evaluations are asynchronous (the same steps, awaited). */
+export async function newtonAsync(objective: AsyncObjective, start: Float64Array, options: NewtonOptions): Promise<NewtonResult> {
+  const steps = newtonSteps(objective, start, options);
+  let next = steps.next();
+  while (!next.done) {
+    const { coefficients, level, hessianSubsample } = next.value;
+    next = steps.next(await objective.evaluate(coefficients, level, hessianSubsample));
+  }
+  return next.value;
+}
+
+/**
+ * The steps of Newton's method: yields each evaluation it needs (setup, line-search trials,
+ * polish) and expects f there in return; between yields it calls only `newtonDirection()`, which
+ * describes the last point evaluated at level 'hessian'.
+ */
+export function* newtonSteps(objective: SolverObjective, start: Float64Array, options: NewtonOptions): NewtonSteps {
   // setup: value, gradient and Hessian at the start.
   let coef: Float64Array = Float64Array.from(start);
   let subsample = Math.max(1, Math.floor(options.hessianSubsample ?? 1));
-  let value = objective.evaluate(coef, 'hessian', subsample);
+  let value: number = yield { coefficients: coef, level: 'hessian', hessianSubsample: subsample };
   let iterations = 0;
   let decrement = Infinity;
   let previousValue = Infinity;
@@ -74,67 +156,90 @@ export function newton(objective: Objective, start: Float64Array, options: Newto
   let reason: NewtonResult['reason'];
 
   for (;;) {
-    // inner solve
-    const step = objective.newtonDirection();
-    if (!step.ok) {
-      const stop: NewtonResult = { coefficients: coef, value, iterations, converged: false, decrement, aliased: step.aliased };
-      if (iterations > 0) stop.reason = 'singular';
-      return stop;
-    }
-    decrement = Math.max(0, step.decrement);
+    for (;;) {
+      // inner solve
+      const step = objective.newtonDirection();
+      if (!step.ok && subsample > 1) {
+        // A subsample can miss what makes the Hessian regular (a rare level of a dummy column).
+        subsample = 1;
+        value = yield { coefficients: coef, level: 'hessian', hessianSubsample: 1 };
+        continue;
+      }
+      if (!step.ok) {
+        const stop: NewtonResult = { coefficients: coef, value, iterations, converged: false, decrement, aliased: step.aliased };
+        if (iterations > 0) stop.reason = 'singular';
+        return stop;
+      }
+      decrement = Math.max(0, step.decrement);
 
-    // convergence check (on the exact Hessian only)
-    const relativeChange = Math.abs(previousValue - value) / (Math.abs(value) + 0.1);
-    const small = decrement <= options.tol * (Math.abs(value) + 1);
-    if (small && subsample > 1) {
+      // convergence check; with a subsampled Hessian, the hand-over to the exact one
+      const relativeChange = Math.abs(previousValue - value) / (Math.abs(value) + 0.1);
+      const small = decrement <= options.tol * (Math.abs(value) + 1);
+      if ((small && relativeChange <= options.tol) || (subsample > 1 && decrement <= SUBSAMPLE_HANDOVER * (Math.abs(value) + 1))) {
+        converged = true;
+        break;
+      }
+      if (iterations >= options.maxIter) {
+        reason = 'maxIter';
+        break;
+      }
+
+      // line search: halve until f does not rise
+      const accepted = yield* lineSearch(coef, value, step.direction, subsample);
+      if (!accepted) {
+        // No decrease along a descent direction: f is flat to rounding here. That is convergence
+        // when the decrement is at rounding level, a failure otherwise.
+        if (decrement <= 1e3 * Number.EPSILON * (Math.abs(value) + 1)) converged = true;
+        else reason = 'lineSearch';
+        break;
+      }
+      iterations++;
+      previousValue = value;
+      coef = accepted.coefficients;
+      value = accepted.value;
+      options.onIteration?.({ iteration: iterations, value, stepSize: accepted.stepSize, decrement });
+    }
+    if (!converged) break;
+
+    // polish: the exact Hessian here, then full Newton steps with it while they still shrink the
+    // decrement. The steps need only the gradient (one cheap pass each): this close to the optimum
+    // the Hessian barely changes, so each step still gains about as many digits as the point
+    // already has (a point at tolerance level reaches rounding level in one or two). Finally the
+    // exact Hessian at the returned point, for the covariance and a last check.
+    if (subsample > 1) {
       subsample = 1;
-      value = objective.evaluate(coef, 'hessian', 1);
-      continue;
+      value = yield { coefficients: coef, level: 'hessian', hessianSubsample: 1 };
     }
-    if (small && relativeChange <= options.tol) {
-      converged = true;
-      break;
-    }
-    if (iterations >= options.maxIter) {
-      reason = 'maxIter';
-      break;
-    }
-
-    // line search: halve until f does not rise
-    const accepted = lineSearch(objective, coef, value, step.direction, subsample);
-    if (!accepted) {
-      // No decrease along a descent direction: f is flat to rounding here. That is convergence
-      // when the decrement is at rounding level, a failure otherwise.
-      if (decrement <= 1e3 * Number.EPSILON * (Math.abs(value) + 1)) converged = true;
-      else reason = 'lineSearch';
-      break;
-    }
-    iterations++;
-    previousValue = value;
-    coef = accepted.coefficients;
-    value = accepted.value;
-    options.onIteration?.({ iteration: iterations, value, stepSize: accepted.stepSize, decrement });
-  }
-
-  if (converged) {
-    // polish: full Newton steps while they still shrink the decrement (quadratic convergence
-    // takes a point at tolerance level to rounding level in one or two steps).
+    let hessianAtCoef = true;
     for (let k = 0; k < MAX_POLISH_STEPS; k++) {
       const step = objective.newtonDirection();
-      if (!step.ok) break;
+      if (!step.ok || step.decrement <= NEGLIGIBLE_DECREMENT * (Math.abs(value) + 1)) break;
       const trial = addScaled(coef, step.direction, 1);
-      const trialValue = objective.evaluate(trial, 'hessian', 1);
+      const trialValue: number = yield { coefficients: trial, level: 'gradient', hessianSubsample: 1 };
       if (!(trialValue <= value + ACCEPT_SLACK * Math.abs(value))) {
-        objective.evaluate(coef, 'hessian', 1);
+        yield { coefficients: coef, level: hessianAtCoef ? 'gradient' : 'hessian', hessianSubsample: 1 };
+        hessianAtCoef = true;
         break;
       }
       const before = Math.max(0, step.decrement);
       coef = trial;
       value = trialValue;
       decrement = before;
+      hessianAtCoef = false;
       const next = objective.newtonDirection();
       if (!next.ok || !(next.decrement < 0.25 * before)) break;
     }
+    if (!hessianAtCoef) yield { coefficients: coef, level: 'hessian', hessianSubsample: 1 };
+    // Converged on the exact Hessian? Normally yes; if a hand-over came too early for the polish
+    // to finish, go on with exact Newton steps from here.
+    const check = objective.newtonDirection();
+    if (check.ok) decrement = Math.max(0, check.decrement);
+    if (!check.ok || decrement <= options.tol * (Math.abs(value) + 1)) break;
+    converged = false;
+  }
+  if (!converged && subsample > 1) {
+    // stopped early: the covariance still comes from the exact Hessian at the returned point.
+    value = yield { coefficients: coef, level: 'hessian', hessianSubsample: 1 };
   }
   return reason ? { coefficients: coef, value, iterations, converged, decrement, reason } : { coefficients: coef, value, iterations, converged, decrement };
 }
@@ -150,22 +255,21 @@ function addScaled(x: Float64Array, d: Float64Array, t: number): Float64Array {
  * (it is accepted almost always, and that saves a pass over the data). Returns the accepted point
  * with its objective evaluated at level 'hessian', or null.
  */
-function lineSearch(
-  objective: Objective,
+function* lineSearch(
   x: Float64Array,
   value: number,
   direction: Float64Array,
   subsample: number,
-): { coefficients: Float64Array; value: number; stepSize: number } | null {
+): Generator<EvaluationRequest, { coefficients: Float64Array; value: number; stepSize: number } | null, number> {
   let t = 1;
   for (let halvings = 0; halvings <= MAX_HALVINGS; halvings++, t *= 0.5) {
     const trial = addScaled(x, direction, t);
-    const trialValue = objective.evaluate(trial, halvings === 0 ? 'hessian' : 'value', subsample);
+    const trialValue: number = yield { coefficients: trial, level: halvings === 0 ? 'hessian' : 'value', hessianSubsample: subsample };
     if (trialValue <= value + ACCEPT_SLACK * Math.abs(value)) {
-      if (halvings > 0) objective.evaluate(trial, 'hessian', subsample);
+      if (halvings > 0) yield { coefficients: trial, level: 'hessian', hessianSubsample: subsample };
       return { coefficients: trial, value: trialValue, stepSize: t };
     }
   }
-  objective.evaluate(x, 'hessian', subsample);
+  yield { coefficients: x, level: 'hessian', hessianSubsample: subsample };
   return null;
 }

@@ -1,0 +1,385 @@
+// Multi-core fits: a pool of kernel workers sharing one WebAssembly memory with this thread.
+//
+// The threads build of the kernels (asconfig.json target `threads`: shared, imported memory) is
+// instantiated here and in every worker on one shared memory, so the design, coefficients and
+// per-row vectors are copied once and every thread reads them in place. A kernel pass over
+// panels 0..nPanels is cut into contiguous panel ranges, one per thread: this thread takes the
+// first, each worker one of the others (the kernels take a panel range as pointer + nPanels).
+// Each thread sums its range's log-likelihood, score and information into its own buffers; this
+// thread waits for the workers (Atomics.wait on a shared counter: a fit stays synchronous) and
+// adds their sums to its own, so the Newton solve sees the sums over all rows.
+//
+// Where that cannot work — no SharedArrayBuffer (a page that is not cross-origin isolated), or a
+// browser page's main thread (where Atomics.wait is not allowed) — `initThreads` says so in one
+// line and fits run on one thread.
+import { SoftlogitError } from '../errors.js';
+import { init, type SoftlogitKernels, type SoftlogitRuntime } from '../wasm/module.js';
+import { WasmHeap } from '../wasm/heap.js';
+import { wasmBase64 } from './module.generated.js';
+import {
+  CONTROL_BYTES, DONE_INDEX, MAX_SLOTS, NODE_WORKER_SOURCE, RESULT_BYTE_OFFSET, STATUS_BASE, WEB_WORKER_SOURCE,
+} from './workerSource.js';
+
+/** Node's modules, named through variables so that browser bundlers leave them alone. */
+const NODE_WORKER_THREADS = 'node:worker_threads';
+const NODE_OS = 'node:os';
+/** 64 KiB pages: 4 GiB, the most a 32-bit memory can address (a shared memory needs a maximum). */
+const MAXIMUM_PAGES = 65536;
+
+interface KernelWorker {
+  post(message: unknown): void;
+  terminate(): Promise<unknown> | void;
+}
+
+interface Pool {
+  readonly runtime: SoftlogitRuntime;
+  readonly workers: KernelWorker[];
+  readonly i32: Int32Array;
+  readonly results: Float64Array;
+  /** Threads including this one. */
+  readonly size: number;
+}
+
+let pool: Pool | undefined;
+let starting: Promise<number> | undefined;
+/** Why threads are unavailable here, once found out. */
+let unavailable: string | undefined;
+let noticeGiven = false;
+
+export interface InitThreadsOptions {
+  /** Receives the one-line notice when threads are unavailable (default console.warn). */
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * Starts `threads` − 1 kernel workers (this thread is the other one), so that fits with
+ * `threads: n` run their passes over the data on up to n cores. Call once and await it before
+ * such fits; calling again with the same count is free, with another count restarts the pool.
+ * Workers idle without keeping Node alive; `shutdownThreads()` ends them.
+ *
+ * Where threads cannot work (no SharedArrayBuffer: a browser page that is not cross-origin
+ * isolated; a browser page's main thread, where Atomics.wait is not allowed; no WebAssembly
+ * threads) it warns once and resolves to 1: fits then run on one thread.
+ *
+ * @param threads default: the number of cores (os.availableParallelism, navigator.hardwareConcurrency)
+ * @returns the number of threads fits can use (1 when unavailable)
+ * @throws {SoftlogitError} `BAD_OPTION` for a count that is not an integer in [1, 65].
+ * @example
+ * await init();
+ * await initThreads(2);
+ * const fit = fitLogistic(X, y, { threads: 2 }); // the same MLE as threads: 1, to ~1e-12
+ * await shutdownThreads();
+ */
+export async function initThreads(threads?: number, options: InitThreadsOptions = {}): Promise<number> {
+  const warn = options.onWarning ?? ((message: string) => console.warn(message));
+  await init();
+  const wanted = threads ?? (await defaultThreads());
+  if (!Number.isInteger(wanted) || wanted < 1 || wanted > MAX_SLOTS + 1) {
+    throw new SoftlogitError('BAD_OPTION', `initThreads: threads should be an integer in [1, ${MAX_SLOTS + 1}], got ${String(threads)}`);
+  }
+  while (starting) await starting.catch(() => undefined);
+  if (pool?.size === wanted) return wanted;
+  if (pool) await shutdownThreads();
+  const reason = unavailable ?? whyUnavailable();
+  if (reason !== undefined) {
+    unavailable = reason;
+    if (wanted > 1) notice(warn);
+    return 1;
+  }
+  starting = startPool(wanted);
+  try {
+    return await starting;
+  } catch (error) {
+    unavailable = `could not start the workers (${error instanceof Error ? error.message : String(error)})`;
+    if (wanted > 1) notice(warn);
+    return 1;
+  } finally {
+    starting = undefined;
+  }
+}
+
+/** Ends the kernel workers (fits with `threads` then need `initThreads` again). */
+export async function shutdownThreads(): Promise<void> {
+  while (starting) await starting.catch(() => undefined);
+  const current = pool;
+  pool = undefined;
+  if (current) await Promise.all(current.workers.map((w) => w.terminate()));
+}
+
+/** Threads fits can use now: the pool's size, or 1 without a pool. */
+export function threadCount(): number {
+  return pool?.size ?? 1;
+}
+
+function notice(warn: (message: string) => void): void {
+  if (noticeGiven) return;
+  noticeGiven = true;
+  warn(`softlogit: threads are unavailable here (${unavailable}); fitting on one thread`);
+}
+
+/** A reason threads cannot work in this environment, or undefined. */
+function whyUnavailable(): string | undefined {
+  const scope = globalThis as { SharedArrayBuffer?: unknown; crossOriginIsolated?: boolean; document?: unknown; WorkerGlobalScope?: unknown; Worker?: unknown; process?: { versions?: { node?: string } } };
+  const node = typeof scope.process?.versions?.node === 'string';
+  if (typeof scope.SharedArrayBuffer !== 'function') return 'no SharedArrayBuffer: the page must be cross-origin isolated';
+  if (!node) {
+    if (scope.crossOriginIsolated === false) return 'the page is not cross-origin isolated';
+    if (typeof scope.WorkerGlobalScope !== 'function') return "Atomics.wait is not allowed on a page's main thread; fit in a Web Worker";
+    if (typeof scope.Worker !== 'function') return 'this worker cannot start workers';
+  }
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+  } catch {
+    return 'no shared WebAssembly memory';
+  }
+  return undefined;
+}
+
+async function defaultThreads(): Promise<number> {
+  const navigatorThreads = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  if (typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string') {
+    const os = (await import(/* @vite-ignore */ /* webpackIgnore: true */ NODE_OS)) as typeof import('node:os');
+    return Math.min(MAX_SLOTS + 1, Math.max(1, os.availableParallelism()));
+  }
+  return Math.min(MAX_SLOTS + 1, Math.max(1, navigatorThreads ?? 1));
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(new ArrayBuffer(binary.length));
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+async function startPool(size: number): Promise<number> {
+  const module = await WebAssembly.compile(decodeBase64(wasmBase64));
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true });
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  const kernels = instance.exports as unknown as SoftlogitKernels;
+  const runtime: SoftlogitRuntime = {
+    kernels,
+    heap: new WasmHeap(memory, kernels.heapBase()),
+    panelRows: kernels.panelRows(),
+    columnMultiple: kernels.columnMultiple(),
+  };
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const workers: KernelWorker[] = [];
+  try {
+    await Promise.all(Array.from({ length: size - 1 }, async () => {
+      workers.push(await startWorker({ type: 'init', module, memory, control }));
+    }));
+  } catch (error) {
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw error;
+  }
+  pool = { runtime, workers, i32: new Int32Array(control), results: new Float64Array(control, RESULT_BYTE_OFFSET, MAX_SLOTS), size };
+  return size;
+}
+
+/** Starts one worker, sends it `initMessage` and resolves once it has instantiated the kernels. */
+async function startWorker(initMessage: unknown): Promise<KernelWorker> {
+  const WebWorker = (globalThis as { Worker?: typeof Worker }).Worker;
+  const node = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+  if (!node && typeof WebWorker === 'function') {
+    const url = URL.createObjectURL(new Blob([WEB_WORKER_SOURCE], { type: 'text/javascript' }));
+    const worker = new WebWorker(url);
+    URL.revokeObjectURL(url);
+    await new Promise<void>((resolve, reject) => {
+      worker.onmessage = (event: MessageEvent<{ type: string; message?: string }>) => {
+        if (event.data.type === 'ready') resolve();
+        else if (event.data.type === 'error') console.warn(`softlogit kernel worker: ${event.data.message}`);
+      };
+      worker.onerror = (event) => {
+        event.preventDefault();
+        reject(new Error(event.message || 'the kernel worker failed to start'));
+      };
+      worker.postMessage(initMessage);
+    });
+    return { post: (message) => worker.postMessage(message), terminate: () => worker.terminate() };
+  }
+  const threads = (await import(/* @vite-ignore */ /* webpackIgnore: true */ NODE_WORKER_THREADS)) as typeof import('node:worker_threads');
+  const worker = new threads.Worker(NODE_WORKER_SOURCE, { eval: true });
+  await new Promise<void>((resolve, reject) => {
+    worker.on('message', (message: { type: string; message?: string }) => {
+      if (message.type === 'ready') resolve();
+      else if (message.type === 'error') console.warn(`softlogit kernel worker: ${message.message}`);
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the kernel worker exited with code ${code}`)));
+    worker.postMessage(initMessage);
+  });
+  // An idle worker waits for messages; it must not keep the process alive.
+  worker.unref();
+  return { post: (message) => worker.postMessage(message), terminate: () => worker.terminate() };
+}
+
+/** The kernel passes a ThreadTeam runs in parallel, with the kernels' own signatures. */
+export type ParallelKernels = Pick<SoftlogitKernels, 'logisticEvaluate' | 'softmaxEvaluate'>;
+
+/**
+ * The threads of one fit: the pool's runtime (copy the design into `runtime`'s memory) and the
+ * two kernel passes run across the threads. Per-thread score, information and scratch buffers
+ * live in shared memory until `dispose()`.
+ */
+export class ThreadTeam implements ParallelKernels {
+  readonly runtime: SoftlogitRuntime;
+  readonly size: number;
+  private readonly pool: Pool;
+  /** Per worker: score, information and scratch addresses, in one block. */
+  private block = 0;
+  private layout = { dim: -1, scratchDoubles: -1, score: [] as number[], info: [] as number[], scratch: [] as number[] };
+
+  constructor(current: Pool, size: number) {
+    this.pool = current;
+    this.runtime = current.runtime;
+    this.size = size;
+  }
+
+  logisticEvaluate(
+    x: number, nPanels: number, nColsPadded: number, coef: number, offset: number,
+    successes: number, trials: number, etaOut: number,
+    scoreOut: number, infoOut: number, infoPanelStride: number, scratch: number,
+  ): number {
+    const P = this.runtime.panelRows;
+    const panelBytes = P * nColsPadded * 8;
+    this.prepare(nColsPadded, 2 * P + P * nColsPadded);
+    return this.split(nPanels, infoPanelStride, nColsPadded, scoreOut, infoOut, (b0, count, t) => {
+      const rowByte = b0 * P * 8;
+      return [
+        x + b0 * panelBytes, count, nColsPadded, coef, offset === 0 ? 0 : offset + rowByte,
+        successes + rowByte, trials + rowByte, etaOut + rowByte,
+        scoreOut === 0 ? 0 : t < 0 ? scoreOut : this.layout.score[t]!,
+        infoOut === 0 ? 0 : t < 0 ? infoOut : this.layout.info[t]!,
+        infoPanelStride, t < 0 ? scratch : this.layout.scratch[t]!,
+      ];
+    }, 'logisticEvaluate');
+  }
+
+  softmaxEvaluate(
+    x: number, nPanels: number, nColsPadded: number, nClasses: number, coef: number, offset: number,
+    counts: number, probOut: number, scoreOut: number, infoOut: number, infoPanelStride: number, scratch: number,
+  ): number {
+    if (offset !== 0) {
+      // The kernel lays offsets out per class over all nPanels; a panel range cannot address them.
+      throw new SoftlogitError('BAD_OPTION', 'softmaxEvaluate: offsets are not supported with threads');
+    }
+    const P = this.runtime.panelRows;
+    const panelBytes = P * nColsPadded * 8;
+    const nFree = nClasses - 1;
+    this.prepare(nFree * nColsPadded, (3 * nClasses - 1) * P + P * nColsPadded);
+    return this.split(nPanels, infoPanelStride, nFree * nColsPadded, scoreOut, infoOut, (b0, count, t) => {
+      const rowByte = b0 * P * nClasses * 8;
+      return [
+        x + b0 * panelBytes, count, nColsPadded, nClasses, coef, 0,
+        counts + rowByte, probOut === 0 ? 0 : probOut + rowByte,
+        scoreOut === 0 ? 0 : t < 0 ? scoreOut : this.layout.score[t]!,
+        infoOut === 0 ? 0 : t < 0 ? infoOut : this.layout.info[t]!,
+        infoPanelStride, t < 0 ? scratch : this.layout.scratch[t]!,
+      ];
+    }, 'softmaxEvaluate');
+  }
+
+  /** Releases the per-thread buffers. */
+  dispose(): void {
+    if (this.block !== 0) this.runtime.heap.free(this.block);
+    this.block = 0;
+  }
+
+  /** (Re)allocates per-worker buffers for a `dim`-square information matrix and the scratch. */
+  private prepare(dim: number, scratchDoubles: number): void {
+    if (this.layout.dim === dim && this.layout.scratchDoubles >= scratchDoubles) return;
+    this.dispose();
+    const workers = this.size - 1;
+    const perWorker = (dim + dim * dim + scratchDoubles) * 8 + 32;
+    this.block = this.runtime.heap.alloc(workers * perWorker, 'ThreadTeam');
+    const layout = { dim, scratchDoubles, score: [] as number[], info: [] as number[], scratch: [] as number[] };
+    let at = this.block;
+    const take = (doubles: number) => {
+      const address = at;
+      at += Math.ceil((doubles * 8) / 16) * 16;
+      return address;
+    };
+    for (let t = 0; t < workers; t++) {
+      layout.score.push(take(dim));
+      layout.info.push(take(dim * dim));
+      layout.scratch.push(take(scratchDoubles));
+    }
+    this.layout = layout;
+  }
+
+  /**
+   * Cuts panels 0..nPanels into contiguous ranges (starting at multiples of `stride`, so a
+   * subsampled Hessian takes the same panels as one pass would), runs `name` on each — the first
+   * range here (t = −1), the others in workers t = 0, 1, … — and adds the workers' score and
+   * information to this thread's. Returns the summed log-likelihood.
+   */
+  private split(
+    nPanels: number, stride: number, dim: number, scoreOut: number, infoOut: number,
+    argsFor: (firstPanel: number, count: number, t: number) => number[], name: 'logisticEvaluate' | 'softmaxEvaluate',
+  ): number {
+    const units = Math.ceil(nPanels / stride);
+    const parts = Math.min(this.size, units);
+    const ranges: Array<[number, number]> = [];
+    for (let k = 0; k < parts; k++) {
+      const b0 = Math.floor((k * units) / parts) * stride;
+      const b1 = Math.min(nPanels, Math.floor(((k + 1) * units) / parts) * stride);
+      ranges.push([b0, b1 - b0]);
+    }
+    const kernels = this.runtime.kernels;
+    const run = kernels[name] as (...args: number[]) => number;
+    if (parts <= 1) return run(...argsFor(0, nPanels, -1));
+    const { workers, i32, results } = this.pool;
+    Atomics.store(i32, DONE_INDEX, 0);
+    for (let k = 1; k < parts; k++) {
+      Atomics.store(i32, STATUS_BASE + k - 1, 0);
+      workers[k - 1]!.post({ type: 'run', slot: k - 1, name, args: argsFor(ranges[k]![0], ranges[k]![1], k - 1) });
+    }
+    let logLik = run(...argsFor(ranges[0]![0], ranges[0]![1], -1));
+    const expected = parts - 1;
+    for (;;) {
+      const done = Atomics.load(i32, DONE_INDEX);
+      if (done >= expected) break;
+      Atomics.wait(i32, DONE_INDEX, done);
+    }
+    const heap = this.runtime.heap;
+    const score = scoreOut === 0 ? null : heap.f64(scoreOut, dim);
+    const info = infoOut === 0 ? null : heap.f64(infoOut, dim * dim);
+    for (let t = 0; t < expected; t++) {
+      if (Atomics.load(i32, STATUS_BASE + t) !== 1) {
+        throw new SoftlogitError('TOO_LARGE', `${name}: kernel worker ${t + 1} failed (see the warning it printed)`);
+      }
+      logLik += results[t]!;
+      if (score) {
+        const part = heap.f64(this.layout.score[t]!, dim);
+        for (let i = 0; i < dim; i++) score[i] = score[i]! + part[i]!;
+      }
+      if (info) {
+        const part = heap.f64(this.layout.info[t]!, dim * dim);
+        for (let i = 0; i < dim * dim; i++) info[i] = info[i]! + part[i]!;
+      }
+    }
+    return logLik;
+  }
+}
+
+/**
+ * The team for a fit with `threads` > 1, or null to fit on one thread: when threads ≤ 1, or they
+ * are unavailable here (noticed once through `warn`). Uses min(threads, pool size) threads.
+ * @throws {SoftlogitError} `NOT_INITIALIZED` when threads could work but `initThreads` has not run.
+ */
+export function threadTeam(threads: number, caller: string, warn: (message: string) => void): ThreadTeam | null {
+  if (threads <= 1) return null;
+  if (pool === undefined) {
+    unavailable ??= whyUnavailable();
+    if (unavailable !== undefined) {
+      notice(warn);
+      return null;
+    }
+    throw new SoftlogitError(
+      'NOT_INITIALIZED',
+      `${caller}: threads: ${threads} needs the worker pool; call \`await initThreads(${threads})\` (exported by softlogit) once before fitting`,
+    );
+  }
+  const size = Math.min(threads, pool.size);
+  return size > 1 ? new ThreadTeam(pool, size) : null;
+}

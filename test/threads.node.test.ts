@@ -1,0 +1,124 @@
+/**
+ * Multi-core fits (src/threads/): `threads: n` cuts every kernel pass into panel ranges run by a
+ * pool of worker threads on one shared WebAssembly memory. The sums over all rows are the same
+ * numbers added in another order, so the fit must equal the one-thread fit (itself checked against
+ * R in its own tests) to rounding.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fitLogistic, fitSoftmax, init, initThreads, shutdownThreads, threadCount, type SoftmaxFit, type LogisticFit } from '../src/index.js';
+
+/**
+ * Partial sums in another order differ by ~1e-16 relative per addition; Newton's polish fixes the
+ * MLE to rounding, so one and two threads agree to ~1e-13. The issue's bound is 1e-12.
+ */
+const THREAD_TOL = 1e-12;
+
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let scale = 0;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) {
+    scale = Math.max(scale, Math.abs(b[i]!));
+    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+  }
+  return diff / scale;
+}
+
+function data(n: number, p: number, seed: number) {
+  const next = random(seed);
+  const X = new Float64Array(n * p);
+  const y = new Float64Array(n);
+  const labels: number[] = [];
+  const weights = new Float64Array(n);
+  const offset = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let eta = -0.2;
+    for (let j = 0; j < p; j++) {
+      const v = 2 * next() - 1;
+      X[i * p + j] = v;
+      eta += v * (j % 3 === 0 ? 1 : -0.5);
+    }
+    offset[i] = 0.1 * Math.cos(i);
+    y[i] = next() < 1 / (1 + Math.exp(-eta - offset[i]!)) ? 1 : 0;
+    // class k with probability ∝ exp(k · eta / 2): a smooth (not separable) softmax model
+    const e1 = Math.exp(eta / 2);
+    const u = next() * (1 + e1 + e1 * e1);
+    labels.push(u < 1 ? 0 : u < 1 + e1 ? 1 : 2);
+    weights[i] = 1 + (i % 4);
+  }
+  return { X: { data: X, nRows: n, nFeatures: p }, y, labels, weights, offset };
+}
+
+function expectSameLogistic(a: LogisticFit, b: LogisticFit): void {
+  expect(relativeError(a.coefficients, b.coefficients)).toBeLessThanOrEqual(THREAD_TOL);
+  expect(relativeError(a.standardErrors, b.standardErrors)).toBeLessThanOrEqual(THREAD_TOL);
+  expect(Math.abs(a.deviance - b.deviance) / b.deviance).toBeLessThanOrEqual(THREAD_TOL);
+  expect(a.iterations).toBe(b.iterations);
+}
+
+function expectSameSoftmax(a: SoftmaxFit, b: SoftmaxFit): void {
+  expect(relativeError(a.coefficients.data, b.coefficients.data)).toBeLessThanOrEqual(THREAD_TOL);
+  expect(relativeError(a.standardErrors.data, b.standardErrors.data)).toBeLessThanOrEqual(THREAD_TOL);
+  expect(Math.abs(a.deviance - b.deviance) / b.deviance).toBeLessThanOrEqual(THREAD_TOL);
+}
+
+describe('threads', () => {
+  beforeAll(async () => {
+    await init();
+  });
+  afterAll(async () => {
+    await shutdownThreads();
+  });
+
+  it('asks for initThreads before a fit with threads: 2, and checks the option', () => {
+    const { X, y } = data(100, 2, 1);
+    expect(() => fitLogistic(X, y, { threads: 2 })).toThrow(/await initThreads\(2\)/);
+    expect(() => fitLogistic(X, y, { threads: 1.5 })).toThrow(/threads should be an integer/);
+    expect(() => fitLogistic(X, y, { threads: 0 })).toThrow(/threads should be a number in \[1, 65\]/);
+  });
+
+  it('starts a pool of 2 threads', async () => {
+    expect(await initThreads(2)).toBe(2);
+    expect(threadCount()).toBe(2);
+    expect(await initThreads(2)).toBe(2);
+  });
+
+  it('fitLogistic with 2 threads equals 1 thread: 40 000 rows x 9 columns, weights, offsets, l2', async () => {
+    const { X, y, weights, offset } = data(40_000, 9, 2);
+    for (const options of [{}, { weights, offset }, { l2: 3, intercept: false }]) {
+      expectSameLogistic(fitLogistic(X, y, { ...options, threads: 2 }), fitLogistic(X, y, options));
+    }
+  });
+
+  it('handles fewer panels than threads, an odd number of panels, and more threads than the pool', () => {
+    for (const n of [50, 256 * 3 + 17]) {
+      const { X, y } = data(n, 3, n);
+      expectSameLogistic(fitLogistic(X, y, { threads: 8 }), fitLogistic(X, y));
+    }
+  });
+
+  it('fitSoftmax with 2 threads equals 1 thread (3 classes, 6 features)', () => {
+    const { X, labels, weights } = data(20_000, 6, 3);
+    expectSameSoftmax(fitSoftmax(X, labels, { weights, threads: 2 }), fitSoftmax(X, labels, { weights }));
+  });
+
+  it('restarts with another size, and after shutdownThreads asks for initThreads again', async () => {
+    expect(await initThreads(3)).toBe(3);
+    const { X, y } = data(5000, 4, 4);
+    expectSameLogistic(fitLogistic(X, y, { threads: 3 }), fitLogistic(X, y));
+    await shutdownThreads();
+    expect(threadCount()).toBe(1);
+    expect(() => fitLogistic(X, y, { threads: 2 })).toThrow(/initThreads/);
+    expect(await initThreads(2)).toBe(2);
+  });
+});
