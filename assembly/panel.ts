@@ -19,40 +19,65 @@ export const GRAM_TILE_I: i32 = 4;
  * Copies `nRows` (≤ PANEL_ROWS) rows of a row-major block (`nCols` doubles per row) into one panel,
  * transposing to the panel's column-major layout; with `intercept` != 0 a column of ones comes
  * first and the input columns follow. Rows and columns beyond the input are zeroed.
- * Column by column, so the panel (in main memory) is written front to back while the strided
- * reads hit the small row-major block (in cache).
+ * Two columns at a time, by 2 x 2 transposes of f64x2 (two rows of two columns in, two columns of
+ * two rows out), so each column of the panel (in main memory) is written front to back while the
+ * strided reads hit the small row-major block (in cache).
  * Returns -1, or the index r * nCols + j of the first value that is NaN or infinite.
  */
 export function packPanel(rowMajor: usize, nRows: i32, nCols: i32, intercept: i32, nColsPadded: i32, panelOut: usize): i32 {
-  const shift = intercept != 0 ? 1 : 0;
   const rowsBytes = <usize>nRows << 3;
+  const pairBytes = rowsBytes & ~(<usize>15); // whole pairs of rows
+  const tailBytes = <usize>COLUMN_STRIDE - rowsBytes;
   let dst = panelOut;
-  if (shift) {
+  if (intercept != 0) {
     for (let r: usize = 0; r < rowsBytes; r += 8) store<f64>(dst + r, 1.0);
-    memory.fill(dst + rowsBytes, 0, <usize>COLUMN_STRIDE - rowsBytes);
+    memory.fill(dst + rowsBytes, 0, tailBytes);
     dst += <usize>COLUMN_STRIDE;
   }
   const rowBytes = <usize>nCols << 3;
-  let bad = false;
-  for (let j = 0; j < nCols; j++) {
+  // v - v is 0 for finite v and NaN for NaN or ±Infinity: summed, one check for the whole block.
+  let check = f64x2.splat(0);
+  let j = 0;
+  for (; j + 2 <= nCols; j += 2) {
     let src = rowMajor + (<usize>j << 3);
-    // v - v is 0 for finite v and NaN for NaN or ±Infinity: one check per column, not per value.
-    let check: f64 = 0;
+    const dst1 = dst + <usize>COLUMN_STRIDE;
+    for (let r: usize = 0; r < pairBytes; r += 16) {
+      const a = v128.load(src); // x[r, j], x[r, j + 1]
+      const b = v128.load(src + rowBytes); // x[r + 1, j], x[r + 1, j + 1]
+      check = f64x2.add(check, f64x2.add(f64x2.sub(a, a), f64x2.sub(b, b)));
+      v128.store(dst + r, v128.shuffle<f64>(a, b, 0, 2));
+      v128.store(dst1 + r, v128.shuffle<f64>(a, b, 1, 3));
+      src += rowBytes << 1;
+    }
+    if (pairBytes < rowsBytes) {
+      const a = v128.load(src);
+      check = f64x2.add(check, f64x2.sub(a, a));
+      store<f64>(dst + pairBytes, f64x2.extract_lane(a, 0));
+      store<f64>(dst1 + pairBytes, f64x2.extract_lane(a, 1));
+    }
+    memory.fill(dst + rowsBytes, 0, tailBytes);
+    memory.fill(dst1 + rowsBytes, 0, tailBytes);
+    dst += <usize>COLUMN_STRIDE << 1;
+  }
+  if (j < nCols) {
+    let src = rowMajor + (<usize>j << 3);
+    let last: f64 = 0;
     for (let r: usize = 0; r < rowsBytes; r += 8) {
       const v = load<f64>(src);
-      check += v - v;
+      last += v - v;
       store<f64>(dst + r, v);
       src += rowBytes;
     }
-    if (check != check) bad = true;
-    memory.fill(dst + rowsBytes, 0, <usize>COLUMN_STRIDE - rowsBytes);
+    check = f64x2.replace_lane(check, 0, f64x2.extract_lane(check, 0) + last);
+    memory.fill(dst + rowsBytes, 0, tailBytes);
     dst += <usize>COLUMN_STRIDE;
   }
-  memory.fill(dst, 0, <usize>(nColsPadded - nCols - shift) * <usize>COLUMN_STRIDE);
-  if (!bad) return -1;
+  memory.fill(dst, 0, <usize>(nColsPadded - nCols - (intercept != 0 ? 1 : 0)) * <usize>COLUMN_STRIDE);
+  const total = f64x2.extract_lane(check, 0) + f64x2.extract_lane(check, 1);
+  if (total == total) return -1;
   for (let r = 0; r < nRows; r++) {
-    for (let j = 0; j < nCols; j++) {
-      if (!isFinite(load<f64>(rowMajor + ((<usize>r * <usize>nCols + <usize>j) << 3)))) return r * nCols + j;
+    for (let k = 0; k < nCols; k++) {
+      if (!isFinite(load<f64>(rowMajor + ((<usize>r * <usize>nCols + <usize>k) << 3)))) return r * nCols + k;
     }
   }
   return -1;
@@ -84,17 +109,22 @@ export function panelLinearPredictor(panel: usize, nColsPadded: i32, coef: usize
   }
 }
 
-/** out[j] += sum_r x[r, j] * v[r] over one panel (a panel's share of X'v). */
+/**
+ * out[j] += sum_r x[r, j] * v[r] over one panel (a panel's share of X'v). Four f64x2
+ * accumulators per column: the adds of one accumulator form a dependency chain, and four chains
+ * keep the adder busy where two left it waiting on its own latency.
+ */
 export function panelTransposeTimes(panel: usize, nColsPadded: i32, v: usize, out: usize): void {
   let col = panel;
   for (let j = 0; j < nColsPadded; j++) {
-    let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
-    for (let r = 0; r < PANEL_ROWS; r += 4) {
-      const o = <usize>r << 3;
+    let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
+    for (let o: usize = 0; o < <usize>COLUMN_STRIDE; o += 64) {
       s0 = f64x2.add(s0, f64x2.mul(v128.load(col + o, 0), v128.load(v + o, 0)));
       s1 = f64x2.add(s1, f64x2.mul(v128.load(col + o, 16), v128.load(v + o, 16)));
+      s2 = f64x2.add(s2, f64x2.mul(v128.load(col + o, 32), v128.load(v + o, 32)));
+      s3 = f64x2.add(s3, f64x2.mul(v128.load(col + o, 48), v128.load(v + o, 48)));
     }
-    const s = f64x2.add(s0, s1);
+    const s = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
     const dst = out + (<usize>j << 3);
     store<f64>(dst, load<f64>(dst) + f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1));
     col += <usize>COLUMN_STRIDE;

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fitLogistic, fitSoftmax, init, SoftlogitError, type LogisticFit, type SoftmaxFit } from '../src/index.js';
+import { mulberry32 } from './helpers/random.js';
 
 /**
  * Score relative to Σᵢ|xᵢⱼ|tᵢ at a converged fit. Newton stops on the decrement and then polishes
@@ -39,14 +40,7 @@ function cases(nClasses: fc.Arbitrary<number>): fc.Arbitrary<Case & { K: number 
       scales: fc.array(fc.integer({ min: -6, max: 6 }), { minLength: 5, maxLength: 5 }),
     })
     .map(({ n, q, K, intercept, weighted, seed, scales }) => {
-      let a = seed >>> 0;
-      const rand = () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      };
+      const rand = mulberry32(seed);
       const X = Array.from({ length: n }, () => Array.from({ length: q }, (_, j) => (rand() * 2 - 1) * 10 ** scales[j]!));
       const labels = X.map(() => Math.floor(rand() * K));
       const weights = weighted ? X.map(() => (rand() < 0.2 ? 0 : 10 ** (rand() * 6 - 3))) : undefined;

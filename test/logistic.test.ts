@@ -6,8 +6,9 @@ import { fitLogistic, init, LogisticFit, Matrix, SoftlogitError, type LogisticOp
 import { getRuntime, type SoftlogitRuntime } from '../src/wasm/module.js';
 import { fixtureResponse, logisticFixture, logisticFixtures, type LogisticFixture } from './helpers/fixtures.js';
 import {
-  drawBinary, fitReference, mulberry32, randomDesign, referenceEvaluate, relativeError, withIntercept,
+  drawBinary, fitReference, randomDesign, referenceEvaluate, relativeError, withIntercept,
 } from './helpers/reference.js';
+import { mulberry32 } from './helpers/random.js';
 import { R_SUMMARIES } from './helpers/rSummaries.js';
 import {
   ARITHMETIC_RTOL, EPS, FIXTURE_TOLERANCES, R_GLM_RTOL, SAME_FIT_RTOL, SCALED_SCORE_AT_OPTIMUM,

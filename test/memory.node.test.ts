@@ -7,7 +7,7 @@ import { runInNewContext } from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fitLogistic, fitSoftmax, init, SoftlogitError } from '../src/index.js';
 import { getRuntime } from '../src/wasm/module.js';
-import { mulberry32 } from './helpers/reference.js';
+import { mulberry32 } from './helpers/random.js';
 
 const FITS = 10_000;
 /** Fits before the baseline is taken: every size class has been seen, caches and JIT are warm. */

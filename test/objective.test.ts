@@ -9,8 +9,9 @@ import { LogisticObjective } from '../src/objective/logistic.js';
 import { DesignBuffer } from '../src/wasm/design.js';
 import { getRuntime, init, type SoftlogitRuntime } from '../src/wasm/module.js';
 import {
-  gaussian, invertDense, mulberry32, randomDesign, referenceEvaluate, relativeError, solveDense, withIntercept,
+  invertDense, randomDesign, referenceEvaluate, relativeError, solveDense, withIntercept,
 } from './helpers/reference.js';
+import { gaussian, mulberry32 } from './helpers/random.js';
 import { FINITE_DIFFERENCE_RTOL, LINALG_RTOL, SUM_RTOL } from './helpers/tolerances.js';
 
 /**

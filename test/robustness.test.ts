@@ -8,7 +8,8 @@ import {
 } from '../src/index.js';
 import { fitBytes } from '../src/models/capacity.js';
 import { getRuntime, type SoftlogitRuntime } from '../src/wasm/module.js';
-import { log1pexpRef, mulberry32, referenceEvaluate, withIntercept } from './helpers/reference.js';
+import { mulberry32 } from './helpers/random.js';
+import { log1pexpRef, referenceEvaluate, withIntercept } from './helpers/reference.js';
 import { SAME_FIT_RTOL } from './helpers/tolerances.js';
 import ucla from './fixtures/ucla-admissions.json';
 

@@ -6,6 +6,7 @@ import {
   fitLogistic, fitSoftmax, init, loadModel, LogisticFit, SoftmaxFit, type LogisticOptions, type SoftmaxOptions,
 } from '../src/index.js';
 import { allFixtures, fixtureResponse, logisticFixtures } from './helpers/fixtures.js';
+import { mulberry32 } from './helpers/random.js';
 import endometrial from './fixtures/endometrial-firth.json';
 import iris from './fixtures/iris-separation.json';
 
@@ -21,18 +22,6 @@ function logistic(X: number[][], y: number[], options: LogisticOptions = {}): Lo
 
 function softmax(X: number[][], y: (string | number)[], options: SoftmaxOptions = {}): SoftmaxFit {
   return fitSoftmax(X, y, { ...quiet, ...options });
-}
-
-/** Deterministic PRNG (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -8,6 +8,7 @@ import {
 } from '../src/diagnostics/separation.js';
 import { maximizeOverBoxedCone, type ConeConstraints } from '../src/diagnostics/simplex.js';
 import { SoftlogitError } from '../src/errors.js';
+import { mulberry32 } from './helpers/random.js';
 
 /**
  * Slack allowed when checking that a returned ray satisfies the separation inequalities
@@ -22,18 +23,6 @@ const LARGE_PROBLEM_BUDGET_MS = 3000;
 /** Row-major design from rows. */
 function design(rows: number[][]): Float64Array {
   return Float64Array.from(rows.flat());
-}
-
-/** Deterministic PRNG (mulberry32) for the large fixed problems. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** min over rows of (2y − 1)·x_iᵀray (binary, y ∈ {0, 1}), ignoring rows with weight 0. */

@@ -12,9 +12,9 @@ import { DesignBuffer } from '../src/wasm/design.js';
 import { getRuntime, init, type SoftlogitRuntime } from '../src/wasm/module.js';
 import { logisticFixture } from './helpers/fixtures.js';
 import {
-  drawBinary, fitReference, invertDense, mulberry32, randomDesign, referenceEvaluate, relativeError, solveDense,
-  withIntercept,
+  drawBinary, fitReference, invertDense, randomDesign, referenceEvaluate, relativeError, solveDense, withIntercept,
 } from './helpers/reference.js';
+import { mulberry32 } from './helpers/random.js';
 import { FIXTURE_TOLERANCES, SAME_FIT_RTOL, SCALED_SCORE_AT_OPTIMUM } from './helpers/tolerances.js';
 
 let runtime: SoftlogitRuntime;

@@ -8,36 +8,12 @@ import {
   fitLogistic, fitLogisticStream, fitSoftmax, fitSoftmaxStream, init, type LogisticBatch, type SoftmaxBatch,
 } from '../src/index.js';
 import { getRuntime } from '../src/wasm/module.js';
+import { gaussian, mulberry32 } from './helpers/random.js';
+import { normwiseRelativeError as relativeError } from './helpers/reference.js';
 import haireye from './fixtures/haireye-counts-softmax.json';
 
 /** Sums in another order: the polished MLE agrees to ~1e-12 relative; 1e-10 leaves margin. */
 const FIT_TOL = 1e-10;
-
-/** mulberry32: a small seeded generator, so the data are the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function normal(next: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
-}
-
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let scale = 0;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) {
-    scale = Math.max(scale, Math.abs(b[i]!));
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-  }
-  return diff / scale;
-}
 
 function close(a: number, b: number): void {
   expect(Math.abs(a - b) / Math.abs(b)).toBeLessThanOrEqual(FIT_TOL);
@@ -45,7 +21,8 @@ function close(a: number, b: number): void {
 
 /** n rows, p features, row-major, from a logistic model with coefficients 0.3, 0.5, −0.4, … */
 function logisticData(n: number, p: number, seed: number) {
-  const next = random(seed);
+  const next = mulberry32(seed);
+  const normal = gaussian(next);
   const X = new Float64Array(n * p);
   const y = new Float64Array(n);
   const weights = new Float64Array(n);
@@ -53,7 +30,7 @@ function logisticData(n: number, p: number, seed: number) {
   for (let i = 0; i < n; i++) {
     let eta = 0.3;
     for (let j = 0; j < p; j++) {
-      const v = normal(next);
+      const v = normal();
       X[i * p + j] = v;
       eta += v * (j % 2 === 0 ? 0.5 : -0.4) / (1 + j / 4);
     }
@@ -152,12 +129,13 @@ describe('fitSoftmaxStream', () => {
   it('matches fitSoftmax on 12 000 rows in 37 batches, finding the string classes itself', async () => {
     const n = 12_000;
     const p = 3;
-    const next = random(11);
+    const next = mulberry32(11);
+    const normal = gaussian(next);
     const X: number[][] = [];
     const labels: string[] = [];
     const names = ['north', 'east', 'south', 'west'];
     for (let i = 0; i < n; i++) {
-      const row = [normal(next), normal(next), next()];
+      const row = [normal(), normal(), next()];
       X.push(row);
       const eta = [0, 0.5 * row[0]! - 0.2, -0.3 * row[1]! + row[2]!, 0.4 * row[0]! + 0.4 * row[1]! - 0.5];
       const m = Math.max(...eta);

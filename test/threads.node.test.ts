@@ -6,6 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitLogistic, fitSoftmax, init, initThreads, shutdownThreads, threadCount, type SoftmaxFit, type LogisticFit } from '../src/index.js';
+import { mulberry32 } from './helpers/random.js';
+import { normwiseRelativeError as relativeError } from './helpers/reference.js';
 
 /**
  * Partial sums in another order differ by ~1e-16 relative per addition; Newton's polish fixes the
@@ -13,29 +15,8 @@ import { fitLogistic, fitSoftmax, init, initThreads, shutdownThreads, threadCoun
  */
 const THREAD_TOL = 1e-12;
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let scale = 0;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) {
-    scale = Math.max(scale, Math.abs(b[i]!));
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-  }
-  return diff / scale;
-}
-
 function data(n: number, p: number, seed: number) {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const X = new Float64Array(n * p);
   const y = new Float64Array(n);
   const labels: number[] = [];

@@ -1,6 +1,7 @@
 // Restoring any softlogit model from its JSON form.
 import { SoftlogitError } from '../errors.js';
-import { LogisticFit, parseJSON, type LogisticModelJSON } from './logisticFit.js';
+import { parseJSON } from './fitState.js';
+import { LogisticFit, type LogisticModelJSON } from './logisticFit.js';
 import { SoftmaxFit, type SoftmaxModelJSON } from './softmaxFit.js';
 
 /**

@@ -10,7 +10,7 @@ import { getRuntime } from '../wasm/module.js';
 import { toBinomialData, type BinaryResponse, type BinomialData } from './binaryResponse.js';
 import { featureNames, toRowSource, toRowVector, type DesignInput } from './input.js';
 import { LogisticFit } from './logisticFit.js';
-import { resolveOptions, type CommonFitOptions } from './options.js';
+import { collinearError, convergenceWarning, newtonOptions, resolveOptions, type CommonFitOptions } from './options.js';
 import { firthNewton, firthNullLogLik, firthOption } from './firth.js';
 import { logisticSeparation } from './separation.js';
 import { fitLogisticDropping, singularMode } from './singular.js';
@@ -81,30 +81,13 @@ export function fitLogistic(X: DesignInput, y: BinaryResponse, options: Logistic
     const totalSuccess = data.successes.reduce((a, b) => a + b, 0);
     const totalTrials = data.trials.reduce((a, b) => a + b, 0);
     if (resolved.intercept) start[0] = Math.log(totalSuccess / (totalTrials - totalSuccess));
-    const solverOptions = resolved.onIteration
-      ? { maxIter: resolved.maxIter, tol: resolved.tol, onIteration: resolved.onIteration }
-      : { maxIter: resolved.maxIter, tol: resolved.tol };
+    const solverOptions = newtonOptions(resolved);
     const result = firth
       ? firthNewton(objective, start, { ...solverOptions, source, intercept: resolved.intercept, trials: data.trials })
       : newton(objective, start, { ...solverOptions, hessianSubsample: defaultHessianSubsample(design.nPanels) });
-    if (result.aliased !== undefined && result.iterations === 0) {
-      throw new SoftlogitError(
-        'COLLINEAR',
-        `${caller}: column '${names[result.aliased]}' is a linear combination of the columns before it ` +
-          `(${names.slice(0, result.aliased).join(', ') || 'none'}) among rows with non-zero weight; R would report it as NA (aliased). Remove it`,
-        { aliased: [names[result.aliased]] },
-      );
-    }
-    const warnings: string[] = [];
-    if (!result.converged) {
-      warnings.push(
-        result.reason === 'singular'
-          ? `${caller}: the Hessian became singular at iteration ${result.iterations} (fitted probabilities reached 0 or 1), the signature of separation; the estimates are not the MLE, which may not exist`
-          : result.reason === 'maxIter'
-          ? `${caller}: did not converge in ${resolved.maxIter} iterations (Newton decrement ${result.decrement.toExponential(2)}); the estimates are not the MLE. Raise maxIter, or check for separation`
-          : `${caller}: the line search could not decrease the objective (Newton decrement ${result.decrement.toExponential(2)}); the estimates are not the MLE`,
-      );
-    }
+    if (result.aliased !== undefined && result.iterations === 0) throw collinearError(caller, names, result.aliased);
+    const warning = convergenceWarning(caller, result, resolved.maxIter);
+    const warnings = warning === null ? [] : [warning];
     const separation = firth ? null : logisticSeparation(caller, result, objective.newtonDirection(), objective.linearPredictor(), data, source, names, resolved, warnings);
     const covariance = objective.inverseHessian();
     const coefficients = result.coefficients;

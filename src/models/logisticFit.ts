@@ -3,61 +3,30 @@ import { SoftlogitError } from '../errors.js';
 import { formatCoefficientTable, formatDevianceLines, formatNumber } from '../format.js';
 import { pValues, standardErrors, waldIntervals, zValues } from '../inference.js';
 import { Matrix } from '../matrix.js';
+import { jsonNumber, parseJSON, readFitStatistics, type FitStatistics } from './fitState.js';
 import { toRowSource, toRowVector, type DesignInput } from './input.js';
-import { readSeparation, type FitSeparation } from './separation.js';
+import type { FitSeparation } from './separation.js';
 import { predictionCoefficients } from './singular.js';
 
 /** Everything a LogisticFit holds; also its JSON form (with arrays as plain number arrays). */
-export interface LogisticFitState {
+export interface LogisticFitState extends FitStatistics {
   names: string[];
   intercept: boolean;
   coefficients: Float64Array;
   /** p x p row-major. */
   covariance: Float64Array;
-  logLik: number;
-  deviance: number;
-  nullDeviance: number;
-  aic: number;
-  bic: number;
-  dfResidual: number;
   dfNull: number;
-  nObs: number;
-  iterations: number;
-  converged: boolean;
-  l2: number;
-  warnings: string[];
-  /** Separation found by the exact LP check (then converged is false), or null. */
-  separation?: FitSeparation | null;
-  /** Columns dropped as linear combinations of earlier ones (`singular: 'drop'`); NaN in the vectors. */
-  aliased?: string[];
   /** Firth's bias-reduced estimate rather than the MLE. */
   firth?: boolean;
 }
 
 /** The JSON form written by `toJSON()` and read by `LogisticFit.fromJSON()` / `loadModel()`. */
-export interface LogisticModelJSON {
+export interface LogisticModelJSON extends Omit<LogisticFitState, 'coefficients' | 'covariance'> {
   format: 'softlogit-model';
   version: 1;
   model: 'logistic';
-  names: string[];
-  intercept: boolean;
   coefficients: number[];
   covariance: number[];
-  logLik: number;
-  deviance: number;
-  nullDeviance: number;
-  aic: number;
-  bic: number;
-  dfResidual: number;
-  dfNull: number;
-  nObs: number;
-  iterations: number;
-  converged: boolean;
-  l2: number;
-  warnings: string[];
-  separation?: FitSeparation | null;
-  aliased?: string[];
-  firth?: boolean;
 }
 
 export type LogisticPredictionType = 'response' | 'link' | 'class';
@@ -275,26 +244,13 @@ export class LogisticFit {
     ) {
       throw new SoftlogitError('BAD_MODEL', `${caller}: names, coefficients (p) and covariance (p * p) do not agree in size`);
     }
-    const num = (x: unknown) => (typeof x === 'number' ? x : Number.NaN);
     return new LogisticFit({
+      ...readFitStatistics(v),
       names: names!.map(String),
       intercept: v.intercept,
-      coefficients: Float64Array.from(v.coefficients, num),
-      covariance: Float64Array.from(v.covariance, num),
-      logLik: num(v.logLik),
-      deviance: num(v.deviance),
-      nullDeviance: num(v.nullDeviance),
-      aic: num(v.aic),
-      bic: num(v.bic),
-      dfResidual: num(v.dfResidual),
-      dfNull: num(v.dfNull),
-      nObs: num(v.nObs),
-      iterations: num(v.iterations),
-      converged: v.converged === true,
-      l2: num(v.l2 ?? 0),
-      warnings: Array.isArray(v.warnings) ? v.warnings.map(String) : [],
-      separation: readSeparation(v.separation),
-      aliased: Array.isArray(v.aliased) ? v.aliased.map(String) : [],
+      coefficients: Float64Array.from(v.coefficients, jsonNumber),
+      covariance: Float64Array.from(v.covariance, jsonNumber),
+      dfNull: jsonNumber(v.dfNull),
       firth: v.firth === true,
     });
   }
@@ -304,12 +260,4 @@ function logistic(eta: number): number {
   if (eta >= 0) return 1 / (1 + Math.exp(-eta));
   const e = Math.exp(eta);
   return e / (1 + e);
-}
-
-export function parseJSON(text: string, caller: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new SoftlogitError('BAD_MODEL', `${caller}: not valid JSON (${(error as Error).message})`);
-  }
 }

@@ -1,6 +1,6 @@
 // Options shared by fitLogistic and fitSoftmax, with their defaults and checks.
 import { SoftlogitError } from '../errors.js';
-import type { IterationProgress } from '../solver/newton.js';
+import type { IterationProgress, NewtonOptions } from '../solver/newton.js';
 import { numberOption } from './input.js';
 
 /** Default cap on Newton iterations (as R glm's maxit is 25; Newton rarely needs 10). */
@@ -102,4 +102,24 @@ export function convergenceWarning(
     : result.reason === 'maxIter'
     ? `${caller}: did not converge in ${maxIter} iterations (Newton decrement ${result.decrement.toExponential(2)}); the estimates are not the MLE. Raise maxIter, or check for separation`
     : `${caller}: the line search could not decrease the objective (Newton decrement ${result.decrement.toExponential(2)}); the estimates are not the MLE`;
+}
+
+/** The Newton options the fit options set (iterations, tolerance, progress callback). */
+export function newtonOptions(resolved: ResolvedOptions): NewtonOptions {
+  return resolved.onIteration
+    ? { maxIter: resolved.maxIter, tol: resolved.tol, onIteration: resolved.onIteration }
+    : { maxIter: resolved.maxIter, tol: resolved.tol };
+}
+
+/**
+ * The COLLINEAR error for column `j` of `names` (the solver found the Hessian singular at the
+ * start: that column is a linear combination of the ones before it).
+ */
+export function collinearError(caller: string, names: string[], j: number): SoftlogitError {
+  return new SoftlogitError(
+    'COLLINEAR',
+    `${caller}: column '${names[j]}' is a linear combination of the columns before it (${names.slice(0, j).join(', ') || 'none'}) ` +
+      `among rows with non-zero weight; R would report it as NA (aliased). Remove it`,
+    { aliased: [names[j]] },
+  );
 }

@@ -8,7 +8,7 @@ import { DesignBuffer } from '../wasm/design.js';
 import { threadTeam } from '../threads/pool.js';
 import { getRuntime } from '../wasm/module.js';
 import { featureNames, toRowSource, toRowVector, type DesignInput } from './input.js';
-import { resolveOptions, type CommonFitOptions } from './options.js';
+import { collinearError, convergenceWarning, newtonOptions, resolveOptions, type CommonFitOptions } from './options.js';
 import { SoftmaxFit, type Parameterization } from './softmaxFit.js';
 import { softmaxSeparation } from './separation.js';
 import { fitSoftmaxDropping, singularMode } from './singular.js';
@@ -81,29 +81,10 @@ export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: Soft
       const refTotal = data.classTotals[data.referenceIndex]!;
       for (let c = 1; c < K; c++) start[(c - 1) * p] = Math.log(data.classTotals[data.internalOrder[c]!]! / refTotal);
     }
-    const solverOptions = resolved.onIteration
-      ? { maxIter: resolved.maxIter, tol: resolved.tol, onIteration: resolved.onIteration }
-      : { maxIter: resolved.maxIter, tol: resolved.tol };
-    const result = newton(objective, start, solverOptions);
-    if (result.aliased !== undefined && result.iterations === 0) {
-      const j = result.aliased % p;
-      throw new SoftlogitError(
-        'COLLINEAR',
-        `${caller}: column '${names[j]}' is a linear combination of the columns before it (${names.slice(0, j).join(', ') || 'none'}) ` +
-          `among rows with non-zero weight; R would report it as NA (aliased). Remove it`,
-        { aliased: [names[j]] },
-      );
-    }
-    const warnings: string[] = [];
-    if (!result.converged) {
-      warnings.push(
-        result.reason === 'singular'
-          ? `${caller}: the Hessian became singular at iteration ${result.iterations} (fitted probabilities reached 0 or 1), the signature of separation; the estimates are not the MLE, which may not exist`
-          : result.reason === 'maxIter'
-          ? `${caller}: did not converge in ${resolved.maxIter} iterations (Newton decrement ${result.decrement.toExponential(2)}); the estimates are not the MLE. Raise maxIter, or check for separation`
-          : `${caller}: the line search could not decrease the objective (Newton decrement ${result.decrement.toExponential(2)}); the estimates are not the MLE`,
-      );
-    }
+    const result = newton(objective, start, newtonOptions(resolved));
+    if (result.aliased !== undefined && result.iterations === 0) throw collinearError(caller, names, result.aliased % p);
+    const warning = convergenceWarning(caller, result, resolved.maxIter);
+    const warnings = warning === null ? [] : [warning];
     const separation = softmaxSeparation(caller, result, objective.newtonDirection(), data, source, names, resolved, warnings);
     const covariance = objective.inverseHessian();
     const logLikKernel = -(result.value - objective.penalty());

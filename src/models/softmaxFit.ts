@@ -9,14 +9,15 @@ import { formatColumn, formatNumber, formatPValues, formatTable, SUMMARY_DIGITS 
 import { pValues } from '../inference.js';
 import { Matrix } from '../matrix.js';
 import { toRowSource, type DesignInput } from './input.js';
-import { LogisticFit, parseJSON } from './logisticFit.js';
+import { jsonNumber, parseJSON, readFitStatistics, type FitStatistics } from './fitState.js';
+import { LogisticFit } from './logisticFit.js';
 import type { ClassLabel } from './softmaxResponse.js';
-import { readSeparation, type FitSeparation } from './separation.js';
+import type { FitSeparation } from './separation.js';
 
 /** How W is reported: reference class column 0, or rows summing to zero (glmnet). */
 export type Parameterization = 'reference' | 'symmetric';
 
-export interface SoftmaxFitState {
+export interface SoftmaxFitState extends FitStatistics {
   names: string[];
   intercept: boolean;
   classes: ClassLabel[];
@@ -27,21 +28,6 @@ export interface SoftmaxFitState {
   baseline: Float64Array;
   /** Covariance of `baseline`, p(K−1) square, same order (R multinom's vcov order). */
   covariance: Float64Array;
-  logLik: number;
-  deviance: number;
-  nullDeviance: number;
-  aic: number;
-  bic: number;
-  dfResidual: number;
-  nObs: number;
-  iterations: number;
-  converged: boolean;
-  l2: number;
-  warnings: string[];
-  /** Separation found by the exact LP check (then converged is false), or null. */
-  separation?: FitSeparation | null;
-  /** Columns dropped as linear combinations of earlier ones (`singular: 'drop'`); NaN in baseline and covariance. */
-  aliased?: string[];
 }
 
 /** The JSON form written by `toJSON()`. */
@@ -269,6 +255,7 @@ export class SoftmaxFit {
     const nFree = this.classes.length - 1;
     const free = this.classes.filter((_, k) => k !== s.referenceIndex).map(String);
     const se = Float64Array.from({ length: p * nFree }, (_, i) => Math.sqrt(s.covariance[i * (p * nFree) + i]!));
+    const z = (c: number, j: number) => B.data[j * nFree + c]! / se[c * p + j]!;
     const block = (values: (c: number, j: number) => number, digits: number) => {
       const cols = this.names.map((_, j) => formatColumn(free.map((_, c) => values(c, j)), digits));
       return formatTable(free, [...this.names], cols);
@@ -283,11 +270,11 @@ export class SoftmaxFit {
       block((c, j) => se[c * p + j]!, SUMMARY_DIGITS),
       '',
       'z values:',
-      block((c, j) => B.data[j * nFree + c]! / se[c * p + j]!, 3),
+      block(z, 3),
       '',
       'Pr(>|z|):',
       formatTable(free, [...this.names], this.names.map((_, j) =>
-        formatPValues(free.map((_, c) => pValues([B.data[j * nFree + c]! / se[c * p + j]!])[0]!)))),
+        formatPValues(free.map((_, c) => pValues([z(c, j)])[0]!)))),
       '',
       `Residual Deviance: ${formatNumber(this.deviance)} `,
       `AIC: ${formatNumber(this.aic)} `,
@@ -357,28 +344,15 @@ export class SoftmaxFit {
     if (p < 1 || K < 2 || referenceIndex < 0 || !Array.isArray(v.baseline) || v.baseline.length !== n || !Array.isArray(v.covariance) || v.covariance.length !== n * n) {
       throw new SoftlogitError('BAD_MODEL', `${caller}: names (p), classes (K), reference, baseline (p(K−1)) and covariance do not agree`);
     }
-    const num = (x: unknown) => (typeof x === 'number' ? x : Number.NaN);
     return new SoftmaxFit({
+      ...readFitStatistics(v),
       names: v.names!.map(String),
       intercept: v.intercept === true,
       classes: [...v.classes!],
       referenceIndex,
       parameterization: v.parameterization === 'symmetric' ? 'symmetric' : 'reference',
-      baseline: Float64Array.from(v.baseline, num),
-      covariance: Float64Array.from(v.covariance, num),
-      logLik: num(v.logLik),
-      deviance: num(v.deviance),
-      nullDeviance: num(v.nullDeviance),
-      aic: num(v.aic),
-      bic: num(v.bic),
-      dfResidual: num(v.dfResidual),
-      nObs: num(v.nObs),
-      iterations: num(v.iterations),
-      converged: v.converged === true,
-      l2: num(v.l2 ?? 0),
-      warnings: Array.isArray(v.warnings) ? v.warnings.map(String) : [],
-      separation: readSeparation(v.separation),
-      aliased: Array.isArray(v.aliased) ? v.aliased.map(String) : [],
+      baseline: Float64Array.from(v.baseline, jsonNumber),
+      covariance: Float64Array.from(v.covariance, jsonNumber),
     });
   }
 }

@@ -2,8 +2,9 @@
 // the WebAssembly kernel `logisticEvaluate` on a design already in WASM memory.
 import type { DesignBuffer } from '../wasm/design.js';
 import type { SoftlogitKernels } from '../wasm/module.js';
+import { KernelObjective } from './base.js';
 import { NewtonSystem, type RidgePenalty } from './system.js';
-import type { EvaluationLevel, NewtonDirection, Objective } from './types.js';
+import type { Objective } from './types.js';
 
 export interface LogisticObjectiveInput {
   design: DesignBuffer;
@@ -29,10 +30,8 @@ export function logisticPenalty(l2: number, nCols: number, interceptIndex: numbe
   return l2 > 0 ? { matrix: Float64Array.of(l2), penalized: Array.from({ length: nCols }, (_, j) => j !== interceptIndex) } : null;
 }
 
-export class LogisticObjective implements Objective {
-  readonly nParams: number;
-  private readonly design: DesignBuffer;
-  private readonly system: NewtonSystem;
+export class LogisticObjective extends KernelObjective implements Objective {
+  protected readonly design: DesignBuffer;
   private readonly kernels: Pick<SoftlogitKernels, 'logisticEvaluate'>;
   private readonly block: number;
   private readonly successesAddress: number;
@@ -44,11 +43,10 @@ export class LogisticObjective implements Objective {
   constructor(input: LogisticObjectiveInput) {
     const { design } = input;
     const runtime = design.runtime;
+    const penalty = logisticPenalty(input.l2, design.nCols, input.interceptIndex);
+    super(new NewtonSystem(runtime, 1, design.nCols, design.nColsPadded, penalty));
     this.design = design;
     this.kernels = input.kernels ?? runtime.kernels;
-    const penalty = logisticPenalty(input.l2, design.nCols, input.interceptIndex);
-    this.system = new NewtonSystem(runtime, 1, design.nCols, design.nColsPadded, penalty);
-    this.nParams = design.nCols;
     const n = design.nRowsPadded;
     const scratch = 2 * runtime.panelRows + runtime.panelRows * design.nColsPadded;
     const vectors = input.offset ? 4 : 3;
@@ -69,37 +67,12 @@ export class LogisticObjective implements Objective {
     if (input.offset) heap.f64(this.offsetAddress, n).fill(0).set(input.offset);
   }
 
-  evaluate(coefficients: Float64Array, level: EvaluationLevel, hessianSubsample = 1): number {
-    const { design, system } = this;
-    system.setCoefficients(coefficients);
-    const wantGradient = level !== 'value';
-    const wantHessian = level === 'hessian';
-    const stride = Math.max(1, Math.min(hessianSubsample, design.nPanels));
-    const logLik = this.kernels.logisticEvaluate(
-      design.address, design.nPanels, design.nColsPadded, system.coefAddress, this.offsetAddress,
-      this.successesAddress, this.trialsAddress, this.etaAddress,
-      wantGradient ? system.scoreAddress : 0, wantHessian ? system.infoAddress : 0, stride, this.scratchAddress,
+  protected pass(scoreAddress: number, infoAddress: number, stride: number): number {
+    const { design } = this;
+    return this.kernels.logisticEvaluate(
+      design.address, design.nPanels, design.nColsPadded, this.system.coefAddress, this.offsetAddress,
+      this.successesAddress, this.trialsAddress, this.etaAddress, scoreAddress, infoAddress, stride, this.scratchAddress,
     );
-    if (wantGradient) system.finishGradient();
-    if (wantHessian) system.finishHessian(design.nPanels / Math.ceil(design.nPanels / stride));
-    return -logLik + system.penaltyValue();
-  }
-
-  gradient(): Float64Array {
-    return this.system.gradient();
-  }
-
-  newtonDirection(): NewtonDirection {
-    return this.system.newtonDirection();
-  }
-
-  inverseHessian(): Float64Array {
-    return this.system.inverseHessian();
-  }
-
-  /** ∇²f at the last 'hessian' evaluation, nParams x nParams row-major (a new array). */
-  hessian(): Float64Array {
-    return this.system.hessian();
   }
 
   /** The linear predictor of every row at the last evaluated point (a copy). */
@@ -107,8 +80,8 @@ export class LogisticObjective implements Objective {
     return this.design.runtime.heap.f64(this.etaAddress, this.design.nRows).slice();
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.design.runtime.heap.free(this.block);
-    this.system.dispose();
+    super.dispose();
   }
 }

@@ -6,8 +6,9 @@
 // Evaluated by the WebAssembly kernel `softmaxEvaluate` on a design already in WASM memory.
 import type { DesignBuffer } from '../wasm/design.js';
 import type { SoftlogitKernels } from '../wasm/module.js';
+import { KernelObjective } from './base.js';
 import { NewtonSystem, type RidgePenalty } from './system.js';
-import type { EvaluationLevel, NewtonDirection, Objective } from './types.js';
+import type { Objective } from './types.js';
 
 export interface SoftmaxObjectiveInput {
   design: DesignBuffer;
@@ -36,11 +37,9 @@ export function softmaxPenalty(l2: number, nClasses: number, nCols: number, inte
   return { matrix, penalized: Array.from({ length: nCols }, (_, j) => j !== interceptIndex) };
 }
 
-export class SoftmaxObjective implements Objective {
-  readonly nParams: number;
-  private readonly design: DesignBuffer;
+export class SoftmaxObjective extends KernelObjective implements Objective {
+  protected readonly design: DesignBuffer;
   private readonly nClasses: number;
-  private readonly system: NewtonSystem;
   private readonly kernels: Pick<SoftlogitKernels, 'softmaxEvaluate'>;
   private readonly block: number;
   private readonly countsAddress: number;
@@ -49,61 +48,34 @@ export class SoftmaxObjective implements Objective {
   constructor(input: SoftmaxObjectiveInput) {
     const { design, nClasses: K } = input;
     const runtime = design.runtime;
+    const penalty = softmaxPenalty(input.l2, K, design.nCols, input.interceptIndex);
+    super(new NewtonSystem(runtime, K - 1, design.nCols, design.nColsPadded, penalty));
     this.design = design;
     this.kernels = input.kernels ?? runtime.kernels;
     this.nClasses = K;
-    const nFree = K - 1;
-    const penalty = softmaxPenalty(input.l2, K, design.nCols, input.interceptIndex);
-    this.system = new NewtonSystem(runtime, nFree, design.nCols, design.nColsPadded, penalty);
-    this.nParams = this.system.nParams;
     const rows = design.nRowsPadded;
     const scratch = 3 * K * runtime.panelRows + runtime.panelRows * design.nColsPadded;
-    this.block = runtime.heap.alloc((rows * K + scratch) * 8, 'SoftmaxObjective');
+    try {
+      this.block = runtime.heap.alloc((rows * K + scratch) * 8, 'SoftmaxObjective');
+    } catch (error) {
+      this.system.dispose(); // nobody else can free it: the caller never gets this object
+      throw error;
+    }
     this.countsAddress = this.block;
     this.scratchAddress = this.block + rows * K * 8;
     runtime.heap.f64(this.countsAddress, rows * K).fill(0).set(input.counts);
   }
 
-  evaluate(coefficients: Float64Array, level: EvaluationLevel, hessianSubsample = 1): number {
-    const { design, system } = this;
-    system.setCoefficients(coefficients);
-    const wantGradient = level !== 'value';
-    const wantHessian = level === 'hessian';
-    const stride = Math.max(1, Math.min(hessianSubsample, design.nPanels));
-    const logLik = this.kernels.softmaxEvaluate(
-      design.address, design.nPanels, design.nColsPadded, this.nClasses, system.coefAddress, 0,
-      this.countsAddress, 0, wantGradient ? system.scoreAddress : 0, wantHessian ? system.infoAddress : 0, stride,
-      this.scratchAddress,
+  protected pass(scoreAddress: number, infoAddress: number, stride: number): number {
+    const { design } = this;
+    return this.kernels.softmaxEvaluate(
+      design.address, design.nPanels, design.nColsPadded, this.nClasses, this.system.coefAddress, 0,
+      this.countsAddress, 0, scoreAddress, infoAddress, stride, this.scratchAddress,
     );
-    if (wantGradient) system.finishGradient();
-    if (wantHessian) system.finishHessian(design.nPanels / Math.ceil(design.nPanels / stride));
-    return -logLik + system.penaltyValue();
   }
 
-  gradient(): Float64Array {
-    return this.system.gradient();
-  }
-
-  newtonDirection(): NewtonDirection {
-    return this.system.newtonDirection();
-  }
-
-  inverseHessian(): Float64Array {
-    return this.system.inverseHessian();
-  }
-
-  /** ∇²f at the last 'hessian' evaluation, nParams x nParams row-major (a new array). */
-  hessian(): Float64Array {
-    return this.system.hessian();
-  }
-
-  /** The penalty at the last evaluated point (0 without l2). */
-  penalty(): number {
-    return this.system.penaltyValue();
-  }
-
-  dispose(): void {
+  override dispose(): void {
     this.design.runtime.heap.free(this.block);
-    this.system.dispose();
+    super.dispose();
   }
 }

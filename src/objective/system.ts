@@ -36,6 +36,10 @@ export class NewtonSystem {
   private readonly workAddress: number;
   private readonly gradientValues: Float64Array;
   private readonly coefficients: Float64Array;
+  /** `factor()`'s answer for the current Hessian, or undefined until it is factored. */
+  private factored: number | undefined;
+  /** The Newton direction at the current gradient and Hessian, or undefined until it is solved. */
+  private solved: NewtonDirection | undefined;
 
   constructor(runtime: SoftlogitRuntime, nBlocks: number, nCols: number, nColsPadded: number, penalty: RidgePenalty | null) {
     this.runtime = runtime;
@@ -90,6 +94,7 @@ export class NewtonSystem {
 
   /** Sets the compact gradient of f = −logLik + penalty from the score in WASM memory. */
   finishGradient(): void {
+    this.solved = undefined;
     const score = this.runtime.heap.f64(this.scoreAddress, this.dim);
     const g = this.gradientValues;
     for (let i = 0; i < this.nParams; i++) g[i] = -score[this.padded(i)]!;
@@ -116,6 +121,8 @@ export class NewtonSystem {
    * Hessian), adds the penalty and puts an identity on padded positions.
    */
   finishHessian(scale: number): void {
+    this.factored = undefined;
+    this.solved = undefined;
     const { kernels, heap } = this.runtime;
     if (this.nBlocks === 1) kernels.mirrorUpper(this.infoAddress, this.dim, this.dim);
     else kernels.completeBlockSymmetric(this.infoAddress, this.nBlocks, this.nColsPadded);
@@ -177,17 +184,31 @@ export class NewtonSystem {
     this.finishHessian(1);
   }
 
-  /** Factors the current Hessian; returns -1 or the compact index of the aliased parameter. */
+  /**
+   * Factors the current Hessian (once: the factor stays until the next `finishHessian`); returns -1
+   * or the compact index of the aliased parameter.
+   */
   private factor(): number {
+    if (this.factored !== undefined) return this.factored;
     const { kernels, heap } = this.runtime;
     const d = this.dim;
     heap.f64(this.factorAddress, d * d).set(heap.f64(this.infoAddress, d * d));
     const bad = kernels.choleskyFactor(this.factorAddress, d, this.scaleAddress);
-    if (bad < 0) return -1;
-    return Math.floor(bad / this.nColsPadded) * this.nCols + (bad % this.nColsPadded);
+    this.factored = bad < 0 ? -1 : Math.floor(bad / this.nColsPadded) * this.nCols + (bad % this.nColsPadded);
+    return this.factored;
   }
 
+  /**
+   * d = −H⁻¹ g and λ² = −gᵀd at the current gradient and Hessian (a new direction array each call;
+   * solved once until the next `finishGradient` or `finishHessian`).
+   */
   newtonDirection(): NewtonDirection {
+    this.solved ??= this.solve();
+    const s = this.solved;
+    return s.ok ? { ok: true, direction: s.direction.slice(), decrement: s.decrement } : { ok: false, aliased: s.aliased };
+  }
+
+  private solve(): NewtonDirection {
     const aliased = this.factor();
     if (aliased >= 0) return { ok: false, aliased };
     const { kernels, heap } = this.runtime;

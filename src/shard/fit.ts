@@ -6,14 +6,17 @@ import { SoftlogitError } from '../errors.js';
 import { akaike, bayesian } from '../inference.js';
 import { featureNames, numberOption } from '../models/input.js';
 import { LogisticFit } from '../models/logisticFit.js';
-import { convergenceWarning, resolveOptions, type CommonFitOptions, type ResolvedOptions } from '../models/options.js';
+import {
+  collinearError, convergenceWarning, newtonOptions, resolveOptions, type CommonFitOptions, type ResolvedOptions,
+} from '../models/options.js';
 import { SoftmaxFit, type Parameterization } from '../models/softmaxFit.js';
 import type { ClassLabel } from '../models/softmaxResponse.js';
 import { logisticPenalty } from '../objective/logistic.js';
 import { softmaxPenalty } from '../objective/softmax.js';
+import { SystemObjective } from '../objective/base.js';
 import { NewtonSystem, type RidgePenalty } from '../objective/system.js';
 import type { AsyncObjective, EvaluationLevel, NewtonDirection } from '../objective/types.js';
-import { newtonAsync, type NewtonOptions, type NewtonResult } from '../solver/newton.js';
+import { newtonAsync, type NewtonResult } from '../solver/newton.js';
 import { getRuntime, type SoftlogitRuntime } from '../wasm/module.js';
 import type { ShardStatistics } from './statistics.js';
 
@@ -40,10 +43,7 @@ export interface SoftmaxStatisticsFitOptions extends StatisticsFitOptions {
 }
 
 /** f = −logLik + penalty on statistics from a StatisticsSource; the Newton system in WASM. */
-class StatisticsObjective implements AsyncObjective {
-  readonly nParams: number;
-  private readonly system: NewtonSystem;
-
+class StatisticsObjective extends SystemObjective implements AsyncObjective {
   constructor(
     runtime: SoftlogitRuntime,
     private readonly source: StatisticsSource,
@@ -53,8 +53,7 @@ class StatisticsObjective implements AsyncObjective {
     penalty: RidgePenalty | null,
     private readonly caller: string,
   ) {
-    this.system = new NewtonSystem(runtime, nBlocks, nCols, nCols, penalty);
-    this.nParams = this.system.nParams;
+    super(new NewtonSystem(runtime, nBlocks, nCols, nCols, penalty));
   }
 
   async evaluate(coefficients: Float64Array, level: EvaluationLevel): Promise<number> {
@@ -62,27 +61,6 @@ class StatisticsObjective implements AsyncObjective {
     this.system.setCoefficients(coefficients);
     if (level !== 'value') this.system.loadStatistics(stats.gradient!, level === 'hessian' ? stats.hessian! : null);
     return -stats.logLik + this.system.penaltyValue();
-  }
-
-  gradient(): Float64Array {
-    return this.system.gradient();
-  }
-
-  newtonDirection(): NewtonDirection {
-    return this.system.newtonDirection();
-  }
-
-  inverseHessian(): Float64Array {
-    return this.system.inverseHessian();
-  }
-
-  /** The penalty at the last evaluated point. */
-  penalty(): number {
-    return this.system.penaltyValue();
-  }
-
-  dispose(): void {
-    this.system.dispose();
   }
 }
 
@@ -118,19 +96,7 @@ function prepare(options: StatisticsFitOptions, caller: string, toDeviance: (val
   if (!Number.isInteger(nFeatures)) throw new SoftlogitError('BAD_OPTION', `${caller}: option nFeatures (columns of X) is required, an integer ≥ 0, got ${String(options.nFeatures)}`);
   const names = featureNames(options.names, nFeatures, resolved.intercept, caller);
   if (names.length === 0) throw new SoftlogitError('BAD_SHAPE', `${caller}: the model has no coefficients (nFeatures is 0 and intercept is false)`);
-  const solverOptions: NewtonOptions = resolved.onIteration
-    ? { maxIter: resolved.maxIter, tol: resolved.tol, onIteration: resolved.onIteration }
-    : { maxIter: resolved.maxIter, tol: resolved.tol };
-  return { resolved, names, solverOptions };
-}
-
-function collinear(caller: string, names: string[], j: number): SoftlogitError {
-  return new SoftlogitError(
-    'COLLINEAR',
-    `${caller}: column '${names[j]}' is a linear combination of the columns before it (${names.slice(0, j).join(', ') || 'none'}) ` +
-      `among rows with non-zero weight; R would report it as NA (aliased). Remove it`,
-    { aliased: [names[j]] },
-  );
+  return { resolved, names, solverOptions: newtonOptions(resolved) };
 }
 
 function warnAll(caller: string, result: NewtonResult, resolved: ResolvedOptions): string[] {
@@ -184,7 +150,7 @@ export async function fitLogisticWith(source: StatisticsSource, options: Statist
   const objective = new StatisticsObjective(runtime, source, expected, 1, p, logisticPenalty(resolved.l2, p, resolved.intercept ? 0 : -1), caller);
   try {
     const result = await newtonAsync(objective, start, solverOptions);
-    if (result.aliased !== undefined && result.iterations === 0) throw collinear(caller, names, result.aliased);
+    if (result.aliased !== undefined && result.iterations === 0) throw collinearError(caller, names, result.aliased);
     const warnings = warnAll(caller, result, resolved);
     const covariance = objective.inverseHessian();
     const logLikKernel = -(result.value - objective.penalty());
@@ -293,7 +259,7 @@ export async function fitSoftmaxWith(source: StatisticsSource, options: SoftmaxS
   const objective = new StatisticsObjective(runtime, source, expected, K - 1, p, softmaxPenalty(resolved.l2, K, p, resolved.intercept ? 0 : -1), caller);
   try {
     const result = await newtonAsync(objective, start, solverOptions);
-    if (result.aliased !== undefined && result.iterations === 0) throw collinear(caller, names, result.aliased % p);
+    if (result.aliased !== undefined && result.iterations === 0) throw collinearError(caller, names, result.aliased % p);
     const warnings = warnAll(caller, result, resolved);
     const covariance = objective.inverseHessian();
     const logLikKernel = -(result.value - objective.penalty());

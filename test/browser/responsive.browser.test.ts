@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fitLogistic, fitSoftmax, init } from '../../src/index.js';
 import { FitWorker } from '../../src/worker/index.js';
+import { mulberry32 } from '../helpers/random.js';
 
 const N_ROWS = 200_000;
 const N_FEATURES = 20;
@@ -19,18 +20,6 @@ const TICK_MS = 10;
  * structured clone of the 32 MB design alone cost the main thread 50–400 ms here.)
  */
 const MAX_TICK_GAP_MS = 150;
-
-/** Deterministic PRNG (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** X with roughly standard normal entries (sum of 4 uniforms), labels from a linear predictor. */
 function simulate(nClasses: number): { data: Float64Array; labels: number[] } {

@@ -8,23 +8,7 @@
 //   logLik = Σᵢ −sᵢ log(1 + e^−ηᵢ) − (tᵢ − sᵢ) log(1 + e^ηᵢ)
 //   score  = Xᵀ(s − t∘p),  information = Xᵀ diag(t∘p∘(1 − p)) X.
 // X here is the full design: include a column of ones yourself when there is an intercept.
-
-/** Deterministic PRNG (mulberry32): uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Standard normal draws from a uniform generator (Box–Muller). */
-export function gaussian(uniform: () => number): () => number {
-  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-}
+import { gaussian } from './random.js';
 
 /** Compensated (Neumaier) sum and the sum of absolute values (the scale of its rounding error). */
 export class Sum {
@@ -221,6 +205,17 @@ export function maxRelativeError(actual: ArrayLike<number>, expected: ArrayLike<
   let worst = 0;
   for (let i = 0; i < expected.length; i++) worst = Math.max(worst, relativeError(actual[i]!, expected[i]!));
   return worst;
+}
+
+/** Normwise relative error max|actualᵢ − expectedᵢ| / max|expectedᵢ| (not finite when expected is all zero). */
+export function normwiseRelativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  let scale = 0;
+  let diff = 0;
+  for (let i = 0; i < actual.length; i++) {
+    scale = Math.max(scale, Math.abs(expected[i]!));
+    diff = Math.max(diff, Math.abs(actual[i]! - expected[i]!));
+  }
+  return diff / scale;
 }
 
 /** |a − b| / |b|, or |a − b| when b = 0; NaN anywhere gives Infinity (so comparisons fail). */

@@ -1,0 +1,70 @@
+// What the objectives share: the Newton system they fill (gradient, Newton direction, inverse
+// Hessian, penalty all read from it), and, for those evaluated by a kernel pass over a design in
+// WebAssembly memory, the evaluation around that pass.
+import type { DesignBuffer } from '../wasm/design.js';
+import type { NewtonSystem } from './system.js';
+import type { EvaluationLevel, NewtonDirection } from './types.js';
+
+/** An objective whose gradient and Hessian live in a NewtonSystem; disposing it frees the system. */
+export abstract class SystemObjective {
+  readonly nParams: number;
+  protected readonly system: NewtonSystem;
+
+  constructor(system: NewtonSystem) {
+    this.system = system;
+    this.nParams = system.nParams;
+  }
+
+  gradient(): Float64Array {
+    return this.system.gradient();
+  }
+
+  newtonDirection(): NewtonDirection {
+    return this.system.newtonDirection();
+  }
+
+  inverseHessian(): Float64Array {
+    return this.system.inverseHessian();
+  }
+
+  /** ∇²f at the last 'hessian' evaluation, nParams x nParams row-major (a new array). */
+  hessian(): Float64Array {
+    return this.system.hessian();
+  }
+
+  /** The penalty at the last evaluated point (0 without l2). */
+  penalty(): number {
+    return this.system.penaltyValue();
+  }
+
+  dispose(): void {
+    this.system.dispose();
+  }
+}
+
+/**
+ * An objective evaluated by one kernel pass over `design`: f = −logLik + penalty, the kernel
+ * writing the score and information into the system's buffers when the level asks for them.
+ */
+export abstract class KernelObjective extends SystemObjective {
+  protected abstract readonly design: DesignBuffer;
+
+  /**
+   * Runs the kernel at the system's coefficients: returns logLik and writes the score to
+   * `scoreAddress` and the information (from every `stride`-th panel) to `infoAddress`, each
+   * unless 0.
+   */
+  protected abstract pass(scoreAddress: number, infoAddress: number, stride: number): number;
+
+  evaluate(coefficients: Float64Array, level: EvaluationLevel, hessianSubsample = 1): number {
+    const { design, system } = this;
+    system.setCoefficients(coefficients);
+    const wantGradient = level !== 'value';
+    const wantHessian = level === 'hessian';
+    const stride = Math.max(1, Math.min(hessianSubsample, design.nPanels));
+    const logLik = this.pass(wantGradient ? system.scoreAddress : 0, wantHessian ? system.infoAddress : 0, stride);
+    if (wantGradient) system.finishGradient();
+    if (wantHessian) system.finishHessian(design.nPanels / Math.ceil(design.nPanels / stride));
+    return -logLik + system.penaltyValue();
+  }
+}
