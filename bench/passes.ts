@@ -1,0 +1,106 @@
+// Where a fit's time goes: softlogit's solver on its WASM objective, every pass over X counted and
+// timed by what it computed (value; gradient; Hessian from a row subsample; exact Hessian), for
+// the Hessian subsample fitLogistic uses and for exact Newton (subsample 1). A diagnostic for
+// bench/README.md, not part of the suite; it reaches into the package's internals (dist/).
+//
+//   node build/bench/passes.js binary 1000000 50
+//   node build/bench/passes.js multinomial 100000 20 10
+import { init } from 'softlogit';
+import { makeBinary, makeMultinomial } from './data.js';
+
+type NewtonModule = typeof import('../dist/solver/newton.js');
+type ModuleModule = typeof import('../dist/wasm/module.js');
+type DesignModule = typeof import('../dist/wasm/design.js');
+type LogisticModule = typeof import('../dist/objective/logistic.js');
+type SoftmaxModule = typeof import('../dist/objective/softmax.js');
+type Objective = import('../dist/objective/types.js').Objective;
+type EvaluationLevel = import('../dist/objective/types.js').EvaluationLevel;
+
+/** build/bench/passes.js → dist/ */
+const dist = new URL('../../dist/', import.meta.url);
+const load = async <T>(path: string): Promise<T> => (await import(new URL(path, dist).href)) as T;
+const { newton, defaultHessianSubsample } = await load<NewtonModule>('solver/newton.js');
+const { getRuntime } = await load<ModuleModule>('wasm/module.js');
+const { DesignBuffer } = await load<DesignModule>('wasm/design.js');
+const { LogisticObjective } = await load<LogisticModule>('objective/logistic.js');
+const { SoftmaxObjective } = await load<SoftmaxModule>('objective/softmax.js');
+
+await init();
+const runtime = getRuntime('passes');
+const [kind = 'binary', nArg = '1000000', pArg = '50', kArg = '10'] = process.argv.slice(2);
+const n = Number(nArg);
+const p = Number(pArg);
+const K = Number(kArg);
+const binary = kind === 'binary';
+const data = binary ? makeBinary(1, n, p) : makeMultinomial(1, n, p, K);
+const X = data.X.data;
+const source = { nRows: n, nFeatures: p, fillRows: (r0: number, r1: number, target: Float64Array) => target.set(X.subarray(r0 * p, r1 * p)) };
+
+function makeObjective(design: import('../dist/wasm/design.js').DesignBuffer): { objective: Objective; start: Float64Array } {
+  const P = p + 1;
+  if ('y' in data) {
+    const objective = new LogisticObjective({ design, successes: data.y, trials: new Float64Array(n).fill(1), offset: null, l2: 0, interceptIndex: 0 });
+    const start = new Float64Array(P);
+    const mean = data.y.reduce((a, b) => a + b, 0) / n;
+    start[0] = Math.log(mean / (1 - mean));
+    return { objective, start };
+  }
+  const counts = new Float64Array(n * K);
+  const totals = new Float64Array(K);
+  for (let i = 0; i < n; i++) {
+    counts[i * K + data.labels[i]!] = 1;
+    totals[data.labels[i]!] = totals[data.labels[i]!]! + 1;
+  }
+  const objective = new SoftmaxObjective({ design, nClasses: K, counts, l2: 0, interceptIndex: 0 });
+  const start = new Float64Array(P * (K - 1));
+  for (let c = 1; c < K; c++) start[(c - 1) * P] = Math.log(totals[c]! / totals[0]!);
+  return { objective, start };
+}
+
+interface Tally {
+  count: number;
+  ms: number;
+}
+
+function run(subsample: 'default' | 1): { total: number; copy: number; tallies: Map<string, Tally>; iterations: number; stride: number } {
+  const t0 = performance.now();
+  const design = DesignBuffer.copy(runtime, source, true, 'passes');
+  const copy = performance.now() - t0;
+  const { objective, start } = makeObjective(design);
+  const stride = subsample === 'default' ? defaultHessianSubsample(design.nPanels) : 1;
+  const tallies = new Map<string, Tally>();
+  const evaluate = objective.evaluate.bind(objective);
+  objective.evaluate = (coefficients: Float64Array, level: EvaluationLevel, hessianSubsample = 1) => {
+    const key = level === 'hessian' ? (hessianSubsample > 1 ? `Hessian from 1/${hessianSubsample} of the rows` : 'exact Hessian') : level === 'gradient' ? 'gradient' : 'value';
+    const t = performance.now();
+    const value = evaluate(coefficients, level, hessianSubsample);
+    const tally = tallies.get(key) ?? { count: 0, ms: 0 };
+    tally.count++;
+    tally.ms += performance.now() - t;
+    tallies.set(key, tally);
+    return value;
+  };
+  const result = newton(objective, start, { maxIter: 50, tol: 1e-10, hessianSubsample: stride });
+  objective.inverseHessian();
+  const total = performance.now() - t0;
+  objective.dispose();
+  design.free();
+  return { total, copy, tallies, iterations: result.iterations, stride };
+}
+
+const label = binary ? `binary n=${n} p=${p}` : `multinomial n=${n} p=${p} K=${K}`;
+console.log(`## passes over X: ${label} (softlogit's solver and WASM objective, without fitLogistic/fitSoftmax's own work)\n`);
+console.log('| Hessian | total | copy X in | pass | count | ms each | ms |');
+console.log('|---|---:|---:|---|---:|---:|---:|');
+for (const mode of ['default', 1] as const) {
+  run(mode); // warm-up (and the memory grows once)
+  const best = [run(mode), run(mode), run(mode)].sort((a, b) => a.total - b.total)[1]!;
+  let first = true;
+  for (const [key, tally] of best.tallies) {
+    const head = first
+      ? `| ${best.stride > 1 ? `1/${best.stride} of the rows, then exact` : 'exact'} (${best.iterations} iterations) | ${best.total.toFixed(0)} ms | ${best.copy.toFixed(0)} ms`
+      : '| | |';
+    console.log(`${head} | ${key} | ${tally.count} | ${(tally.ms / tally.count).toFixed(1)} | ${tally.ms.toFixed(0)} |`);
+    first = false;
+  }
+}
