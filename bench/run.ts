@@ -3,7 +3,7 @@
 //
 //   npm run bench                 full suite (builds first), writes bench/results/latest.json
 //   npm run bench -- --quick      small sizes only, writes bench/results/quick.json
-//   options: --seed=N  --only=binary,multinomial,kernel  --filter=REGEX  --out=FILE
+//   options: --seed=N  --only=binary,multinomial,kernel,threads  --filter=REGEX  --out=FILE
 //   --skip=ml,tfjs
 //   (--filter keeps the cases whose key, e.g. "binary n=1000000 p=50" or
 //   "multinomial n=100000 p=20 K=10", matches, and --skip leaves out the slow contenders: to re-run
@@ -23,6 +23,7 @@ import { ML_SAMPLE_SECONDS, ML_STEPS, runTaskInChild, type TaskResult, type Task
 import { makeBinary, makeMultinomial, ETA_SD, FEATURE_CORRELATION, type BinaryData, type MultinomialData } from './data.js';
 import { environment, ROOT, type Environment } from './environment.js';
 import { runKernelBench, type KernelResult, type RowTermsResult } from './kernel.js';
+import { runThreadsBench, type ThreadsResult } from './threads.js';
 import { timeMedian } from './timing.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -40,7 +41,7 @@ interface Settings {
 function parseArgs(argv: readonly string[]): Settings {
   let quick = false;
   let seed = 20240604;
-  let only = new Set(['binary', 'multinomial', 'kernel']);
+  let only = new Set(['binary', 'multinomial', 'kernel', 'threads']);
   let out = '';
   let filter: RegExp | null = null;
   let skip = new Set<string>();
@@ -51,7 +52,7 @@ function parseArgs(argv: readonly string[]): Settings {
     else if (arg.startsWith('--out=')) out = arg.slice(6);
     else if (arg.startsWith('--filter=')) filter = new RegExp(arg.slice(9));
     else if (arg.startsWith('--skip=')) skip = new Set(arg.slice(7).split(','));
-    else throw new Error(`bench: unknown argument ${arg} (expected --quick, --seed=N, --only=binary,multinomial,kernel, --filter=REGEX, --skip=ml,tfjs, --out=FILE)`);
+    else throw new Error(`bench: unknown argument ${arg} (expected --quick, --seed=N, --only=binary,multinomial,kernel,threads, --filter=REGEX, --skip=ml,tfjs, --out=FILE)`);
   }
   if (!Number.isInteger(seed)) throw new Error('bench: --seed must be an integer');
   out ||= join(ROOT, 'bench', 'results', quick ? 'quick.json' : 'latest.json');
@@ -71,6 +72,8 @@ interface ContenderResult {
   /** Median seconds from data in memory to coefficients (+ SEs where given). */
   medianSeconds: number;
   samples: number;
+  /** Every timed sample, seconds, sorted (softlogit and the pure-TS Newton). */
+  sampleSeconds?: number[];
   /** Newton iterations, or gradient steps (for the first-order contenders: steps of the full run). */
   iterations: number;
   /** max |coef − MLE| over all coefficients at the end of the (full) run; null when not known. */
@@ -133,6 +136,7 @@ function jsContender(spec: TaskSpec, mle: Float64Array): { result: ContenderResu
     contender: raw.contender,
     medianSeconds: raw.medianSeconds,
     samples: raw.samples,
+    ...(raw.sampleSeconds ? { sampleSeconds: raw.sampleSeconds } : {}),
     iterations: raw.iterations,
     maxAbsCoefError: raw.coefficients ? maxAbsDiff(raw.coefficients, mle) : null,
     extrapolated: raw.extrapolated,
@@ -153,7 +157,7 @@ async function runCase(kind: 'binary' | 'multinomial', n: number, p: number, K: 
   log('  softlogit');
   const soft = await timeMedian('softlogit', () => ('y' in data ? softlogitBinary(data) : softlogitMultinomial(data)), { budgetSeconds: SAMPLE_BUDGET, minSamples: 5 });
   const mle = soft.result.coefficients;
-  contenders.push({ contender: 'softlogit', medianSeconds: soft.timing.median, samples: soft.timing.samples.length, iterations: soft.result.iterations, maxAbsCoefError: 0, extrapolated: false, note: 'the MLE reference' });
+  contenders.push({ contender: 'softlogit', medianSeconds: soft.timing.median, samples: soft.timing.samples.length, sampleSeconds: soft.timing.samples, iterations: soft.result.iterations, maxAbsCoefError: 0, extrapolated: false, note: 'the MLE reference' });
 
   log('  pure-TS Newton (own process)');
   const plain = jsContender({ ...spec, task: 'plain' }, mle);
@@ -306,7 +310,20 @@ async function main(): Promise<void> {
     log('kernel: Hessian X\'WX, p = 10, 20, 50, 100');
     kernel = await runKernelBench([10, 20, 50, 100], settings.quick ? 1 : 3, settings.seed);
   }
+  let threads: ThreadsResult | null = null;
+  // bench/threads.ts (issue #8): fitLogistic at n = 1e6, p = 50 with 1 and 2 threads; not in --quick.
+  if (settings.only.has('threads') && !settings.quick) {
+    log('threads: fitLogistic n=1e6 p=50, threads 1 vs 2');
+    try {
+      threads = await runThreadsBench({ seed: settings.seed, log: (line) => log(`  ${line}`) });
+    } catch (error) {
+      log(`  threads: skipped (${String(error)})`);
+    }
+  }
   const targets = checkTargets(cases, kernel?.gram ?? []);
+  if (threads) {
+    targets.push({ target: 'threads: 2 speed-up (n = 1e6, p = 50) ≥ 1.7× (issue #8; fastest runs)', measured: `${threads.bestSpeedup.toFixed(2)}× (medians ${threads.speedup.toFixed(2)}×)`, met: threads.bestSpeedup >= 1.7 });
+  }
   const elapsed = (Date.now() - started) / 1000;
 
   const out: string[] = [];
@@ -325,6 +342,13 @@ async function main(): Promise<void> {
   }
   if (kernel) {
     out.push(formatKernel(kernel.gram, kernel.rowTerms));
+    out.push('');
+  }
+  if (threads) {
+    out.push(
+      `${threads.name}: 1 thread ${seconds(threads.oneThread)}, 2 threads ${seconds(threads.twoThreads)} (medians of ${threads.runs}; ` +
+        `fastest ${seconds(threads.bestOneThread)} vs ${seconds(threads.bestTwoThreads)}); same MLE to ${threads.maxRelativeDifference.toExponential(1)}.`,
+    );
     out.push('');
   }
   if (targets.length) {
@@ -356,6 +380,7 @@ async function main(): Promise<void> {
     },
     cases,
     kernel,
+    threads,
     targets,
   };
   mkdirSync(join(settings.out, '..'), { recursive: true });

@@ -35,6 +35,8 @@ export interface TaskResult {
   contender: string;
   medianSeconds: number;
   samples: number;
+  /** Every timed sample, seconds, sorted (when sampled with tinybench). */
+  sampleSeconds?: number[];
   iterations: number;
   extrapolated: boolean;
   note: string;
@@ -85,6 +87,7 @@ async function runPlain(spec: TaskSpec): Promise<TaskResult> {
     contender: 'pure-TS Newton',
     medianSeconds: timed.timing.median,
     samples: timed.timing.samples.length,
+    sampleSeconds: timed.timing.samples,
     iterations: timed.result.iterations,
     extrapolated: false,
     note: `${timed.result.passes} passes over X (each with the exact Hessian but line-search retries)`,

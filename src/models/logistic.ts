@@ -162,7 +162,9 @@ function nullLogLik(data: BinomialData, offset: Float64Array | null, intercept: 
     sumT += t[i]!;
   }
   let alpha = Math.log(sumS / (sumT - sumS));
-  if (!offset) return total(alpha);
+  // Without an offset the null MLE is p̂ = Σs/Σt and its logLik kernel has the closed form
+  // S log p̂ + F log(1 − p̂): no pass over the rows.
+  if (!offset) return sumS * Math.log(sumS / sumT) + (sumT - sumS) * Math.log((sumT - sumS) / sumT);
   for (let iter = 0; iter < 100; iter++) {
     let score = 0;
     let info = 0;

@@ -3,7 +3,7 @@
 import { SoftlogitError } from '../errors.js';
 import { akaike, bayesian } from '../inference.js';
 import { SoftmaxObjective } from '../objective/softmax.js';
-import { newton } from '../solver/newton.js';
+import { defaultHessianSubsample, newton } from '../solver/newton.js';
 import { DesignBuffer } from '../wasm/design.js';
 import { threadTeam } from '../threads/pool.js';
 import { getRuntime } from '../wasm/module.js';
@@ -81,7 +81,9 @@ export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: Soft
       const refTotal = data.classTotals[data.referenceIndex]!;
       for (let c = 1; c < K; c++) start[(c - 1) * p] = Math.log(data.classTotals[data.internalOrder[c]!]! / refTotal);
     }
-    const result = newton(objective, start, newtonOptions(resolved));
+    // Early iterations use a Hessian from a panel subsample; the exact one takes over near the
+    // optimum and at the end (for the SEs): the same MLE, fewer full-Hessian passes.
+    const result = newton(objective, start, { ...newtonOptions(resolved), hessianSubsample: defaultHessianSubsample(design.nPanels) });
     if (result.aliased !== undefined && result.iterations === 0) throw collinearError(caller, names, result.aliased % p);
     const warning = convergenceWarning(caller, result, resolved.maxIter);
     const warnings = warning === null ? [] : [warning];

@@ -18,7 +18,7 @@ const ACCEPT_SLACK = 1e-13;
 /**
  * Extra Newton steps taken after the convergence test passes, while each still shrinks the
  * decrement: one or two from tolerance level, up to four after a hand-over from a subsampled
- * Hessian (each is one gradient-only pass).
+ * Hessian (each one pass: gradient only, or with the exact Hessian for the predicted last).
  */
 const MAX_POLISH_STEPS = 6;
 /**
