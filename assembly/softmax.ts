@@ -51,9 +51,17 @@ export function softmaxEvaluate(
       const y = counts + ((row0 + <usize>r) * <usize>nClasses << 3);
       let m: f64 = 0; // the reference class has eta = 0
       for (let c = 0; c < nFree; c++) m = max(m, load<f64>(eta + <usize>c * rowsBytes + o));
-      let sum = Math.exp(-m);
-      for (let c = 0; c < nFree; c++) sum += Math.exp(load<f64>(eta + <usize>c * rowsBytes + o) - m);
+      // One exp per class: e_c = exp(eta_c - m) is kept and p_c = e_c / sum, instead of a second
+      // exp(eta_c - lse) (the same value to rounding).
+      const eRef = Math.exp(-m);
+      let sum = eRef;
+      for (let c = 0; c < nFree; c++) {
+        const ec = Math.exp(load<f64>(eta + <usize>c * rowsBytes + o) - m);
+        store<f64>(prob + <usize>c * rowsBytes + o, ec);
+        sum += ec;
+      }
       const lse = m + Math.log(sum);
+      const inverseSum = 1.0 / sum;
       let t = load<f64>(y);
       if (t != 0) loglik -= t * lse;
       for (let c = 0; c < nFree; c++) {
@@ -61,7 +69,8 @@ export function softmaxEvaluate(
         const yc = load<f64>(y + (<usize>(c + 1) << 3));
         t += yc;
         if (yc != 0) loglik += yc * (e - lse);
-        store<f64>(prob + <usize>c * rowsBytes + o, Math.exp(e - lse));
+        const pc = prob + <usize>c * rowsBytes + o;
+        store<f64>(pc, load<f64>(pc) * inverseSum);
       }
       store<f64>(total + o, t);
       for (let c = 0; c < nFree; c++) {
@@ -70,7 +79,7 @@ export function softmaxEvaluate(
       }
       if (probOut != 0) {
         const po = probOut + ((row0 + <usize>r) * <usize>nClasses << 3);
-        store<f64>(po, Math.exp(-lse));
+        store<f64>(po, eRef * inverseSum);
         for (let c = 0; c < nFree; c++) store<f64>(po + (<usize>(c + 1) << 3), load<f64>(prob + <usize>c * rowsBytes + o));
       }
     }
