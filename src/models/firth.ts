@@ -21,7 +21,7 @@ import { SoftlogitError } from '../errors.js';
 import type { LogisticObjective } from '../objective/logistic.js';
 import type { IterationProgress, NewtonResult } from '../solver/newton.js';
 import type { BinomialData } from './binaryResponse.js';
-import type { RowSource } from './input.js';
+import { forEachDesignRow, type RowSource } from './input.js';
 
 /** Halve at most this many times (as the Newton solver): 2^-40 of a step is no progress. */
 const MAX_HALVINGS = 40;
@@ -29,8 +29,6 @@ const MAX_HALVINGS = 40;
 const ACCEPT_SLACK = 1e-13;
 /** Full steps taken after the tolerance is met, while each still shrinks the decrement fourfold (the scoring iteration converges linearly, fast: a few steps reach rounding level). */
 const MAX_POLISH_STEPS = 20;
-/** Rows read per block when computing hat values. */
-const BLOCK_ROWS = 4096;
 
 export interface FirthContext {
   /** The design as the caller gave it (without the intercept column), for the hat values. */
@@ -154,33 +152,23 @@ function adjustedScore(objective: LogisticObjective, covariance: Float64Array, c
   for (let j = 0; j < p; j++) out[j] = -gradient[j]!;
   const eta = objective.linearPredictor();
   const { source, intercept, trials } = context;
-  const n = source.nRows;
-  const q = source.nFeatures;
-  const block = new Float64Array(Math.min(BLOCK_ROWS, n) * q);
-  const x = new Float64Array(p);
-  for (let r0 = 0; r0 < n; r0 += BLOCK_ROWS) {
-    const r1 = Math.min(n, r0 + BLOCK_ROWS);
-    source.fillRows(r0, r1, block);
-    for (let r = r0; r < r1; r++) {
-      const t = trials[r]!;
-      if (!(t > 0)) continue;
-      const e = eta[r]!;
-      const z = Math.exp(-Math.abs(e));
-      const prob = e >= 0 ? 1 / (1 + z) : z / (1 + z);
-      const w = t * (z / ((1 + z) * (1 + z)));
-      if (intercept) x[0] = 1;
-      for (let j = 0; j < q; j++) x[j + (intercept ? 1 : 0)] = block[(r - r0) * q + j]!;
-      let quad = 0;
-      for (let i = 0; i < p; i++) {
-        let s = 0;
-        for (let j = 0; j < p; j++) s += covariance[i * p + j]! * x[j]!;
-        quad += x[i]! * s;
-      }
-      const hat = w * quad;
-      const adjust = hat * (0.5 - prob);
-      for (let j = 0; j < p; j++) out[j] = out[j]! + adjust * x[j]!;
+  forEachDesignRow(source, intercept, (r, x) => {
+    const t = trials[r]!;
+    if (!(t > 0)) return;
+    const e = eta[r]!;
+    const z = Math.exp(-Math.abs(e));
+    const prob = e >= 0 ? 1 / (1 + z) : z / (1 + z);
+    const w = t * (z / ((1 + z) * (1 + z)));
+    let quad = 0;
+    for (let i = 0; i < p; i++) {
+      let s = 0;
+      for (let j = 0; j < p; j++) s += covariance[i * p + j]! * x[j]!;
+      quad += x[i]! * s;
     }
-  }
+    const hat = w * quad;
+    const adjust = hat * (0.5 - prob);
+    for (let j = 0; j < p; j++) out[j] = out[j]! + adjust * x[j]!;
+  });
   return out;
 }
 

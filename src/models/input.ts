@@ -146,3 +146,29 @@ export function numberOption(value: unknown, fallback: number, name: string, min
   }
   return value;
 }
+
+/** Rows read per block by `forEachDesignRow`: bounds its buffer (4096 × p doubles) for any n. */
+const DESIGN_ROW_BLOCK = 4096;
+
+/**
+ * Calls `visit(r, x)` for every row r of `source`, in order, with x the row of the design matrix:
+ * a leading 1 when `intercept`, then the row's values (length nFeatures + intercept). Reads the
+ * source in blocks, so X is never copied whole. `x` is reused between calls: copy it to keep it.
+ * `visit` may return true to stop early.
+ */
+export function forEachDesignRow(source: RowSource, intercept: boolean, visit: (row: number, x: Float64Array) => boolean | void): void {
+  const n = source.nRows;
+  const q = source.nFeatures;
+  const shift = intercept ? 1 : 0;
+  const block = new Float64Array(Math.min(DESIGN_ROW_BLOCK, n) * q);
+  const x = new Float64Array(q + shift);
+  if (intercept) x[0] = 1;
+  for (let r0 = 0; r0 < n; r0 += DESIGN_ROW_BLOCK) {
+    const r1 = Math.min(n, r0 + DESIGN_ROW_BLOCK);
+    source.fillRows(r0, r1, block);
+    for (let r = r0; r < r1; r++) {
+      x.set(block.subarray((r - r0) * q, (r - r0 + 1) * q), shift);
+      if (visit(r, x) === true) return;
+    }
+  }
+}

@@ -19,7 +19,7 @@ import { detectSeparationBinary, detectSeparationMultinomialCounts, type Separat
 import type { NewtonDirection } from '../objective/types.js';
 import type { NewtonResult } from '../solver/newton.js';
 import type { BinomialData } from './binaryResponse.js';
-import type { RowSource } from './input.js';
+import { forEachDesignRow, type RowSource } from './input.js';
 import type { MultinomialData } from './softmaxResponse.js';
 
 /**
@@ -58,21 +58,11 @@ export interface FitSeparation {
 
 /** Row-major copy of the design with the intercept column first when `intercept`. */
 export function rowMajorDesign(source: RowSource, intercept: boolean): Float64Array {
-  const n = source.nRows;
-  const q = source.nFeatures;
-  const p = q + (intercept ? 1 : 0);
-  const out = new Float64Array(n * p);
-  const blockRows = 4096;
-  const block = new Float64Array(Math.min(blockRows, n) * q);
-  for (let r0 = 0; r0 < n; r0 += blockRows) {
-    const r1 = Math.min(n, r0 + blockRows);
-    source.fillRows(r0, r1, block);
-    for (let r = r0; r < r1; r++) {
-      const at = r * p;
-      if (intercept) out[at] = 1;
-      for (let j = 0; j < q; j++) out[at + p - q + j] = block[(r - r0) * q + j]!;
-    }
-  }
+  const p = source.nFeatures + (intercept ? 1 : 0);
+  const out = new Float64Array(source.nRows * p);
+  forEachDesignRow(source, intercept, (r, x) => {
+    out.set(x, r * p);
+  });
   return out;
 }
 

@@ -4,7 +4,7 @@
 // predict ignores them. The default, `singular: 'error'`, is the COLLINEAR error the fit throws.
 import { SoftlogitError } from '../errors.js';
 import { toBinomialData, type BinaryResponse } from './binaryResponse.js';
-import { featureNames, toRowSource, toRowVector, type DesignInput, type RowSource } from './input.js';
+import { featureNames, forEachDesignRow, toRowSource, toRowVector, type DesignInput, type RowSource } from './input.js';
 import type { LogisticFit, LogisticModelJSON } from './logisticFit.js';
 import type { SoftmaxFit, SoftmaxModelJSON } from './softmaxFit.js';
 import { toMultinomialData, type ClassLabel, type MultinomialResponse } from './softmaxResponse.js';
@@ -19,8 +19,6 @@ export type SingularMode = 'error' | 'drop';
  */
 export const ALIAS_TOL = 1e-12;
 
-/** Rows read per block. */
-const BLOCK_ROWS = 4096;
 
 /**
  * Reads `options.singular`.
@@ -41,25 +39,16 @@ export function singularMode(value: unknown, caller: string): SingularMode {
 export function aliasedColumns(source: RowSource, intercept: boolean, rowWeights: Float64Array): number[] {
   const q = source.nFeatures;
   const p = q + (intercept ? 1 : 0);
-  const n = source.nRows;
   const gram = new Float64Array(p * p);
-  const block = new Float64Array(Math.min(BLOCK_ROWS, n) * q);
-  const x = new Float64Array(p);
-  for (let r0 = 0; r0 < n; r0 += BLOCK_ROWS) {
-    const r1 = Math.min(n, r0 + BLOCK_ROWS);
-    source.fillRows(r0, r1, block);
-    for (let r = r0; r < r1; r++) {
-      const w = rowWeights[r]!;
-      if (!(w > 0)) continue;
-      if (intercept) x[0] = 1;
-      for (let j = 0; j < q; j++) x[j + p - q] = block[(r - r0) * q + j]!;
-      for (let a = 0; a < p; a++) {
-        const wa = w * x[a]!;
-        if (wa === 0) continue;
-        for (let b = a; b < p; b++) gram[a * p + b] = gram[a * p + b]! + wa * x[b]!;
-      }
+  forEachDesignRow(source, intercept, (r, x) => {
+    const w = rowWeights[r]!;
+    if (!(w > 0)) return;
+    for (let a = 0; a < p; a++) {
+      const wa = w * x[a]!;
+      if (wa === 0) continue;
+      for (let b = a; b < p; b++) gram[a * p + b] = gram[a * p + b]! + wa * x[b]!;
     }
-  }
+  });
   for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) gram[a * p + b] = gram[b * p + a]!;
   // Scale to unit diagonal (zero columns are aliased outright), then Cholesky in order.
   const scale = new Float64Array(p);
@@ -97,14 +86,10 @@ export function aliasedColumns(source: RowSource, intercept: boolean, rowWeights
 /** The columns `keep` (positions in X, without the intercept) of X as a row-major buffer. */
 function selectColumns(source: RowSource, keep: number[]): { data: Float64Array; nRows: number; nFeatures: number } {
   const n = source.nRows;
-  const q = source.nFeatures;
   const out = new Float64Array(n * keep.length);
-  const block = new Float64Array(Math.min(BLOCK_ROWS, n) * q);
-  for (let r0 = 0; r0 < n; r0 += BLOCK_ROWS) {
-    const r1 = Math.min(n, r0 + BLOCK_ROWS);
-    source.fillRows(r0, r1, block);
-    for (let r = r0; r < r1; r++) for (let k = 0; k < keep.length; k++) out[r * keep.length + k] = block[(r - r0) * q + keep[k]!]!;
-  }
+  forEachDesignRow(source, false, (r, x) => {
+    for (let k = 0; k < keep.length; k++) out[r * keep.length + k] = x[keep[k]!]!;
+  });
   return { data: out, nRows: n, nFeatures: keep.length };
 }
 
