@@ -2,7 +2,7 @@
 // the module's one memory; the JavaScript side owns allocation (src/wasm/memory.ts) above
 // `heapBase()`, so no AssemblyScript runtime allocation happens in here.
 import { PANEL_ROWS, GRAM_TILE_I } from './panel';
-export { packPanel, mirrorUpper } from './panel';
+export { packPanel, packPanels, mirrorUpper } from './panel';
 export { logisticEvaluate } from './logistic';
 export { softmaxEvaluate, completeBlockSymmetric } from './softmax';
 export { choleskyFactor, choleskySolve, choleskyInverse } from './linalg';

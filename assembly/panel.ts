@@ -84,6 +84,24 @@ export function packPanel(rowMajor: usize, nRows: i32, nCols: i32, intercept: i3
 }
 
 /**
+ * Packs `nRows` rows of a row-major block into consecutive panels (ceil(nRows / PANEL_ROWS) of
+ * them, the last padded with zero rows), each by {@link packPanel}. One call per block of panels,
+ * so that a block can be cut into panel ranges and packed on several threads at once.
+ * Returns -1, or the index r * nCols + j (r counted from the block's first row) of the first
+ * value that is NaN or infinite.
+ */
+export function packPanels(rowMajor: usize, nRows: i32, nCols: i32, intercept: i32, nColsPadded: i32, panelsOut: usize): i32 {
+  const panelBytes = <usize>nColsPadded * <usize>COLUMN_STRIDE;
+  for (let r0 = 0; r0 < nRows; r0 += PANEL_ROWS) {
+    const rows = min(PANEL_ROWS, nRows - r0);
+    const bad = packPanel(rowMajor + ((<usize>r0 * <usize>nCols) << 3), rows, nCols, intercept, nColsPadded, panelsOut);
+    if (bad >= 0) return r0 * nCols + bad;
+    panelsOut += panelBytes;
+  }
+  return -1;
+}
+
+/**
  * eta[r] = sum_j x[r, j] * coef[j] (+ offset[r] when offset != 0) for the PANEL_ROWS rows of one
  * panel: eta += x[:, j] coef[j] for one column after the other, so the panel is read strictly front
  * to back (this is usually its first touch in a pass, straight from main memory, and one stream

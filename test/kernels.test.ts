@@ -110,6 +110,38 @@ describe('packPanel', () => {
   });
 });
 
+describe('packPanels', () => {
+  it('packs a block of rows into consecutive panels exactly as packPanel does one panel at a time', () => {
+    const { panelRows, kernels } = runtime;
+    const nFeatures = 5;
+    const nColsPadded = 8;
+    for (const nRows of [1, 256, 257, 3 * 256 + 100]) {
+      const X = randomDesign(mulberry32(nRows), nRows, nFeatures);
+      const nPanels = Math.ceil(nRows / panelRows);
+      const staging = alloc(nRows * nFeatures);
+      view(staging, nRows * nFeatures).set(X.flat());
+      const block = alloc(nPanels * panelRows * nColsPadded);
+      view(block, nPanels * panelRows * nColsPadded).fill(7);
+      expect(kernels.packPanels(staging, nRows, nFeatures, 1, nColsPadded, block)).toBe(-1);
+      const one = pack(X, nFeatures, true);
+      expect(view(block, nPanels * panelRows * nColsPadded)).toEqual(view(one.address, nPanels * panelRows * nColsPadded));
+    }
+  });
+
+  it('returns the index, counted from the block\'s first row, of the first NaN or infinity', () => {
+    const { kernels } = runtime;
+    const nFeatures = 3;
+    const nRows = 600;
+    const staging = alloc(nRows * nFeatures);
+    const block = alloc(3 * 256 * 4);
+    const values = Array.from({ length: nRows * nFeatures }, (_, k) => k + 0.5);
+    values[300 * nFeatures + 1] = Number.NaN; // in the second panel
+    values[550 * nFeatures] = Infinity;
+    view(staging, values.length).set(values);
+    expect(kernels.packPanels(staging, nRows, nFeatures, 0, 4, block)).toBe(300 * nFeatures + 1);
+  });
+});
+
 interface EvaluationCase {
   nRows: number;
   nFeatures: number;

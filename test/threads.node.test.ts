@@ -7,6 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitLogistic, fitSoftmax, init, initThreads, shutdownThreads, threadCount, type SoftmaxFit, type LogisticFit } from '../src/index.js';
 import { mulberry32 } from './helpers/random.js';
+import { toRowSource } from '../src/models/input.js';
+import { threadTeam } from '../src/threads/pool.js';
+import { DesignBuffer } from '../src/wasm/design.js';
+import { getRuntime } from '../src/wasm/module.js';
 import { normwiseRelativeError as relativeError } from './helpers/reference.js';
 
 /**
@@ -91,6 +95,50 @@ describe('threads', () => {
   it('fitSoftmax with 2 threads equals 1 thread (3 classes, 6 features)', () => {
     const { X, labels, weights } = data(20_000, 6, 3);
     expectSameSoftmax(fitSoftmax(X, labels, { weights, threads: 2 }), fitSoftmax(X, labels, { weights }));
+  });
+
+  it('copies the design on both threads into the same panels as one thread, byte for byte', () => {
+    // 5000 rows: 20 panels, 5 staging blocks of 4 panels, the last one short (ThreadTeam.packRows).
+    const { X } = data(5000, 7, 5);
+    const source = toRowSource(X, 'test');
+    const team = threadTeam(2, 'test', () => {});
+    expect(team).not.toBeNull();
+    const one = DesignBuffer.copy(getRuntime('test'), source, true, 'test');
+    const two = DesignBuffer.copy(team!.runtime, source, true, 'test', team!);
+    try {
+      const bytes = one.nPanels * one.runtime.panelRows * one.nColsPadded * 8;
+      expect(two.nPanels).toBe(one.nPanels);
+      const a = new Uint8Array(one.runtime.kernels.memory.buffer, one.address, bytes);
+      const b = new Uint8Array(two.runtime.kernels.memory.buffer, two.address, bytes);
+      let firstDifference = -1;
+      for (let i = 0; i < bytes && firstDifference < 0; i++) if (a[i] !== b[i]) firstDifference = i;
+      expect(firstDifference).toBe(-1);
+    } finally {
+      one.free();
+      two.free();
+      team!.dispose();
+    }
+  });
+
+  it('names the first NaN in X with threads, wherever its block is packed, and keeps the pool working', () => {
+    const n = 9000; // 9 staging blocks: this thread packs blocks 0, 3, 6, the worker the others
+    const { X, y } = data(n, 3, 6);
+    for (const row of [10, 1500, 4100, 8999]) {
+      const bad = X.data.slice();
+      bad[row * 3 + 1] = Number.NaN;
+      bad[Math.min(n - 1, row + 2000) * 3 + 2] = Infinity; // a later one
+      expect(() => fitLogistic({ ...X, data: bad }, y, { threads: 2 })).toThrow(new RegExp(`got NaN at row ${row}, column 1`));
+    }
+    expectSameLogistic(fitLogistic(X, y, { threads: 2 }), fitLogistic(X, y));
+  });
+
+  it('stops the workers when reading the rows fails mid-copy (a ragged row), and keeps the pool working', () => {
+    const rows = Array.from({ length: 6000 }, (_, i) => [Math.sin(i), Math.cos(3 * i)]);
+    const y = rows.map((_, i) => (i % 3 === 0 ? 1 : 0));
+    rows[5000] = [1];
+    expect(() => fitLogistic(rows, y, { threads: 2 })).toThrow(/row 5000 has 1 values/);
+    rows[5000] = [0.5, 0.25];
+    expectSameLogistic(fitLogistic(rows, y, { threads: 2 }), fitLogistic(rows, y));
   });
 
   it('restarts with another size, and after shutdownThreads asks for initThreads again', async () => {

@@ -20,6 +20,11 @@ export interface BinomialData {
   logLikConstant: number;
   /** Σ w [s log(s/m) + f log(f/m)] (0 log 0 = 0): logLik of the saturated model, without the constant. */
   saturatedLogLik: number;
+  /** Σ successes and Σ trials (summed in row order). */
+  totalSuccesses: number;
+  totalTrials: number;
+  /** The smallest positive trials (a row's weight for 0/1 data). */
+  minTrials: number;
 }
 
 function isCounts(y: BinaryResponse): y is { successes: ArrayLike<number>; failures: ArrayLike<number> } {
@@ -45,6 +50,8 @@ export function toBinomialData(
   let nInformative = 0;
   let totalSuccess = 0;
   let totalFailure = 0;
+  let totalTrials = 0;
+  let minTrials = Infinity;
   const counts = isCounts(y);
   const length = counts ? y.successes.length : y !== null && typeof y === 'object' ? y.length : undefined;
   if (length === 0) {
@@ -96,8 +103,13 @@ export function toBinomialData(
       nInformative++;
       totalSuccess += w * s;
       totalFailure += w * f;
-      if (counts) logLikConstant += w * logChoose(m, s);
-      saturatedLogLik += w * (xlogx(s, m) + xlogx(f, m));
+      totalTrials += w * m;
+      if (w * m < minTrials) minTrials = w * m;
+      // A 0/1 row has s log(s/1) + f log(f/1) = 0 exactly: only counts reach the logs.
+      if (counts) {
+        logLikConstant += w * logChoose(m, s);
+        saturatedLogLik += w * (xlogx(s, m) + xlogx(f, m));
+      }
     }
   }
   if (requireBothOutcomes && (totalSuccess === 0 || totalFailure === 0)) {
@@ -106,5 +118,8 @@ export function toBinomialData(
       `${caller}: y needs both outcomes among rows with non-zero weight, got only ${totalSuccess === 0 ? 'failures (0)' : 'successes (1)'}`,
     );
   }
-  return { kind: counts ? 'counts' : 'binary', successes, trials, nInformative, logLikConstant, saturatedLogLik };
+  return {
+    kind: counts ? 'counts' : 'binary', successes, trials, nInformative, logLikConstant, saturatedLogLik,
+    totalSuccesses: totalSuccess, totalTrials, minTrials,
+  };
 }

@@ -70,7 +70,7 @@ export function fitLogistic(X: DesignInput, y: BinaryResponse, options: Logistic
   }
 
   const team = threadTeam(resolved.threads, caller, resolved.warn);
-  const design = DesignBuffer.copy(team?.runtime ?? runtime, { ...source, names: names.slice(resolved.intercept ? 1 : 0), fillRows: source.fillRows }, resolved.intercept, caller);
+  const design = DesignBuffer.copy(team?.runtime ?? runtime, { ...source, names: names.slice(resolved.intercept ? 1 : 0), fillRows: source.fillRows }, resolved.intercept, caller, team ?? undefined);
   let objective: LogisticObjective | undefined;
   try {
     objective = new LogisticObjective({
@@ -78,9 +78,7 @@ export function fitLogistic(X: DesignInput, y: BinaryResponse, options: Logistic
       interceptIndex: resolved.intercept ? 0 : -1, kernels: team ?? undefined,
     });
     const start = new Float64Array(p);
-    const totalSuccess = data.successes.reduce((a, b) => a + b, 0);
-    const totalTrials = data.trials.reduce((a, b) => a + b, 0);
-    if (resolved.intercept) start[0] = Math.log(totalSuccess / (totalTrials - totalSuccess));
+    if (resolved.intercept) start[0] = Math.log(data.totalSuccesses / (data.totalTrials - data.totalSuccesses));
     const solverOptions = newtonOptions(resolved);
     const result = firth
       ? firthNewton(objective, start, { ...solverOptions, source, intercept: resolved.intercept, trials: data.trials })
@@ -88,7 +86,7 @@ export function fitLogistic(X: DesignInput, y: BinaryResponse, options: Logistic
     if (result.aliased !== undefined && result.iterations === 0) throw collinearError(caller, names, result.aliased);
     const warning = convergenceWarning(caller, result, resolved.maxIter);
     const warnings = warning === null ? [] : [warning];
-    const separation = firth ? null : logisticSeparation(caller, result, objective.newtonDirection(), objective.linearPredictor(), data, source, names, resolved, warnings);
+    const separation = firth ? null : logisticSeparation(caller, result, objective.newtonDirection(), objective.linearPredictorView(), data, source, names, resolved, warnings);
     const covariance = objective.inverseHessian();
     const coefficients = result.coefficients;
     const penalty = resolved.l2 > 0 ? penaltyOf(coefficients, resolved.l2, resolved.intercept) : 0;
@@ -155,12 +153,8 @@ function nullLogLik(data: BinomialData, offset: Float64Array | null, intercept: 
     return ll;
   };
   if (!intercept) return total(0);
-  let sumS = 0;
-  let sumT = 0;
-  for (let i = 0; i < n; i++) {
-    sumS += s[i]!;
-    sumT += t[i]!;
-  }
+  const sumS = data.totalSuccesses;
+  const sumT = data.totalTrials;
   let alpha = Math.log(sumS / (sumT - sumS));
   // Without an offset the null MLE is p̂ = Σs/Σt and its logLik kernel has the closed form
   // S log p̂ + F log(1 − p̂): no pass over the rows.

@@ -71,6 +71,8 @@ export function rowMajorDesign(source: RowSource, intercept: boolean): Float64Ar
  * runs). When the data are separated, sets `result.converged = false`, replaces the warnings with
  * one that names the diverging coefficients and says what to do, and returns the report.
  * Returns null with a ridge (l2 > 0: the estimate is finite whatever the data).
+ * `eta` (the linear predictor at the returned point) is read first and only for the criterion, so
+ * it may be a view of WebAssembly memory: nothing here allocates there.
  */
 export function logisticSeparation(
   caller: string,
@@ -87,14 +89,7 @@ export function logisticSeparation(
   const { successes: s, trials: t } = data;
   const n = t.length;
   const threshold = triggerThreshold(finalDirection, result.value, options.tol);
-  if (result.converged && threshold !== null) {
-    let suspicious = false;
-    for (let i = 0; i < n && !suspicious; i++) {
-      const ti = t[i]!;
-      if (ti > 0 && ti * tailProbability(eta[i]!) <= threshold) suspicious = true;
-    }
-    if (!suspicious) return null;
-  }
+  if (result.converged && threshold !== null && !logisticSuspicious(eta, t, data.minTrials, threshold)) return null;
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) y[i] = t[i]! > 0 ? Math.min(1, Math.max(0, s[i]! / t[i]!)) : 0;
   const X = rowMajorDesign(source, options.intercept);
@@ -226,6 +221,24 @@ export function separationWarning(
 }
 
 /** min(p, 1 − p) = σ(−|η|), without underflow trouble (it may underflow to 0, which is ≤ any threshold). */
+/**
+ * Whether some row has tᵢ min(pᵢ, 1 − pᵢ) ≤ threshold. min(p, 1 − p) = 1 / (1 + e^|η|) ≥ e^−|η| / 2,
+ * so such a row has |ηᵢ| ≥ log(tᵢ / (2 threshold)) ≥ log(tMin / (2 threshold)), tMin the smallest
+ * positive tᵢ: rows below that bound are passed over with one comparison, only the others pay
+ * for an exp.
+ */
+function logisticSuspicious(eta: Float64Array, t: Float64Array, tMin: number, threshold: number): boolean {
+  const n = t.length;
+  // Halved again so that rounding cannot drop a row on the bound; capped where e^−|η| is still
+  // far above underflow (a zero threshold gives an infinite log: then only |η| ≥ 700 can qualify).
+  const bound = Math.min(700, Math.log(tMin / (4 * threshold)));
+  for (let i = 0; i < n; i++) {
+    const ti = t[i]!;
+    if (ti > 0 && !(Math.abs(eta[i]!) < bound) && ti * tailProbability(eta[i]!) <= threshold) return true;
+  }
+  return false;
+}
+
 function tailProbability(eta: number): number {
   const z = Math.exp(-Math.abs(eta));
   return z / (1 + z);

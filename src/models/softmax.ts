@@ -71,7 +71,7 @@ export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: Soft
   }
 
   const team = threadTeam(resolved.threads, caller, resolved.warn);
-  const design = DesignBuffer.copy(team?.runtime ?? runtime, { ...source, names: names.slice(resolved.intercept ? 1 : 0), fillRows: source.fillRows }, resolved.intercept, caller);
+  const design = DesignBuffer.copy(team?.runtime ?? runtime, { ...source, names: names.slice(resolved.intercept ? 1 : 0), fillRows: source.fillRows }, resolved.intercept, caller, team ?? undefined);
   let objective: SoftmaxObjective | undefined;
   try {
     objective = new SoftmaxObjective({ design, nClasses: K, counts: data.counts, l2: resolved.l2, interceptIndex: resolved.intercept ? 0 : -1, kernels: team ?? undefined });

@@ -17,12 +17,19 @@ import { init, type SoftlogitKernels, type SoftlogitRuntime } from '../wasm/modu
 import { WasmHeap } from '../wasm/heap.js';
 import { wasmBase64 } from './module.generated.js';
 import {
-  CONTROL_BYTES, DONE_INDEX, MAX_SLOTS, NODE_WORKER_SOURCE, RESULT_BYTE_OFFSET, STATUS_BASE, WEB_WORKER_SOURCE,
+  CONTROL_BYTES, DONE_INDEX, MAX_SLOTS, NODE_WORKER_SOURCE, PACK_ABORT, PACK_BAD_BLOCK, PACK_FILLED, PACK_SLOT_DONE, PACK_SLOTS,
+  RESULT_BYTE_OFFSET, STATUS_BASE, WEB_WORKER_SOURCE,
 } from './workerSource.js';
 
 /** Node's modules, named through variables so that browser bundlers leave them alone. */
 const NODE_WORKER_THREADS = 'node:worker_threads';
 const NODE_OS = 'node:os';
+/**
+ * Panels per staging block of a pipelined design copy: 1024 rows, 400 KB at p = 50 (the ring of
+ * PACK_SLOTS blocks, 3.3 MB, stays in the last-level cache), a few hundred µs of packing against
+ * a few µs to hand a block over.
+ */
+const PACK_BLOCK_PANELS = 4;
 /** 64 KiB pages: 4 GiB, the most a 32-bit memory can address (a shared memory needs a maximum). */
 const MAXIMUM_PAGES = 65536;
 
@@ -279,6 +286,89 @@ export class ThreadTeam implements ParallelKernels {
     }, 'softmaxEvaluate');
   }
 
+  /**
+   * Copies `nRows` rows into panels at `dest` (the layout of assembly/panel.ts), the copy
+   * pipelined across the threads. Only this thread can read the caller's rows (`fill`), so it
+   * fills a ring of staging blocks in shared memory one after the other and packs every
+   * (size + 1)-th block itself; the workers pack the others as soon as they are filled, while it
+   * reads on. The reading and the transposes, ~25 and ~50 ms at 1e6 × 50 on one thread, overlap.
+   * @returns -1, or the row-major index r · nCols + j of the first NaN or infinity
+   */
+  packRows(
+    nRows: number, nCols: number, intercept: number, nColsPadded: number, dest: number,
+    fill: (r0: number, r1: number, target: Float64Array) => void,
+  ): number {
+    const { heap, kernels, panelRows } = this.runtime;
+    const blockRows = panelRows * PACK_BLOCK_PANELS;
+    const blockBytes = blockRows * nColsPadded * 8;
+    const nBlocks = Math.ceil(nRows / blockRows);
+    const slotDoubles = Math.max(1, blockRows * nCols);
+    const slotBytes = Math.ceil(slotDoubles / 2) * 16;
+    const period = this.size + 1;
+    const lists: number[][] = Array.from({ length: this.size - 1 }, () => []);
+    for (let b = 0, k = 0; b < nBlocks; b++) if (b % period !== 0) lists[k++ % lists.length]!.push(b);
+    const staging = heap.alloc(PACK_SLOTS * slotBytes, 'ThreadTeam');
+    try {
+      const { workers, i32 } = this.pool;
+      Atomics.store(i32, PACK_FILLED, 0);
+      Atomics.store(i32, PACK_BAD_BLOCK, nBlocks);
+      Atomics.store(i32, PACK_ABORT, 0);
+      for (let s = 0; s < PACK_SLOTS; s++) Atomics.store(i32, PACK_SLOT_DONE + s, 0);
+      Atomics.store(i32, DONE_INDEX, 0);
+      let posted = 0;
+      for (const blocks of lists) {
+        if (blocks.length === 0) continue;
+        Atomics.store(i32, STATUS_BASE + posted, 0);
+        workers[posted]!.post({
+          type: 'pack', slot: posted, blocks, slots: PACK_SLOTS, slotBytes, staging, blockRows, blockBytes,
+          nRows, nCols, intercept, nColsPadded, dest,
+        });
+        posted++;
+      }
+      const views = Array.from({ length: PACK_SLOTS }, (_, s) => heap.f64(staging + s * slotBytes, slotDoubles));
+      let badBlock = nBlocks;
+      try {
+        for (let b = 0; b < nBlocks; b++) {
+          const s = b % PACK_SLOTS;
+          const generation = Math.floor(b / PACK_SLOTS);
+          for (;;) {
+            const done = Atomics.load(i32, PACK_SLOT_DONE + s);
+            if (done >= generation) break;
+            Atomics.wait(i32, PACK_SLOT_DONE + s, done);
+          }
+          const r0 = b * blockRows;
+          const r1 = Math.min(nRows, r0 + blockRows);
+          fill(r0, r1, views[s]!);
+          Atomics.store(i32, PACK_FILLED, b + 1);
+          Atomics.notify(i32, PACK_FILLED);
+          if (b % period === 0) {
+            if (kernels.packPanels(staging + s * slotBytes, r1 - r0, nCols, intercept, nColsPadded, dest + b * blockBytes) >= 0) {
+              badBlock = Math.min(badBlock, b);
+            }
+            Atomics.add(i32, PACK_SLOT_DONE + s, 1);
+          }
+        }
+      } catch (error) {
+        // Stop the workers (they may wait for blocks that will never come) before the staging goes.
+        Atomics.store(i32, PACK_ABORT, 1);
+        Atomics.store(i32, PACK_FILLED, 0x7fffffff);
+        Atomics.notify(i32, PACK_FILLED);
+        this.waitForWorkers(posted, 'packRows');
+        throw error;
+      }
+      this.waitForWorkers(posted, 'packRows');
+      badBlock = Math.min(badBlock, Atomics.load(i32, PACK_BAD_BLOCK));
+      if (badBlock === nBlocks) return -1;
+      // Read the block again to find the value (an error path: no hurry).
+      const r0 = badBlock * blockRows;
+      const r1 = Math.min(nRows, r0 + blockRows);
+      fill(r0, r1, views[0]!);
+      return r0 * nCols + kernels.packPanels(staging, r1 - r0, nCols, intercept, nColsPadded, dest + badBlock * blockBytes);
+    } finally {
+      heap.free(staging);
+    }
+  }
+
   /** Releases the per-thread buffers. */
   dispose(): void {
     if (this.block !== 0) this.runtime.heap.free(this.block);
@@ -317,38 +407,14 @@ export class ThreadTeam implements ParallelKernels {
     nPanels: number, stride: number, dim: number, scoreOut: number, infoOut: number,
     argsFor: (firstPanel: number, count: number, t: number) => number[], name: 'logisticEvaluate' | 'softmaxEvaluate',
   ): number {
-    const units = Math.ceil(nPanels / stride);
-    const parts = Math.min(this.size, units);
-    const ranges: Array<[number, number]> = [];
-    for (let k = 0; k < parts; k++) {
-      const b0 = Math.floor((k * units) / parts) * stride;
-      const b1 = Math.min(nPanels, Math.floor(((k + 1) * units) / parts) * stride);
-      ranges.push([b0, b1 - b0]);
-    }
-    const kernels = this.runtime.kernels;
-    const run = kernels[name] as (...args: number[]) => number;
-    if (parts <= 1) return run(...argsFor(0, nPanels, -1));
-    const { workers, i32, results } = this.pool;
-    Atomics.store(i32, DONE_INDEX, 0);
-    for (let k = 1; k < parts; k++) {
-      Atomics.store(i32, STATUS_BASE + k - 1, 0);
-      workers[k - 1]!.post({ type: 'run', slot: k - 1, name, args: argsFor(ranges[k]![0], ranges[k]![1], k - 1) });
-    }
-    let logLik = run(...argsFor(ranges[0]![0], ranges[0]![1], -1));
-    const expected = parts - 1;
-    for (;;) {
-      const done = Atomics.load(i32, DONE_INDEX);
-      if (done >= expected) break;
-      Atomics.wait(i32, DONE_INDEX, done);
-    }
+    const ranges = panelRanges(nPanels, stride, this.size);
+    const logLiks = this.runEverywhere(name, ranges.map(([b0, count], k) => argsFor(b0, count, k - 1)));
+    let logLik = logLiks[0]!;
     const heap = this.runtime.heap;
     const score = scoreOut === 0 ? null : heap.f64(scoreOut, dim);
     const info = infoOut === 0 ? null : heap.f64(infoOut, dim * dim);
-    for (let t = 0; t < expected; t++) {
-      if (Atomics.load(i32, STATUS_BASE + t) !== 1) {
-        throw new SoftlogitError('TOO_LARGE', `${name}: kernel worker ${t + 1} failed (see the warning it printed)`);
-      }
-      logLik += results[t]!;
+    for (let t = 0; t < ranges.length - 1; t++) {
+      logLik += logLiks[t + 1]!;
       if (score) {
         const part = heap.f64(this.layout.score[t]!, dim);
         for (let i = 0; i < dim; i++) score[i] = score[i]! + part[i]!;
@@ -360,6 +426,60 @@ export class ThreadTeam implements ParallelKernels {
     }
     return logLik;
   }
+
+  /**
+   * Runs kernel `name` once per argument list, the first here and the others in workers 0, 1, …
+   * at the same time, and returns their results in order once all are done.
+   * @throws {SoftlogitError} `TOO_LARGE` when a worker's call failed (it printed why).
+   */
+  private runEverywhere(name: keyof ParallelKernels, jobs: number[][]): number[] {
+    const run = this.runtime.kernels[name] as (...args: number[]) => number;
+    if (jobs.length <= 1) return [run(...jobs[0]!)];
+    const { workers, i32, results } = this.pool;
+    Atomics.store(i32, DONE_INDEX, 0);
+    for (let k = 1; k < jobs.length; k++) {
+      Atomics.store(i32, STATUS_BASE + k - 1, 0);
+      workers[k - 1]!.post({ type: 'run', slot: k - 1, name, args: jobs[k] });
+    }
+    const out = [run(...jobs[0]!)];
+    this.waitForWorkers(jobs.length - 1, name);
+    for (let t = 0; t < jobs.length - 1; t++) out.push(results[t]!);
+    return out;
+  }
+
+  /**
+   * Waits until `expected` workers (slots 0 .. expected − 1) have reported done.
+   * @throws {SoftlogitError} `TOO_LARGE` when a worker's job failed (it printed why).
+   */
+  private waitForWorkers(expected: number, name: string): void {
+    const { i32 } = this.pool;
+    for (;;) {
+      const done = Atomics.load(i32, DONE_INDEX);
+      if (done >= expected) break;
+      Atomics.wait(i32, DONE_INDEX, done);
+    }
+    for (let t = 0; t < expected; t++) {
+      if (Atomics.load(i32, STATUS_BASE + t) !== 1) {
+        throw new SoftlogitError('TOO_LARGE', `${name}: kernel worker ${t + 1} failed (see the warning it printed)`);
+      }
+    }
+  }
+}
+
+/**
+ * Panels 0..nPanels cut into at most `parts` contiguous [first, count] ranges of nearly equal
+ * size, each starting at a multiple of `stride`.
+ */
+function panelRanges(nPanels: number, stride: number, parts: number): Array<[number, number]> {
+  const units = Math.ceil(nPanels / stride);
+  const used = Math.max(1, Math.min(parts, units));
+  const ranges: Array<[number, number]> = [];
+  for (let k = 0; k < used; k++) {
+    const b0 = Math.floor((k * units) / used) * stride;
+    const b1 = Math.min(nPanels, Math.floor(((k + 1) * units) / used) * stride);
+    ranges.push([b0, b1 - b0]);
+  }
+  return ranges;
 }
 
 /**

@@ -7,6 +7,12 @@
 //   { type: 'run', slot, name, args }          → result = exports[name](...args); store it in
 //     control's Float64 slot, the status (1 done, 2 failed) in its Int32 slot, then add 1 to the
 //     done counter (Int32 0) and wake the waiting thread. Failures also post { type: 'error' }.
+//   { type: 'pack', slot, blocks, ... }        → a design copy's share of packing (see
+//     ThreadTeam.packRows): for each block b in `blocks`, wait until the copying thread has
+//     filled it (Int32 PACK_FILLED > b), packPanels it from its ring slot, note a NaN/infinity
+//     (PACK_BAD_BLOCK = min(b)), and free the slot (Int32 PACK_SLOT_DONE + slot index += 1);
+//     then finish as 'run' does. A failure still frees every slot, so the copying thread never
+//     waits forever; PACK_ABORT != 0 (the copying thread failed) stops the loop.
 
 /** Int32 index of the count of finished jobs in the control buffer. */
 export const DONE_INDEX = 0;
@@ -16,6 +22,16 @@ export const STATUS_BASE = 16;
 export const RESULT_BYTE_OFFSET = 512;
 /** Most jobs in flight at once (workers per pool). */
 export const MAX_SLOTS = 64;
+/** Int32 index of the count of staging blocks filled so far in a pipelined design copy. */
+export const PACK_FILLED = 96;
+/** Int32 index of the first block holding a NaN or infinity (the block count when none). */
+export const PACK_BAD_BLOCK = 97;
+/** Int32 index of the abort flag of a pipelined design copy (set when reading the rows failed). */
+export const PACK_ABORT = 98;
+/** Int32 index of the first ring slot's count of blocks packed from it. */
+export const PACK_SLOT_DONE = 100;
+/** Ring slots of a pipelined design copy (Int32 PACK_SLOT_DONE .. + PACK_SLOTS − 1). */
+export const PACK_SLOTS = 8;
 /** Bytes of the control buffer. */
 export const CONTROL_BYTES = RESULT_BYTE_OFFSET + MAX_SLOTS * 8;
 
@@ -30,6 +46,41 @@ function handle(message, post) {
     i32 = new Int32Array(message.control);
     f64 = new Float64Array(message.control, ${RESULT_BYTE_OFFSET}, ${MAX_SLOTS});
     post({ type: 'ready' });
+    return;
+  }
+  if (message.type === 'pack') {
+    let failure;
+    const m = message;
+    for (const b of m.blocks) {
+      const ring = b % m.slots;
+      for (;;) {
+        const filled = Atomics.load(i32, ${PACK_FILLED});
+        if (filled > b) break;
+        Atomics.wait(i32, ${PACK_FILLED}, filled);
+      }
+      if (Atomics.load(i32, ${PACK_ABORT}) !== 0) break;
+      if (failure === undefined) {
+        try {
+          const rows = Math.min(m.blockRows, m.nRows - b * m.blockRows);
+          const bad = kernels.packPanels(m.staging + ring * m.slotBytes, rows, m.nCols, m.intercept, m.nColsPadded, m.dest + b * m.blockBytes);
+          if (bad >= 0) {
+            for (;;) {
+              const first = Atomics.load(i32, ${PACK_BAD_BLOCK});
+              if (first <= b || Atomics.compareExchange(i32, ${PACK_BAD_BLOCK}, first, b) === first) break;
+            }
+          }
+        } catch (error) {
+          failure = error;
+        }
+      }
+      Atomics.add(i32, ${PACK_SLOT_DONE} + ring, 1);
+      Atomics.notify(i32, ${PACK_SLOT_DONE} + ring);
+    }
+    if (failure !== undefined) post({ type: 'error', message: String(failure && failure.message || failure) });
+    f64[m.slot] = 0;
+    Atomics.store(i32, ${STATUS_BASE} + m.slot, failure === undefined ? 1 : 2);
+    Atomics.add(i32, ${DONE_INDEX}, 1);
+    Atomics.notify(i32, ${DONE_INDEX});
     return;
   }
   if (message.type === 'run') {

@@ -10,6 +10,7 @@ export interface SoftlogitKernels {
   panelRows(): number;
   columnMultiple(): number;
   packPanel(rowMajor: number, nRows: number, nCols: number, intercept: number, nColsPadded: number, panelOut: number): number;
+  packPanels(rowMajor: number, nRows: number, nCols: number, intercept: number, nColsPadded: number, panelsOut: number): number;
   mirrorUpper(a: number, n: number, ld: number): void;
   logisticEvaluate(
     x: number, nPanels: number, nColsPadded: number, coef: number, offset: number,
