@@ -1,7 +1,7 @@
 // The export list of the softlogit WebAssembly module. Every kernel works on raw pointers into
 // the module's one memory; the JavaScript side owns allocation (src/wasm/memory.ts) above
 // `heapBase()`, so no AssemblyScript runtime allocation happens in here.
-import { PANEL_ROWS, GRAM_TILE_I } from './panel';
+import { PANEL_ROWS, COLUMN_MULTIPLE } from './panel';
 export { packPanel, packPanels, mirrorUpper } from './panel';
 export { logisticEvaluate } from './logistic';
 export { softmaxEvaluate, completeBlockSymmetric } from './softmax';
@@ -20,5 +20,5 @@ export function panelRows(): i32 {
 
 /** Columns are padded to a multiple of this. */
 export function columnMultiple(): i32 {
-  return GRAM_TILE_I;
+  return COLUMN_MULTIPLE;
 }

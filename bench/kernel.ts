@@ -13,6 +13,7 @@ import { timeMedian } from './timing.js';
 interface KernelExports {
   memory: WebAssembly.Memory;
   panelRows(): number;
+  columnMultiple(): number;
   heapBase(): number;
   weightedGram(x: number, nPanels: number, nColsPadded: number, w: number, weighted: number, gramOut: number): void;
   rowTerms(nPanels: number, eta: number, successes: number, trials: number, residualOut: number, weightOut: number, scratch: number): number;
@@ -74,8 +75,8 @@ export async function runKernelBench(ps: readonly number[], budgetSeconds: numbe
   const gram: KernelResult[] = [];
   for (const p of ps) {
     const arena = new Arena(k);
-    const pPadded = Math.ceil(p / 4) * 4;
-    const n = kernelRows(p, R);
+    const pPadded = Math.ceil(p / k.columnMultiple()) * k.columnMultiple();
+    const n = kernelRows(p, R, k.columnMultiple());
     const nPanels = n / R;
     const { X, w } = kernelData(seed, p, n);
     const xAddress = arena.alloc(n * pPadded);

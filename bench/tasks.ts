@@ -62,8 +62,8 @@ const TF_WARMUP_STEPS = 5;
 export const ML_STEPS = 50000;
 
 /** Rows of the kernel benchmark's matrix for p columns (128 MB of X in the WASM layout). */
-export function kernelRows(p: number, panelRows: number): number {
-  const pPadded = Math.ceil(p / 4) * 4;
+export function kernelRows(p: number, panelRows: number, columnMultiple: number): number {
+  const pPadded = Math.ceil(p / columnMultiple) * columnMultiple;
   return Math.max(1, Math.floor((16 * 2 ** 20) / (pPadded * panelRows))) * panelRows;
 }
 

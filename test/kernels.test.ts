@@ -61,9 +61,9 @@ function pack(X: readonly (readonly number[])[], nFeatures: number, intercept: b
 }
 
 describe('layout constants', () => {
-  it('exports 256-row panels and columns padded to a multiple of 4 (assembly/panel.ts)', () => {
+  it('exports 256-row panels and columns padded to a multiple of 2 (assembly/panel.ts)', () => {
     expect(runtime.panelRows).toBe(256);
-    expect(runtime.columnMultiple).toBe(4);
+    expect(runtime.columnMultiple).toBe(2);
     expect(runtime.kernels.heapBase()).toBeGreaterThan(0);
   });
 });
@@ -112,9 +112,9 @@ describe('packPanel', () => {
 
 describe('packPanels', () => {
   it('packs a block of rows into consecutive panels exactly as packPanel does one panel at a time', () => {
-    const { panelRows, kernels } = runtime;
+    const { panelRows, columnMultiple, kernels } = runtime;
     const nFeatures = 5;
-    const nColsPadded = 8;
+    const nColsPadded = Math.ceil((nFeatures + 1) / columnMultiple) * columnMultiple;
     for (const nRows of [1, 256, 257, 3 * 256 + 100]) {
       const X = randomDesign(mulberry32(nRows), nRows, nFeatures);
       const nPanels = Math.ceil(nRows / panelRows);

@@ -3,7 +3,7 @@
  * allocation goes through WasmHeap.alloc; the test records the peak of allocatedBytes).
  *
  * In-memory fitLogistic (X copied once into WASM memory as panels of 256 rows, columns padded
- * to a multiple of 4: pPad = ceil((p + 1) / 4) * 4 with the intercept; nPad = ceil(n / 256) * 256):
+ * to a multiple of 2: pPad = ceil((p + 1) / 2) * 2 with the intercept; nPad = ceil(n / 256) * 256):
  *   WASM peak = 8 · [nPad (pPad + 3) + 256 (p + pPad + 2) + 3 pPad² + 5 pPad] + 128 bytes
  *   (design + one staging panel; successes, trials, eta per row, +1 vector with an offset; one
  *   panel of scratch; the Newton system), i.e. ≈ 8 n (pPad + 3): (pPad + 3) / p times the input's
@@ -18,7 +18,7 @@
  *
  * Largest in-memory fit: the heap tops out at 4 GiB (32-bit addresses), so
  *   n_max = (4 GiB − 8 · (3 pPad² + 5 pPad + 256 (p + pPad + 2))) / (8 (pPad + 3))
- *     p = 10: 35.8 million rows;  p = 50: 9.76 million;  p = 100: 5.02 million;  p = 1000: 529 000
+ *     p = 10: 35.8 million rows;  p = 50: 9.76 million;  p = 100: 5.11 million;  p = 1000: 530 000
  *   (about 500 million values of X in every case: ≈ 3.7 GiB of the 4 GiB go to the design)
  * (a softmax fit replaces the 3 per-row vectors by K counts and has pPad·(K − 1) coefficients).
  * Beyond that, or to stay small, stream: fitLogisticStream holds one batch, so its peak is the
@@ -30,14 +30,14 @@ import { getRuntime } from '../src/wasm/module.js';
 
 /** Bytes the in-memory logistic fit takes at its peak (see the header). */
 function predictedPeak(n: number, p: number, offset = false): number {
-  const pPad = Math.ceil((p + 1) / 4) * 4;
+  const pPad = Math.ceil((p + 1) / 2) * 2;
   const nPad = Math.ceil(n / 256) * 256;
   return 8 * (nPad * (pPad + (offset ? 4 : 3)) + 256 * (p + pPad + 2) + 3 * pPad * pPad + 5 * pPad) + 128;
 }
 
 /** Largest n for p features within `capacity` bytes (rounded down to whole panels). */
 function maxRows(p: number, capacity: number): number {
-  const pPad = Math.ceil((p + 1) / 4) * 4;
+  const pPad = Math.ceil((p + 1) / 2) * 2;
   const fixed = 8 * (3 * pPad * pPad + 5 * pPad + 256 * (p + pPad + 2)) + 128;
   return Math.floor((capacity - fixed) / (8 * (pPad + 3)) / 256) * 256;
 }
@@ -108,13 +108,13 @@ describe('memory', () => {
     expect(peaks[0]).toBeLessThanOrEqual(predictedPeak(1000, 5) + 8 * 3 * 8 * 8 * 4);
   });
 
-  it('the largest in-memory fits: 35.8 M rows at p = 10, 9.76 M at p = 50, 5.02 M at p = 100', () => {
+  it('the largest in-memory fits: 35.8 M rows at p = 10, 9.76 M at p = 50, 5.11 M at p = 100', () => {
     const capacity = getRuntime('test').heap.capacity;
     expect(capacity).toBeGreaterThan(4 * 2 ** 30 - 2 ** 20);
     expect(maxRows(10, capacity) / 1e6).toBeCloseTo(35.79, 2);
     expect(maxRows(50, capacity) / 1e6).toBeCloseTo(9.76, 2);
-    expect(maxRows(100, capacity) / 1e6).toBeCloseTo(5.02, 2);
-    expect(maxRows(1000, capacity) / 1e3).toBeCloseTo(529.4, 1);
+    expect(maxRows(100, capacity) / 1e6).toBeCloseTo(5.11, 2);
+    expect(maxRows(1000, capacity) / 1e3).toBeCloseTo(530.4, 1);
     // Beyond the limit the fit refuses before allocating anything, naming the size.
     const heap = getRuntime('test').heap;
     expect(() => heap.alloc(capacity + 16, 'fitLogistic')).toThrow(/more than the 4\.0 GiB/);

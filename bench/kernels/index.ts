@@ -1,12 +1,17 @@
 // A WebAssembly module for the kernel benchmark only (built by `npm run bench`, not shipped):
 // exports the package's own panel kernels (assembly/) one by one, so the Hessian kernel and the
 // per-row math can be timed and checked without the rest of a pass around them.
-import { PANEL_ROWS, COLUMN_STRIDE, panelScaleRows, panelGramUpper, panelLinearPredictor } from '../../assembly/panel';
+import { PANEL_ROWS, COLUMN_STRIDE, COLUMN_MULTIPLE, panelScaleRows, panelGramUpper, panelLinearPredictor } from '../../assembly/panel';
 import { binomialRowTerms, expNonPositive2, log1pUnit2 } from '../../assembly/logistic';
 
 /** Rows per panel. */
 export function panelRows(): i32 {
   return PANEL_ROWS;
+}
+
+/** Columns are padded to a multiple of this (as in the package). */
+export function columnMultiple(): i32 {
+  return COLUMN_MULTIPLE;
 }
 
 /** First byte above static data: the benchmark's allocator starts here. */
