@@ -19,12 +19,15 @@ import {
  * upper triangle of block (c, d) of the information matrix, a (K-1)nColsPadded square row-major
  * matrix, summed over panels b with b % infoPanelStride == 0. Blocks are completed by
  * `completeBlockSymmetric`. `probOut`, when != 0, receives nRowsPadded x K probabilities.
- * `scratch` holds (3K - 1) * PANEL_ROWS + PANEL_ROWS * nColsPadded doubles.
+ * `scratch` holds (3K - 1) * PANEL_ROWS + PANEL_ROWS * nColsPadded doubles. When `tailOut` != 0
+ * it receives min over rows with t > 0 of t · min_k p_k (+Infinity when there are none): the
+ * separation check's criterion (src/models/separation.ts), at no extra pass over the data.
  * Returns the log-likelihood.
  */
 export function softmaxEvaluate(
   x: usize, nPanels: i32, nColsPadded: i32, nClasses: i32, coef: usize, offset: usize,
   counts: usize, probOut: usize, scoreOut: usize, infoOut: usize, infoPanelStride: i32, scratch: usize,
+  tailOut: usize,
 ): f64 {
   const nFree = nClasses - 1;
   const rowsBytes = <usize>PANEL_ROWS << 3;
@@ -39,6 +42,7 @@ export function softmaxEvaluate(
   if (scoreOut != 0) memory.fill(scoreOut, 0, dim << 3);
   if (infoOut != 0) memory.fill(infoOut, 0, dim * dim << 3);
   let loglik: f64 = 0;
+  let tail: f64 = Infinity;
   for (let b = 0; b < nPanels; b++) {
     const panel = x + <usize>b * panelBytes;
     const row0 = <usize>b * <usize>PANEL_ROWS;
@@ -55,10 +59,12 @@ export function softmaxEvaluate(
       // exp(eta_c - lse) (the same value to rounding).
       const eRef = Math.exp(-m);
       let sum = eRef;
+      let smallest = eRef;
       for (let c = 0; c < nFree; c++) {
         const ec = Math.exp(load<f64>(eta + <usize>c * rowsBytes + o) - m);
         store<f64>(prob + <usize>c * rowsBytes + o, ec);
         sum += ec;
+        smallest = min(smallest, ec);
       }
       const lse = m + Math.log(sum);
       const inverseSum = 1.0 / sum;
@@ -73,6 +79,7 @@ export function softmaxEvaluate(
         store<f64>(pc, load<f64>(pc) * inverseSum);
       }
       store<f64>(total + o, t);
+      if (t > 0) tail = min(tail, t * (smallest * inverseSum));
       for (let c = 0; c < nFree; c++) {
         const yc = load<f64>(y + (<usize>(c + 1) << 3));
         store<f64>(residual + <usize>c * rowsBytes + o, yc - t * load<f64>(prob + <usize>c * rowsBytes + o));
@@ -106,6 +113,7 @@ export function softmaxEvaluate(
       }
     }
   }
+  if (tailOut != 0) store<f64>(tailOut, tail);
   return loglik;
 }
 

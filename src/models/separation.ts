@@ -100,11 +100,14 @@ export function logisticSeparation(
 /**
  * As {@link logisticSeparation} for a softmax fit in the reference form: `coefficients` class-major
  * (free class c, feature j at c·p + j), `data.counts` in internal order (reference first).
+ * `smallestWeightedProbability` is min over rows with mᵢ > 0 of mᵢ min_k p_ik at the returned
+ * point, as the kernel computed it in its last pass (SoftmaxObjective.smallestWeightedProbability).
  */
 export function softmaxSeparation(
   caller: string,
   result: Pick<NewtonResult, 'converged' | 'value' | 'iterations' | 'coefficients'>,
   finalDirection: NewtonDirection,
+  smallestWeightedProbability: number,
   data: MultinomialData,
   source: RowSource,
   names: readonly string[],
@@ -116,7 +119,7 @@ export function softmaxSeparation(
   const p = names.length;
   const n = source.nRows;
   const threshold = triggerThreshold(finalDirection, result.value, options.tol);
-  if (result.converged && threshold !== null && !softmaxSuspicious(result.coefficients, threshold, data, source, p, options.intercept)) return null;
+  if (result.converged && threshold !== null && !(smallestWeightedProbability <= threshold)) return null;
   // Counts in the user's class order, as the LP expects (reference by position).
   const counts = new Float64Array(n * K);
   for (let i = 0; i < n; i++) {
@@ -128,45 +131,6 @@ export function softmaxSeparation(
   const labels: string[] = [];
   for (let j = 0; j < p; j++) for (let c = 0; c < K - 1; c++) labels.push(`${free[c]}:${names[j]}`);
   return report(caller, check, labels, result, warnings, false);
-}
-
-/** Whether some row has m_i · min_k p_ik ≤ the trigger threshold (rows read in blocks, no full copy). */
-function softmaxSuspicious(
-  B: Float64Array,
-  threshold: number,
-  data: MultinomialData,
-  source: RowSource,
-  p: number,
-  intercept: boolean,
-): boolean {
-  const K = data.classes.length;
-  const n = source.nRows;
-  const q = source.nFeatures;
-  const shift = intercept ? 1 : 0;
-  const eta = new Float64Array(K);
-  const blockRows = 4096;
-  const block = new Float64Array(Math.min(blockRows, n) * q);
-  for (let r0 = 0; r0 < n; r0 += blockRows) {
-    const r1 = Math.min(n, r0 + blockRows);
-    source.fillRows(r0, r1, block);
-    for (let i = r0; i < r1; i++) {
-      let m = 0;
-      for (let k = 0; k < K; k++) m += data.counts[i * K + k]!;
-      if (!(m > 0)) continue;
-      let max = 0;
-      for (let k = 1; k < K; k++) {
-        let e = shift ? B[(k - 1) * p]! : 0;
-        for (let j = 0; j < q; j++) e += block[(i - r0) * q + j]! * B[(k - 1) * p + shift + j]!;
-        eta[k] = e;
-        if (e > max) max = e;
-      }
-      let sum = 0;
-      for (let k = 0; k < K; k++) sum += Math.exp(eta[k]! - max);
-      const logSum = max + Math.log(sum);
-      for (let k = 0; k < K; k++) if (m * Math.exp(eta[k]! - logSum) <= threshold) return true;
-    }
-  }
-  return false;
 }
 
 function report(

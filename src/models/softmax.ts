@@ -87,7 +87,9 @@ export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: Soft
     if (result.aliased !== undefined && result.iterations === 0) throw collinearError(caller, names, result.aliased % p);
     const warning = convergenceWarning(caller, result, resolved.maxIter);
     const warnings = warning === null ? [] : [warning];
-    const separation = softmaxSeparation(caller, result, objective.newtonDirection(), data, source, names, resolved, warnings);
+    const separation = softmaxSeparation(
+      caller, result, objective.newtonDirection(), objective.smallestWeightedProbability(), data, source, names, resolved, warnings,
+    );
     const covariance = objective.inverseHessian();
     const logLikKernel = -(result.value - objective.penalty());
     const logLik = logLikKernel + data.logLikConstant;

@@ -65,7 +65,10 @@ export function toMultinomialData(
 ): MultinomialData {
   let classes: ClassLabel[];
   let K: number;
-  let countAt: (i: number, k: number) => number;
+  /** Counts: row i's count of class k (labels use classOf instead). */
+  let countAt: (i: number, k: number) => number = () => 0;
+  /** Labels: each row's class (−1: an unknown label on a row of weight 0); null for counts. */
+  let classOf: Int32Array | null = null;
   if (isCounts(y)) {
     const matrix = y.counts instanceof Matrix ? y.counts : Matrix.fromArray(y.counts);
     if (matrix.rows !== nRows) {
@@ -103,19 +106,19 @@ export function toMultinomialData(
     }
     K = classes.length;
     const index = new Map<ClassLabel, number>(classes.map((c, k) => [c, k]));
-    const classOf = new Int32Array(nRows);
+    const rowClass = new Int32Array(nRows);
+    classOf = rowClass;
     labels.forEach((v, i) => {
       const k = index.get(v);
       if (k === undefined) {
         if (weights && weights[i] === 0) {
-          classOf[i] = -1;
+          rowClass[i] = -1;
           return;
         }
         throw new SoftlogitError('UNKNOWN_LABEL', `${caller}: label ${JSON.stringify(v)} at row ${i} is not among classes ${JSON.stringify(classes)}`, { row: i });
       }
-      classOf[i] = k;
+      rowClass[i] = k;
     });
-    countAt = (i, k) => (classOf[i] === k ? 1 : 0);
   }
 
   const referenceIndex = options.reference === undefined ? 0 : classes.indexOf(options.reference);
@@ -128,7 +131,20 @@ export function toMultinomialData(
   let logLikConstant = 0;
   let saturatedLogLik = 0;
   let nInformative = 0;
-  for (let i = 0; i < nRows; i++) {
+  // Labels: one count of 1 per row, whose saturated term w · 1 · log(1/1) and multinomial
+  // coefficient are 0, so a row only places its weight (the general loop below, without its logs).
+  const internalPosition = new Int32Array(K);
+  internalOrder.forEach((k, position) => (internalPosition[k] = position));
+  for (let i = 0; classOf && i < nRows; i++) {
+    const w = weights ? weights[i]! : 1;
+    const k = classOf[i]!;
+    if (!(w > 0) || k < 0) continue;
+    nInformative++;
+    counts[i * K + internalPosition[k]!] = w;
+    classTotals[k] += w;
+  }
+  // Counts: the general case.
+  for (let i = 0; !classOf && i < nRows; i++) {
     const w = weights ? weights[i]! : 1;
     let m = 0;
     for (let k = 0; k < K; k++) m += countAt(i, k);
@@ -144,7 +160,7 @@ export function toMultinomialData(
         logCoefficient -= logGamma(c + 1);
       }
     }
-    if (isCounts(y)) logLikConstant += w * logCoefficient;
+    logLikConstant += w * logCoefficient;
   }
   const present = classes.filter((_, k) => classTotals[k]! > 0);
   // A shard (`partial`) skips the next two checks: they belong to the whole data set.

@@ -44,6 +44,7 @@ export class SoftmaxObjective extends KernelObjective implements Objective {
   private readonly block: number;
   private readonly countsAddress: number;
   private readonly scratchAddress: number;
+  private readonly tailAddress: number;
 
   constructor(input: SoftmaxObjectiveInput) {
     const { design, nClasses: K } = input;
@@ -56,13 +57,15 @@ export class SoftmaxObjective extends KernelObjective implements Objective {
     const rows = design.nRowsPadded;
     const scratch = 3 * K * runtime.panelRows + runtime.panelRows * design.nColsPadded;
     try {
-      this.block = runtime.heap.alloc((rows * K + scratch) * 8, 'SoftmaxObjective');
+      this.block = runtime.heap.alloc((rows * K + scratch + 2) * 8, 'SoftmaxObjective');
     } catch (error) {
       this.system.dispose(); // nobody else can free it: the caller never gets this object
       throw error;
     }
     this.countsAddress = this.block;
     this.scratchAddress = this.block + rows * K * 8;
+    this.tailAddress = this.scratchAddress + scratch * 8;
+    runtime.heap.f64(this.tailAddress, 1)[0] = Infinity;
     runtime.heap.f64(this.countsAddress, rows * K).fill(0).set(input.counts);
   }
 
@@ -70,8 +73,16 @@ export class SoftmaxObjective extends KernelObjective implements Objective {
     const { design } = this;
     return this.kernels.softmaxEvaluate(
       design.address, design.nPanels, design.nColsPadded, this.nClasses, this.system.coefAddress, 0,
-      this.countsAddress, 0, scoreAddress, infoAddress, stride, this.scratchAddress,
+      this.countsAddress, 0, scoreAddress, infoAddress, stride, this.scratchAddress, this.tailAddress,
     );
+  }
+
+  /**
+   * min over rows with t > 0 of t · min_k p_k at the last evaluated point (t: the row's weighted
+   * count; +Infinity before any evaluation): what the separation check compares with its threshold.
+   */
+  smallestWeightedProbability(): number {
+    return this.design.runtime.heap.f64(this.tailAddress, 1)[0]!;
   }
 
   override dispose(): void {

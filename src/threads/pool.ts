@@ -232,9 +232,9 @@ export class ThreadTeam implements ParallelKernels {
   readonly runtime: SoftlogitRuntime;
   readonly size: number;
   private readonly pool: Pool;
-  /** Per worker: score, information and scratch addresses, in one block. */
+  /** Per worker: score, information, scratch and tail addresses, in one block. */
   private block = 0;
-  private layout = { dim: -1, scratchDoubles: -1, score: [] as number[], info: [] as number[], scratch: [] as number[] };
+  private layout = { dim: -1, scratchDoubles: -1, score: [] as number[], info: [] as number[], scratch: [] as number[], tail: [] as number[] };
 
   constructor(current: Pool, size: number) {
     this.pool = current;
@@ -250,7 +250,7 @@ export class ThreadTeam implements ParallelKernels {
     const P = this.runtime.panelRows;
     const panelBytes = P * nColsPadded * 8;
     this.prepare(nColsPadded, 2 * P + P * nColsPadded);
-    return this.split(nPanels, infoPanelStride, nColsPadded, scoreOut, infoOut, (b0, count, t) => {
+    return this.split(nPanels, infoPanelStride, nColsPadded, scoreOut, infoOut, 0, (b0, count, t) => {
       const rowByte = b0 * P * 8;
       return [
         x + b0 * panelBytes, count, nColsPadded, coef, offset === 0 ? 0 : offset + rowByte,
@@ -265,6 +265,7 @@ export class ThreadTeam implements ParallelKernels {
   softmaxEvaluate(
     x: number, nPanels: number, nColsPadded: number, nClasses: number, coef: number, offset: number,
     counts: number, probOut: number, scoreOut: number, infoOut: number, infoPanelStride: number, scratch: number,
+    tailOut: number,
   ): number {
     if (offset !== 0) {
       // The kernel lays offsets out per class over all nPanels; a panel range cannot address them.
@@ -274,7 +275,7 @@ export class ThreadTeam implements ParallelKernels {
     const panelBytes = P * nColsPadded * 8;
     const nFree = nClasses - 1;
     this.prepare(nFree * nColsPadded, (3 * nClasses - 1) * P + P * nColsPadded);
-    return this.split(nPanels, infoPanelStride, nFree * nColsPadded, scoreOut, infoOut, (b0, count, t) => {
+    return this.split(nPanels, infoPanelStride, nFree * nColsPadded, scoreOut, infoOut, tailOut, (b0, count, t) => {
       const rowByte = b0 * P * nClasses * 8;
       return [
         x + b0 * panelBytes, count, nColsPadded, nClasses, coef, 0,
@@ -282,6 +283,7 @@ export class ThreadTeam implements ParallelKernels {
         scoreOut === 0 ? 0 : t < 0 ? scoreOut : this.layout.score[t]!,
         infoOut === 0 ? 0 : t < 0 ? infoOut : this.layout.info[t]!,
         infoPanelStride, t < 0 ? scratch : this.layout.scratch[t]!,
+        tailOut === 0 ? 0 : t < 0 ? tailOut : this.layout.tail[t]!,
       ];
     }, 'softmaxEvaluate');
   }
@@ -380,9 +382,9 @@ export class ThreadTeam implements ParallelKernels {
     if (this.layout.dim === dim && this.layout.scratchDoubles >= scratchDoubles) return;
     this.dispose();
     const workers = this.size - 1;
-    const perWorker = (dim + dim * dim + scratchDoubles) * 8 + 32;
+    const perWorker = (dim + dim * dim + scratchDoubles + 2) * 8 + 48;
     this.block = this.runtime.heap.alloc(workers * perWorker, 'ThreadTeam');
-    const layout = { dim, scratchDoubles, score: [] as number[], info: [] as number[], scratch: [] as number[] };
+    const layout = { dim, scratchDoubles, score: [] as number[], info: [] as number[], scratch: [] as number[], tail: [] as number[] };
     let at = this.block;
     const take = (doubles: number) => {
       const address = at;
@@ -393,6 +395,7 @@ export class ThreadTeam implements ParallelKernels {
       layout.score.push(take(dim));
       layout.info.push(take(dim * dim));
       layout.scratch.push(take(scratchDoubles));
+      layout.tail.push(take(1));
     }
     this.layout = layout;
   }
@@ -401,10 +404,11 @@ export class ThreadTeam implements ParallelKernels {
    * Cuts panels 0..nPanels into contiguous ranges (starting at multiples of `stride`, so a
    * subsampled Hessian takes the same panels as one pass would), runs `name` on each — the first
    * range here (t = −1), the others in workers t = 0, 1, … — and adds the workers' score and
-   * information to this thread's. Returns the summed log-likelihood.
+   * information to this thread's (and takes the least of their `tailOut` values when != 0).
+   * Returns the summed log-likelihood.
    */
   private split(
-    nPanels: number, stride: number, dim: number, scoreOut: number, infoOut: number,
+    nPanels: number, stride: number, dim: number, scoreOut: number, infoOut: number, tailOut: number,
     argsFor: (firstPanel: number, count: number, t: number) => number[], name: 'logisticEvaluate' | 'softmaxEvaluate',
   ): number {
     const ranges = panelRanges(nPanels, stride, this.size);
@@ -413,8 +417,10 @@ export class ThreadTeam implements ParallelKernels {
     const heap = this.runtime.heap;
     const score = scoreOut === 0 ? null : heap.f64(scoreOut, dim);
     const info = infoOut === 0 ? null : heap.f64(infoOut, dim * dim);
+    const tail = tailOut === 0 ? null : heap.f64(tailOut, 1);
     for (let t = 0; t < ranges.length - 1; t++) {
       logLik += logLiks[t + 1]!;
+      if (tail) tail[0] = Math.min(tail[0]!, heap.f64(this.layout.tail[t]!, 1)[0]!);
       if (score) {
         const part = heap.f64(this.layout.score[t]!, dim);
         for (let i = 0; i < dim; i++) score[i] = score[i]! + part[i]!;

@@ -20,6 +20,7 @@ export interface SoftlogitKernels {
   softmaxEvaluate(
     x: number, nPanels: number, nColsPadded: number, nClasses: number, coef: number, offset: number,
     counts: number, probOut: number, scoreOut: number, infoOut: number, infoPanelStride: number, scratch: number,
+    tailOut: number,
   ): number;
   completeBlockSymmetric(a: number, nBlocks: number, blockSize: number): void;
   choleskyFactor(a: number, n: number, scaleOut: number): number;
