@@ -23,7 +23,7 @@ import { ML_SAMPLE_SECONDS, ML_STEPS, runTaskInChild, type TaskResult, type Task
 import { makeBinary, makeMultinomial, ETA_SD, FEATURE_CORRELATION, type BinaryData, type MultinomialData } from './data.js';
 import { environment, ROOT, type Environment } from './environment.js';
 import { runKernelBench, type KernelResult, type RowTermsResult } from './kernel.js';
-import { runThreadsBench, type ThreadsResult } from './threads.js';
+import { runThreadsBenchInChild, THREADS_RUNS, type ThreadsResult } from './threads.js';
 import { timeMedian } from './timing.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -315,7 +315,7 @@ async function main(): Promise<void> {
   if (settings.only.has('threads') && !settings.quick) {
     log('threads: fitLogistic n=1e6 p=50, threads 1 vs 2');
     try {
-      threads = await runThreadsBench({ seed: settings.seed, log: (line) => log(`  ${line}`) });
+      threads = runThreadsBenchInChild({ seed: settings.seed, runs: THREADS_RUNS, log: (line) => log(`  ${line}`) });
     } catch (error) {
       log(`  threads: skipped (${String(error)})`);
     }

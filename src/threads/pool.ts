@@ -18,7 +18,7 @@ import { WasmHeap } from '../wasm/heap.js';
 import { wasmBase64 } from './module.generated.js';
 import {
   CONTROL_BYTES, DONE_INDEX, MAX_SLOTS, NODE_WORKER_SOURCE, PACK_ABORT, PACK_BAD_BLOCK, PACK_FILLED, PACK_SLOT_DONE, PACK_SLOTS,
-  RESULT_BYTE_OFFSET, STATUS_BASE, WEB_WORKER_SOURCE,
+  RESULT_BYTE_OFFSET, SPIN_LOADS, STATUS_BASE, WEB_WORKER_SOURCE,
 } from './workerSource.js';
 
 /** Node's modules, named through variables so that browser bundlers leave them alone. */
@@ -333,11 +333,7 @@ export class ThreadTeam implements ParallelKernels {
         for (let b = 0; b < nBlocks; b++) {
           const s = b % PACK_SLOTS;
           const generation = Math.floor(b / PACK_SLOTS);
-          for (;;) {
-            const done = Atomics.load(i32, PACK_SLOT_DONE + s);
-            if (done >= generation) break;
-            Atomics.wait(i32, PACK_SLOT_DONE + s, done);
-          }
+          waitAbove(i32, PACK_SLOT_DONE + s, generation - 1);
           const r0 = b * blockRows;
           const r1 = Math.min(nRows, r0 + blockRows);
           fill(r0, r1, views[s]!);
@@ -459,16 +455,25 @@ export class ThreadTeam implements ParallelKernels {
    */
   private waitForWorkers(expected: number, name: string): void {
     const { i32 } = this.pool;
-    for (;;) {
-      const done = Atomics.load(i32, DONE_INDEX);
-      if (done >= expected) break;
-      Atomics.wait(i32, DONE_INDEX, done);
-    }
+    waitAbove(i32, DONE_INDEX, expected - 1);
     for (let t = 0; t < expected; t++) {
       if (Atomics.load(i32, STATUS_BASE + t) !== 1) {
         throw new SoftlogitError('TOO_LARGE', `${name}: kernel worker ${t + 1} failed (see the warning it printed)`);
       }
     }
+  }
+}
+
+/**
+ * Returns once i32[index] > value: spins SPIN_LOADS loads first (see there: waking a sleeping
+ * thread is slow in a virtual machine), then sleeps in Atomics.wait.
+ */
+function waitAbove(i32: Int32Array, index: number, value: number): void {
+  for (let spin = 0; spin < SPIN_LOADS; spin++) if (Atomics.load(i32, index) > value) return;
+  for (;;) {
+    const now = Atomics.load(i32, index);
+    if (now > value) return;
+    Atomics.wait(i32, index, now);
   }
 }
 
