@@ -111,7 +111,7 @@ export function runThreadsBenchInChild(options: { seed: number; runs: number; lo
   for (const line of (run.stderr ?? '').split('\n')) if (line.trim() !== '') options.log(line);
   const at = run.stdout?.lastIndexOf(THREADS_RESULT_MARK) ?? -1;
   if (run.status !== 0 || at < 0) throw new Error(`the threads case failed (exit ${run.status}): ${(run.stdout ?? '').slice(-2000)}`);
-  return JSON.parse(run.stdout.slice(at + THREADS_RESULT_MARK.length)) as ThreadsResult;
+  return JSON.parse(run.stdout.slice(at + THREADS_RESULT_MARK.length).split('\n')[0]!) as ThreadsResult;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

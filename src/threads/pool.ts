@@ -17,8 +17,8 @@ import { init, type SoftlogitKernels, type SoftlogitRuntime } from '../wasm/modu
 import { WasmHeap } from '../wasm/heap.js';
 import { wasmBase64 } from './module.generated.js';
 import {
-  CONTROL_BYTES, DONE_INDEX, MAX_SLOTS, NODE_WORKER_SOURCE, PACK_ABORT, PACK_BAD_BLOCK, PACK_FILLED, PACK_SLOT_DONE, PACK_SLOTS,
-  RESULT_BYTE_OFFSET, SPIN_LOADS, STATUS_BASE, WEB_WORKER_SOURCE,
+  CONTROL_BYTES, DONE_INDEX, JOB_BYTE_OFFSET, JOB_DOUBLES, JOB_NAMES, JOB_SEQ, MAX_SLOTS, NODE_WORKER_SOURCE, PACK_ABORT,
+  PACK_BAD_BLOCK, PACK_FILLED, PACK_SLOT_DONE, PACK_SLOTS, RESULT_BYTE_OFFSET, SPIN_MS, STATUS_BASE, WEB_WORKER_SOURCE,
 } from './workerSource.js';
 
 /** Node's modules, named through variables so that browser bundlers leave them alone. */
@@ -43,6 +43,8 @@ interface Pool {
   readonly workers: KernelWorker[];
   readonly i32: Int32Array;
   readonly results: Float64Array;
+  /** The slots' job records (workerSource.ts): name index, argument count, arguments. */
+  readonly jobs: Float64Array;
   /** Threads including this one. */
   readonly size: number;
 }
@@ -172,14 +174,17 @@ async function startPool(size: number): Promise<number> {
   const control = new SharedArrayBuffer(CONTROL_BYTES);
   const workers: KernelWorker[] = [];
   try {
-    await Promise.all(Array.from({ length: size - 1 }, async () => {
-      workers.push(await startWorker({ type: 'init', module, memory, control }));
+    await Promise.all(Array.from({ length: size - 1 }, async (_, slot) => {
+      workers[slot] = await startWorker({ type: 'init', module, memory, control, slot });
     }));
   } catch (error) {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await Promise.all(workers.filter((w) => w !== undefined).map((w) => w.terminate()));
     throw error;
   }
-  pool = { runtime, workers, i32: new Int32Array(control), results: new Float64Array(control, RESULT_BYTE_OFFSET, MAX_SLOTS), size };
+  pool = {
+    runtime, workers, i32: new Int32Array(control), results: new Float64Array(control, RESULT_BYTE_OFFSET, MAX_SLOTS),
+    jobs: new Float64Array(control, JOB_BYTE_OFFSET, MAX_SLOTS * JOB_DOUBLES), size,
+  };
   return size;
 }
 
@@ -322,7 +327,7 @@ export class ThreadTeam implements ParallelKernels {
         if (blocks.length === 0) continue;
         Atomics.store(i32, STATUS_BASE + posted, 0);
         workers[posted]!.post({
-          type: 'pack', slot: posted, blocks, slots: PACK_SLOTS, slotBytes, staging, blockRows, blockBytes,
+          type: 'pack', blocks, slots: PACK_SLOTS, slotBytes, staging, blockRows, blockBytes,
           nRows, nCols, intercept, nColsPadded, dest,
         });
         posted++;
@@ -437,11 +442,19 @@ export class ThreadTeam implements ParallelKernels {
   private runEverywhere(name: keyof ParallelKernels, jobs: number[][]): number[] {
     const run = this.runtime.kernels[name] as (...args: number[]) => number;
     if (jobs.length <= 1) return [run(...jobs[0]!)];
-    const { workers, i32, results } = this.pool;
+    const { workers, i32, results, jobs: records } = this.pool;
     Atomics.store(i32, DONE_INDEX, 0);
-    for (let k = 1; k < jobs.length; k++) {
-      Atomics.store(i32, STATUS_BASE + k - 1, 0);
-      workers[k - 1]!.post({ type: 'run', slot: k - 1, name, args: jobs[k] });
+    for (let t = 0; t < jobs.length - 1; t++) {
+      const args = jobs[t + 1]!;
+      const at = t * JOB_DOUBLES;
+      records[at] = JOB_NAMES.indexOf(name);
+      records[at + 1] = args.length;
+      records.set(args, at + 2);
+      Atomics.store(i32, STATUS_BASE + t, 0);
+      // The counter's atomic add publishes the record; a worker still awake after its last job
+      // sees it at once, one back in its event loop is woken by the poke.
+      Atomics.add(i32, JOB_SEQ + t, 1);
+      workers[t]!.post({ type: 'poke' });
     }
     const out = [run(...jobs[0]!)];
     this.waitForWorkers(jobs.length - 1, name);
@@ -465,11 +478,14 @@ export class ThreadTeam implements ParallelKernels {
 }
 
 /**
- * Returns once i32[index] > value: spins SPIN_LOADS loads first (see there: waking a sleeping
- * thread is slow in a virtual machine), then sleeps in Atomics.wait.
+ * Returns once i32[index] > value: spins SPIN_MS first (see there: waking a sleeping thread is
+ * slow in a virtual machine), then sleeps in Atomics.wait.
  */
 function waitAbove(i32: Int32Array, index: number, value: number): void {
-  for (let spin = 0; spin < SPIN_LOADS; spin++) if (Atomics.load(i32, index) > value) return;
+  const until = performance.now() + SPIN_MS;
+  do {
+    for (let k = 0; k < 1000; k++) if (Atomics.load(i32, index) > value) return;
+  } while (performance.now() < until);
   for (;;) {
     const now = Atomics.load(i32, index);
     if (now > value) return;

@@ -1,18 +1,23 @@
 // The code a kernel worker runs, as a string: a Node worker thread evaluates it (`eval: true`),
 // a browser starts it from a Blob URL, so no separate file has to be found or bundled.
 //
-// Protocol (see pool.ts):
-//   { type: 'init', module, memory, control }  → instantiate the threads module on the shared
-//     memory; reply { type: 'ready' }
-//   { type: 'run', slot, name, args }          → result = exports[name](...args); store it in
-//     control's Float64 slot, the status (1 done, 2 failed) in its Int32 slot, then add 1 to the
-//     done counter (Int32 0) and wake the waiting thread. Failures also post { type: 'error' }.
-//   { type: 'pack', slot, blocks, ... }        → a design copy's share of packing (see
+// Protocol (see pool.ts). Worker w always uses slot w of the control buffer.
+//   { type: 'init', module, memory, control, slot } → instantiate the threads module on the
+//     shared memory; reply { type: 'ready' }
+//   a kernel call: the calling thread writes [name index (JOB_NAMES), argument count, ...args]
+//     into the slot's job record, adds 1 to the slot's job counter (Int32 JOB_SEQ + slot) and
+//     posts { type: 'poke' }. The worker runs every job it has not run yet: result =
+//     exports[name](...args) into the slot's Float64 result, the status (1 done, 2 failed) into
+//     its Int32 status, then adds 1 to the done counter (Int32 DONE_INDEX) and wakes the waiting
+//     thread. It then stays awake for IDLE_SPIN_MS watching the job counter, so the next pass of
+//     a fit (a fraction of a millisecond later) starts at once, without a message; a poke for a
+//     job it has already run returns at once. Failures also post { type: 'error' }.
+//   { type: 'pack', blocks, ... }              → a design copy's share of packing (see
 //     ThreadTeam.packRows): for each block b in `blocks`, wait until the copying thread has
 //     filled it (Int32 PACK_FILLED > b), packPanels it from its ring slot, note a NaN/infinity
 //     (PACK_BAD_BLOCK = min(b)), and free the slot (Int32 PACK_SLOT_DONE + slot index += 1);
-//     then finish as 'run' does. A failure still frees every slot, so the copying thread never
-//     waits forever; PACK_ABORT != 0 (the copying thread failed) stops the loop.
+//     then finish as a kernel call does. A failure still frees every slot, so the copying thread
+//     never waits forever; PACK_ABORT != 0 (the copying thread failed) stops the loop.
 
 /** Int32 index of the count of finished jobs in the control buffer. */
 export const DONE_INDEX = 0;
@@ -32,29 +37,79 @@ export const PACK_ABORT = 98;
 export const PACK_SLOT_DONE = 100;
 /** Ring slots of a pipelined design copy (Int32 PACK_SLOT_DONE .. + PACK_SLOTS − 1). */
 export const PACK_SLOTS = 8;
+/** Int32 index of slot 0's job counter (one per slot, after the results). */
+export const JOB_SEQ = (RESULT_BYTE_OFFSET + MAX_SLOTS * 8) / 4;
+/** Byte offset of slot 0's job record (JOB_DOUBLES Float64 values per slot). */
+export const JOB_BYTE_OFFSET = RESULT_BYTE_OFFSET + MAX_SLOTS * 8 + MAX_SLOTS * 4;
+/** Float64 values of a job record: the name index, the argument count and up to 14 arguments. */
+export const JOB_DOUBLES = 16;
+/** The kernels a job can name, by index. */
+export const JOB_NAMES = ['logisticEvaluate', 'softmaxEvaluate'] as const;
 /**
- * Loads of a shared counter a thread spins through before it sleeps in Atomics.wait (~50-100 µs).
- * Waking a sleeping thread is cheap on bare metal, but in a virtual machine the sleeping core
- * halts and its wake-up goes through the hypervisor: measured here, the pipelined copy of
- * 1e6 x 50 took 43 ms when its threads stayed awake and up to 150 ms when they slept between
- * blocks. A wait this short costs nothing on a core that has no other work.
+ * Milliseconds a thread spins on a shared counter before it sleeps in Atomics.wait. Waking a
+ * sleeping thread is cheap on bare metal, but in a virtual machine the sleeping core halts and
+ * its wake-up goes through the hypervisor: measured here, the pipelined copy of 1e6 x 50 took
+ * 43 ms when its threads stayed awake and up to 150 ms when they slept between blocks.
  */
-export const SPIN_LOADS = 20000;
+export const SPIN_MS = 2;
+/**
+ * Milliseconds a worker stays awake after a job, watching for the next one: the passes of a
+ * Newton fit follow one another within a fraction of a millisecond, and a worker woken by a
+ * message for each pass started its share up to 2-5 ms late (n = 1e6, p = 50, 8 passes a fit).
+ */
+export const IDLE_SPIN_MS = 3;
 /** Bytes of the control buffer. */
-export const CONTROL_BYTES = RESULT_BYTE_OFFSET + MAX_SLOTS * 8;
+export const CONTROL_BYTES = JOB_BYTE_OFFSET + MAX_SLOTS * JOB_DOUBLES * 8;
 
 const body = `
+const NAMES = ${JSON.stringify(JOB_NAMES)};
 let kernels;
 let i32;
 let f64;
-/** Returns once i32[index] > value: spins ${SPIN_LOADS} loads, then sleeps in Atomics.wait. */
+let jobs;
+let slot;
+/** Jobs of this slot run so far. */
+let seen = 0;
+/** Spins until i32[index] > value (true) or \`ms\` milliseconds have passed (false). */
+function spinAbove(index, value, ms) {
+  const until = performance.now() + ms;
+  for (;;) {
+    for (let k = 0; k < 1000; k++) if (Atomics.load(i32, index) > value) return true;
+    if (performance.now() > until) return false;
+  }
+}
+/** Returns once i32[index] > value: spins ${SPIN_MS} ms, then sleeps in Atomics.wait. */
 function waitAbove(index, value) {
-  for (let spin = 0; spin < ${SPIN_LOADS}; spin++) if (Atomics.load(i32, index) > value) return;
+  if (spinAbove(index, value, ${SPIN_MS})) return;
   for (;;) {
     const now = Atomics.load(i32, index);
     if (now > value) return;
     Atomics.wait(i32, index, now);
   }
+}
+function finish(status) {
+  Atomics.store(i32, ${STATUS_BASE} + slot, status);
+  Atomics.add(i32, ${DONE_INDEX}, 1);
+  Atomics.notify(i32, ${DONE_INDEX});
+}
+/** Runs the slot's pending job, and the next ones while they come within ${IDLE_SPIN_MS} ms. */
+function runJobs(post) {
+  if (!(Atomics.load(i32, ${JOB_SEQ} + slot) > seen)) return;
+  do {
+    seen = Atomics.load(i32, ${JOB_SEQ} + slot);
+    const at = slot * ${JOB_DOUBLES};
+    const args = [];
+    for (let a = 0; a < jobs[at + 1]; a++) args.push(jobs[at + 2 + a]);
+    let status = 1;
+    try {
+      f64[slot] = kernels[NAMES[jobs[at]]](...args);
+    } catch (error) {
+      status = 2;
+      f64[slot] = NaN;
+      post({ type: 'error', message: String(error && error.message || error) });
+    }
+    finish(status);
+  } while (spinAbove(${JOB_SEQ} + slot, seen, ${IDLE_SPIN_MS}));
 }
 function handle(message, post) {
   if (message.type === 'init') {
@@ -62,7 +117,13 @@ function handle(message, post) {
     kernels = instance.exports;
     i32 = new Int32Array(message.control);
     f64 = new Float64Array(message.control, ${RESULT_BYTE_OFFSET}, ${MAX_SLOTS});
+    jobs = new Float64Array(message.control, ${JOB_BYTE_OFFSET}, ${MAX_SLOTS * JOB_DOUBLES});
+    slot = message.slot;
     post({ type: 'ready' });
+    return;
+  }
+  if (message.type === 'poke') {
+    runJobs(post);
     return;
   }
   if (message.type === 'pack') {
@@ -90,24 +151,8 @@ function handle(message, post) {
       Atomics.notify(i32, ${PACK_SLOT_DONE} + ring);
     }
     if (failure !== undefined) post({ type: 'error', message: String(failure && failure.message || failure) });
-    f64[m.slot] = 0;
-    Atomics.store(i32, ${STATUS_BASE} + m.slot, failure === undefined ? 1 : 2);
-    Atomics.add(i32, ${DONE_INDEX}, 1);
-    Atomics.notify(i32, ${DONE_INDEX});
-    return;
-  }
-  if (message.type === 'run') {
-    let status = 1;
-    try {
-      f64[message.slot] = kernels[message.name](...message.args);
-    } catch (error) {
-      status = 2;
-      f64[message.slot] = NaN;
-      post({ type: 'error', message: String(error && error.message || error) });
-    }
-    Atomics.store(i32, ${STATUS_BASE} + message.slot, status);
-    Atomics.add(i32, ${DONE_INDEX}, 1);
-    Atomics.notify(i32, ${DONE_INDEX});
+    f64[slot] = 0;
+    finish(failure === undefined ? 1 : 2);
   }
 }
 `;
