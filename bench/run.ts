@@ -287,8 +287,8 @@ async function main(): Promise<void> {
   let threads: ThreadsResult | null = null;
   // bench/threads.ts (issue #8): fitLogistic at n = 1e6, p = 50 with 1 and 2 threads; not in --quick.
   // First, in a process of its own, while nothing else of the suite has run: a 2-thread fit needs
-  // both cores, and in the full run of 01:50 UTC, where it came last, its first seven 2-thread
-  // runs took 0.52-0.54 s and the last two 0.41 s.
+  // both cores, and in a full run where this case came last, after the others, its first seven
+  // 2-thread runs took 0.52-0.54 s and the last two 0.41 s.
   if (settings.only.has('threads') && !settings.quick) {
     log('threads: fitLogistic n=1e6 p=50, threads 1 vs 2');
     try {
