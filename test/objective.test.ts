@@ -1,11 +1,13 @@
 // The logistic objective f(β) = −logLik(β) + (l2/2)·Σ_{j ≠ intercept} β_j² on the WASM kernels:
 // value, gradient and Hessian against the pure-TS reference and against finite differences;
 // the intercept option equals an explicit column of ones; a subsampled Hessian is a scaled
-// approximation while the value and the gradient stay exact.
+// approximation while the value and the gradient stay exact. The softmax objective's separation
+// criterion (min over rows of m · min_k p_k, from the kernel's last pass) against plain TS.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { toRowSource } from '../src/models/input.js';
 import { LogisticObjective } from '../src/objective/logistic.js';
+import { SoftmaxObjective } from '../src/objective/softmax.js';
 import { DesignBuffer } from '../src/wasm/design.js';
 import { getRuntime, init, type SoftlogitRuntime } from '../src/wasm/module.js';
 import {
@@ -267,5 +269,43 @@ describe('memory', () => {
     objective.dispose();
     design.free();
     expect(runtime.heap.allocatedBytes).toBe(before);
+  });
+});
+
+describe('SoftmaxObjective: the separation criterion from the kernel', () => {
+  /** min over rows with m > 0 of m · min_k p_k, in plain TS (reference class 0 has η = 0). */
+  function referenceTail(X: number[][], counts: number[][], B: number[][]): number {
+    let tail = Infinity;
+    X.forEach((row, i) => {
+      const m = counts[i]!.reduce((a, b) => a + b, 0);
+      if (!(m > 0)) return;
+      const eta = [0, ...B.map((b) => b.reduce((s, bj, j) => s + bj * (j === 0 ? 1 : row[j - 1]!), 0))];
+      const max = Math.max(...eta);
+      const sum = eta.reduce((s, e) => s + Math.exp(e - max), 0);
+      const smallest = Math.min(...eta.map((e) => Math.exp(e - max) / sum));
+      tail = Math.min(tail, m * smallest);
+    });
+    return tail;
+  }
+
+  it.each([[300, 3, 4], [700, 2, 3], [40, 5, 6]])('%i rows x %i features, %i classes: min over rows of m · min_k p_k, at the last point evaluated', (nRows, nFeatures, K) => {
+    const rand = mulberry32(nRows * 13 + K);
+    const X = randomDesign(rand, nRows, nFeatures, [1, 2, 0.5, 1.5, 1]);
+    // weights in [0, 3], some rows 0 (they do not count), one class per row
+    const counts = X.map(() => {
+      const row = new Array<number>(K).fill(0);
+      row[Math.floor(rand() * K)] = rand() < 0.1 ? 0 : 3 * rand();
+      return row;
+    });
+    const design = DesignBuffer.copy(runtime, toRowSource(X, 'objective.test'), true, 'objective.test');
+    const objective = new SoftmaxObjective({ design, nClasses: K, counts: Float64Array.from(counts.flat()), l2: 0, interceptIndex: 0 });
+    open.push({ dispose: () => { objective.dispose(); design.free(); } });
+    expect(objective.smallestWeightedProbability()).toBe(Infinity);
+    for (const scale of [0.3, 4]) {
+      const B = Array.from({ length: K - 1 }, (_, c) => Array.from({ length: nFeatures + 1 }, (_, j) => scale * Math.sin(3 * c + j + 1)));
+      objective.evaluate(Float64Array.from(B.flat()), 'value');
+      const expected = referenceTail(X, counts, B);
+      expect(Math.abs(objective.smallestWeightedProbability() - expected)).toBeLessThanOrEqual(SUM_RTOL * expected);
+    }
   });
 });

@@ -10,6 +10,7 @@ import { mulberry32 } from './helpers/random.js';
 import { toRowSource } from '../src/models/input.js';
 import { threadTeam } from '../src/threads/pool.js';
 import { DesignBuffer } from '../src/wasm/design.js';
+import { SoftmaxObjective } from '../src/objective/softmax.js';
 import { getRuntime } from '../src/wasm/module.js';
 import { normwiseRelativeError as relativeError } from './helpers/reference.js';
 
@@ -114,6 +115,34 @@ describe('threads', () => {
       for (let i = 0; i < bytes && firstDifference < 0; i++) if (a[i] !== b[i]) firstDifference = i;
       expect(firstDifference).toBe(-1);
     } finally {
+      one.free();
+      two.free();
+      team!.dispose();
+    }
+  });
+
+  it('takes the least separation criterion over the threads\' panel ranges (fitSoftmax\'s tailOut)', () => {
+    const { X, labels } = data(3000, 4, 7);
+    const K = 3;
+    const counts = new Float64Array(3000 * K);
+    // 12 panels: this thread takes rows 0..1535, the worker the rest. Weight 1000 on this thread's
+    // rows puts the least m · min_k p_k among the worker's, so the worker's value must be taken.
+    labels.forEach((label, i) => (counts[i * K + label] = i < 1536 ? 1000 : 1));
+    const source = toRowSource(X, 'test');
+    const team = threadTeam(2, 'test', () => {});
+    const one = DesignBuffer.copy(getRuntime('test'), source, true, 'test');
+    const two = DesignBuffer.copy(team!.runtime, source, true, 'test', team!);
+    const single = new SoftmaxObjective({ design: one, nClasses: K, counts, l2: 0, interceptIndex: 0 });
+    const shared = new SoftmaxObjective({ design: two, nClasses: K, counts, l2: 0, interceptIndex: 0, kernels: team! });
+    try {
+      const B = Float64Array.from({ length: 2 * 5 }, (_, k) => 0.7 * Math.cos(k));
+      single.evaluate(B, 'hessian');
+      shared.evaluate(B, 'hessian');
+      expect(shared.smallestWeightedProbability()).toBe(single.smallestWeightedProbability());
+      expect(single.smallestWeightedProbability()).toBeLessThan(1);
+    } finally {
+      single.dispose();
+      shared.dispose();
       one.free();
       two.free();
       team!.dispose();
