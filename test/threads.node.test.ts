@@ -170,6 +170,15 @@ describe('threads', () => {
     expectSameLogistic(fitLogistic(rows, y, { threads: 2 }), fitLogistic(rows, y));
   });
 
+  it('runs concurrent initThreads calls one after the other: the pool is the last one asked for', async () => {
+    expect(threadCount()).toBe(2);
+    expect(await Promise.all([initThreads(3), initThreads(4)])).toEqual([3, 4]);
+    expect(threadCount()).toBe(4);
+    expect(await initThreads(2)).toBe(2);
+    const { X, y } = data(3000, 3, 9);
+    expectSameLogistic(fitLogistic(X, y, { threads: 2 }), fitLogistic(X, y));
+  });
+
   it('restarts with another size, and after shutdownThreads asks for initThreads again', async () => {
     expect(await initThreads(3)).toBe(3);
     const { X, y } = data(5000, 4, 4);

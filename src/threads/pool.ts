@@ -50,7 +50,8 @@ interface Pool {
 }
 
 let pool: Pool | undefined;
-let starting: Promise<number> | undefined;
+/** initThreads and shutdownThreads calls, run one after the other (each waits for the last). */
+let queue: Promise<unknown> = Promise.resolve();
 /** Why threads are unavailable here, once found out. */
 let unavailable: string | undefined;
 let noticeGiven = false;
@@ -79,37 +80,47 @@ export interface InitThreadsOptions {
  * const fit = fitLogistic(X, y, { threads: 2 }); // the same MLE as threads: 1, to ~1e-12
  * await shutdownThreads();
  */
-export async function initThreads(threads?: number, options: InitThreadsOptions = {}): Promise<number> {
+export function initThreads(threads?: number, options: InitThreadsOptions = {}): Promise<number> {
+  return serialized(() => startThreads(threads, options));
+}
+
+/** Ends the kernel workers (fits with `threads` then need `initThreads` again). */
+export function shutdownThreads(): Promise<void> {
+  return serialized(stopPool);
+}
+
+/** Runs `task` after every earlier initThreads/shutdownThreads call has settled. */
+function serialized<T>(task: () => Promise<T>): Promise<T> {
+  const run = queue.then(task);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function startThreads(threads: number | undefined, options: InitThreadsOptions): Promise<number> {
   const warn = options.onWarning ?? ((message: string) => console.warn(message));
   await init();
   const wanted = threads ?? (await defaultThreads());
   if (!Number.isInteger(wanted) || wanted < 1 || wanted > MAX_SLOTS + 1) {
     throw new SoftlogitError('BAD_OPTION', `initThreads: threads should be an integer in [1, ${MAX_SLOTS + 1}], got ${String(threads)}`);
   }
-  while (starting) await starting.catch(() => undefined);
   if (pool?.size === wanted) return wanted;
-  if (pool) await shutdownThreads();
+  if (pool) await stopPool();
   const reason = unavailable ?? whyUnavailable();
   if (reason !== undefined) {
     unavailable = reason;
     if (wanted > 1) notice(warn);
     return 1;
   }
-  starting = startPool(wanted);
   try {
-    return await starting;
+    return await startPool(wanted);
   } catch (error) {
     unavailable = `could not start the workers (${error instanceof Error ? error.message : String(error)})`;
     if (wanted > 1) notice(warn);
     return 1;
-  } finally {
-    starting = undefined;
   }
 }
 
-/** Ends the kernel workers (fits with `threads` then need `initThreads` again). */
-export async function shutdownThreads(): Promise<void> {
-  while (starting) await starting.catch(() => undefined);
+async function stopPool(): Promise<void> {
   const current = pool;
   pool = undefined;
   if (current) await Promise.all(current.workers.map((w) => w.terminate()));
@@ -323,18 +334,18 @@ export class ThreadTeam implements ParallelKernels {
       for (let s = 0; s < PACK_SLOTS; s++) Atomics.store(i32, PACK_SLOT_DONE + s, 0);
       Atomics.store(i32, DONE_INDEX, 0);
       let posted = 0;
-      for (const blocks of lists) {
-        if (blocks.length === 0) continue;
-        Atomics.store(i32, STATUS_BASE + posted, 0);
-        workers[posted]!.post({
-          type: 'pack', blocks, slots: PACK_SLOTS, slotBytes, staging, blockRows, blockBytes,
-          nRows, nCols, intercept, nColsPadded, dest,
-        });
-        posted++;
-      }
-      const views = Array.from({ length: PACK_SLOTS }, (_, s) => heap.f64(staging + s * slotBytes, slotDoubles));
       let badBlock = nBlocks;
       try {
+        for (const blocks of lists) {
+          if (blocks.length === 0) continue;
+          Atomics.store(i32, STATUS_BASE + posted, 0);
+          workers[posted]!.post({
+            type: 'pack', blocks, slots: PACK_SLOTS, slotBytes, staging, blockRows, blockBytes,
+            nRows, nCols, intercept, nColsPadded, dest,
+          });
+          posted++;
+        }
+        const views = Array.from({ length: PACK_SLOTS }, (_, s) => heap.f64(staging + s * slotBytes, slotDoubles));
         for (let b = 0; b < nBlocks; b++) {
           const s = b % PACK_SLOTS;
           const generation = Math.floor(b / PACK_SLOTS);
@@ -352,11 +363,12 @@ export class ThreadTeam implements ParallelKernels {
           }
         }
       } catch (error) {
-        // Stop the workers (they may wait for blocks that will never come) before the staging goes.
+        // Stop the workers (they may wait for blocks that will never come) and let them finish
+        // before the staging goes; the caller hears of this error, not of their status.
         Atomics.store(i32, PACK_ABORT, 1);
         Atomics.store(i32, PACK_FILLED, 0x7fffffff);
         Atomics.notify(i32, PACK_FILLED);
-        this.waitForWorkers(posted, 'packRows');
+        waitAbove(i32, DONE_INDEX, posted - 1);
         throw error;
       }
       this.waitForWorkers(posted, 'packRows');
@@ -365,8 +377,12 @@ export class ThreadTeam implements ParallelKernels {
       // Read the block again to find the value (an error path: no hurry).
       const r0 = badBlock * blockRows;
       const r1 = Math.min(nRows, r0 + blockRows);
-      fill(r0, r1, views[0]!);
-      return r0 * nCols + kernels.packPanels(staging, r1 - r0, nCols, intercept, nColsPadded, dest + badBlock * blockBytes);
+      fill(r0, r1, heap.f64(staging, slotDoubles));
+      const bad = kernels.packPanels(staging, r1 - r0, nCols, intercept, nColsPadded, dest + badBlock * blockBytes);
+      if (bad < 0) {
+        throw new SoftlogitError('NON_FINITE', `packRows: rows ${r0}-${r1 - 1} held a NaN or infinity, and not when read again (X changed during the copy)`);
+      }
+      return r0 * nCols + bad;
     } finally {
       heap.free(staging);
     }
@@ -456,8 +472,16 @@ export class ThreadTeam implements ParallelKernels {
       Atomics.add(i32, JOB_SEQ + t, 1);
       workers[t]!.post({ type: 'poke' });
     }
-    const out = [run(...jobs[0]!)];
+    let own: number;
+    try {
+      own = run(...jobs[0]!);
+    } catch (error) {
+      // The workers read the same buffers: they must be done before the caller frees them.
+      waitAbove(i32, DONE_INDEX, jobs.length - 2);
+      throw error;
+    }
     this.waitForWorkers(jobs.length - 1, name);
+    const out = [own];
     for (let t = 0; t < jobs.length - 1; t++) out.push(results[t]!);
     return out;
   }
