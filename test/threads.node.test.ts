@@ -11,6 +11,7 @@ import { toRowSource } from '../src/models/input.js';
 import { threadTeam } from '../src/threads/pool.js';
 import { DesignBuffer } from '../src/wasm/design.js';
 import { SoftmaxObjective } from '../src/objective/softmax.js';
+import { fitBytes } from '../src/models/capacity.js';
 import { getRuntime } from '../src/wasm/module.js';
 import { normwiseRelativeError as relativeError } from './helpers/reference.js';
 
@@ -146,6 +147,33 @@ describe('threads', () => {
       one.free();
       two.free();
       team!.dispose();
+    }
+  });
+
+  it('the size check counts what a threaded fit allocates in the shared memory (the copy\'s ring, the workers\' buffers)', () => {
+    for (const [n, q, K] of [[5000, 7, 0], [3000, 4, 3], [20_000, 2, 0]] as const) {
+      const { X, y, labels } = data(n, q, 10 + n);
+      const team = threadTeam(2, 'test', () => {});
+      const heap = team!.runtime.heap;
+      const alloc = heap.alloc.bind(heap);
+      const base = heap.allocatedBytes;
+      let peak = base;
+      heap.alloc = (bytes: number, caller?: string) => {
+        const address = alloc(bytes, caller);
+        peak = Math.max(peak, heap.allocatedBytes);
+        return address;
+      };
+      try {
+        if (K === 0) fitLogistic(X, y, { threads: 2 });
+        else fitSoftmax(X, labels, { threads: 2, classes: [0, 1, 2] });
+      } finally {
+        heap.alloc = alloc;
+      }
+      const bound = fitBytes(team!.runtime, n, q, true, K, false, 2);
+      expect(peak - base).toBeGreaterThan(0);
+      expect(peak - base).toBeLessThanOrEqual(bound);
+      // …which the one-thread count falls short of (786 432 bytes against 488 256 for 5000 x 7)
+      expect(peak - base).toBeGreaterThan(fitBytes(team!.runtime, n, q, true, K, false));
     }
   });
 

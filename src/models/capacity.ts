@@ -4,6 +4,8 @@
 import { SoftlogitError } from '../errors.js';
 import { formatBytes } from '../wasm/heap.js';
 import type { SoftlogitRuntime } from '../wasm/module.js';
+import { PACK_BLOCK_PANELS } from '../threads/pool.js';
+import { PACK_SLOTS } from '../threads/workerSource.js';
 
 /** Heap block rounding and alignment slack per allocation (16 bytes each, a handful of blocks). */
 const SLACK_BYTES = 1024;
@@ -12,23 +14,31 @@ const SLACK_BYTES = 1024;
  * WebAssembly bytes an in-memory fit takes: the design panels and the staging rows
  * (src/wasm/design.ts), the objective's per-row vectors and scratch (src/objective/), and the
  * Newton system (src/objective/system.ts: 3 d² + 5 d doubles, d = blocks · padded columns).
- * `nClasses` = 0 for the logistic model.
+ * With `threads` > 1 the staging is the threaded copy's ring (src/threads/pool.ts, packRows) and
+ * every worker adds its score, information and scratch (ThreadTeam). `nClasses` = 0 for the
+ * logistic model.
  */
-export function fitBytes(runtime: SoftlogitRuntime, nRows: number, nFeatures: number, intercept: boolean, nClasses: number, withOffset: boolean): number {
-  const { fixed, perPanel } = costs(runtime, nFeatures, intercept, nClasses, withOffset);
+export function fitBytes(
+  runtime: SoftlogitRuntime, nRows: number, nFeatures: number, intercept: boolean, nClasses: number, withOffset: boolean, threads = 1,
+): number {
+  const { fixed, perPanel } = costs(runtime, nFeatures, intercept, nClasses, withOffset, threads);
   return fixed + Math.ceil(nRows / runtime.panelRows) * perPanel;
 }
 
-function costs(runtime: SoftlogitRuntime, nFeatures: number, intercept: boolean, nClasses: number, withOffset: boolean): { fixed: number; perPanel: number } {
+function costs(
+  runtime: SoftlogitRuntime, nFeatures: number, intercept: boolean, nClasses: number, withOffset: boolean, threads: number,
+): { fixed: number; perPanel: number } {
   const rows = runtime.panelRows;
   const nCols = nFeatures + (intercept ? 1 : 0);
   const padded = Math.ceil(nCols / runtime.columnMultiple) * runtime.columnMultiple;
   const logistic = nClasses === 0;
   const vectorsPerRow = logistic ? (withOffset ? 4 : 3) : nClasses;
   const d = (logistic ? 1 : nClasses - 1) * padded;
-  const staging = Math.max(1, rows * nFeatures);
+  const staging = threads > 1 ? PACK_SLOTS * (PACK_BLOCK_PANELS * rows * nFeatures + 2) : Math.max(1, rows * nFeatures);
   const scratch = logistic ? 2 * rows + rows * padded : 3 * nClasses * rows + rows * padded;
-  const fixed = (staging + scratch + 3 * d * d + 5 * d) * 8 + SLACK_BYTES;
+  const workerScratch = logistic ? 2 * rows + rows * padded : (3 * nClasses - 1) * rows + rows * padded;
+  const workers = (Math.max(1, threads) - 1) * ((d + d * d + workerScratch + 2) * 8 + 48);
+  const fixed = (staging + scratch + 3 * d * d + 5 * d) * 8 + workers + SLACK_BYTES;
   const perPanel = rows * (padded + vectorsPerRow) * 8;
   return { fixed, perPanel };
 }
@@ -40,11 +50,12 @@ function costs(runtime: SoftlogitRuntime, nFeatures: number, intercept: boolean,
  */
 export function checkFitSize(
   runtime: SoftlogitRuntime, nRows: number, nFeatures: number, intercept: boolean, nClasses: number, withOffset: boolean, caller: string,
+  threads = 1,
 ): void {
-  const need = fitBytes(runtime, nRows, nFeatures, intercept, nClasses, withOffset);
+  const need = fitBytes(runtime, nRows, nFeatures, intercept, nClasses, withOffset, threads);
   const available = runtime.heap.capacity - runtime.heap.allocatedBytes;
   if (need <= available) return;
-  const { fixed, perPanel } = costs(runtime, nFeatures, intercept, nClasses, withOffset);
+  const { fixed, perPanel } = costs(runtime, nFeatures, intercept, nClasses, withOffset, threads);
   const maxRows = Math.max(0, Math.floor((available - fixed) / perPanel) * runtime.panelRows);
   const shape = nClasses === 0 ? `${nRows} rows x ${nFeatures} columns` : `${nRows} rows x ${nFeatures} columns x ${nClasses} classes`;
   throw new SoftlogitError(

@@ -54,7 +54,9 @@ export function fitLogistic(X: DesignInput, y: BinaryResponse, options: Logistic
   const firth = firthOption(options.firth, resolved.l2, caller);
   if (singularMode(options.singular, caller) === 'drop') return fitLogisticDropping(X, y, options, fitLogistic, (json) => LogisticFit.fromJSON(json));
   const source = toRowSource(X, caller);
-  checkFitSize(runtime, source.nRows, source.nFeatures, resolved.intercept, 0, options.offset !== undefined, caller);
+  // The team first: with threads the design goes into the pool's shared memory, which the size check must see.
+  const team = threadTeam(resolved.threads, caller, resolved.warn);
+  checkFitSize(team?.runtime ?? runtime, source.nRows, source.nFeatures, resolved.intercept, 0, options.offset !== undefined, caller, team?.size ?? 1);
   const n = source.nRows;
   const weights = options.weights !== undefined ? toRowVector(options.weights, n, 'weights', caller) : null;
   const offset = options.offset !== undefined ? toRowVector(options.offset, n, 'offset', caller) : null;
@@ -69,7 +71,6 @@ export function fitLogistic(X: DesignInput, y: BinaryResponse, options: Logistic
     );
   }
 
-  const team = threadTeam(resolved.threads, caller, resolved.warn);
   const design = DesignBuffer.copy(team?.runtime ?? runtime, { ...source, names: names.slice(resolved.intercept ? 1 : 0), fillRows: source.fillRows }, resolved.intercept, caller, team ?? undefined);
   let objective: LogisticObjective | undefined;
   try {

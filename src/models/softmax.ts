@@ -54,7 +54,9 @@ export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: Soft
     throw new SoftlogitError('BAD_OPTION', `${caller}: parameterization should be 'reference' or 'symmetric', got ${String(parameterization)}`);
   }
   const source = toRowSource(X, caller);
-  checkFitSize(runtime, source.nRows, source.nFeatures, resolved.intercept, Math.max(2, options.classes?.length ?? 2), false, caller);
+  // The team first: with threads the design goes into the pool's shared memory, which the size check must see.
+  const team = threadTeam(resolved.threads, caller, resolved.warn);
+  checkFitSize(team?.runtime ?? runtime, source.nRows, source.nFeatures, resolved.intercept, Math.max(2, options.classes?.length ?? 2), false, caller, team?.size ?? 1);
   const n = source.nRows;
   const weights = options.weights !== undefined ? toRowVector(options.weights, n, 'weights', caller) : null;
   const responseOptions: { classes?: readonly ClassLabel[]; reference?: ClassLabel } = {};
@@ -70,7 +72,6 @@ export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: Soft
     throw new SoftlogitError('TOO_FEW_ROWS', `${caller}: ${p} coefficients per class need at least ${p} rows with non-zero weight, got ${data.nInformative}`);
   }
 
-  const team = threadTeam(resolved.threads, caller, resolved.warn);
   const design = DesignBuffer.copy(team?.runtime ?? runtime, { ...source, names: names.slice(resolved.intercept ? 1 : 0), fillRows: source.fillRows }, resolved.intercept, caller, team ?? undefined);
   let objective: SoftmaxObjective | undefined;
   try {

@@ -29,7 +29,7 @@ const NODE_OS = 'node:os';
  * PACK_SLOTS blocks, 3.3 MB, stays in the last-level cache), a few hundred µs of packing against
  * a few µs to hand a block over.
  */
-const PACK_BLOCK_PANELS = 4;
+export const PACK_BLOCK_PANELS = 4;
 /** 64 KiB pages: 4 GiB, the most a 32-bit memory can address (a shared memory needs a maximum). */
 const MAXIMUM_PAGES = 65536;
 
