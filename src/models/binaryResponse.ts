@@ -31,7 +31,8 @@ function isCounts(y: BinaryResponse): y is { successes: ArrayLike<number>; failu
   return typeof y === 'object' && y !== null && 'successes' in y && 'failures' in y;
 }
 
-function xlogx(x: number, total: number): number {
+/** x log(x / total), 0 for x = 0 (0 log 0 = 0): a term of a saturated or intercept-only binomial logLik. */
+export function xlogx(x: number, total: number): number {
   return x > 0 ? x * Math.log(x / total) : 0;
 }
 

@@ -3,7 +3,7 @@
 // of rows that would fit with these columns.
 import { SoftlogitError } from '../errors.js';
 import { formatBytes } from '../wasm/heap.js';
-import type { SoftlogitRuntime } from '../wasm/module.js';
+import { logisticScratchDoubles, softmaxScratchDoubles, type SoftlogitRuntime } from '../wasm/module.js';
 import { PACK_BLOCK_PANELS } from '../threads/pool.js';
 import { PACK_SLOTS } from '../threads/workerSource.js';
 
@@ -35,9 +35,8 @@ function costs(
   const vectorsPerRow = logistic ? (withOffset ? 4 : 3) : nClasses;
   const d = (logistic ? 1 : nClasses - 1) * padded;
   const staging = threads > 1 ? PACK_SLOTS * (PACK_BLOCK_PANELS * rows * nFeatures + 2) : Math.max(1, rows * nFeatures);
-  const scratch = logistic ? 2 * rows + rows * padded : 3 * nClasses * rows + rows * padded;
-  const workerScratch = logistic ? 2 * rows + rows * padded : (3 * nClasses - 1) * rows + rows * padded;
-  const workers = (Math.max(1, threads) - 1) * ((d + d * d + workerScratch + 2) * 8 + 48);
+  const scratch = logistic ? logisticScratchDoubles(rows, padded) : softmaxScratchDoubles(rows, padded, nClasses);
+  const workers = (Math.max(1, threads) - 1) * ((d + d * d + scratch + 2) * 8 + 48);
   const fixed = (staging + scratch + 3 * d * d + 5 * d) * 8 + workers + SLACK_BYTES;
   const perPanel = rows * (padded + vectorsPerRow) * 8;
   return { fixed, perPanel };

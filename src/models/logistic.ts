@@ -7,7 +7,7 @@ import { defaultHessianSubsample, newton } from '../solver/newton.js';
 import { DesignBuffer } from '../wasm/design.js';
 import { threadTeam } from '../threads/pool.js';
 import { getRuntime } from '../wasm/module.js';
-import { toBinomialData, type BinaryResponse, type BinomialData } from './binaryResponse.js';
+import { toBinomialData, xlogx, type BinaryResponse, type BinomialData } from './binaryResponse.js';
 import { featureNames, toRowSource, toRowVector, type DesignInput } from './input.js';
 import { LogisticFit } from './logisticFit.js';
 import { collinearError, convergenceWarning, newtonOptions, resolveOptions, type CommonFitOptions } from './options.js';
@@ -159,7 +159,7 @@ function nullLogLik(data: BinomialData, offset: Float64Array | null, intercept: 
   let alpha = Math.log(sumS / (sumT - sumS));
   // Without an offset the null MLE is p̂ = Σs/Σt and its logLik kernel has the closed form
   // S log p̂ + F log(1 − p̂): no pass over the rows.
-  if (!offset) return sumS * Math.log(sumS / sumT) + (sumT - sumS) * Math.log((sumT - sumS) / sumT);
+  if (!offset) return xlogx(sumS, sumT) + xlogx(sumT - sumS, sumT);
   for (let iter = 0; iter < 100; iter++) {
     let score = 0;
     let info = 0;

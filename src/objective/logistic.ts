@@ -1,7 +1,7 @@
 // The binary logistic objective f(β) = −logLik(β) + (l2/2) Σ_{j ≠ intercept} β_j², evaluated by
 // the WebAssembly kernel `logisticEvaluate` on a design already in WASM memory.
 import type { DesignBuffer } from '../wasm/design.js';
-import type { SoftlogitKernels } from '../wasm/module.js';
+import { logisticScratchDoubles, type SoftlogitKernels } from '../wasm/module.js';
 import { KernelObjective } from './base.js';
 import { NewtonSystem, type RidgePenalty } from './system.js';
 import type { Objective } from './types.js';
@@ -48,7 +48,7 @@ export class LogisticObjective extends KernelObjective implements Objective {
     this.design = design;
     this.kernels = input.kernels ?? runtime.kernels;
     const n = design.nRowsPadded;
-    const scratch = 2 * runtime.panelRows + runtime.panelRows * design.nColsPadded;
+    const scratch = logisticScratchDoubles(runtime.panelRows, design.nColsPadded);
     const vectors = input.offset ? 4 : 3;
     try {
       this.block = runtime.heap.alloc((vectors * n + scratch) * 8, 'LogisticObjective');

@@ -5,7 +5,7 @@
 // over the free shift: for one feature, Σ_k (W_k − mean W)² = bᵀ(I − 11ᵀ/K) b.
 // Evaluated by the WebAssembly kernel `softmaxEvaluate` on a design already in WASM memory.
 import type { DesignBuffer } from '../wasm/design.js';
-import type { SoftlogitKernels } from '../wasm/module.js';
+import { softmaxScratchDoubles, type SoftlogitKernels } from '../wasm/module.js';
 import { KernelObjective } from './base.js';
 import { NewtonSystem, type RidgePenalty } from './system.js';
 import type { Objective } from './types.js';
@@ -55,7 +55,7 @@ export class SoftmaxObjective extends KernelObjective implements Objective {
     this.kernels = input.kernels ?? runtime.kernels;
     this.nClasses = K;
     const rows = design.nRowsPadded;
-    const scratch = 3 * K * runtime.panelRows + runtime.panelRows * design.nColsPadded;
+    const scratch = softmaxScratchDoubles(runtime.panelRows, design.nColsPadded, K);
     try {
       this.block = runtime.heap.alloc((rows * K + scratch + 2) * 8, 'SoftmaxObjective');
     } catch (error) {

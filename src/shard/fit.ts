@@ -4,6 +4,7 @@
 // several processes. Each evaluation asks for the statistics of every row at given coefficients.
 import { SoftlogitError } from '../errors.js';
 import { akaike, bayesian } from '../inference.js';
+import { xlogx } from '../models/binaryResponse.js';
 import { featureNames, numberOption } from '../models/input.js';
 import { LogisticFit } from '../models/logisticFit.js';
 import {
@@ -180,10 +181,6 @@ export async function fitLogisticWith(source: StatisticsSource, options: Statist
   } finally {
     objective.dispose();
   }
-}
-
-function xlogx(x: number, total: number): number {
-  return x > 0 ? x * Math.log(x / total) : 0;
 }
 
 /**

@@ -13,7 +13,7 @@
 // browser page's main thread (where Atomics.wait is not allowed) — `initThreads` says so in one
 // line and fits run on one thread.
 import { SoftlogitError } from '../errors.js';
-import { init, type SoftlogitKernels, type SoftlogitRuntime } from '../wasm/module.js';
+import { init, logisticScratchDoubles, softmaxScratchDoubles, type SoftlogitKernels, type SoftlogitRuntime } from '../wasm/module.js';
 import { WasmHeap } from '../wasm/heap.js';
 import { wasmBase64 } from './module.generated.js';
 import {
@@ -265,7 +265,7 @@ export class ThreadTeam implements ParallelKernels {
   ): number {
     const P = this.runtime.panelRows;
     const panelBytes = P * nColsPadded * 8;
-    this.prepare(nColsPadded, 2 * P + P * nColsPadded);
+    this.prepare(nColsPadded, logisticScratchDoubles(P, nColsPadded));
     return this.split(nPanels, infoPanelStride, nColsPadded, scoreOut, infoOut, 0, (b0, count, t) => {
       const rowByte = b0 * P * 8;
       return [
@@ -290,7 +290,7 @@ export class ThreadTeam implements ParallelKernels {
     const P = this.runtime.panelRows;
     const panelBytes = P * nColsPadded * 8;
     const nFree = nClasses - 1;
-    this.prepare(nFree * nColsPadded, (3 * nClasses - 1) * P + P * nColsPadded);
+    this.prepare(nFree * nColsPadded, softmaxScratchDoubles(P, nColsPadded, nClasses));
     return this.split(nPanels, infoPanelStride, nFree * nColsPadded, scoreOut, infoOut, tailOut, (b0, count, t) => {
       const rowByte = b0 * P * nClasses * 8;
       return [

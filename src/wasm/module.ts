@@ -30,6 +30,16 @@ export interface SoftlogitKernels {
   sigmoid(x: number): number;
 }
 
+/** Doubles of `scratch` logisticEvaluate needs (assembly/logistic.ts): 2 row columns and a weighted panel. */
+export function logisticScratchDoubles(panelRows: number, nColsPadded: number): number {
+  return 2 * panelRows + panelRows * nColsPadded;
+}
+
+/** Doubles of `scratch` softmaxEvaluate needs (assembly/softmax.ts): 3K − 1 row columns and a weighted panel. */
+export function softmaxScratchDoubles(panelRows: number, nColsPadded: number, nClasses: number): number {
+  return (3 * nClasses - 1) * panelRows + panelRows * nColsPadded;
+}
+
 /** The instantiated module: its kernels and the allocator over its memory. */
 export interface SoftlogitRuntime {
   readonly kernels: SoftlogitKernels;
