@@ -156,10 +156,10 @@ function nullLogLik(data: BinomialData, offset: Float64Array | null, intercept: 
   if (!intercept) return total(0);
   const sumS = data.totalSuccesses;
   const sumT = data.totalTrials;
-  let alpha = Math.log(sumS / (sumT - sumS));
   // Without an offset the null MLE is p̂ = Σs/Σt and its logLik kernel has the closed form
   // S log p̂ + F log(1 − p̂): no pass over the rows.
   if (!offset) return xlogx(sumS, sumT) + xlogx(sumT - sumS, sumT);
+  let alpha = Math.log(sumS / (sumT - sumS));
   for (let iter = 0; iter < 100; iter++) {
     let score = 0;
     let info = 0;

@@ -65,8 +65,8 @@ export function toMultinomialData(
 ): MultinomialData {
   let classes: ClassLabel[];
   let K: number;
-  /** Counts: row i's count of class k (labels use classOf instead). */
-  let countAt: (i: number, k: number) => number = () => 0;
+  /** Counts: nRows x K row-major (null for labels). */
+  let countData: ArrayLike<number> | null = null;
   /** Labels: each row's class (−1: an unknown label on a row of weight 0); null for counts. */
   let classOf: Int32Array | null = null;
   if (isCounts(y)) {
@@ -89,7 +89,7 @@ export function toMultinomialData(
         );
       }
     }
-    countAt = (i, k) => matrix.data[i * K + k]!;
+    countData = matrix.data;
   } else {
     if (y === null || typeof y !== 'object' || typeof y.length !== 'number' || y.length !== nRows) {
       throw new SoftlogitError('LENGTH_MISMATCH', `${caller}: y should have one label per row of X (${nRows}), got ${(y as ArrayLike<unknown>)?.length ?? String(y)}`);
@@ -131,36 +131,38 @@ export function toMultinomialData(
   let logLikConstant = 0;
   let saturatedLogLik = 0;
   let nInformative = 0;
-  // Labels: one count of 1 per row, whose saturated term w · 1 · log(1/1) and multinomial
-  // coefficient are 0, so a row only places its weight (the general loop below, without its logs).
-  const internalPosition = new Int32Array(K);
-  internalOrder.forEach((k, position) => (internalPosition[k] = position));
-  for (let i = 0; classOf && i < nRows; i++) {
-    const w = weights ? weights[i]! : 1;
-    const k = classOf[i]!;
-    if (!(w > 0) || k < 0) continue;
-    nInformative++;
-    counts[i * K + internalPosition[k]!] = w;
-    classTotals[k] += w;
-  }
-  // Counts: the general case.
-  for (let i = 0; !classOf && i < nRows; i++) {
-    const w = weights ? weights[i]! : 1;
-    let m = 0;
-    for (let k = 0; k < K; k++) m += countAt(i, k);
-    if (!(w > 0 && m > 0)) continue;
-    nInformative++;
-    let logCoefficient = logGamma(m + 1);
-    for (let k = 0; k < K; k++) {
-      const c = countAt(i, internalOrder[k]!);
-      counts[i * K + k] = w * c;
-      classTotals[internalOrder[k]!] += w * c;
-      if (c > 0) {
-        saturatedLogLik += w * c * Math.log(c / m);
-        logCoefficient -= logGamma(c + 1);
-      }
+  if (classOf) {
+    // Labels: one count of 1 per row, whose saturated term w · 1 · log(1/1) and multinomial
+    // coefficient are 0, so a row only places its weight (the counts loop below, without its logs).
+    const internalPosition = new Int32Array(K);
+    internalOrder.forEach((k, position) => (internalPosition[k] = position));
+    for (let i = 0; i < nRows; i++) {
+      const w = weights ? weights[i]! : 1;
+      const k = classOf[i]!;
+      if (!(w > 0) || k < 0) continue;
+      nInformative++;
+      counts[i * K + internalPosition[k]!] = w;
+      classTotals[k] += w;
     }
-    logLikConstant += w * logCoefficient;
+  } else if (countData) {
+    for (let i = 0; i < nRows; i++) {
+      const w = weights ? weights[i]! : 1;
+      let m = 0;
+      for (let k = 0; k < K; k++) m += countData[i * K + k]!;
+      if (!(w > 0 && m > 0)) continue;
+      nInformative++;
+      let logCoefficient = logGamma(m + 1);
+      for (let k = 0; k < K; k++) {
+        const c = countData[i * K + internalOrder[k]!]!;
+        counts[i * K + k] = w * c;
+        classTotals[internalOrder[k]!] += w * c;
+        if (c > 0) {
+          saturatedLogLik += w * c * Math.log(c / m);
+          logCoefficient -= logGamma(c + 1);
+        }
+      }
+      logLikConstant += w * logCoefficient;
+    }
   }
   const present = classes.filter((_, k) => classTotals[k]! > 0);
   // A shard (`partial`) skips the next two checks: they belong to the whole data set.
