@@ -52,3 +52,13 @@ export function akaike(logLik: number, k: number): number {
 export function bayesian(logLik: number, k: number, n: number): number {
   return -2 * logLik + k * Math.log(n);
 }
+
+/**
+ * What a fit reports beside logLik, from its free parameters and its nObs rows with non-zero
+ * weight: AIC, BIC and the residual degrees of freedom, nObs · (K − 1) − k for K classes (R's
+ * multinom; nObs − k for the binary model, K = 2).
+ * @example fitCounts(-240.17199084, 3, 400, 2) // => { aic: 486.34398168, bic: 498.31837532, dfResidual: 397, nObs: 400 }
+ */
+export function fitCounts(logLik: number, k: number, nObs: number, nClasses: number): { aic: number; bic: number; dfResidual: number; nObs: number } {
+  return { aic: akaike(logLik, k), bic: bayesian(logLik, k, nObs), dfResidual: nObs * (nClasses - 1) - k, nObs };
+}

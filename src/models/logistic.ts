@@ -1,7 +1,7 @@
 // fitLogistic: validate the input, copy X into WebAssembly memory once, run Newton on the
 // logistic objective, and build the LogisticFit.
 import { SoftlogitError } from '../errors.js';
-import { akaike, bayesian } from '../inference.js';
+import { fitCounts } from '../inference.js';
 import { LogisticObjective } from '../objective/logistic.js';
 import { defaultHessianSubsample, newton } from '../solver/newton.js';
 import { DesignBuffer } from '../wasm/design.js';
@@ -104,11 +104,8 @@ export function fitLogistic(X: DesignInput, y: BinaryResponse, options: Logistic
       logLik,
       deviance,
       nullDeviance,
-      aic: akaike(logLik, p),
-      bic: bayesian(logLik, p, data.nInformative),
-      dfResidual: data.nInformative - p,
+      ...fitCounts(logLik, p, data.nInformative, 2),
       dfNull: data.nInformative - (resolved.intercept ? 1 : 0),
-      nObs: data.nInformative,
       iterations: result.iterations,
       converged: result.converged,
       l2: resolved.l2,

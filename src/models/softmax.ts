@@ -1,7 +1,7 @@
 // fitSoftmax: validate the input, copy X into WebAssembly memory once, run Newton on the
 // softmax objective in the reference-class form, and build the SoftmaxFit.
 import { SoftlogitError } from '../errors.js';
-import { akaike, bayesian } from '../inference.js';
+import { fitCounts } from '../inference.js';
 import { SoftmaxObjective } from '../objective/softmax.js';
 import { defaultHessianSubsample, newton } from '../solver/newton.js';
 import { DesignBuffer } from '../wasm/design.js';
@@ -110,10 +110,7 @@ export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: Soft
       logLik,
       deviance,
       nullDeviance,
-      aic: akaike(logLik, nParams),
-      bic: bayesian(logLik, nParams, data.nInformative),
-      dfResidual: data.nInformative * (K - 1) - nParams,
-      nObs: data.nInformative,
+      ...fitCounts(logLik, nParams, data.nInformative, K),
       iterations: result.iterations,
       converged: result.converged,
       l2: resolved.l2,

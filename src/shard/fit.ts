@@ -3,7 +3,7 @@
 // the shards — a loop over the batches of a file (src/stream/), a cluster's tree aggregation,
 // several processes. Each evaluation asks for the statistics of every row at given coefficients.
 import { SoftlogitError } from '../errors.js';
-import { akaike, bayesian } from '../inference.js';
+import { fitCounts } from '../inference.js';
 import { xlogx } from '../models/binaryResponse.js';
 import { featureNames, numberOption } from '../models/input.js';
 import { LogisticFit } from '../models/logisticFit.js';
@@ -168,11 +168,8 @@ export async function fitLogisticWith(source: StatisticsSource, options: Statist
       logLik,
       deviance: 2 * (totals.saturatedLogLik - logLikKernel),
       nullDeviance: 2 * (totals.saturatedLogLik - nullLogLik),
-      aic: akaike(logLik, p),
-      bic: bayesian(logLik, p, totals.nInformative),
-      dfResidual: totals.nInformative - p,
+      ...fitCounts(logLik, p, totals.nInformative, 2),
       dfNull: totals.nInformative - (resolved.intercept ? 1 : 0),
-      nObs: totals.nInformative,
       iterations: result.iterations,
       converged: result.converged,
       l2: resolved.l2,
@@ -275,10 +272,7 @@ export async function fitSoftmaxWith(source: StatisticsSource, options: SoftmaxS
       logLik,
       deviance: 2 * (totals.saturatedLogLik - logLikKernel),
       nullDeviance: 2 * (totals.saturatedLogLik - nullLogLik),
-      aic: akaike(logLik, nParams),
-      bic: bayesian(logLik, nParams, totals.nInformative),
-      dfResidual: totals.nInformative * (K - 1) - nParams,
-      nObs: totals.nInformative,
+      ...fitCounts(logLik, nParams, totals.nInformative, K),
       iterations: result.iterations,
       converged: result.converged,
       l2: resolved.l2,
