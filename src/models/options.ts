@@ -2,6 +2,19 @@
 import { SoftlogitError } from '../errors.js';
 import type { IterationProgress, NewtonOptions } from '../solver/newton.js';
 import { numberOption } from './input.js';
+import type { Parameterization } from './softmaxFit.js';
+
+/**
+ * The `parameterization` option of a softmax fit: 'reference' (the default) or 'symmetric'.
+ * @throws {SoftlogitError} `BAD_OPTION` for anything else.
+ */
+export function parameterizationOption(value: unknown, caller: string): Parameterization {
+  const parameterization = value ?? 'reference';
+  if (parameterization !== 'reference' && parameterization !== 'symmetric') {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: parameterization should be 'reference' or 'symmetric', got ${String(parameterization)}`);
+  }
+  return parameterization;
+}
 
 /** Default cap on Newton iterations (as R glm's maxit is 25; Newton rarely needs 10). */
 export const DEFAULT_MAX_ITER = 50;

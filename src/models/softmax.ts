@@ -8,7 +8,7 @@ import { DesignBuffer } from '../wasm/design.js';
 import { threadTeam } from '../threads/pool.js';
 import { getRuntime } from '../wasm/module.js';
 import { featureNames, toRowSource, toRowVector, type DesignInput } from './input.js';
-import { collinearError, convergenceWarning, newtonOptions, resolveOptions, type CommonFitOptions } from './options.js';
+import { collinearError, convergenceWarning, newtonOptions, parameterizationOption, resolveOptions, type CommonFitOptions } from './options.js';
 import { SoftmaxFit, type Parameterization } from './softmaxFit.js';
 import { softmaxSeparation } from './separation.js';
 import { fitSoftmaxDropping, singularMode } from './singular.js';
@@ -49,10 +49,7 @@ export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: Soft
   let data: MultinomialData | undefined;
   const resolved = resolveOptions(options, caller, (value) => 2 * (value + (data?.saturatedLogLik ?? 0)));
   if (singularMode(options.singular, caller) === 'drop') return fitSoftmaxDropping(X, y, options, fitSoftmax, (json) => SoftmaxFit.fromJSON(json));
-  const parameterization = options.parameterization ?? 'reference';
-  if (parameterization !== 'reference' && parameterization !== 'symmetric') {
-    throw new SoftlogitError('BAD_OPTION', `${caller}: parameterization should be 'reference' or 'symmetric', got ${String(parameterization)}`);
-  }
+  const parameterization = parameterizationOption(options.parameterization, caller);
   const source = toRowSource(X, caller);
   // The team first: with threads the design goes into the pool's shared memory, which the size check must see.
   const team = threadTeam(resolved.threads, caller, resolved.warn);

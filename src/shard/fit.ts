@@ -8,7 +8,7 @@ import { xlogx } from '../models/binaryResponse.js';
 import { featureNames, numberOption } from '../models/input.js';
 import { LogisticFit } from '../models/logisticFit.js';
 import {
-  collinearError, convergenceWarning, newtonOptions, resolveOptions, type CommonFitOptions, type ResolvedOptions,
+  collinearError, convergenceWarning, newtonOptions, parameterizationOption, resolveOptions, type CommonFitOptions, type ResolvedOptions,
 } from '../models/options.js';
 import { SoftmaxFit, type Parameterization } from '../models/softmaxFit.js';
 import type { ClassLabel } from '../models/softmaxResponse.js';
@@ -212,10 +212,7 @@ export async function fitSoftmaxWith(source: StatisticsSource, options: SoftmaxS
   const runtime = getRuntime(caller);
   let saturated = 0;
   const { resolved, names, solverOptions } = prepare(options, caller, (value) => 2 * (value + saturated));
-  const parameterization = options.parameterization ?? 'reference';
-  if (parameterization !== 'reference' && parameterization !== 'symmetric') {
-    throw new SoftlogitError('BAD_OPTION', `${caller}: parameterization should be 'reference' or 'symmetric', got ${String(parameterization)}`);
-  }
+  const parameterization = parameterizationOption(options.parameterization, caller);
   const classes = options.classes;
   if (!Array.isArray(classes) || classes.length < 2 || new Set(classes).size !== classes.length) {
     throw new SoftlogitError('BAD_OPTION', `${caller}: option classes should list every class once (at least 2), got ${JSON.stringify(classes)}`);
