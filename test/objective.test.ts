@@ -5,7 +5,7 @@
 // criterion (min over rows of m · min_k p_k, from the kernel's last pass) against plain TS.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { toRowSource } from '../src/models/input.js';
+import { toRowSource } from '../src/input/design.js';
 import { LogisticObjective } from '../src/objective/logistic.js';
 import { SoftmaxObjective } from '../src/objective/softmax.js';
 import { DesignBuffer } from '../src/wasm/design.js';

@@ -4,7 +4,7 @@
 // halving, singular Hessians, and Hessian subsampling.
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fitLogistic } from '../src/models/logistic.js';
-import { toRowSource } from '../src/models/input.js';
+import { toRowSource } from '../src/input/design.js';
 import { LogisticObjective } from '../src/objective/logistic.js';
 import type { EvaluationLevel, NewtonDirection, Objective } from '../src/objective/types.js';
 import { newton, type IterationProgress } from '../src/solver/newton.js';

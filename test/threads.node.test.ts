@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitLogistic, fitSoftmax, init, initThreads, shutdownThreads, threadCount, type SoftmaxFit, type LogisticFit } from '../src/index.js';
 import { mulberry32 } from './helpers/random.js';
-import { toRowSource } from '../src/models/input.js';
+import { toRowSource } from '../src/input/design.js';
 import { threadTeam } from '../src/threads/pool.js';
 import { DesignBuffer } from '../src/wasm/design.js';
 import { SoftmaxObjective } from '../src/objective/softmax.js';

@@ -1,7 +1,7 @@
 // What LogisticFit and SoftmaxFit share: the statistics and diagnostics every fit carries, and
 // reading them back from a model's JSON form.
 import { SoftlogitError } from '../errors.js';
-import { readSeparation, type FitSeparation } from './separation.js';
+import { readSeparation, type FitSeparation } from '../remedies/separation.js';
 
 /** The statistics and diagnostics of a fit, whatever the model: part of each fit's state and JSON. */
 export interface FitStatistics {

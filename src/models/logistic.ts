@@ -7,13 +7,13 @@ import { defaultHessianSubsample, newton } from '../solver/newton.js';
 import { DesignBuffer } from '../wasm/design.js';
 import { threadTeam } from '../threads/pool.js';
 import { getRuntime } from '../wasm/module.js';
-import { toBinomialData, xlogx, type BinaryResponse, type BinomialData } from './binaryResponse.js';
-import { featureNames, toRowSource, toRowVector, type DesignInput } from './input.js';
+import { toBinomialData, xlogx, type BinaryResponse, type BinomialData } from '../input/binaryResponse.js';
+import { featureNames, toRowSource, toRowVector, type DesignInput } from '../input/design.js';
 import { LogisticFit } from './logisticFit.js';
-import { collinearError, convergenceWarning, newtonOptions, resolveOptions, type CommonFitOptions } from './options.js';
-import { firthNewton, firthNullLogLik, firthOption } from './firth.js';
-import { logisticSeparation } from './separation.js';
-import { fitLogisticDropping, singularMode } from './singular.js';
+import { collinearError, convergenceWarning, newtonOptions, resolveOptions, type CommonFitOptions } from '../input/options.js';
+import { firthNewton, firthNullLogLik, firthOption } from '../remedies/firth.js';
+import { logisticSeparation } from '../remedies/separation.js';
+import { fitLogisticDropping, singularMode } from '../remedies/singular.js';
 import { checkFitSize } from './capacity.js';
 
 export interface LogisticOptions extends CommonFitOptions {

@@ -4,9 +4,8 @@ import { formatCoefficientTable, formatDevianceLines, formatNumber } from '../fo
 import { pValues, standardErrors, waldIntervals, zValues } from '../inference.js';
 import { Matrix } from '../matrix.js';
 import { jsonNumber, parseJSON, readFitStatistics, type FitStatistics } from './fitState.js';
-import { toRowSource, toRowVector, type DesignInput } from './input.js';
-import type { FitSeparation } from './separation.js';
-import { predictionCoefficients } from './singular.js';
+import { toRowSource, toRowVector, type DesignInput } from '../input/design.js';
+import type { FitSeparation } from '../remedies/separation.js';
 
 /** Everything a LogisticFit holds; also its JSON form (with arrays as plain number arrays). */
 export interface LogisticFitState extends FitStatistics {
@@ -260,4 +259,10 @@ function logistic(eta: number): number {
   if (eta >= 0) return 1 / (1 + Math.exp(-eta));
   const e = Math.exp(eta);
   return e / (1 + e);
+}
+
+/** Coefficients for prediction: NaN (aliased) entries count as 0, as R's predict.glm drops them. */
+function predictionCoefficients(coefficients: Float64Array, aliased: readonly string[] | undefined): Float64Array {
+  if (!aliased || aliased.length === 0) return coefficients;
+  return coefficients.map((b) => (Number.isNaN(b) ? 0 : b));
 }

@@ -7,13 +7,13 @@ import { defaultHessianSubsample, newton } from '../solver/newton.js';
 import { DesignBuffer } from '../wasm/design.js';
 import { threadTeam } from '../threads/pool.js';
 import { getRuntime } from '../wasm/module.js';
-import { featureNames, toRowSource, toRowVector, type DesignInput } from './input.js';
-import { collinearError, convergenceWarning, newtonOptions, parameterizationOption, resolveOptions, type CommonFitOptions } from './options.js';
+import { featureNames, toRowSource, toRowVector, type DesignInput } from '../input/design.js';
+import { collinearError, convergenceWarning, newtonOptions, parameterizationOption, resolveOptions, type CommonFitOptions } from '../input/options.js';
 import { SoftmaxFit, type Parameterization } from './softmaxFit.js';
-import { softmaxSeparation } from './separation.js';
-import { fitSoftmaxDropping, singularMode } from './singular.js';
+import { softmaxSeparation } from '../remedies/separation.js';
+import { fitSoftmaxDropping, singularMode } from '../remedies/singular.js';
 import { checkFitSize } from './capacity.js';
-import { toMultinomialData, type ClassLabel, type MultinomialData, type MultinomialResponse } from './softmaxResponse.js';
+import { toMultinomialData, type ClassLabel, type MultinomialData, type MultinomialResponse } from '../input/softmaxResponse.js';
 
 export interface SoftmaxOptions extends CommonFitOptions {
   /** Class order (the columns of W). Default: the sorted distinct labels, as R's factor levels. */

@@ -8,14 +8,14 @@ import { SoftlogitError } from '../errors.js';
 import { formatColumn, formatNumber, formatPValues, formatTable, SUMMARY_DIGITS } from '../format.js';
 import { pValues } from '../inference.js';
 import { Matrix } from '../matrix.js';
-import { toRowSource, type DesignInput } from './input.js';
+import { toRowSource, type DesignInput } from '../input/design.js';
 import { jsonNumber, parseJSON, readFitStatistics, type FitStatistics } from './fitState.js';
 import { LogisticFit } from './logisticFit.js';
-import type { ClassLabel } from './softmaxResponse.js';
-import type { FitSeparation } from './separation.js';
+import type { Parameterization } from '../input/options.js';
+import type { ClassLabel } from '../input/softmaxResponse.js';
+import type { FitSeparation } from '../remedies/separation.js';
 
-/** How W is reported: reference class column 0, or rows summing to zero (glmnet). */
-export type Parameterization = 'reference' | 'symmetric';
+export type { Parameterization };
 
 export interface SoftmaxFitState extends FitStatistics {
   names: string[];

@@ -4,14 +4,14 @@
 // several processes. Each evaluation asks for the statistics of every row at given coefficients.
 import { SoftlogitError } from '../errors.js';
 import { fitCounts } from '../inference.js';
-import { xlogx } from '../models/binaryResponse.js';
-import { featureNames, numberOption } from '../models/input.js';
+import { xlogx } from '../input/binaryResponse.js';
+import { featureNames, numberOption } from '../input/design.js';
 import { LogisticFit } from '../models/logisticFit.js';
 import {
   collinearError, convergenceWarning, newtonOptions, parameterizationOption, resolveOptions, type CommonFitOptions, type ResolvedOptions,
-} from '../models/options.js';
+} from '../input/options.js';
 import { SoftmaxFit, type Parameterization } from '../models/softmaxFit.js';
-import type { ClassLabel } from '../models/softmaxResponse.js';
+import type { ClassLabel } from '../input/softmaxResponse.js';
 import { logisticPenalty } from '../objective/logistic.js';
 import { softmaxPenalty } from '../objective/softmax.js';
 import { SystemObjective } from '../objective/base.js';

@@ -14,9 +14,9 @@
 // free classes block-major: free class c, column j at c·p + j, free classes = `classes` without
 // the reference, in order). Statistics carry no penalty: the ridge is added once, after the reduce.
 import { SoftlogitError } from '../errors.js';
-import { toBinomialData, type BinaryResponse } from '../models/binaryResponse.js';
-import { toRowSource, toRowVector, type DesignInput } from '../models/input.js';
-import { toMultinomialData, type ClassLabel, type MultinomialResponse } from '../models/softmaxResponse.js';
+import { toBinomialData, type BinaryResponse } from '../input/binaryResponse.js';
+import { toRowSource, toRowVector, type DesignInput } from '../input/design.js';
+import { toMultinomialData, type ClassLabel, type MultinomialResponse } from '../input/softmaxResponse.js';
 import { LogisticObjective } from '../objective/logistic.js';
 import { SoftmaxObjective } from '../objective/softmax.js';
 import type { EvaluationLevel } from '../objective/types.js';

@@ -4,12 +4,12 @@
 // the current coefficients; Newton's method runs on the sums (src/shard/fit.ts), the same steps
 // as the in-memory fit, so the result is the same MLE.
 import { SoftlogitError } from '../errors.js';
-import type { BinaryResponse } from '../models/binaryResponse.js';
-import { toRowSource, type DesignInput } from '../models/input.js';
+import type { BinaryResponse } from '../input/binaryResponse.js';
+import { toRowSource, type DesignInput } from '../input/design.js';
 import type { LogisticFit } from '../models/logisticFit.js';
-import type { CommonFitOptions } from '../models/options.js';
+import type { CommonFitOptions } from '../input/options.js';
 import type { SoftmaxFit, Parameterization } from '../models/softmaxFit.js';
-import { sortedLabels, type ClassLabel, type MultinomialResponse } from '../models/softmaxResponse.js';
+import { sortedLabels, type ClassLabel, type MultinomialResponse } from '../input/softmaxResponse.js';
 import type { EvaluationLevel } from '../objective/types.js';
 import { fitLogisticWith, fitSoftmaxWith, type StatisticsSource } from '../shard/fit.js';
 import { accumulate, combine, type LogisticShard, type Shard, type ShardStatistics, type SoftmaxShard } from '../shard/statistics.js';

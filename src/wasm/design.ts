@@ -2,7 +2,7 @@
 // (see assembly/panel.ts): panels of `panelRows` rows, column-major inside a panel, columns
 // padded with zeros to a multiple of `columnMultiple`, the last panel padded with zero rows.
 import { SoftlogitError } from '../errors.js';
-import type { RowSource } from '../models/input.js';
+import type { RowSource } from '../input/design.js';
 import type { SoftlogitRuntime } from './module.js';
 
 /** Copies rows into panels on several threads (a ThreadTeam, src/threads/pool.ts). */

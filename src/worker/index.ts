@@ -35,12 +35,12 @@ import { SoftlogitError, type SoftlogitErrorCode } from '../errors.js';
 import { Matrix } from '../matrix.js';
 import { LogisticFit } from '../models/logisticFit.js';
 import type { LogisticOptions } from '../models/logistic.js';
-import type { BinaryResponse } from '../models/binaryResponse.js';
-import type { DesignInput } from '../models/input.js';
-import type { FitProgress } from '../models/options.js';
+import type { BinaryResponse } from '../input/binaryResponse.js';
+import type { DesignInput } from '../input/design.js';
+import type { FitProgress } from '../input/options.js';
 import type { SoftmaxOptions } from '../models/softmax.js';
 import { SoftmaxFit } from '../models/softmaxFit.js';
-import type { MultinomialResponse } from '../models/softmaxResponse.js';
+import type { MultinomialResponse } from '../input/softmaxResponse.js';
 import type { FitKind, FitReply, FitRequest, PlainOptions } from './protocol.js';
 
 export type { FitKind } from './protocol.js';

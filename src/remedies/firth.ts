@@ -20,8 +20,8 @@
 import { SoftlogitError } from '../errors.js';
 import type { LogisticObjective } from '../objective/logistic.js';
 import type { IterationProgress, NewtonResult } from '../solver/newton.js';
-import type { BinomialData } from './binaryResponse.js';
-import { forEachDesignRow, type RowSource } from './input.js';
+import type { BinomialData } from '../input/binaryResponse.js';
+import { forEachDesignRow, type RowSource } from '../input/design.js';
 
 /** Halve at most this many times (as the Newton solver): 2^-40 of a step is no progress. */
 const MAX_HALVINGS = 40;

@@ -3,11 +3,11 @@
 // as R does with NA: `aliased` names them, their coefficients and standard errors are NaN, and
 // predict ignores them. The default, `singular: 'error'`, is the COLLINEAR error the fit throws.
 import { SoftlogitError } from '../errors.js';
-import { toBinomialData, type BinaryResponse } from './binaryResponse.js';
-import { featureNames, forEachDesignRow, toRowSource, toRowVector, type DesignInput, type RowSource } from './input.js';
-import type { LogisticFit, LogisticModelJSON } from './logisticFit.js';
-import type { SoftmaxFit, SoftmaxModelJSON } from './softmaxFit.js';
-import { toMultinomialData, type ClassLabel, type MultinomialResponse } from './softmaxResponse.js';
+import { toBinomialData, type BinaryResponse } from '../input/binaryResponse.js';
+import { featureNames, forEachDesignRow, toRowSource, toRowVector, type DesignInput, type RowSource } from '../input/design.js';
+import type { LogisticFit, LogisticModelJSON } from '../models/logisticFit.js';
+import type { SoftmaxFit, SoftmaxModelJSON } from '../models/softmaxFit.js';
+import { toMultinomialData, type ClassLabel, type MultinomialResponse } from '../input/softmaxResponse.js';
 
 /** What to do with linearly dependent columns: throw COLLINEAR (default) or drop them (R's NA). */
 export type SingularMode = 'error' | 'drop';
@@ -231,10 +231,4 @@ export function fitSoftmaxDropping<O extends {
     aliased,
     separation,
   });
-}
-
-/** Coefficients for prediction: NaN (aliased) entries count as 0, as R's predict.glm drops them. */
-export function predictionCoefficients(coefficients: Float64Array, aliased: readonly string[] | undefined): Float64Array {
-  if (!aliased || aliased.length === 0) return coefficients;
-  return coefficients.map((b) => (Number.isNaN(b) ? 0 : b));
 }

@@ -18,9 +18,9 @@
 import { detectSeparationBinary, detectSeparationMultinomialCounts, type SeparationResult } from '../diagnostics/separation.js';
 import type { NewtonDirection } from '../objective/types.js';
 import type { NewtonResult } from '../solver/newton.js';
-import type { BinomialData } from './binaryResponse.js';
-import { forEachDesignRow, type RowSource } from './input.js';
-import type { MultinomialData } from './softmaxResponse.js';
+import type { BinomialData } from '../input/binaryResponse.js';
+import { forEachDesignRow, type RowSource } from '../input/design.js';
+import type { MultinomialData } from '../input/softmaxResponse.js';
 
 /**
  * Slack on the criterion above: λ² at the returned point is at most tol (|f| + 1) (polishing only

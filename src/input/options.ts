@@ -1,8 +1,10 @@
 // Options shared by fitLogistic and fitSoftmax, with their defaults and checks.
 import { SoftlogitError } from '../errors.js';
 import type { IterationProgress, NewtonOptions } from '../solver/newton.js';
-import { numberOption } from './input.js';
-import type { Parameterization } from './softmaxFit.js';
+import { numberOption } from './design.js';
+
+/** How W is reported: reference class column 0, or rows summing to zero (glmnet). */
+export type Parameterization = 'reference' | 'symmetric';
 
 /**
  * The `parameterization` option of a softmax fit: 'reference' (the default) or 'symmetric'.
