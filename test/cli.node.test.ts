@@ -13,6 +13,7 @@ import {
   designMatrix, fitLogistic, fitSoftmax, init, LogisticFit, newDataMatrix, parseCSV, SoftlogitError, SoftmaxFit,
   toReference, toSymmetric, type Design,
 } from '../dist/index.js';
+import budworm from './fixtures/budworm-counts.json';
 import haireye from './fixtures/haireye-counts-softmax.json';
 import housingFixture from './fixtures/housing-weighted-softmax.json';
 import uclaRank from './fixtures/ucla-admissions-rank.json';
@@ -161,6 +162,33 @@ describe('softlogit fit (binomial)', () => {
     const flipped = JSON.parse(ok('fit', UCLA, '--response', 'admit', '--reference', '1', '--json'));
     expect(flipped.design.classes).toEqual([1, 0]);
     flipped.coefficients.forEach((b: number, j: number) => expect(relative(-b, base.coefficients[j])).toBeLessThan(SAME_FIT_RTOL));
+  });
+
+  it('--counts s,f is R\'s cbind(s, f): the coefficients of P(s), as glm, in the table and in --json', () => {
+    // The budworm fixture's X (sexM, ldose and their product) as columns, with the counts first.
+    const header = ['numdead', 'numalive', ...budworm.featureNames];
+    const rows = budworm.X.map((x, i) => [budworm.successes[i], budworm.failures[i], ...x].join(','));
+    writeFileSync(tmp('budworm.csv'), [header.join(','), ...rows].join('\n') + '\n');
+    const { expected } = budworm;
+    const model = JSON.parse(ok('fit', tmp('budworm.csv'), '--counts', 'numdead,numalive', '--json'));
+    expect(model.names).toEqual(expected.names);
+    model.coefficients.forEach((b: number, j: number) => expect(relative(b, expected.coefficients[j]!)).toBeLessThan(COEF_RTOL));
+    LogisticFit.fromJSON(model).standardErrors.forEach((s, j) => expect(relative(s, expected.standardErrors[j]!)).toBeLessThan(SE_RTOL));
+    expect(relative(model.deviance, expected.deviance)).toBeLessThan(COEF_RTOL);
+    expect(model.design.classes).toEqual(['numalive', 'numdead']);
+
+    const out = ok('fit', tmp('budworm.csv'), '--counts', 'numdead,numalive');
+    expect(out).toContain('Formula: cbind(numdead, numalive) ~ sexM + ldose + sexM:ldose');
+    expect(out).toContain('modelling P(numdead) against reference class numalive');
+    const table = tableRows(out, expected.names);
+    expected.names.forEach((name, j) => expect(relative(table.get(name)![0]!, expected.coefficients[j]!)).toBeLessThan(PRINTED_RTOL));
+
+    // --reference numdead models P(numalive): R's cbind(numalive, numdead), every sign flipped.
+    const flipped = JSON.parse(ok('fit', tmp('budworm.csv'), '--counts', 'numdead,numalive', '--reference', 'numdead', '--json'));
+    flipped.coefficients.forEach((b: number, j: number) => expect(relative(-b, expected.coefficients[j]!)).toBeLessThan(COEF_RTOL));
+    expect(ok('fit', tmp('budworm.csv'), '--counts', 'numdead,numalive', '--reference', 'numdead')).toContain(
+      'Formula: cbind(numalive, numdead) ~',
+    );
   });
 
   it('drops rows with a missing value and says how many, like na.omit', () => {

@@ -21,15 +21,17 @@ prints an R-like summary, or the model as JSON for \`softlogit predict\` and \`s
 
 Model:
   --response COLUMN         class labels (numbers or text), one per row
-  --counts COL1,COL2,...    per-class counts instead (multinom(cbind(COL1, COL2, ...) ~ ...));
-                            the first column is the reference class unless --reference says otherwise
+  --counts COL1,COL2,...    per-class counts instead. Two columns S,F with a binomial fit are
+                            R's glm(cbind(S, F) ~ ...): the coefficients of P(S), F the reference.
+                            Otherwise multinom(cbind(COL1, COL2, ...) ~ ...): the first column is
+                            the reference. --reference names another.
   --predictors A,B,...      predictor columns (default: every other column)
   --factor A,B,...          treat numeric columns as categorical, like R's factor(A)
   --levels COLUMN=L1,L2,... level order of a factor or of the response, like R's
                             factor(COLUMN, levels = c(L1, L2, ...)); repeatable
   --family binomial|multinomial
                             default: binomial when the response has two classes
-  --reference LEVEL         reference (baseline) class; default the first level
+  --reference LEVEL         reference (baseline) class; default the first level (--counts: above)
   --parameterization reference|symmetric
                             how multinomial coefficients are reported (default reference)
   --weights COLUMN          case weights (R's weights =)
@@ -107,13 +109,15 @@ export async function fitCommand(argv: string[], io: Output): Promise<void> {
 
   const classes: ClassLabel[] = design.response.kind === 'labels' ? design.response.levels : design.response.classNames;
   const family = request.family ?? (classes.length === 2 ? 'binomial' : 'multinomial');
-  const responseName = options.response ?? `cbind(${options.counts!.join(', ')})`;
   if (family === 'binomial' && classes.length !== 2) {
+    const given = options.response ?? `cbind(${options.counts!.join(', ')})`;
     throw new UsageError(
-      `--family binomial needs a response with two classes, but ${responseName} has ${classes.length} (${classes.map(labelText).join(', ')}); use --family multinomial`,
+      `--family binomial needs a response with two classes, but ${given} has ${classes.length} (${classes.map(labelText).join(', ')}); use --family multinomial`,
     );
   }
-  const referenceIndex = request.reference === undefined ? 0 : matchClass(classes, request.reference, '--reference');
+  const referenceIndex =
+    request.reference !== undefined ? matchClass(classes, request.reference, '--reference') : defaultReference(design, family);
+  const responseName = options.response ?? `cbind(${countsOrder(options.counts!, family, referenceIndex).join(', ')})`;
 
   await init();
   const started = performance.now();
@@ -173,6 +177,23 @@ export async function fitCommand(argv: string[], io: Output): Promise<void> {
   }
   io.out(header(request, design, responseName, family, modelClasses, referenceIndex, classes) + '\n\n' + fit.summary() + '\n');
   if (design.droppedRows > 0) io.out(`(${droppedNote(design.droppedRows)})\n`);
+}
+
+/**
+ * The reference class when --reference does not name one: the first level of a label response;
+ * for counts, the first column of a multinomial fit (R's multinom(cbind(c1, c2, ...) ~ x)) but the
+ * second of a binomial one, because R's glm(cbind(s, f) ~ x) models P(s): f is the reference.
+ */
+function defaultReference(design: Design, family: 'binomial' | 'multinomial'): number {
+  return design.response.kind === 'counts' && family === 'binomial' ? 1 : 0;
+}
+
+/**
+ * The count columns as R's formula would list them for this fit: multinomial as given; binomial
+ * cbind(modelled, reference), so that glm on that formula has the coefficients printed.
+ */
+function countsOrder(counts: string[], family: 'binomial' | 'multinomial', referenceIndex: number): string[] {
+  return family === 'binomial' ? [counts[1 - referenceIndex]!, counts[referenceIndex]!] : counts;
 }
 
 function droppedNote(n: number): string {
