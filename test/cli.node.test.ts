@@ -8,11 +8,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   designMatrix, fitLogistic, fitSoftmax, init, LogisticFit, newDataMatrix, parseCSV, SoftlogitError, SoftmaxFit,
   toReference, toSymmetric, type Design,
 } from '../dist/index.js';
+import { main } from '../dist/cli/main.js';
 import budworm from './fixtures/budworm-counts.json';
 import haireye from './fixtures/haireye-counts-softmax.json';
 import housingFixture from './fixtures/housing-weighted-softmax.json';
@@ -55,6 +57,14 @@ interface Run {
 function cli(...args: string[]): Run {
   const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs the command in this process (main() of dist/cli), for tests that run it many times. */
+async function cliInProcess(...args: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const status = await main(args, { out: (text) => void (stdout += text), err: (text) => void (stderr += text) });
+  return { status, stdout, stderr };
 }
 
 /** Runs a command that must succeed and returns its stdout. */
@@ -284,6 +294,56 @@ describe('softlogit fit (multinomial)', () => {
     expect(softmax.model).toBe('softmax');
     const beta = SoftmaxFit.fromJSON(softmax).toLogistic().coefficients;
     beta.forEach((b, j) => expect(relative(b, logistic.coefficients[j])).toBeLessThan(SAME_FIT_RTOL));
+  });
+});
+
+describe('column and command names that are Object.prototype names', () => {
+  /** constructor, __proto__, toString, hasOwnProperty, ...: what a plain-object lookup finds on every object. */
+  const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype);
+  /** 40 rows of y (0/1), g (a/b/c), w (1..3), x, made by a fixed LCG: not separated, every level present. */
+  const rows = (() => {
+    let state = 12345;
+    const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    return Array.from({ length: 40 }, (_, i) => {
+      const x = Math.round(next() * 100) / 10;
+      const y = next() < 0.3 + 0.05 * x ? 1 : 0;
+      return { y: i < 2 ? i : y, g: 'abc'[i % 3]!, w: 1 + (i % 3), x };
+    });
+  })();
+  const csv = (y: string, g: string, w: string, x: string) =>
+    [`${y},${g},${w},${x}`, ...rows.map((r) => `${r.y ? 'yes' : 'no'},${r.g},${r.w},${r.x}`)].join('\n') + '\n';
+
+  it('renaming columns to prototype names changes only the names: --levels, --factor, --weights, --predictors, --response', async () => {
+    writeFileSync(tmp('plain.csv'), csv('y', 'g', 'w', 'x'));
+    const plain = JSON.parse(ok('fit', tmp('plain.csv'), '--response', 'y', '--weights', 'w', '--levels', 'g=c,a,b', '--levels', 'y=yes,no', '--json'));
+    expect(plain.names).toEqual(['(Intercept)', 'ga', 'gb', 'x']);
+    await fc.assert(
+      fc.asyncProperty(fc.shuffledSubarray(PROTOTYPE_NAMES, { minLength: 4, maxLength: 4 }), async ([y, g, w, x]) => {
+        const file = tmp('prototype-names.csv');
+        writeFileSync(file, csv(y!, g!, w!, x!));
+        const run = await cliInProcess(
+          'fit', file, '--response', y!, '--weights', w!, '--predictors', `${g},${x}`, '--factor', g!,
+          '--levels', `${g}=c,a,b`, '--levels', `${y}=yes,no`, '--json',
+        );
+        expect(run.stderr).toBe('');
+        expect(run.status).toBe(0);
+        const model = JSON.parse(run.stdout);
+        expect(model.names).toEqual(['(Intercept)', `${g}a`, `${g}b`, x]);
+        expect(model.coefficients).toEqual(plain.coefficients);
+        expect(model.design.factors).toEqual([{ name: g, levels: ['c', 'a', 'b'], reference: 'c' }]);
+        expect(model.design.classes).toEqual(['yes', 'no']);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('a command named like a prototype member is an unknown command', async () => {
+    for (const name of PROTOTYPE_NAMES) {
+      const run = await cliInProcess(name, 'x');
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/unknown command/);
+    }
   });
 });
 

@@ -365,6 +365,54 @@ describe('designMatrix', () => {
   });
 });
 
+describe('designMatrix with Object.prototype names as column names', () => {
+  /** constructor, __proto__, toString, hasOwnProperty, ...: names a plain-object lookup would find on every object. */
+  const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype);
+  const levels = fc.constantFrom('a', 'b', 'c');
+
+  it('codes a factor, response, weights and numeric column so named like any other, levels given as a Map or a record', () => {
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(PROTOTYPE_NAMES, { minLength: 4, maxLength: 4 }),
+        fc.array(fc.tuple(levels, fc.integer({ min: 0, max: 1 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: -5, max: 5 })), {
+          minLength: 3,
+          maxLength: 20,
+        }),
+        fc.boolean(),
+        ([yName, gName, wName, xName], rows, asMap) => {
+          fc.pre(new Set(rows.map(([g]) => g)).size === 3 && new Set(rows.map(([, y]) => y)).size === 2);
+          const text = [`${yName},${gName},${wName},${xName}`, ...rows.map(([g, y, w, x]) => `${y},${g},${w},${x}`)].join('\n');
+          const order = ['c', 'a', 'b'];
+          const given = asMap ? new Map([[gName!, order]]) : Object.fromEntries([[gName!, order]]);
+          const design = designMatrix(parseCSV(text), { response: yName!, weights: wName!, levels: given });
+          expect(design.names).toEqual([`${gName}a`, `${gName}b`, xName]);
+          expect(design.factors).toEqual([{ name: gName, levels: order, reference: 'c' }]);
+          rows.forEach(([g, , , x], r) => expect(row(design, r)).toEqual([g === 'a' ? 1 : 0, g === 'b' ? 1 : 0, x]));
+          expect(Array.from(design.weights!)).toEqual(rows.map(([, , w]) => w));
+          expect(design.response).toEqual({ kind: 'labels', labels: rows.map(([, y]) => y), levels: [0, 1] });
+        },
+      ),
+    );
+  });
+
+  it('orders response levels and reads counts columns so named', () => {
+    for (const name of PROTOTYPE_NAMES) {
+      const frame = parseCSV(`${name},x\nno,1\nyes,2\nno,3\n`);
+      const design = designMatrix(frame, { response: name, levels: new Map([[name, ['yes', 'no']]]) });
+      expect(design.response).toEqual({ kind: 'labels', labels: ['no', 'yes', 'no'], levels: ['yes', 'no'] });
+      const counts = designMatrix(parseCSV(`${name},other,x\n1,2,0\n3,4,1\n`), { counts: [name, 'other'] });
+      expect(counts.response).toEqual({ kind: 'counts', counts: Float64Array.of(1, 2, 3, 4), nClasses: 2, classNames: [name, 'other'] });
+    }
+  });
+
+  it('refuses a levels record whose prototype was set by a __proto__ key in an object literal', () => {
+    const frame = parseCSV('y,g\n0,a\n1,b\n0,b\n');
+    const error = catchError(() => designMatrix(frame, { response: 'y', levels: { __proto__: ['b', 'a'] } as Record<string, string[]> }));
+    expect(error.code).toBe('BAD_OPTION');
+    expect(error.message).toMatch(/use a Map/);
+  });
+});
+
 describe('levelsOf', () => {
   it('sorts numeric levels numerically and writes them like R as.character', () => {
     // R 4.2.2: levels(factor(c(1e5, 2, 0.0001, 0.0012, 123456, -0.5, 0.1 + 0.2, 0.3, 1e15, 1e-20, 1/3)))

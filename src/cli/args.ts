@@ -83,13 +83,14 @@ export function numberOption(args: ParsedArgs, name: string, min: number, max: n
 }
 
 /**
- * `--levels NAME=L1,L2,...` (repeatable) as a record of level lists, like R's
- * `factor(NAME, levels = c("L1", "L2", ...))`.
+ * `--levels NAME=L1,L2,...` (repeatable) as a map from column name to level list, like R's
+ * `factor(NAME, levels = c("L1", "L2", ...))`. A Map, not a record: a column may be named
+ * `constructor` or `__proto__`.
  */
-export function levelsOption(args: ParsedArgs): Record<string, string[]> | undefined {
+export function levelsOption(args: ParsedArgs): Map<string, string[]> | undefined {
   const raw = args.values['levels'];
   if (raw === undefined) return undefined;
-  const out: Record<string, string[]> = {};
+  const out = new Map<string, string[]>();
   for (const item of (Array.isArray(raw) ? raw : [raw]).map(String)) {
     const eq = item.indexOf('=');
     const name = item.slice(0, Math.max(0, eq)).trim();
@@ -97,8 +98,8 @@ export function levelsOption(args: ParsedArgs): Record<string, string[]> | undef
     if (eq <= 0 || levels.some((s) => s === '')) {
       throw new UsageError(`--levels should look like COLUMN=LEVEL1,LEVEL2,..., got "${item}"`);
     }
-    if (name in out) throw new UsageError(`--levels gives the levels of column "${name}" twice`);
-    out[name] = levels;
+    if (out.has(name)) throw new UsageError(`--levels gives the levels of column "${name}" twice`);
+    out.set(name, levels);
   }
   return out;
 }

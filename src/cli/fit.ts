@@ -102,7 +102,7 @@ export async function fitCommand(argv: string[], io: Output): Promise<void> {
   const { frame } = readFrame(request.path, {
     numeric: [...(options.counts ?? []), ...(options.weights !== undefined ? [options.weights] : [])],
     ...(used ? { used } : {}),
-    categorical: [...(options.factors ?? []), ...Object.keys(options.levels ?? {})],
+    categorical: [...(options.factors ?? []), ...levelColumns(options)],
   });
   checkColumns(frame, request);
   const design = designMatrix(frame, options);
@@ -246,6 +246,11 @@ function readRequest(args: ParsedArgs): FitRequest {
   return request;
 }
 
+/** The columns --levels names (the CLI always passes them as a Map). */
+function levelColumns(options: DesignOptions): string[] {
+  return options.levels instanceof Map ? [...options.levels.keys()] : [];
+}
+
 /** Every column named on the command line must be in the file; the message lists those there are. */
 function checkColumns(frame: DataFrame, request: FitRequest): void {
   const { options } = request;
@@ -254,7 +259,7 @@ function checkColumns(frame: DataFrame, request: FitRequest): void {
     ['--counts', options.counts ?? []],
     ['--predictors', options.predictors ?? []],
     ['--factor', options.factors ?? []],
-    ['--levels', Object.keys(options.levels ?? {})],
+    ['--levels', levelColumns(options)],
     ['--weights', options.weights !== undefined ? [options.weights] : []],
   ];
   for (const [option, names] of named) {

@@ -47,9 +47,10 @@ export interface DesignOptions {
    * Level order per column, as R's `factor(x, levels = c(...))`: for a predictor (which makes it a
    * factor) the first level is the reference; for the response it orders the classes. Levels are
    * written as R writes them (`"2"`, `"1e+05"` for numbers). Every value in the rows used must be
-   * listed.
+   * listed. A Map, or a record (its own keys only). Prefer a Map when column names come from data:
+   * a `__proto__` key in an object literal sets the object's prototype instead of a key.
    */
-  levels?: Record<string, readonly string[]>;
+  levels?: ReadonlyMap<string, readonly string[]> | Readonly<Record<string, readonly string[]>>;
 }
 
 /** Class labels, one per kept row, with their sorted distinct values. */
@@ -293,14 +294,32 @@ function findColumn(frame: DataFrame, name: string, option: string): Column {
   return frame.columns[j]!;
 }
 
+/**
+ * The `levels` option as [column, levels] pairs: a Map's entries, or a record's own keys. A record
+ * whose prototype is neither Object.prototype nor null (an object literal with a `__proto__` key,
+ * whose levels would silently be lost) is a `BAD_OPTION` error.
+ */
+function levelEntries(given: DesignOptions['levels']): [string, readonly string[]][] {
+  if (given === undefined) return [];
+  if (given instanceof Map) return [...(given as ReadonlyMap<string, readonly string[]>)];
+  const prototype = given === null || typeof given !== 'object' ? undefined : Object.getPrototypeOf(given);
+  if (prototype !== Object.prototype && prototype !== null) {
+    throw new SoftlogitError(
+      'BAD_OPTION',
+      'designMatrix: options.levels should be a Map or a plain object of level lists (an object literal with a "__proto__" key sets its prototype instead; use a Map)',
+    );
+  }
+  return Object.entries(given as Readonly<Record<string, readonly string[]>>);
+}
+
 /** Checks the `levels` option: known columns that are the response or a predictor, no repeats. */
 function levelOption(
   frame: DataFrame,
-  given: Record<string, readonly string[]> | undefined,
+  given: DesignOptions['levels'],
   allowed: Column[],
 ): Map<string, readonly string[]> {
   const out = new Map<string, readonly string[]>();
-  for (const [name, levels] of Object.entries(given ?? {})) {
+  for (const [name, levels] of levelEntries(given)) {
     const column = findColumn(frame, name, 'levels');
     if (!allowed.includes(column)) {
       throw new SoftlogitError(
