@@ -501,6 +501,22 @@ describe('user errors: exit 2, one line naming the problem', () => {
     expect(fails('convert', tmp('broken.json'), '--to', 'symmetric')).toMatch(/is not valid JSON/);
   });
 
+  it('a declared response level that never occurs is EMPTY_CLASS, never a silently smaller model', () => {
+    const empty = /class "2" of response "admit" has no observations in the 400 rows used, so its coefficients have no finite MLE/;
+    expect(fails('fit', UCLA, '--response', 'admit', '--levels', 'admit=0,1,2')).toMatch(empty);
+    expect(fails('fit', UCLA, '--response', 'admit', '--levels', 'admit=0,1,2', '--json')).toMatch(empty);
+    expect(fails('fit', UCLA, '--response', 'admit', '--levels', 'admit=0,1,2', '--family', 'binomial')).toMatch(empty);
+    expect(fails('fit', UCLA, '--response', 'admit', '--levels', 'admit=0,1,2', '--reference', '2')).toMatch(empty);
+    expect(fails('fit', UCLA, '--response', 'admit', '--levels', 'admit=2,0,1', '--family', 'multinomial')).toMatch(empty);
+    // A --reference that is not a class at all is a usage error; a counts column of zeros and a
+    // class whose rows all have weight 0 are the API's EMPTY_CLASS.
+    expect(fails('fit', UCLA, '--response', 'admit', '--reference', 'yes')).toMatch(/--reference "yes" is not one of the classes \(0, 1\)/);
+    writeFileSync(tmp('zero-class.csv'), 'a,b,c,x\n1,2,0,1\n2,1,0,2\n3,1,0,3\n1,3,0,4\n');
+    expect(fails('fit', tmp('zero-class.csv'), '--counts', 'a,b,c')).toMatch(/fitSoftmax: class "c" has no observations/);
+    writeFileSync(tmp('zero-weight.csv'), 'y,x,w\na,1,1\nb,2,1\nc,3,0\na,4,1\nb,1,1\nc,2,0\n');
+    expect(fails('fit', tmp('zero-weight.csv'), '--response', 'y', '--weights', 'w')).toMatch(/fitSoftmax: class "c" has no observations \(with non-zero weight\)/);
+  });
+
   it('a fit that cannot be done (collinear columns) is a data error too', () => {
     writeFileSync(tmp('collinear.csv'), 'y,a,b\n0,1,2\n1,2,4\n0,3,6\n1,4,8\n0,2,4\n1,3,6\n');
     expect(fails('fit', tmp('collinear.csv'), '--response', 'y')).toMatch(/column 'b' is a linear combination/);

@@ -309,6 +309,25 @@ describe('designMatrix', () => {
     expect(error.message).toContain('(1)');
   });
 
+  it('rejects a declared response level with no rows (EMPTY_CLASS, as fitSoftmax), also when its rows were dropped', () => {
+    const frame = parseCSV('y,x\na,1\nb,2\na,3\nc,NA\n');
+    for (const levels of [['a', 'b', 'c'], ['c', 'b', 'a'], ['a', 'b', 'd']]) {
+      const error = catchError(() => designMatrix(frame, { response: 'y', levels: new Map([['y', levels]]) }));
+      expect(error.code).toBe('EMPTY_CLASS');
+      const absent = levels.includes('d') ? 'd' : 'c';
+      expect(error.message).toBe(
+        `designMatrix: class "${absent}" of response "y" has no observations in the 3 rows used, so its coefficients have no finite MLE; drop it from the levels of "y"`,
+      );
+      expect(error.details).toEqual({ column: 'y', classes: [absent] });
+    }
+    // Numeric labels: the level is written as R writes it.
+    const numeric = catchError(() => designMatrix(parseCSV('y,x\n0,1\n1,2\n'), { response: 'y', levels: { y: ['0', '1', '1e+05'] } }));
+    expect(numeric.code).toBe('EMPTY_CLASS');
+    expect(numeric.message).toContain('class "1e+05" of response "y"');
+    // A predictor's unused declared levels are still dropped (droplevels), not an error.
+    expect(designMatrix(frame, { response: 'y', levels: { x: ['1', '2', '3', '4'] } }).names).toEqual(['x2', 'x3']);
+  });
+
   it('rejects a frame left empty after dropping missing values', () => {
     const error = catchError(() => designMatrix(parseCSV('y,x\n1,NA\nNA,2\n'), { response: 'y' }));
     expect(error.code).toBe('EMPTY_INPUT');

@@ -18,10 +18,12 @@
  * - `levels` fixes the order of a column's levels, as R's `factor(x, levels = ...)` does; the
  *   first one listed is then the reference.
  *
- * One deliberate difference: levels that no longer occur after the missing-value rows are dropped
- * are removed (R's `droplevels`), where R would keep them and produce an all-zero column. A
- * factor left with a single level is an error, as it is in R. A value missing from a `levels`
- * list is an error too, where R would turn it into `NA` and drop the row.
+ * One deliberate difference: predictor levels that no longer occur after the missing-value rows
+ * are dropped are removed (R's `droplevels`), where R would keep them and produce an all-zero
+ * column. A factor left with a single level is an error, as it is in R. A value missing from a
+ * `levels` list is an error too, where R would turn it into `NA` and drop the row. A response
+ * level given in `levels` that no row used has is an error (`EMPTY_CLASS`): that class has no
+ * finite coefficients, and dropping it would quietly fit a model with fewer classes.
  *
  * {@link newDataMatrix} codes new data with a fitted design's levels, like R's
  * `model.matrix(terms, newdata, xlev = ...)` inside `predict`.
@@ -134,6 +136,9 @@ export interface NewDesign {
  *   has a single level in the rows used.
  * @throws {SoftlogitError} `EMPTY_INPUT` when no row is left after dropping missing values.
  * @throws {SoftlogitError} `BAD_RESPONSE` when the response has fewer than two distinct values.
+ * @throws {SoftlogitError} `EMPTY_CLASS` when `levels` declares a response level that no row used
+ *   has (as fitSoftmax refuses a declared class without observations).
+ * @throws {SoftlogitError} `UNKNOWN_LABEL` for a value not in the `levels` given for its column.
  * @throws {SoftlogitError} `NON_FINITE` for an infinite value in a used numeric column.
  * @throws {SoftlogitError} `BAD_WEIGHTS` / `BAD_COUNTS` for a non-numeric or negative weights or
  *   counts column.
@@ -434,7 +439,8 @@ function describeRow(frame: DataFrame, i: number): string {
 
 /**
  * The response labels of the kept rows and their distinct values (at least two): sorted, or in
- * the order of `given` (levels as R writes them; every label must be listed, unused ones are dropped).
+ * the order of `given` (levels as R writes them; every label must be listed, and every listed
+ * level must occur: a declared class without observations is `EMPTY_CLASS`).
  */
 function labelResponse(frame: DataFrame, column: Column, kept: Uint32Array, given?: readonly string[]): LabelResponse {
   const labels: (string | number)[] = Array.from(kept, (i) => column.values[i]!);
@@ -450,7 +456,17 @@ function labelResponse(frame: DataFrame, column: Column, kept: Uint32Array, give
       throw unlistedLevel(frame, column.name, text(unlisted), i, given, 'designMatrix');
     }
     const present = new Map(levels.map((level) => [text(level), level]));
-    levels = given.filter((level) => present.has(level)).map((level) => present.get(level)!);
+    const empty = given.filter((level) => !present.has(level));
+    if (empty.length > 0) {
+      // Dropping it would silently fit another model (three declared classes fitted as two); the
+      // fits refuse a declared class without observations too (fitSoftmax's EMPTY_CLASS).
+      throw new SoftlogitError(
+        'EMPTY_CLASS',
+        `designMatrix: class ${empty.map((level) => JSON.stringify(level)).join(', ')} of response "${column.name}" has no observations in the ${kept.length} rows used, so its coefficients have no finite MLE; drop it from the levels of "${column.name}"`,
+        { column: column.name, classes: empty },
+      );
+    }
+    levels = given.map((level) => present.get(level)!);
   }
   if (levels.length < 2) {
     throw new SoftlogitError(
