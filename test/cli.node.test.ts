@@ -16,6 +16,7 @@ import {
 } from '../dist/index.js';
 import { main } from '../dist/cli/main.js';
 import budworm from './fixtures/budworm-counts.json';
+import endometrial from './fixtures/endometrial-firth.json';
 import haireye from './fixtures/haireye-counts-softmax.json';
 import housingFixture from './fixtures/housing-weighted-softmax.json';
 import uclaRank from './fixtures/ucla-admissions-rank.json';
@@ -224,6 +225,106 @@ describe('softlogit fit (binomial)', () => {
     for (const line of iterations) expect(line).toMatch(/^iteration \d+  deviance \d+\.\d+/);
     expect(iterations.at(-1)).toContain('deviance 459.44');
     expect(cli('fit', UCLA, '--response', 'admit', '--trace', '--quiet').stderr).toBe('');
+  });
+});
+
+describe('softlogit fit: --firth, --offset, --threads', () => {
+  /** brglm2::endometrial as a CSV file: HG ~ NV + PI + EH, quasi-separated by NV. */
+  const endometrialCSV = () => {
+    const file = tmp('endometrial.csv');
+    const lines = [['HG', ...endometrial.featureNames].join(','), ...endometrial.X.map((x, i) => [endometrial.y[i], ...x].join(','))];
+    writeFileSync(file, lines.join('\n') + '\n');
+    return file;
+  };
+  /** Agreement of two fits of one model on 1 and 2 threads: the sums are added in another order. */
+  const THREADS_RTOL = 1e-12;
+
+  it('the separation warning names the command line remedies, --firth and --l2', () => {
+    const run = cli('fit', endometrialCSV(), '--response', 'HG');
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/^warning: fitLogistic: the data are quasi-completely separated.*NV → \+∞/);
+    expect(run.stderr).toContain('Use --firth for finite bias-reduced estimates');
+    expect(run.stderr).toContain('--l2 LAMBDA');
+    expect(run.stderr).not.toMatch(/firth: true|l2 > 0/);
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('--firth gives the brglm2 fixture and the API\'s firth: true fit, with no warning', () => {
+    const file = endometrialCSV();
+    const model = JSON.parse(ok('fit', file, '--response', 'HG', '--firth', '--json'));
+    expect(model.firth).toBe(true);
+    expect(model.names).toEqual(endometrial.expected.names);
+    model.coefficients.forEach((b: number, j: number) => expect(relative(b, endometrial.expected.coefficients[j]!)).toBeLessThan(COEF_RTOL));
+    const design = designMatrix(parseCSV(readFileSync(file, 'utf8')), { response: 'HG' });
+    const api = fitLogistic(asX(design), design.response.labels as number[], { names: design.names, firth: true });
+    expect(model.coefficients).toEqual(Array.from(api.coefficients));
+    const out = ok('fit', file, '--response', 'HG', '--firth');
+    expect(out).toContain(api.summary());
+    expect(out).toContain("Firth's bias-reduced estimates");
+  });
+
+  it('--offset COL is glm(..., offset = COL): an offset of 0.5 gpa lowers the gpa coefficient by exactly 0.5', () => {
+    const lines = readFileSync(UCLA, 'utf8').trimEnd().split('\n');
+    const gpa = (line: string) => Number(line.split(',')[2]);
+    const text = [lines[0] + ',half', ...lines.slice(1).map((line) => `${line},${0.5 * gpa(line)}`)].join('\n') + '\n';
+    writeFileSync(tmp('ucla-offset.csv'), text);
+    const model = JSON.parse(ok('fit', tmp('ucla-offset.csv'), '--response', 'admit', '--predictors', 'gre,gpa', '--offset', 'half', '--json'));
+    const shifted = [R_GLM.coefficients[0]!, R_GLM.coefficients[1]!, R_GLM.coefficients[2]! - 0.5];
+    model.coefficients.forEach((b: number, j: number) => expect(relative(b, shifted[j]!)).toBeLessThan(COEF_RTOL));
+    expect(model.design.offset).toBe('half');
+    // The library fit with the same offset: the same doubles.
+    const design = designMatrix(parseCSV(text), { response: 'admit', predictors: ['gre', 'gpa'] });
+    const offset = lines.slice(1).map((line) => 0.5 * gpa(line));
+    const api = fitLogistic(asX(design), design.response.labels as number[], { names: design.names, offset });
+    expect(model.coefficients).toEqual(Array.from(api.coefficients));
+    expect(ok('fit', tmp('ucla-offset.csv'), '--response', 'admit', '--predictors', 'gre,gpa', '--offset', 'half')).toContain(
+      'Formula: admit ~ gre + gpa + offset(half)',
+    );
+    // The offset is not a predictor by default, and predict adds it from the new data (R's predict.glm).
+    expect(JSON.parse(ok('fit', tmp('ucla-offset.csv'), '--response', 'admit', '--offset', 'half', '--json')).names).toEqual([
+      '(Intercept)', 'gre', 'gpa', 'rank',
+    ]);
+    writeFileSync(tmp('offset.json'), JSON.stringify(model));
+    writeFileSync(tmp('offset-new.csv'), 'gre,gpa,half\n600,3.5,1.75\n700,3.2,NA\n500,3,2\n');
+    const run = cli('predict', tmp('offset.json'), tmp('offset-new.csv'), '--type', 'link');
+    expect(run.status).toBe(0);
+    const expected = api.predict([[600, 3.5], [500, 3]], { type: 'link', offset: [1.75, 2] });
+    expect(readCSV(run.stdout).rows.map(([v]) => v)).toEqual([String(expected[0]), 'NA', String(expected[1])]);
+    writeFileSync(tmp('offset-missing.csv'), 'gre,gpa\n600,3.5\n');
+    const missing = cli('predict', tmp('offset.json'), tmp('offset-missing.csv'));
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/offset column "half", which is not in the data/);
+  });
+
+  it('--threads 2 gives the one-thread coefficients to 1e-12 (binomial and multinomial)', () => {
+    for (const args of [
+      ['fit', UCLA, '--response', 'admit', '--factor', 'rank'],
+      ['fit', HOUSING, '--response', 'Sat', '--weights', 'Freq', ...HOUSING_LEVELS],
+    ]) {
+      const one = JSON.parse(ok(...args, '--json'));
+      const run = cli(...args, '--threads', '2', '--json');
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      const two = JSON.parse(run.stdout);
+      expect(two.names).toEqual(one.names);
+      const flat = (m: { coefficients?: number[]; baseline?: number[] }) => (m.coefficients ?? m.baseline)!;
+      flat(two).forEach((b, j) => expect(relative(b, flat(one)[j]!)).toBeLessThan(THREADS_RTOL));
+    }
+  });
+
+  it('refuses what the library refuses: --firth or --offset on a multinomial fit, --firth with --l2, a bad --threads', () => {
+    const fails = (...args: string[]) => {
+      const run = cli(...args);
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe('');
+      return run.stderr;
+    };
+    expect(fails('fit', UCLA, '--response', 'rank', '--firth')).toMatch(/--firth applies to binomial fits/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--family', 'multinomial', '--offset', 'gpa')).toMatch(/--offset applies to binomial fits/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--firth', '--l2', '1')).toMatch(/firth and l2 cannot be combined/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--threads', '1.5')).toMatch(/--threads should be a whole number in \[1, 65\], got "1.5"/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--threads', '0')).toMatch(/--threads should be a whole number/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--offset', 'gre', '--predictors', 'gre,gpa')).toMatch(/column "gre" is used twice/);
   });
 });
 
@@ -483,7 +584,14 @@ describe('user errors: exit 2, one line naming the problem', () => {
   it('bad usage: options, choices, arguments, commands', () => {
     expect(fails('fit', UCLA)).toMatch(/--response COLUMN .* or --counts/);
     expect(fails('fit', UCLA, '--response', 'admit', '--counts', 'a,b')).toMatch(/either --response or --counts/);
-    expect(fails('fit', UCLA, '--response', 'admit', '--bogus')).toMatch(/Unknown option '--bogus'/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--bogus')).toMatch(/Unknown option '--bogus' \(see softlogit fit --help\)$/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--frith')).toMatch(/Unknown option '--frith'; did you mean '--firth'\?/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--thread', '2')).toMatch(/Unknown option '--thread'; did you mean '--threads'\?/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--wieghts', 'w')).toMatch(/did you mean '--weights'\?/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--no-intercpt')).toMatch(/did you mean '--no-intercept'\?/);
+    expect(fails('fit', UCLA, '--respone', 'admit')).toMatch(/did you mean '--response'\?/);
+    expect(fails('predict', tmp('rank.json'), UCLA, '--tpye', 'class')).toMatch(/did you mean '--type'\?/);
+    expect(fails('convert', tmp('rank.json'), '--To', 'symmetric')).toMatch(/did you mean '--to'\?/);
     expect(fails('fit', UCLA, '--response', 'admit', '--family', 'poisson')).toMatch(/--family should be one of binomial, multinomial, got "poisson"/);
     expect(fails('fit', UCLA, '--response', 'admit', '--l2=-1')).toMatch(/--l2 should be a number/);
     expect(fails('fit', UCLA, '--response', 'rank', '--family', 'binomial')).toMatch(/needs a response with two classes, but rank has 4/);
@@ -525,6 +633,9 @@ describe('user errors: exit 2, one line naming the problem', () => {
   it('help and version succeed', () => {
     expect(ok('--help')).toContain('Usage: softlogit COMMAND');
     expect(ok('fit', '--help')).toContain('--response COLUMN');
+    for (const option of [/--firth +binomial: Firth/, /--offset COLUMN +binomial: known log-odds/, /--threads N +run the passes/]) {
+      expect(ok('fit', '--help')).toMatch(option);
+    }
     expect(ok('--version')).toMatch(/^softlogit \d+\.\d+\.\d+\n$/);
   });
 });

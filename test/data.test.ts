@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { designMatrix, levelsOf, parseCSV } from '../src/data/index.js';
+import { designMatrix, levelsOf, newDataMatrix, parseCSV } from '../src/data/index.js';
 import type { Column, DataFrame, Design } from '../src/data/index.js';
 import { SoftlogitError } from '../src/errors.js';
 
@@ -284,6 +284,23 @@ describe('designMatrix', () => {
     const error = catchError(() => designMatrix(parseCSV('y,x,w\n0,1,2\n1,2,-1\n'), { response: 'y', weights: 'w' }));
     expect(error.code).toBe('BAD_WEIGHTS');
     expect(error.message).toContain('data row 2 (line 3)');
+  });
+
+  it('reads an offset column: not a predictor, its missing rows dropped, text refused; new data need it too', () => {
+    const frame = parseCSV('y,x,off,g\n0,1,0.5,a\n1,2,NA,b\n1,3,-1,a\n0,4,2,b\n');
+    const design = designMatrix(frame, { response: 'y', offset: 'off' });
+    expect(design.names).toEqual(['x', 'gb']);
+    expect(Array.from(design.offset!)).toEqual([0.5, -1, 2]);
+    expect(design.offsetColumn).toBe('off');
+    expect(design.droppedRowNumbers).toEqual([2]);
+    expect(designMatrix(frame, { response: 'y' }).offset).toBeUndefined();
+    expect(catchError(() => designMatrix(frame, { response: 'y', offset: 'g' })).code).toBe('BAD_OPTION');
+    expect(catchError(() => designMatrix(frame, { response: 'y', offset: 'x', predictors: ['x'] })).code).toBe('BAD_OPTION');
+    expect(catchError(() => designMatrix(frame, { response: 'y', offset: 'z' })).code).toBe('UNKNOWN_COLUMN');
+    const coded = newDataMatrix(parseCSV('g,x,off\nb,1,3\na,2,NA\na,5,4\n'), design);
+    expect(Array.from(coded.offset!)).toEqual([3, 4]);
+    expect(Array.from(coded.rows)).toEqual([0, 2]);
+    expect(catchError(() => newDataMatrix(parseCSV('g,x\nb,1\n'), design)).code).toBe('UNKNOWN_COLUMN');
   });
 
   it('allows an intercept-only model (no predictors)', () => {

@@ -20,7 +20,8 @@ export interface ParsedArgs {
 
 /**
  * Parses `argv` strictly against `options`; wraps parseArgs' own errors (which name the option)
- * as UsageError.
+ * as UsageError. An unknown option is named with the nearest known one when it is a likely typo
+ * (`--frith` → did you mean '--firth'?).
  */
 export function parse(argv: string[], options: OptionSpec, command: string): ParsedArgs {
   try {
@@ -30,10 +31,49 @@ export function parse(argv: string[], options: OptionSpec, command: string): Par
     const code = (error as { code?: string }).code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
       const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '');
-      throw new UsageError(`${message} (see softlogit ${command} --help)`);
+      const unknown = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /^Unknown option '--([^'=]+)/.exec(message)?.[1] : undefined;
+      const suggestion = unknown === undefined ? undefined : nearestName(unknown, Object.keys(options));
+      const hint = suggestion === undefined ? '' : `; did you mean '--${suggestion}'?`;
+      throw new UsageError(`${message}${hint} (see softlogit ${command} --help)`);
     }
     throw error;
   }
+}
+
+/**
+ * The candidate nearest to `name` (case-insensitive edit distance, as checkOptionKeys in
+ * src/input/optionKeys.ts suggests option keys), if it is a likely typo: within one edit for names
+ * of up to five letters, two for longer ones (so that `--xy` does not suggest `--l2`).
+ */
+export function nearestName(name: string, candidates: readonly string[]): string | undefined {
+  const allowed = Math.min(2, Math.max(1, Math.floor(name.length / 3)));
+  let best: string | undefined;
+  let bestDistance = allowed + 1;
+  for (const candidate of candidates) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent swaps. */
+function editDistance(a: string, b: string): number {
+  const cols = b.length + 1;
+  const d = new Array<number>((a.length + 1) * cols);
+  for (let i = 0; i <= a.length; i++) d[i * cols] = i;
+  for (let j = 0; j <= b.length; j++) d[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(d[(i - 1) * cols + j]! + 1, d[i * cols + j - 1]! + 1, d[(i - 1) * cols + j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, d[(i - 2) * cols + j - 2]! + 1);
+      d[i * cols + j] = value;
+    }
+  }
+  return d[a.length * cols + b.length]!;
 }
 
 /** The value of a string option, or undefined. */
@@ -78,6 +118,17 @@ export function numberOption(args: ParsedArgs, name: string, min: number, max: n
   const value = text.trim() === '' ? Number.NaN : Number(text);
   if (!Number.isFinite(value) || value < min || value > max) {
     throw new UsageError(`--${name} should be a number in [${min}, ${max === Number.MAX_VALUE ? '∞' : max}], got "${text}"`);
+  }
+  return value;
+}
+
+/** A whole-number option within [min, max]. */
+export function integerOption(args: ParsedArgs, name: string, min: number, max: number): number | undefined {
+  const text = stringOption(args, name);
+  if (text === undefined) return undefined;
+  const value = text.trim() === '' ? Number.NaN : Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`--${name} should be a whole number in [${min}, ${max}], got "${text}"`);
   }
   return value;
 }

@@ -1,12 +1,12 @@
 // `softlogit fit data.csv --response y ...`: a CSV file → design matrix → fitLogistic or
 // fitSoftmax → an R-like summary or the model as JSON.
 import {
-  designMatrix, fitLogistic, fitSoftmax, init, Matrix,
+  designMatrix, fitLogistic, fitSoftmax, init, initThreads, Matrix, shutdownThreads,
   type ClassLabel, type DataFrame, type Design, type DesignOptions, type FitProgress, type LogisticFit, type SoftmaxFit,
 } from '../index.js';
 import { formatNumber } from '../format.js';
 import {
-  choiceOption, flag, levelsOption, listOption, numberOption, parse, positionals, stringOption, UsageError,
+  choiceOption, flag, integerOption, levelsOption, listOption, numberOption, parse, positionals, stringOption, UsageError,
   type OptionSpec, type ParsedArgs,
 } from './args.js';
 import { labelText, matchClass } from './classes.js';
@@ -35,8 +35,14 @@ Model:
   --parameterization reference|symmetric
                             how multinomial coefficients are reported (default reference)
   --weights COLUMN          case weights (R's weights =)
+  --offset COLUMN           binomial: known log-odds added to the linear predictor, coefficient 1
+                            (R's offset = COLUMN); predict adds the new data's COLUMN too
   --l2 LAMBDA               ridge penalty (LAMBDA/2)·‖coefficients‖², intercept not penalized
+  --firth                   binomial: Firth's bias-reduced estimates (R's logistf, brglm2), finite
+                            even when the data are separated; not with --l2
   --no-intercept            fit without an intercept (R's y ~ x - 1)
+  --threads N               run the passes over the data on N threads (same coefficients to
+                            ~1e-12); for large files on a machine with N cores
 
 Output:
   --json                    print the fitted model as JSON instead of the summary
@@ -62,13 +68,19 @@ export const FIT_OPTIONS: OptionSpec = {
   reference: { type: 'string' },
   parameterization: { type: 'string' },
   weights: { type: 'string' },
+  offset: { type: 'string' },
   l2: { type: 'string' },
+  firth: { type: 'boolean' },
+  threads: { type: 'string' },
   'no-intercept': { type: 'boolean' },
   json: { type: 'boolean' },
   trace: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
 };
+
+/** The most threads a fit can use (initThreads' limit: 64 kernel workers and this thread). */
+const MAX_THREADS = 65;
 
 /** Fits after a second of work print their progress (unless --quiet); --trace prints it all. */
 const PROGRESS_AFTER_MS = 1000;
@@ -81,6 +93,9 @@ interface FitRequest {
   reference?: string;
   parameterization?: 'reference' | 'symmetric';
   l2?: number;
+  firth: boolean;
+  /** 1 unless --threads says more. */
+  threads: number;
   json: boolean;
   trace: boolean;
   quiet: boolean;
@@ -94,13 +109,14 @@ export async function fitCommand(argv: string[], io: Output): Promise<void> {
   }
   const request = readRequest(args);
   const { options } = request;
-  const used = options.predictors && [
-    ...(options.response !== undefined ? [options.response] : options.counts ?? []),
+  const numeric = [
+    ...(options.counts ?? []),
     ...(options.weights !== undefined ? [options.weights] : []),
-    ...options.predictors,
+    ...(options.offset !== undefined ? [options.offset] : []),
   ];
+  const used = options.predictors && [...(options.response !== undefined ? [options.response] : []), ...numeric, ...options.predictors];
   const { frame } = readFrame(request.path, {
-    numeric: [...(options.counts ?? []), ...(options.weights !== undefined ? [options.weights] : [])],
+    numeric,
     ...(used ? { used } : {}),
     categorical: [...(options.factors ?? []), ...levelColumns(options)],
   });
@@ -118,6 +134,11 @@ export async function fitCommand(argv: string[], io: Output): Promise<void> {
   const referenceIndex =
     request.reference !== undefined ? matchClass(classes, request.reference, '--reference') : defaultReference(design, family);
   const responseName = options.response ?? `cbind(${countsOrder(options.counts!, family, referenceIndex).join(', ')})`;
+  if (family === 'multinomial') {
+    const classList = `${classes.length} classes (${classes.map(labelText).join(', ')})`;
+    if (request.firth) throw new UsageError(`--firth applies to binomial fits (two classes), but this fit is multinomial with ${classList}; use --l2 for finite estimates`);
+    if (options.offset !== undefined) throw new UsageError(`--offset applies to binomial fits (two classes), but this fit is multinomial with ${classList}`);
+  }
 
   await init();
   const started = performance.now();
@@ -128,7 +149,7 @@ export async function fitCommand(argv: string[], io: Output): Promise<void> {
       io.err(`iteration ${p.iteration}  deviance ${formatNumber(p.deviance, 10)}${step}\n`);
     },
     onWarning: (message: string) => {
-      if (!request.quiet) io.err(`warning: ${message}\n`);
+      if (!request.quiet) io.err(`warning: ${commandLineWording(message)}\n`);
     },
   };
   const common = {
@@ -136,33 +157,46 @@ export async function fitCommand(argv: string[], io: Output): Promise<void> {
     intercept: design.intercept,
     ...(design.weights ? { weights: design.weights } : {}),
     ...(request.l2 !== undefined ? { l2: request.l2 } : {}),
+    ...(request.threads > 1 ? { threads: request.threads } : {}),
     ...progress,
   };
   const X = { data: design.X, nRows: design.nRows, nFeatures: design.nFeatures };
 
   let fit: LogisticFit | SoftmaxFit;
   let modelClasses: ClassLabel[];
-  if (family === 'binomial') {
-    const positive = 1 - referenceIndex;
-    modelClasses = [classes[referenceIndex]!, classes[positive]!];
-    fit = fitLogistic(X, binaryResponse(design, classes, positive, referenceIndex), common);
-  } else {
-    modelClasses = classes;
-    const y =
-      design.response.kind === 'labels'
-        ? design.response.labels
-        : { counts: new Matrix(design.nRows, classes.length, design.response.counts) };
-    fit = fitSoftmax(X, y, {
-      ...common,
-      classes,
-      reference: classes[referenceIndex]!,
-      ...(request.parameterization ? { parameterization: request.parameterization } : {}),
-    });
+  // The worker pool a --threads fit needs; ended after the fit (it does not keep Node alive, but
+  // a command has no later fit to keep it for).
+  if (request.threads > 1) await initThreads(request.threads, { onWarning: progress.onWarning });
+  try {
+    if (family === 'binomial') {
+      const positive = 1 - referenceIndex;
+      modelClasses = [classes[referenceIndex]!, classes[positive]!];
+      fit = fitLogistic(X, binaryResponse(design, classes, positive, referenceIndex), {
+        ...common,
+        ...(design.offset ? { offset: design.offset } : {}),
+        ...(request.firth ? { firth: true } : {}),
+      });
+    } else {
+      modelClasses = classes;
+      const y =
+        design.response.kind === 'labels'
+          ? design.response.labels
+          : { counts: new Matrix(design.nRows, classes.length, design.response.counts) };
+      fit = fitSoftmax(X, y, {
+        ...common,
+        classes,
+        reference: classes[referenceIndex]!,
+        ...(request.parameterization ? { parameterization: request.parameterization } : {}),
+      });
+    }
+  } finally {
+    if (request.threads > 1) await shutdownThreads();
   }
 
   const modelDesign: ModelDesign = {
     ...(options.response !== undefined ? { response: options.response } : { counts: options.counts! }),
     ...(options.weights !== undefined ? { weights: options.weights } : {}),
+    ...(options.offset !== undefined ? { offset: options.offset } : {}),
     predictors: design.predictors,
     factors: design.factors,
     intercept: design.intercept,
@@ -177,6 +211,14 @@ export async function fitCommand(argv: string[], io: Output): Promise<void> {
   }
   io.out(header(request, design, responseName, family, modelClasses, referenceIndex, classes) + '\n\n' + fit.summary() + '\n');
   if (design.droppedRows > 0) io.out(`(${droppedNote(design.droppedRows)})\n`);
+}
+
+/**
+ * Library warnings in the words of the command line: the remedies they name are options of
+ * fitLogistic / fitSoftmax (`firth: true`, `l2 > 0`), which here are the flags --firth and --l2.
+ */
+export function commandLineWording(message: string): string {
+  return message.replace(/\bfirth: true\b/g, '--firth').replace(/\bl2 > 0\b/g, '--l2 LAMBDA (> 0)');
 }
 
 /**
@@ -223,9 +265,14 @@ function readRequest(args: ParsedArgs): FitRequest {
   const weights = stringOption(args, 'weights');
   if (weights !== undefined) options.weights = weights;
 
+  const offset = stringOption(args, 'offset');
+  if (offset !== undefined) options.offset = offset;
+
   const request: FitRequest = {
     path: path!,
     options,
+    firth: flag(args, 'firth'),
+    threads: integerOption(args, 'threads', 1, MAX_THREADS) ?? 1,
     json: flag(args, 'json'),
     trace: flag(args, 'trace'),
     quiet: flag(args, 'quiet'),
@@ -261,6 +308,7 @@ function checkColumns(frame: DataFrame, request: FitRequest): void {
     ['--factor', options.factors ?? []],
     ['--levels', levelColumns(options)],
     ['--weights', options.weights !== undefined ? [options.weights] : []],
+    ['--offset', options.offset !== undefined ? [options.offset] : []],
   ];
   for (const [option, names] of named) {
     for (const name of names) {
@@ -293,7 +341,8 @@ function header(
   classes: ClassLabel[],
 ): string {
   const terms = design.predictors.length > 0 ? design.predictors.join(' + ') : '1';
-  const formula = `${responseName} ~ ${terms}${design.intercept || design.predictors.length === 0 ? '' : ' - 1'}`;
+  const offset = request.options.offset !== undefined ? ` + offset(${request.options.offset})` : '';
+  const formula = `${responseName} ~ ${terms}${offset}${design.intercept || design.predictors.length === 0 ? '' : ' - 1'}`;
   const quote = (c: ClassLabel) => labelText(c);
   const lines = [`Formula: ${formula}`];
   if (family === 'binomial') {

@@ -3,7 +3,7 @@
  * formula `response ~ p1 + p2 + ...` with the default treatment contrasts.
  *
  * Rules replicated from R:
- * - Rows with a missing value in any used column (response or counts, predictors, weights) are
+ * - Rows with a missing value in any used column (response or counts, predictors, weights, offset) are
  *   dropped, like `na.action = na.omit`; their number and 1-based row numbers are reported.
  * - String columns, and numeric columns listed in `factors`, are factors. Levels are the sorted
  *   distinct values, as `factor()` makes them: numeric columns sort numerically and label each
@@ -41,6 +41,11 @@ export interface DesignOptions {
   factors?: string[];
   /** Column of non-negative case weights. */
   weights?: string;
+  /**
+   * Numeric column added to the linear predictor with coefficient 1 (R's `offset = col`, or an
+   * `offset(col)` term). It is not a predictor, and a row missing it is dropped.
+   */
+  offset?: string;
   /** Response given as per-class count columns, one column per class (at least two). */
   counts?: string[];
   /** Whether the model will have an intercept (default true). X never holds the intercept column. */
@@ -92,6 +97,10 @@ export interface Design {
   predictors: string[];
   response: LabelResponse | CountsResponse;
   weights?: Float64Array;
+  /** The `offset` column's values on the kept rows. */
+  offset?: Float64Array;
+  /** The `offset` column's name, when one was given. */
+  offsetColumn?: string;
   /** Number of rows dropped for a missing value in a used column. */
   droppedRows: number;
   /** 1-based data row numbers of every dropped row, ascending. */
@@ -109,6 +118,8 @@ export interface DesignTerms {
   predictors: readonly string[];
   factors: readonly FactorCoding[];
   intercept: boolean;
+  /** The offset column, which new data must have too (R's predict uses the new data's offset). */
+  offsetColumn?: string;
 }
 
 /** New data coded with a fitted design's terms: the complete rows only. */
@@ -120,6 +131,8 @@ export interface NewDesign {
   names: string[];
   /** 0-based frame row of each row of X. */
   rows: Uint32Array;
+  /** The terms' offset column on those rows, when the terms have one. */
+  offset?: Float64Array;
   /** 1-based data row numbers of the rows left out for a missing predictor value, ascending. */
   droppedRowNumbers: number[];
 }
@@ -141,7 +154,7 @@ export interface NewDesign {
  * @throws {SoftlogitError} `UNKNOWN_LABEL` for a value not in the `levels` given for its column.
  * @throws {SoftlogitError} `NON_FINITE` for an infinite value in a used numeric column.
  * @throws {SoftlogitError} `BAD_WEIGHTS` / `BAD_COUNTS` for a non-numeric or negative weights or
- *   counts column.
+ *   counts column; `BAD_OPTION` for an offset column that holds text.
  *
  * @example
  * const frame = parseCSV('admit,gre,rank\n0,380,3\n1,660,1\n1,800,2\n0,640,NA\n');
@@ -180,6 +193,11 @@ export function designMatrix(frame: DataFrame, options: DesignOptions): Design {
     })),
   };
   if (roles.weights) design.weights = weightVector(frame, roles.weights, kept);
+  if (roles.offset) {
+    const values = roles.offset.values;
+    design.offset = Float64Array.from(kept, (i) => values[i]!);
+    design.offsetColumn = roles.offset.name;
+  }
   return design;
 }
 
@@ -203,7 +221,8 @@ export function levelsOf(column: Column, rows?: ArrayLike<number>): string[] {
  * left out and reported (`predict` gives `NA` for them); the response and weights columns need
  * not be present. Runs in O(nRows × nFeatures).
  *
- * @throws {SoftlogitError} `UNKNOWN_COLUMN` for a predictor column not in the frame.
+ * @throws {SoftlogitError} `UNKNOWN_COLUMN` for a predictor column (or the terms' offset column) not in the frame.
+ * @throws {SoftlogitError} `BAD_OPTION` for an offset column that holds text.
  * @throws {SoftlogitError} `UNKNOWN_LABEL` for a factor value the design has no level for (R:
  *   "factor rank has new level 5"), naming the row.
  * @throws {SoftlogitError} `BAD_CSV` for text in a column the design used as numeric, naming the row.
@@ -229,8 +248,10 @@ export function newDataMatrix(frame: DataFrame, terms: DesignTerms): NewDesign {
     }
     return frame.columns[j]!;
   });
-  const { kept, droppedRowNumbers } = completeRows(frame, columns);
-  rejectInfinite(frame, columns, kept, caller);
+  const offset = terms.offsetColumn === undefined ? undefined : newDataOffset(frame, terms.offsetColumn, caller);
+  const checked = offset ? [...columns, offset] : columns;
+  const { kept, droppedRowNumbers } = completeRows(frame, checked);
+  rejectInfinite(frame, checked, kept, caller);
   const built = columns.map((column): Term => {
     const factor = coding.get(column.name);
     if (factor === undefined) {
@@ -247,7 +268,32 @@ export function newDataMatrix(frame: DataFrame, terms: DesignTerms): NewDesign {
     const { codes } = factorCodes(column, kept, { levels: factor.levels, frame, caller, keepAll: true });
     return { kind: 'factor', name: column.name, levels: [...factor.levels], codes, fullCoding: factor.reference === null };
   });
-  return { ...fillMatrix(built, kept.length), rows: kept, droppedRowNumbers };
+  const coded: NewDesign = { ...fillMatrix(built, kept.length), rows: kept, droppedRowNumbers };
+  if (offset) coded.offset = Float64Array.from(kept, (i) => offset.values[i]!);
+  return coded;
+}
+
+/** The offset column of new data: present and numeric. */
+function newDataOffset(frame: DataFrame, name: string, caller: string): NumericColumn {
+  const j = frame.names.indexOf(name);
+  if (j < 0) {
+    throw new SoftlogitError(
+      'UNKNOWN_COLUMN',
+      `${caller}: the model has the offset column "${name}", which is not in the data; columns are: ${frame.names.join(', ')}`,
+      { column: name, available: frame.names },
+    );
+  }
+  return numericColumn(frame.columns[j]!, 'offset', caller);
+}
+
+/** The column if numeric; else a `BAD_OPTION` error naming its role. */
+function numericColumn(column: Column, role: string, caller: string): NumericColumn {
+  if (column.kind !== 'numeric') {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: ${role} column "${column.name}" must be numeric, but it holds text`, {
+      column: column.name,
+    });
+  }
+  return column;
 }
 
 /** Columns resolved for each role; `used` is every column whose missing values drop a row. */
@@ -255,6 +301,7 @@ interface Roles {
   response?: Column;
   counts?: NumericColumn[];
   weights?: NumericColumn;
+  offset?: NumericColumn;
   predictors: Column[];
   asFactor: Set<string>;
   /** Explicit level order per column name (the `levels` option). */
@@ -273,7 +320,8 @@ function resolveRoles(frame: DataFrame, options: DesignOptions): Roles {
   const response = options.response === undefined ? undefined : findColumn(frame, options.response, 'response');
   const counts = options.counts && countColumns(frame, options.counts);
   const weights = options.weights === undefined ? undefined : weightColumn(frame, options.weights);
-  const taken = [response, ...(counts ?? []), weights].filter((c): c is Column => c !== undefined);
+  const offset = options.offset === undefined ? undefined : numericColumn(findColumn(frame, options.offset, 'offset'), 'offset', 'designMatrix');
+  const taken = [response, ...(counts ?? []), weights, offset].filter((c): c is Column => c !== undefined);
   const predictors = predictorColumns(frame, options.predictors, taken);
   for (const name of options.factors ?? []) findColumn(frame, name, 'factors');
   const used = [...taken, ...predictors];
@@ -283,6 +331,7 @@ function resolveRoles(frame: DataFrame, options: DesignOptions): Roles {
   if (response) roles.response = response;
   if (counts) roles.counts = counts;
   if (weights) roles.weights = weights;
+  if (offset) roles.offset = offset;
   return roles;
 }
 
@@ -391,7 +440,7 @@ function rejectDuplicates(names: string[]): void {
     if (seen.has(name)) {
       throw new SoftlogitError(
         'BAD_OPTION',
-        `designMatrix: column "${name}" is used twice (as response, counts, weights or predictor); give each column one role`,
+        `designMatrix: column "${name}" is used twice (as response, counts, weights, offset or predictor); give each column one role`,
         { column: name },
       );
     }
