@@ -187,6 +187,12 @@ describe('softlogit fit (binomial)', () => {
     LogisticFit.fromJSON(model).standardErrors.forEach((s, j) => expect(relative(s, expected.standardErrors[j]!)).toBeLessThan(SE_RTOL));
     expect(relative(model.deviance, expected.deviance)).toBeLessThan(COEF_RTOL);
     expect(model.design.classes).toEqual(['numalive', 'numdead']);
+    // predict gives P(numdead), R's fitted(glm(cbind(numdead, numalive) ~ ...)) = σ(xᵀβ).
+    writeFileSync(tmp('budworm.json'), JSON.stringify(model));
+    const fitted = budworm.X.map((x) => 1 / (1 + Math.exp(-[1, ...x].reduce((eta, v, j) => eta + v * expected.coefficients[j]!, 0))));
+    readCSV(ok('predict', tmp('budworm.json'), tmp('budworm.csv'))).rows.forEach(([p], i) =>
+      expect(relative(Number(p), fitted[i]!)).toBeLessThan(COEF_RTOL),
+    );
 
     const out = ok('fit', tmp('budworm.csv'), '--counts', 'numdead,numalive');
     expect(out).toContain('Formula: cbind(numdead, numalive) ~ sexM + ldose + sexM:ldose');
@@ -321,7 +327,7 @@ describe('softlogit fit: --firth, --offset, --threads', () => {
     };
     expect(fails('fit', UCLA, '--response', 'rank', '--firth')).toMatch(/--firth applies to binomial fits/);
     expect(fails('fit', UCLA, '--response', 'admit', '--family', 'multinomial', '--offset', 'gpa')).toMatch(/--offset applies to binomial fits/);
-    expect(fails('fit', UCLA, '--response', 'admit', '--firth', '--l2', '1')).toMatch(/firth and l2 cannot be combined/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--firth', '--l2', '1')).toMatch(/--firth and --l2 cannot be combined \(both penalize the likelihood\); choose one, got --l2 1\n$/);
     expect(fails('fit', UCLA, '--response', 'admit', '--threads', '1.5')).toMatch(/--threads should be a whole number in \[1, 65\], got "1.5"/);
     expect(fails('fit', UCLA, '--response', 'admit', '--threads', '0')).toMatch(/--threads should be a whole number/);
     expect(fails('fit', UCLA, '--response', 'admit', '--offset', 'gre', '--predictors', 'gre,gpa')).toMatch(/column "gre" is used twice/);

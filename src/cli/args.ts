@@ -45,7 +45,7 @@ export function parse(argv: string[], options: OptionSpec, command: string): Par
  * src/input/optionKeys.ts suggests option keys), if it is a likely typo: within one edit for names
  * of up to five letters, two for longer ones (so that `--xy` does not suggest `--l2`).
  */
-export function nearestName(name: string, candidates: readonly string[]): string | undefined {
+function nearestName(name: string, candidates: readonly string[]): string | undefined {
   const allowed = Math.min(2, Math.max(1, Math.floor(name.length / 3)));
   let best: string | undefined;
   let bestDistance = allowed + 1;

@@ -290,6 +290,9 @@ function readRequest(args: ParsedArgs): FitRequest {
   }
   const l2 = numberOption(args, 'l2', 0, Number.MAX_VALUE);
   if (l2 !== undefined) request.l2 = l2;
+  if (request.firth && l2 !== undefined && l2 > 0) {
+    throw new UsageError(`--firth and --l2 cannot be combined (both penalize the likelihood); choose one, got --l2 ${l2}`);
+  }
   return request;
 }
 
