@@ -17,6 +17,7 @@ import {
 import { main } from '../dist/cli/main.js';
 import budworm from './fixtures/budworm-counts.json';
 import endometrial from './fixtures/endometrial-firth.json';
+import uclaOffset from './fixtures/ucla-admissions-offset.json';
 import haireye from './fixtures/haireye-counts-softmax.json';
 import housingFixture from './fixtures/housing-weighted-softmax.json';
 import uclaRank from './fixtures/ucla-admissions-rank.json';
@@ -267,6 +268,18 @@ describe('softlogit fit: --firth, --offset, --threads', () => {
     const out = ok('fit', file, '--response', 'HG', '--firth');
     expect(out).toContain(api.summary());
     expect(out).toContain("Firth's bias-reduced estimates");
+  });
+
+  it('--offset COL matches R glm(admit ~ gre + gpa + factor(rank), offset = log(gpa))', () => {
+    const lines = readFileSync(UCLA, 'utf8').trimEnd().split('\n');
+    const text = [lines[0] + ',lgpa', ...lines.slice(1).map((line) => `${line},${Math.log(Number(line.split(',')[2]))}`)].join('\n') + '\n';
+    writeFileSync(tmp('ucla-log-offset.csv'), text);
+    const model = JSON.parse(ok('fit', tmp('ucla-log-offset.csv'), '--response', 'admit', '--factor', 'rank', '--offset', 'lgpa', '--json'));
+    const { expected } = uclaOffset;
+    expect(model.names).toEqual(expected.names);
+    model.coefficients.forEach((b: number, j: number) => expect(relative(b, expected.coefficients[j]!)).toBeLessThan(COEF_RTOL));
+    LogisticFit.fromJSON(model).standardErrors.forEach((s, j) => expect(relative(s, expected.standardErrors[j]!)).toBeLessThan(SE_RTOL));
+    for (const key of ['deviance', 'nullDeviance', 'aic'] as const) expect(relative(model[key], expected[key])).toBeLessThan(COEF_RTOL);
   });
 
   it('--offset COL is glm(..., offset = COL): an offset of 0.5 gpa lowers the gpa coefficient by exactly 0.5', () => {
