@@ -254,6 +254,12 @@ describe('softlogit fit: --firth, --offset, --threads', () => {
     expect(run.stderr).toContain('--l2 LAMBDA');
     expect(run.stderr).not.toMatch(/firth: true|l2 > 0/);
     expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    // A separated multinomial fit: --l2 is the remedy there (--firth is binomial only).
+    writeFileSync(tmp('separated3.csv'), 'y,x\na,1\na,2\nb,3\nb,4\nc,5\nc,6\na,1.5\nb,3.5\nc,5.5\n');
+    const multinomial = cli('fit', tmp('separated3.csv'), '--response', 'y');
+    expect(multinomial.status).toBe(0);
+    expect(multinomial.stderr).toMatch(/^warning: fitSoftmax: the data are completely separated.*Use --l2 LAMBDA \(ridge\), or merge classes/);
+    expect(multinomial.stderr).not.toMatch(/firth|l2 > 0/);
   });
 
   it('--firth gives the brglm2 fixture and the API\'s firth: true fit, with no warning', () => {

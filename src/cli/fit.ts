@@ -218,7 +218,7 @@ export async function fitCommand(argv: string[], io: Output): Promise<void> {
  * fitLogistic / fitSoftmax (`firth: true`, `l2 > 0`), which here are the flags --firth and --l2.
  */
 export function commandLineWording(message: string): string {
-  return message.replace(/\bfirth: true\b/g, '--firth').replace(/\bl2 > 0\b/g, '--l2 LAMBDA (> 0)');
+  return message.replace(/\bfirth: true\b/g, '--firth').replace(/\bl2 > 0\b/g, '--l2 LAMBDA');
 }
 
 /**
