@@ -245,6 +245,13 @@ describe('softlogit fit: --firth, --offset, --threads', () => {
   };
   /** Agreement of two fits of one model on 1 and 2 threads: the sums are added in another order. */
   const THREADS_RTOL = 1e-12;
+  /** Runs a command that must fail with exit 2 and nothing on stdout; returns its stderr. */
+  const fails = (...args: string[]) => {
+    const run = cli(...args);
+    expect(run.status, `softlogit ${args.join(' ')}`).toBe(2);
+    expect(run.stdout).toBe('');
+    return run.stderr;
+  };
 
   it('the separation warning names the command line remedies, --firth and --l2', () => {
     const run = cli('fit', endometrialCSV(), '--response', 'HG');
@@ -337,13 +344,16 @@ describe('softlogit fit: --firth, --offset, --threads', () => {
     }
   });
 
+  it('--max-iter N stops Newton there, and the non-convergence warning names --max-iter', () => {
+    const run = cli('fit', UCLA, '--response', 'admit', '--max-iter', '2', '--json');
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).converged).toBe(false);
+    expect(JSON.parse(run.stdout).iterations).toBe(2);
+    expect(run.stderr).toMatch(/^warning: fitLogistic: did not converge in 2 iterations .*Raise --max-iter, or check for separation\n$/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--max-iter', '2.5')).toMatch(/--max-iter should be a whole number/);
+  });
+
   it('refuses what the library refuses: --firth or --offset on a multinomial fit, --firth with --l2, a bad --threads', () => {
-    const fails = (...args: string[]) => {
-      const run = cli(...args);
-      expect(run.status).toBe(2);
-      expect(run.stdout).toBe('');
-      return run.stderr;
-    };
     expect(fails('fit', UCLA, '--response', 'rank', '--firth')).toMatch(/--firth applies to binomial fits/);
     expect(fails('fit', UCLA, '--response', 'admit', '--family', 'multinomial', '--offset', 'gpa')).toMatch(/--offset applies to binomial fits/);
     expect(fails('fit', UCLA, '--response', 'admit', '--firth', '--l2', '1')).toMatch(/--firth and --l2 cannot be combined \(both penalize the likelihood\); choose one, got --l2 1\n$/);

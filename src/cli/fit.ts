@@ -41,6 +41,8 @@ Model:
   --firth                   binomial: Firth's bias-reduced estimates (R's logistf, brglm2), finite
                             even when the data are separated; not with --l2
   --no-intercept            fit without an intercept (R's y ~ x - 1)
+  --max-iter N              stop after N Newton iterations (default 50) with a warning if not
+                            converged (R's glm.control(maxit = N))
   --threads N               run the passes over the data on N threads (same coefficients to
                             ~1e-12); for large files on a machine with N cores
 
@@ -72,12 +74,16 @@ export const FIT_OPTIONS: OptionSpec = {
   l2: { type: 'string' },
   firth: { type: 'boolean' },
   threads: { type: 'string' },
+  'max-iter': { type: 'string' },
   'no-intercept': { type: 'boolean' },
   json: { type: 'boolean' },
   trace: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
 };
+
+/** The largest --max-iter (the library's limit on maxIter). */
+const MAX_ITERATIONS = 1e6;
 
 /** The most threads a fit can use (initThreads' limit: 64 kernel workers and this thread). */
 const MAX_THREADS = 65;
@@ -96,6 +102,7 @@ interface FitRequest {
   firth: boolean;
   /** 1 unless --threads says more. */
   threads: number;
+  maxIter?: number;
   json: boolean;
   trace: boolean;
   quiet: boolean;
@@ -158,6 +165,7 @@ export async function fitCommand(argv: string[], io: Output): Promise<void> {
     ...(design.weights ? { weights: design.weights } : {}),
     ...(request.l2 !== undefined ? { l2: request.l2 } : {}),
     ...(request.threads > 1 ? { threads: request.threads } : {}),
+    ...(request.maxIter !== undefined ? { maxIter: request.maxIter } : {}),
     ...progress,
   };
   const X = { data: design.X, nRows: design.nRows, nFeatures: design.nFeatures };
@@ -215,10 +223,14 @@ export async function fitCommand(argv: string[], io: Output): Promise<void> {
 
 /**
  * Library warnings in the words of the command line: the remedies they name are options of
- * fitLogistic / fitSoftmax (`firth: true`, `l2 > 0`), which here are the flags --firth and --l2.
+ * fitLogistic / fitSoftmax (`firth: true`, `l2 > 0`, `maxIter`), which here are the flags
+ * --firth, --l2 and --max-iter.
  */
 export function commandLineWording(message: string): string {
-  return message.replace(/\bfirth: true\b/g, '--firth').replace(/\bl2 > 0\b/g, '--l2 LAMBDA');
+  return message
+    .replace(/\bfirth: true\b/g, '--firth')
+    .replace(/\bl2 > 0\b/g, '--l2 LAMBDA')
+    .replace(/\bmaxIter\b/g, '--max-iter');
 }
 
 /**
@@ -290,6 +302,8 @@ function readRequest(args: ParsedArgs): FitRequest {
   }
   const l2 = numberOption(args, 'l2', 0, Number.MAX_VALUE);
   if (l2 !== undefined) request.l2 = l2;
+  const maxIter = integerOption(args, 'max-iter', 0, MAX_ITERATIONS);
+  if (maxIter !== undefined) request.maxIter = maxIter;
   if (request.firth && l2 !== undefined && l2 > 0) {
     throw new UsageError(`--firth and --l2 cannot be combined (both penalize the likelihood); choose one, got --l2 ${l2}`);
   }
