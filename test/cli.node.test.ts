@@ -8,11 +8,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   designMatrix, fitLogistic, fitSoftmax, init, LogisticFit, newDataMatrix, parseCSV, SoftlogitError, SoftmaxFit,
   toReference, toSymmetric, type Design,
 } from '../dist/index.js';
+import { main } from '../dist/cli/main.js';
+import budworm from './fixtures/budworm-counts.json';
+import endometrial from './fixtures/endometrial-firth.json';
+import uclaOffset from './fixtures/ucla-admissions-offset.json';
 import haireye from './fixtures/haireye-counts-softmax.json';
 import housingFixture from './fixtures/housing-weighted-softmax.json';
 import uclaRank from './fixtures/ucla-admissions-rank.json';
@@ -54,6 +59,14 @@ interface Run {
 function cli(...args: string[]): Run {
   const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs the command in this process (main() of dist/cli), for tests that run it many times. */
+async function cliInProcess(...args: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const status = await main(args, { out: (text) => void (stdout += text), err: (text) => void (stderr += text) });
+  return { status, stdout, stderr };
 }
 
 /** Runs a command that must succeed and returns its stdout. */
@@ -163,6 +176,39 @@ describe('softlogit fit (binomial)', () => {
     flipped.coefficients.forEach((b: number, j: number) => expect(relative(-b, base.coefficients[j])).toBeLessThan(SAME_FIT_RTOL));
   });
 
+  it('--counts s,f is R\'s cbind(s, f): the coefficients of P(s), as glm, in the table and in --json', () => {
+    // The budworm fixture's X (sexM, ldose and their product) as columns, with the counts first.
+    const header = ['numdead', 'numalive', ...budworm.featureNames];
+    const rows = budworm.X.map((x, i) => [budworm.successes[i], budworm.failures[i], ...x].join(','));
+    writeFileSync(tmp('budworm.csv'), [header.join(','), ...rows].join('\n') + '\n');
+    const { expected } = budworm;
+    const model = JSON.parse(ok('fit', tmp('budworm.csv'), '--counts', 'numdead,numalive', '--json'));
+    expect(model.names).toEqual(expected.names);
+    model.coefficients.forEach((b: number, j: number) => expect(relative(b, expected.coefficients[j]!)).toBeLessThan(COEF_RTOL));
+    LogisticFit.fromJSON(model).standardErrors.forEach((s, j) => expect(relative(s, expected.standardErrors[j]!)).toBeLessThan(SE_RTOL));
+    expect(relative(model.deviance, expected.deviance)).toBeLessThan(COEF_RTOL);
+    expect(model.design.classes).toEqual(['numalive', 'numdead']);
+    // predict gives P(numdead), R's fitted(glm(cbind(numdead, numalive) ~ ...)) = σ(xᵀβ).
+    writeFileSync(tmp('budworm.json'), JSON.stringify(model));
+    const fitted = budworm.X.map((x) => 1 / (1 + Math.exp(-[1, ...x].reduce((eta, v, j) => eta + v * expected.coefficients[j]!, 0))));
+    readCSV(ok('predict', tmp('budworm.json'), tmp('budworm.csv'))).rows.forEach(([p], i) =>
+      expect(relative(Number(p), fitted[i]!)).toBeLessThan(COEF_RTOL),
+    );
+
+    const out = ok('fit', tmp('budworm.csv'), '--counts', 'numdead,numalive');
+    expect(out).toContain('Formula: cbind(numdead, numalive) ~ sexM + ldose + sexM:ldose');
+    expect(out).toContain('modelling P(numdead) against reference class numalive');
+    const table = tableRows(out, expected.names);
+    expected.names.forEach((name, j) => expect(relative(table.get(name)![0]!, expected.coefficients[j]!)).toBeLessThan(PRINTED_RTOL));
+
+    // --reference numdead models P(numalive): R's cbind(numalive, numdead), every sign flipped.
+    const flipped = JSON.parse(ok('fit', tmp('budworm.csv'), '--counts', 'numdead,numalive', '--reference', 'numdead', '--json'));
+    flipped.coefficients.forEach((b: number, j: number) => expect(relative(-b, expected.coefficients[j]!)).toBeLessThan(COEF_RTOL));
+    expect(ok('fit', tmp('budworm.csv'), '--counts', 'numdead,numalive', '--reference', 'numdead')).toContain(
+      'Formula: cbind(numalive, numdead) ~',
+    );
+  });
+
   it('drops rows with a missing value and says how many, like na.omit', () => {
     const lines = readFileSync(UCLA, 'utf8').trimEnd().split('\n');
     lines[3] = lines[3]!.replace(/^(\d),(\d+)/, '$1,NA');
@@ -186,6 +232,134 @@ describe('softlogit fit (binomial)', () => {
     for (const line of iterations) expect(line).toMatch(/^iteration \d+  deviance \d+\.\d+/);
     expect(iterations.at(-1)).toContain('deviance 459.44');
     expect(cli('fit', UCLA, '--response', 'admit', '--trace', '--quiet').stderr).toBe('');
+  });
+});
+
+describe('softlogit fit: --firth, --offset, --threads', () => {
+  /** brglm2::endometrial as a CSV file: HG ~ NV + PI + EH, quasi-separated by NV. */
+  const endometrialCSV = () => {
+    const file = tmp('endometrial.csv');
+    const lines = [['HG', ...endometrial.featureNames].join(','), ...endometrial.X.map((x, i) => [endometrial.y[i], ...x].join(','))];
+    writeFileSync(file, lines.join('\n') + '\n');
+    return file;
+  };
+  /** Agreement of two fits of one model on 1 and 2 threads: the sums are added in another order. */
+  const THREADS_RTOL = 1e-12;
+  /** Runs a command that must fail with exit 2 and nothing on stdout; returns its stderr. */
+  const fails = (...args: string[]) => {
+    const run = cli(...args);
+    expect(run.status, `softlogit ${args.join(' ')}`).toBe(2);
+    expect(run.stdout).toBe('');
+    return run.stderr;
+  };
+
+  it('the separation warning names the command line remedies, --firth and --l2', () => {
+    const run = cli('fit', endometrialCSV(), '--response', 'HG');
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/^warning: fitLogistic: the data are quasi-completely separated.*NV → \+∞/);
+    expect(run.stderr).toContain('Use --firth for finite bias-reduced estimates');
+    expect(run.stderr).toContain('--l2 LAMBDA');
+    expect(run.stderr).not.toMatch(/firth: true|l2 > 0/);
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    // A separated multinomial fit: --l2 is the remedy there (--firth is binomial only).
+    writeFileSync(tmp('separated3.csv'), 'y,x\na,1\na,2\nb,3\nb,4\nc,5\nc,6\na,1.5\nb,3.5\nc,5.5\n');
+    const multinomial = cli('fit', tmp('separated3.csv'), '--response', 'y');
+    expect(multinomial.status).toBe(0);
+    expect(multinomial.stderr).toMatch(/^warning: fitSoftmax: the data are completely separated.*Use --l2 LAMBDA \(ridge\), or merge classes/);
+    expect(multinomial.stderr).not.toMatch(/firth|l2 > 0/);
+  });
+
+  it('--firth gives the brglm2 fixture and the API\'s firth: true fit, with no warning', () => {
+    const file = endometrialCSV();
+    const model = JSON.parse(ok('fit', file, '--response', 'HG', '--firth', '--json'));
+    expect(model.firth).toBe(true);
+    expect(model.names).toEqual(endometrial.expected.names);
+    model.coefficients.forEach((b: number, j: number) => expect(relative(b, endometrial.expected.coefficients[j]!)).toBeLessThan(COEF_RTOL));
+    const design = designMatrix(parseCSV(readFileSync(file, 'utf8')), { response: 'HG' });
+    const api = fitLogistic(asX(design), design.response.labels as number[], { names: design.names, firth: true });
+    expect(model.coefficients).toEqual(Array.from(api.coefficients));
+    const out = ok('fit', file, '--response', 'HG', '--firth');
+    expect(out).toContain(api.summary());
+    expect(out).toContain("Firth's bias-reduced estimates");
+  });
+
+  it('--offset COL matches R glm(admit ~ gre + gpa + factor(rank), offset = log(gpa))', () => {
+    const lines = readFileSync(UCLA, 'utf8').trimEnd().split('\n');
+    const text = [lines[0] + ',lgpa', ...lines.slice(1).map((line) => `${line},${Math.log(Number(line.split(',')[2]))}`)].join('\n') + '\n';
+    writeFileSync(tmp('ucla-log-offset.csv'), text);
+    const model = JSON.parse(ok('fit', tmp('ucla-log-offset.csv'), '--response', 'admit', '--factor', 'rank', '--offset', 'lgpa', '--json'));
+    const { expected } = uclaOffset;
+    expect(model.names).toEqual(expected.names);
+    model.coefficients.forEach((b: number, j: number) => expect(relative(b, expected.coefficients[j]!)).toBeLessThan(COEF_RTOL));
+    LogisticFit.fromJSON(model).standardErrors.forEach((s, j) => expect(relative(s, expected.standardErrors[j]!)).toBeLessThan(SE_RTOL));
+    for (const key of ['deviance', 'nullDeviance', 'aic'] as const) expect(relative(model[key], expected[key])).toBeLessThan(COEF_RTOL);
+  });
+
+  it('--offset COL is glm(..., offset = COL): an offset of 0.5 gpa lowers the gpa coefficient by exactly 0.5', () => {
+    const lines = readFileSync(UCLA, 'utf8').trimEnd().split('\n');
+    const gpa = (line: string) => Number(line.split(',')[2]);
+    const text = [lines[0] + ',half', ...lines.slice(1).map((line) => `${line},${0.5 * gpa(line)}`)].join('\n') + '\n';
+    writeFileSync(tmp('ucla-offset.csv'), text);
+    const model = JSON.parse(ok('fit', tmp('ucla-offset.csv'), '--response', 'admit', '--predictors', 'gre,gpa', '--offset', 'half', '--json'));
+    const shifted = [R_GLM.coefficients[0]!, R_GLM.coefficients[1]!, R_GLM.coefficients[2]! - 0.5];
+    model.coefficients.forEach((b: number, j: number) => expect(relative(b, shifted[j]!)).toBeLessThan(COEF_RTOL));
+    expect(model.design.offset).toBe('half');
+    // The library fit with the same offset: the same doubles.
+    const design = designMatrix(parseCSV(text), { response: 'admit', predictors: ['gre', 'gpa'] });
+    const offset = lines.slice(1).map((line) => 0.5 * gpa(line));
+    const api = fitLogistic(asX(design), design.response.labels as number[], { names: design.names, offset });
+    expect(model.coefficients).toEqual(Array.from(api.coefficients));
+    expect(ok('fit', tmp('ucla-offset.csv'), '--response', 'admit', '--predictors', 'gre,gpa', '--offset', 'half')).toContain(
+      'Formula: admit ~ gre + gpa + offset(half)',
+    );
+    // The offset is not a predictor by default, and predict adds it from the new data (R's predict.glm).
+    expect(JSON.parse(ok('fit', tmp('ucla-offset.csv'), '--response', 'admit', '--offset', 'half', '--json')).names).toEqual([
+      '(Intercept)', 'gre', 'gpa', 'rank',
+    ]);
+    writeFileSync(tmp('offset.json'), JSON.stringify(model));
+    writeFileSync(tmp('offset-new.csv'), 'gre,gpa,half\n600,3.5,1.75\n700,3.2,NA\n500,3,2\n');
+    const run = cli('predict', tmp('offset.json'), tmp('offset-new.csv'), '--type', 'link');
+    expect(run.status).toBe(0);
+    const expected = api.predict([[600, 3.5], [500, 3]], { type: 'link', offset: [1.75, 2] });
+    expect(readCSV(run.stdout).rows.map(([v]) => v)).toEqual([String(expected[0]), 'NA', String(expected[1])]);
+    writeFileSync(tmp('offset-missing.csv'), 'gre,gpa\n600,3.5\n');
+    const missing = cli('predict', tmp('offset.json'), tmp('offset-missing.csv'));
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/offset column "half", which is not in the data/);
+  });
+
+  it('--threads 2 gives the one-thread coefficients to 1e-12 (binomial and multinomial)', () => {
+    for (const args of [
+      ['fit', UCLA, '--response', 'admit', '--factor', 'rank'],
+      ['fit', HOUSING, '--response', 'Sat', '--weights', 'Freq', ...HOUSING_LEVELS],
+    ]) {
+      const one = JSON.parse(ok(...args, '--json'));
+      const run = cli(...args, '--threads', '2', '--json');
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      const two = JSON.parse(run.stdout);
+      expect(two.names).toEqual(one.names);
+      const flat = (m: { coefficients?: number[]; baseline?: number[] }) => (m.coefficients ?? m.baseline)!;
+      flat(two).forEach((b, j) => expect(relative(b, flat(one)[j]!)).toBeLessThan(THREADS_RTOL));
+    }
+  });
+
+  it('--max-iter N stops Newton there, and the non-convergence warning names --max-iter', () => {
+    const run = cli('fit', UCLA, '--response', 'admit', '--max-iter', '2', '--json');
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).converged).toBe(false);
+    expect(JSON.parse(run.stdout).iterations).toBe(2);
+    expect(run.stderr).toMatch(/^warning: fitLogistic: did not converge in 2 iterations .*Raise --max-iter, or check for separation\n$/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--max-iter', '2.5')).toMatch(/--max-iter should be a whole number/);
+  });
+
+  it('refuses what the library refuses: --firth or --offset on a multinomial fit, --firth with --l2, a bad --threads', () => {
+    expect(fails('fit', UCLA, '--response', 'rank', '--firth')).toMatch(/--firth applies to binomial fits/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--family', 'multinomial', '--offset', 'gpa')).toMatch(/--offset applies to binomial fits/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--firth', '--l2', '1')).toMatch(/--firth and --l2 cannot be combined \(both penalize the likelihood\); choose one, got --l2 1\n$/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--threads', '1.5')).toMatch(/--threads should be a whole number in \[1, 65\], got "1.5"/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--threads', '0')).toMatch(/--threads should be a whole number/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--offset', 'gre', '--predictors', 'gre,gpa')).toMatch(/column "gre" is used twice/);
   });
 });
 
@@ -256,6 +430,56 @@ describe('softlogit fit (multinomial)', () => {
     expect(softmax.model).toBe('softmax');
     const beta = SoftmaxFit.fromJSON(softmax).toLogistic().coefficients;
     beta.forEach((b, j) => expect(relative(b, logistic.coefficients[j])).toBeLessThan(SAME_FIT_RTOL));
+  });
+});
+
+describe('column and command names that are Object.prototype names', () => {
+  /** constructor, __proto__, toString, hasOwnProperty, ...: what a plain-object lookup finds on every object. */
+  const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype);
+  /** 40 rows of y (0/1), g (a/b/c), w (1..3), x, made by a fixed LCG: not separated, every level present. */
+  const rows = (() => {
+    let state = 12345;
+    const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    return Array.from({ length: 40 }, (_, i) => {
+      const x = Math.round(next() * 100) / 10;
+      const y = next() < 0.3 + 0.05 * x ? 1 : 0;
+      return { y: i < 2 ? i : y, g: 'abc'[i % 3]!, w: 1 + (i % 3), x };
+    });
+  })();
+  const csv = (y: string, g: string, w: string, x: string) =>
+    [`${y},${g},${w},${x}`, ...rows.map((r) => `${r.y ? 'yes' : 'no'},${r.g},${r.w},${r.x}`)].join('\n') + '\n';
+
+  it('renaming columns to prototype names changes only the names: --levels, --factor, --weights, --predictors, --response', async () => {
+    writeFileSync(tmp('plain.csv'), csv('y', 'g', 'w', 'x'));
+    const plain = JSON.parse(ok('fit', tmp('plain.csv'), '--response', 'y', '--weights', 'w', '--levels', 'g=c,a,b', '--levels', 'y=yes,no', '--json'));
+    expect(plain.names).toEqual(['(Intercept)', 'ga', 'gb', 'x']);
+    await fc.assert(
+      fc.asyncProperty(fc.shuffledSubarray(PROTOTYPE_NAMES, { minLength: 4, maxLength: 4 }), async ([y, g, w, x]) => {
+        const file = tmp('prototype-names.csv');
+        writeFileSync(file, csv(y!, g!, w!, x!));
+        const run = await cliInProcess(
+          'fit', file, '--response', y!, '--weights', w!, '--predictors', `${g},${x}`, '--factor', g!,
+          '--levels', `${g}=c,a,b`, '--levels', `${y}=yes,no`, '--json',
+        );
+        expect(run.stderr).toBe('');
+        expect(run.status).toBe(0);
+        const model = JSON.parse(run.stdout);
+        expect(model.names).toEqual(['(Intercept)', `${g}a`, `${g}b`, x]);
+        expect(model.coefficients).toEqual(plain.coefficients);
+        expect(model.design.factors).toEqual([{ name: g, levels: ['c', 'a', 'b'], reference: 'c' }]);
+        expect(model.design.classes).toEqual(['yes', 'no']);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('a command named like a prototype member is an unknown command', async () => {
+    for (const name of PROTOTYPE_NAMES) {
+      const run = await cliInProcess(name, 'x');
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/unknown command/);
+    }
   });
 });
 
@@ -395,7 +619,14 @@ describe('user errors: exit 2, one line naming the problem', () => {
   it('bad usage: options, choices, arguments, commands', () => {
     expect(fails('fit', UCLA)).toMatch(/--response COLUMN .* or --counts/);
     expect(fails('fit', UCLA, '--response', 'admit', '--counts', 'a,b')).toMatch(/either --response or --counts/);
-    expect(fails('fit', UCLA, '--response', 'admit', '--bogus')).toMatch(/Unknown option '--bogus'/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--bogus')).toMatch(/Unknown option '--bogus' \(see softlogit fit --help\)$/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--frith')).toMatch(/Unknown option '--frith'; did you mean '--firth'\?/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--thread', '2')).toMatch(/Unknown option '--thread'; did you mean '--threads'\?/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--wieghts', 'w')).toMatch(/did you mean '--weights'\?/);
+    expect(fails('fit', UCLA, '--response', 'admit', '--no-intercpt')).toMatch(/did you mean '--no-intercept'\?/);
+    expect(fails('fit', UCLA, '--respone', 'admit')).toMatch(/did you mean '--response'\?/);
+    expect(fails('predict', tmp('rank.json'), UCLA, '--tpye', 'class')).toMatch(/did you mean '--type'\?/);
+    expect(fails('convert', tmp('rank.json'), '--To', 'symmetric')).toMatch(/did you mean '--to'\?/);
     expect(fails('fit', UCLA, '--response', 'admit', '--family', 'poisson')).toMatch(/--family should be one of binomial, multinomial, got "poisson"/);
     expect(fails('fit', UCLA, '--response', 'admit', '--l2=-1')).toMatch(/--l2 should be a number/);
     expect(fails('fit', UCLA, '--response', 'rank', '--family', 'binomial')).toMatch(/needs a response with two classes, but rank has 4/);
@@ -413,6 +644,22 @@ describe('user errors: exit 2, one line naming the problem', () => {
     expect(fails('convert', tmp('broken.json'), '--to', 'symmetric')).toMatch(/is not valid JSON/);
   });
 
+  it('a declared response level that never occurs is EMPTY_CLASS, never a silently smaller model', () => {
+    const empty = /class "2" of response "admit" has no observations in the 400 rows used, so its coefficients have no finite MLE/;
+    expect(fails('fit', UCLA, '--response', 'admit', '--levels', 'admit=0,1,2')).toMatch(empty);
+    expect(fails('fit', UCLA, '--response', 'admit', '--levels', 'admit=0,1,2', '--json')).toMatch(empty);
+    expect(fails('fit', UCLA, '--response', 'admit', '--levels', 'admit=0,1,2', '--family', 'binomial')).toMatch(empty);
+    expect(fails('fit', UCLA, '--response', 'admit', '--levels', 'admit=0,1,2', '--reference', '2')).toMatch(empty);
+    expect(fails('fit', UCLA, '--response', 'admit', '--levels', 'admit=2,0,1', '--family', 'multinomial')).toMatch(empty);
+    // A --reference that is not a class at all is a usage error; a counts column of zeros and a
+    // class whose rows all have weight 0 are the API's EMPTY_CLASS.
+    expect(fails('fit', UCLA, '--response', 'admit', '--reference', 'yes')).toMatch(/--reference "yes" is not one of the classes \(0, 1\)/);
+    writeFileSync(tmp('zero-class.csv'), 'a,b,c,x\n1,2,0,1\n2,1,0,2\n3,1,0,3\n1,3,0,4\n');
+    expect(fails('fit', tmp('zero-class.csv'), '--counts', 'a,b,c')).toMatch(/fitSoftmax: class "c" has no observations/);
+    writeFileSync(tmp('zero-weight.csv'), 'y,x,w\na,1,1\nb,2,1\nc,3,0\na,4,1\nb,1,1\nc,2,0\n');
+    expect(fails('fit', tmp('zero-weight.csv'), '--response', 'y', '--weights', 'w')).toMatch(/fitSoftmax: class "c" has no observations \(with non-zero weight\)/);
+  });
+
   it('a fit that cannot be done (collinear columns) is a data error too', () => {
     writeFileSync(tmp('collinear.csv'), 'y,a,b\n0,1,2\n1,2,4\n0,3,6\n1,4,8\n0,2,4\n1,3,6\n');
     expect(fails('fit', tmp('collinear.csv'), '--response', 'y')).toMatch(/column 'b' is a linear combination/);
@@ -421,6 +668,9 @@ describe('user errors: exit 2, one line naming the problem', () => {
   it('help and version succeed', () => {
     expect(ok('--help')).toContain('Usage: softlogit COMMAND');
     expect(ok('fit', '--help')).toContain('--response COLUMN');
+    for (const option of [/--firth +binomial: Firth/, /--offset COLUMN +binomial: known log-odds/, /--threads N +run the passes/]) {
+      expect(ok('fit', '--help')).toMatch(option);
+    }
     expect(ok('--version')).toMatch(/^softlogit \d+\.\d+\.\d+\n$/);
   });
 });

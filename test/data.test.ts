@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { designMatrix, levelsOf, parseCSV } from '../src/data/index.js';
+import { designMatrix, levelsOf, newDataMatrix, parseCSV } from '../src/data/index.js';
 import type { Column, DataFrame, Design } from '../src/data/index.js';
 import { SoftlogitError } from '../src/errors.js';
 
@@ -286,6 +286,23 @@ describe('designMatrix', () => {
     expect(error.message).toContain('data row 2 (line 3)');
   });
 
+  it('reads an offset column: not a predictor, its missing rows dropped, text refused; new data need it too', () => {
+    const frame = parseCSV('y,x,off,g\n0,1,0.5,a\n1,2,NA,b\n1,3,-1,a\n0,4,2,b\n');
+    const design = designMatrix(frame, { response: 'y', offset: 'off' });
+    expect(design.names).toEqual(['x', 'gb']);
+    expect(Array.from(design.offset!)).toEqual([0.5, -1, 2]);
+    expect(design.offsetColumn).toBe('off');
+    expect(design.droppedRowNumbers).toEqual([2]);
+    expect(designMatrix(frame, { response: 'y' }).offset).toBeUndefined();
+    expect(catchError(() => designMatrix(frame, { response: 'y', offset: 'g' })).code).toBe('BAD_OPTION');
+    expect(catchError(() => designMatrix(frame, { response: 'y', offset: 'x', predictors: ['x'] })).code).toBe('BAD_OPTION');
+    expect(catchError(() => designMatrix(frame, { response: 'y', offset: 'z' })).code).toBe('UNKNOWN_COLUMN');
+    const coded = newDataMatrix(parseCSV('g,x,off\nb,1,3\na,2,NA\na,5,4\n'), design);
+    expect(Array.from(coded.offset!)).toEqual([3, 4]);
+    expect(Array.from(coded.rows)).toEqual([0, 2]);
+    expect(catchError(() => newDataMatrix(parseCSV('g,x\nb,1\n'), design)).code).toBe('UNKNOWN_COLUMN');
+  });
+
   it('allows an intercept-only model (no predictors)', () => {
     const design = designMatrix(parseCSV('y,x\n0,1\n1,2\n'), { response: 'y', predictors: [] });
     expect(design.nFeatures).toBe(0);
@@ -307,6 +324,25 @@ describe('designMatrix', () => {
     expect(error.code).toBe('BAD_RESPONSE');
     expect(error.message).toContain('"y"');
     expect(error.message).toContain('(1)');
+  });
+
+  it('rejects a declared response level with no rows (EMPTY_CLASS, as fitSoftmax), also when its rows were dropped', () => {
+    const frame = parseCSV('y,x\na,1\nb,2\na,3\nc,NA\n');
+    for (const levels of [['a', 'b', 'c'], ['c', 'b', 'a'], ['a', 'b', 'd']]) {
+      const error = catchError(() => designMatrix(frame, { response: 'y', levels: new Map([['y', levels]]) }));
+      expect(error.code).toBe('EMPTY_CLASS');
+      const absent = levels.includes('d') ? 'd' : 'c';
+      expect(error.message).toBe(
+        `designMatrix: class "${absent}" of response "y" has no observations in the 3 rows used, so its coefficients have no finite MLE; drop it from the levels of "y"`,
+      );
+      expect(error.details).toEqual({ column: 'y', classes: [absent] });
+    }
+    // Numeric labels: the level is written as R writes it.
+    const numeric = catchError(() => designMatrix(parseCSV('y,x\n0,1\n1,2\n'), { response: 'y', levels: { y: ['0', '1', '1e+05'] } }));
+    expect(numeric.code).toBe('EMPTY_CLASS');
+    expect(numeric.message).toContain('class "1e+05" of response "y"');
+    // A predictor's unused declared levels are still dropped (droplevels), not an error.
+    expect(designMatrix(frame, { response: 'y', levels: { x: ['1', '2', '3', '4'] } }).names).toEqual(['x2', 'x3']);
   });
 
   it('rejects a frame left empty after dropping missing values', () => {
@@ -362,6 +398,54 @@ describe('designMatrix', () => {
         });
       }),
     );
+  });
+});
+
+describe('designMatrix with Object.prototype names as column names', () => {
+  /** constructor, __proto__, toString, hasOwnProperty, ...: names a plain-object lookup would find on every object. */
+  const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype);
+  const levels = fc.constantFrom('a', 'b', 'c');
+
+  it('codes a factor, response, weights and numeric column so named like any other, levels given as a Map or a record', () => {
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(PROTOTYPE_NAMES, { minLength: 4, maxLength: 4 }),
+        fc.array(fc.tuple(levels, fc.integer({ min: 0, max: 1 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: -5, max: 5 })), {
+          minLength: 3,
+          maxLength: 20,
+        }),
+        fc.boolean(),
+        ([yName, gName, wName, xName], rows, asMap) => {
+          fc.pre(new Set(rows.map(([g]) => g)).size === 3 && new Set(rows.map(([, y]) => y)).size === 2);
+          const text = [`${yName},${gName},${wName},${xName}`, ...rows.map(([g, y, w, x]) => `${y},${g},${w},${x}`)].join('\n');
+          const order = ['c', 'a', 'b'];
+          const given = asMap ? new Map([[gName!, order]]) : Object.fromEntries([[gName!, order]]);
+          const design = designMatrix(parseCSV(text), { response: yName!, weights: wName!, levels: given });
+          expect(design.names).toEqual([`${gName}a`, `${gName}b`, xName]);
+          expect(design.factors).toEqual([{ name: gName, levels: order, reference: 'c' }]);
+          rows.forEach(([g, , , x], r) => expect(row(design, r)).toEqual([g === 'a' ? 1 : 0, g === 'b' ? 1 : 0, x]));
+          expect(Array.from(design.weights!)).toEqual(rows.map(([, , w]) => w));
+          expect(design.response).toEqual({ kind: 'labels', labels: rows.map(([, y]) => y), levels: [0, 1] });
+        },
+      ),
+    );
+  });
+
+  it('orders response levels and reads counts columns so named', () => {
+    for (const name of PROTOTYPE_NAMES) {
+      const frame = parseCSV(`${name},x\nno,1\nyes,2\nno,3\n`);
+      const design = designMatrix(frame, { response: name, levels: new Map([[name, ['yes', 'no']]]) });
+      expect(design.response).toEqual({ kind: 'labels', labels: ['no', 'yes', 'no'], levels: ['yes', 'no'] });
+      const counts = designMatrix(parseCSV(`${name},other,x\n1,2,0\n3,4,1\n`), { counts: [name, 'other'] });
+      expect(counts.response).toEqual({ kind: 'counts', counts: Float64Array.of(1, 2, 3, 4), nClasses: 2, classNames: [name, 'other'] });
+    }
+  });
+
+  it('refuses a levels record whose prototype was set by a __proto__ key in an object literal', () => {
+    const frame = parseCSV('y,g\n0,a\n1,b\n0,b\n');
+    const error = catchError(() => designMatrix(frame, { response: 'y', levels: { __proto__: ['b', 'a'] } as Record<string, string[]> }));
+    expect(error.code).toBe('BAD_OPTION');
+    expect(error.message).toMatch(/use a Map/);
   });
 });
 

@@ -20,7 +20,8 @@ export interface ParsedArgs {
 
 /**
  * Parses `argv` strictly against `options`; wraps parseArgs' own errors (which name the option)
- * as UsageError.
+ * as UsageError. An unknown option is named with the nearest known one when it is a likely typo
+ * (`--frith` → did you mean '--firth'?).
  */
 export function parse(argv: string[], options: OptionSpec, command: string): ParsedArgs {
   try {
@@ -30,10 +31,49 @@ export function parse(argv: string[], options: OptionSpec, command: string): Par
     const code = (error as { code?: string }).code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
       const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '');
-      throw new UsageError(`${message} (see softlogit ${command} --help)`);
+      const unknown = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /^Unknown option '--([^'=]+)/.exec(message)?.[1] : undefined;
+      const suggestion = unknown === undefined ? undefined : nearestName(unknown, Object.keys(options));
+      const hint = suggestion === undefined ? '' : `; did you mean '--${suggestion}'?`;
+      throw new UsageError(`${message}${hint} (see softlogit ${command} --help)`);
     }
     throw error;
   }
+}
+
+/**
+ * The candidate nearest to `name` (case-insensitive edit distance, as checkOptionKeys in
+ * src/input/optionKeys.ts suggests option keys), if it is a likely typo: within one edit for names
+ * of up to five letters, two for longer ones (so that `--xy` does not suggest `--l2`).
+ */
+function nearestName(name: string, candidates: readonly string[]): string | undefined {
+  const allowed = Math.min(2, Math.max(1, Math.floor(name.length / 3)));
+  let best: string | undefined;
+  let bestDistance = allowed + 1;
+  for (const candidate of candidates) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent swaps. */
+function editDistance(a: string, b: string): number {
+  const cols = b.length + 1;
+  const d = new Array<number>((a.length + 1) * cols);
+  for (let i = 0; i <= a.length; i++) d[i * cols] = i;
+  for (let j = 0; j <= b.length; j++) d[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(d[(i - 1) * cols + j]! + 1, d[i * cols + j - 1]! + 1, d[(i - 1) * cols + j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, d[(i - 2) * cols + j - 2]! + 1);
+      d[i * cols + j] = value;
+    }
+  }
+  return d[a.length * cols + b.length]!;
 }
 
 /** The value of a string option, or undefined. */
@@ -82,14 +122,26 @@ export function numberOption(args: ParsedArgs, name: string, min: number, max: n
   return value;
 }
 
+/** A whole-number option within [min, max]. */
+export function integerOption(args: ParsedArgs, name: string, min: number, max: number): number | undefined {
+  const text = stringOption(args, name);
+  if (text === undefined) return undefined;
+  const value = text.trim() === '' ? Number.NaN : Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`--${name} should be a whole number in [${min}, ${max}], got "${text}"`);
+  }
+  return value;
+}
+
 /**
- * `--levels NAME=L1,L2,...` (repeatable) as a record of level lists, like R's
- * `factor(NAME, levels = c("L1", "L2", ...))`.
+ * `--levels NAME=L1,L2,...` (repeatable) as a map from column name to level list, like R's
+ * `factor(NAME, levels = c("L1", "L2", ...))`. A Map, not a record: a column may be named
+ * `constructor` or `__proto__`.
  */
-export function levelsOption(args: ParsedArgs): Record<string, string[]> | undefined {
+export function levelsOption(args: ParsedArgs): Map<string, string[]> | undefined {
   const raw = args.values['levels'];
   if (raw === undefined) return undefined;
-  const out: Record<string, string[]> = {};
+  const out = new Map<string, string[]>();
   for (const item of (Array.isArray(raw) ? raw : [raw]).map(String)) {
     const eq = item.indexOf('=');
     const name = item.slice(0, Math.max(0, eq)).trim();
@@ -97,8 +149,8 @@ export function levelsOption(args: ParsedArgs): Record<string, string[]> | undef
     if (eq <= 0 || levels.some((s) => s === '')) {
       throw new UsageError(`--levels should look like COLUMN=LEVEL1,LEVEL2,..., got "${item}"`);
     }
-    if (name in out) throw new UsageError(`--levels gives the levels of column "${name}" twice`);
-    out[name] = levels;
+    if (out.has(name)) throw new UsageError(`--levels gives the levels of column "${name}" twice`);
+    out.set(name, levels);
   }
   return out;
 }

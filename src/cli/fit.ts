@@ -1,12 +1,12 @@
 // `softlogit fit data.csv --response y ...`: a CSV file → design matrix → fitLogistic or
 // fitSoftmax → an R-like summary or the model as JSON.
 import {
-  designMatrix, fitLogistic, fitSoftmax, init, Matrix,
+  designMatrix, fitLogistic, fitSoftmax, init, initThreads, Matrix, shutdownThreads,
   type ClassLabel, type DataFrame, type Design, type DesignOptions, type FitProgress, type LogisticFit, type SoftmaxFit,
 } from '../index.js';
 import { formatNumber } from '../format.js';
 import {
-  choiceOption, flag, levelsOption, listOption, numberOption, parse, positionals, stringOption, UsageError,
+  choiceOption, flag, integerOption, levelsOption, listOption, numberOption, parse, positionals, stringOption, UsageError,
   type OptionSpec, type ParsedArgs,
 } from './args.js';
 import { labelText, matchClass } from './classes.js';
@@ -21,20 +21,30 @@ prints an R-like summary, or the model as JSON for \`softlogit predict\` and \`s
 
 Model:
   --response COLUMN         class labels (numbers or text), one per row
-  --counts COL1,COL2,...    per-class counts instead (multinom(cbind(COL1, COL2, ...) ~ ...));
-                            the first column is the reference class unless --reference says otherwise
+  --counts COL1,COL2,...    per-class counts instead. Two columns S,F with a binomial fit are
+                            R's glm(cbind(S, F) ~ ...): the coefficients of P(S), F the reference.
+                            Otherwise multinom(cbind(COL1, COL2, ...) ~ ...): the first column is
+                            the reference. --reference names another.
   --predictors A,B,...      predictor columns (default: every other column)
   --factor A,B,...          treat numeric columns as categorical, like R's factor(A)
   --levels COLUMN=L1,L2,... level order of a factor or of the response, like R's
                             factor(COLUMN, levels = c(L1, L2, ...)); repeatable
   --family binomial|multinomial
                             default: binomial when the response has two classes
-  --reference LEVEL         reference (baseline) class; default the first level
+  --reference LEVEL         reference (baseline) class; default the first level (--counts: above)
   --parameterization reference|symmetric
                             how multinomial coefficients are reported (default reference)
   --weights COLUMN          case weights (R's weights =)
+  --offset COLUMN           binomial: known log-odds added to the linear predictor, coefficient 1
+                            (R's offset = COLUMN); predict adds the new data's COLUMN too
   --l2 LAMBDA               ridge penalty (LAMBDA/2)·‖coefficients‖², intercept not penalized
+  --firth                   binomial: Firth's bias-reduced estimates (R's logistf, brglm2), finite
+                            even when the data are separated; not with --l2
   --no-intercept            fit without an intercept (R's y ~ x - 1)
+  --max-iter N              stop after N Newton iterations (default 50) with a warning if not
+                            converged (R's glm.control(maxit = N))
+  --threads N               run the passes over the data on N threads (same coefficients to
+                            ~1e-12); for large files on a machine with N cores
 
 Output:
   --json                    print the fitted model as JSON instead of the summary
@@ -60,13 +70,23 @@ export const FIT_OPTIONS: OptionSpec = {
   reference: { type: 'string' },
   parameterization: { type: 'string' },
   weights: { type: 'string' },
+  offset: { type: 'string' },
   l2: { type: 'string' },
+  firth: { type: 'boolean' },
+  threads: { type: 'string' },
+  'max-iter': { type: 'string' },
   'no-intercept': { type: 'boolean' },
   json: { type: 'boolean' },
   trace: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
 };
+
+/** The largest --max-iter (the library's limit on maxIter). */
+const MAX_ITERATIONS = 1e6;
+
+/** The most threads a fit can use (initThreads' limit: 64 kernel workers and this thread). */
+const MAX_THREADS = 65;
 
 /** Fits after a second of work print their progress (unless --quiet); --trace prints it all. */
 const PROGRESS_AFTER_MS = 1000;
@@ -79,6 +99,10 @@ interface FitRequest {
   reference?: string;
   parameterization?: 'reference' | 'symmetric';
   l2?: number;
+  firth: boolean;
+  /** 1 unless --threads says more. */
+  threads: number;
+  maxIter?: number;
   json: boolean;
   trace: boolean;
   quiet: boolean;
@@ -92,28 +116,36 @@ export async function fitCommand(argv: string[], io: Output): Promise<void> {
   }
   const request = readRequest(args);
   const { options } = request;
-  const used = options.predictors && [
-    ...(options.response !== undefined ? [options.response] : options.counts ?? []),
+  const numeric = [
+    ...(options.counts ?? []),
     ...(options.weights !== undefined ? [options.weights] : []),
-    ...options.predictors,
+    ...(options.offset !== undefined ? [options.offset] : []),
   ];
+  const used = options.predictors && [...(options.response !== undefined ? [options.response] : []), ...numeric, ...options.predictors];
   const { frame } = readFrame(request.path, {
-    numeric: [...(options.counts ?? []), ...(options.weights !== undefined ? [options.weights] : [])],
+    numeric,
     ...(used ? { used } : {}),
-    categorical: [...(options.factors ?? []), ...Object.keys(options.levels ?? {})],
+    categorical: [...(options.factors ?? []), ...levelColumns(options)],
   });
   checkColumns(frame, request);
   const design = designMatrix(frame, options);
 
   const classes: ClassLabel[] = design.response.kind === 'labels' ? design.response.levels : design.response.classNames;
   const family = request.family ?? (classes.length === 2 ? 'binomial' : 'multinomial');
-  const responseName = options.response ?? `cbind(${options.counts!.join(', ')})`;
   if (family === 'binomial' && classes.length !== 2) {
+    const given = options.response ?? `cbind(${options.counts!.join(', ')})`;
     throw new UsageError(
-      `--family binomial needs a response with two classes, but ${responseName} has ${classes.length} (${classes.map(labelText).join(', ')}); use --family multinomial`,
+      `--family binomial needs a response with two classes, but ${given} has ${classes.length} (${classes.map(labelText).join(', ')}); use --family multinomial`,
     );
   }
-  const referenceIndex = request.reference === undefined ? 0 : matchClass(classes, request.reference, '--reference');
+  const referenceIndex =
+    request.reference !== undefined ? matchClass(classes, request.reference, '--reference') : defaultReference(design, family);
+  const responseName = options.response ?? `cbind(${countsOrder(options.counts!, family, referenceIndex).join(', ')})`;
+  if (family === 'multinomial') {
+    const classList = `${classes.length} classes (${classes.map(labelText).join(', ')})`;
+    if (request.firth) throw new UsageError(`--firth applies to binomial fits (two classes), but this fit is multinomial with ${classList}; use --l2 for finite estimates`);
+    if (options.offset !== undefined) throw new UsageError(`--offset applies to binomial fits (two classes), but this fit is multinomial with ${classList}`);
+  }
 
   await init();
   const started = performance.now();
@@ -124,7 +156,7 @@ export async function fitCommand(argv: string[], io: Output): Promise<void> {
       io.err(`iteration ${p.iteration}  deviance ${formatNumber(p.deviance, 10)}${step}\n`);
     },
     onWarning: (message: string) => {
-      if (!request.quiet) io.err(`warning: ${message}\n`);
+      if (!request.quiet) io.err(`warning: ${commandLineWording(message)}\n`);
     },
   };
   const common = {
@@ -132,33 +164,47 @@ export async function fitCommand(argv: string[], io: Output): Promise<void> {
     intercept: design.intercept,
     ...(design.weights ? { weights: design.weights } : {}),
     ...(request.l2 !== undefined ? { l2: request.l2 } : {}),
+    ...(request.threads > 1 ? { threads: request.threads } : {}),
+    ...(request.maxIter !== undefined ? { maxIter: request.maxIter } : {}),
     ...progress,
   };
   const X = { data: design.X, nRows: design.nRows, nFeatures: design.nFeatures };
 
   let fit: LogisticFit | SoftmaxFit;
   let modelClasses: ClassLabel[];
-  if (family === 'binomial') {
-    const positive = 1 - referenceIndex;
-    modelClasses = [classes[referenceIndex]!, classes[positive]!];
-    fit = fitLogistic(X, binaryResponse(design, classes, positive, referenceIndex), common);
-  } else {
-    modelClasses = classes;
-    const y =
-      design.response.kind === 'labels'
-        ? design.response.labels
-        : { counts: new Matrix(design.nRows, classes.length, design.response.counts) };
-    fit = fitSoftmax(X, y, {
-      ...common,
-      classes,
-      reference: classes[referenceIndex]!,
-      ...(request.parameterization ? { parameterization: request.parameterization } : {}),
-    });
+  // The worker pool a --threads fit needs; ended after the fit (it does not keep Node alive, but
+  // a command has no later fit to keep it for).
+  if (request.threads > 1) await initThreads(request.threads, { onWarning: progress.onWarning });
+  try {
+    if (family === 'binomial') {
+      const positive = 1 - referenceIndex;
+      modelClasses = [classes[referenceIndex]!, classes[positive]!];
+      fit = fitLogistic(X, binaryResponse(design, classes, positive, referenceIndex), {
+        ...common,
+        ...(design.offset ? { offset: design.offset } : {}),
+        ...(request.firth ? { firth: true } : {}),
+      });
+    } else {
+      modelClasses = classes;
+      const y =
+        design.response.kind === 'labels'
+          ? design.response.labels
+          : { counts: new Matrix(design.nRows, classes.length, design.response.counts) };
+      fit = fitSoftmax(X, y, {
+        ...common,
+        classes,
+        reference: classes[referenceIndex]!,
+        ...(request.parameterization ? { parameterization: request.parameterization } : {}),
+      });
+    }
+  } finally {
+    if (request.threads > 1) await shutdownThreads();
   }
 
   const modelDesign: ModelDesign = {
     ...(options.response !== undefined ? { response: options.response } : { counts: options.counts! }),
     ...(options.weights !== undefined ? { weights: options.weights } : {}),
+    ...(options.offset !== undefined ? { offset: options.offset } : {}),
     predictors: design.predictors,
     factors: design.factors,
     intercept: design.intercept,
@@ -173,6 +219,35 @@ export async function fitCommand(argv: string[], io: Output): Promise<void> {
   }
   io.out(header(request, design, responseName, family, modelClasses, referenceIndex, classes) + '\n\n' + fit.summary() + '\n');
   if (design.droppedRows > 0) io.out(`(${droppedNote(design.droppedRows)})\n`);
+}
+
+/**
+ * Library warnings in the words of the command line: the remedies they name are options of
+ * fitLogistic / fitSoftmax (`firth: true`, `l2 > 0`, `maxIter`), which here are the flags
+ * --firth, --l2 and --max-iter.
+ */
+export function commandLineWording(message: string): string {
+  return message
+    .replace(/\bfirth: true\b/g, '--firth')
+    .replace(/\bl2 > 0\b/g, '--l2 LAMBDA')
+    .replace(/\bmaxIter\b/g, '--max-iter');
+}
+
+/**
+ * The reference class when --reference does not name one: the first level of a label response;
+ * for counts, the first column of a multinomial fit (R's multinom(cbind(c1, c2, ...) ~ x)) but the
+ * second of a binomial one, because R's glm(cbind(s, f) ~ x) models P(s): f is the reference.
+ */
+function defaultReference(design: Design, family: 'binomial' | 'multinomial'): number {
+  return design.response.kind === 'counts' && family === 'binomial' ? 1 : 0;
+}
+
+/**
+ * The count columns as R's formula would list them for this fit: multinomial as given; binomial
+ * cbind(modelled, reference), so that glm on that formula has the coefficients printed.
+ */
+function countsOrder(counts: string[], family: 'binomial' | 'multinomial', referenceIndex: number): string[] {
+  return family === 'binomial' ? [counts[1 - referenceIndex]!, counts[referenceIndex]!] : counts;
 }
 
 function droppedNote(n: number): string {
@@ -202,9 +277,14 @@ function readRequest(args: ParsedArgs): FitRequest {
   const weights = stringOption(args, 'weights');
   if (weights !== undefined) options.weights = weights;
 
+  const offset = stringOption(args, 'offset');
+  if (offset !== undefined) options.offset = offset;
+
   const request: FitRequest = {
     path: path!,
     options,
+    firth: flag(args, 'firth'),
+    threads: integerOption(args, 'threads', 1, MAX_THREADS) ?? 1,
     json: flag(args, 'json'),
     trace: flag(args, 'trace'),
     quiet: flag(args, 'quiet'),
@@ -222,7 +302,17 @@ function readRequest(args: ParsedArgs): FitRequest {
   }
   const l2 = numberOption(args, 'l2', 0, Number.MAX_VALUE);
   if (l2 !== undefined) request.l2 = l2;
+  const maxIter = integerOption(args, 'max-iter', 0, MAX_ITERATIONS);
+  if (maxIter !== undefined) request.maxIter = maxIter;
+  if (request.firth && l2 !== undefined && l2 > 0) {
+    throw new UsageError(`--firth and --l2 cannot be combined (both penalize the likelihood); choose one, got --l2 ${l2}`);
+  }
   return request;
+}
+
+/** The columns --levels names (the CLI always passes them as a Map). */
+function levelColumns(options: DesignOptions): string[] {
+  return options.levels instanceof Map ? [...options.levels.keys()] : [];
 }
 
 /** Every column named on the command line must be in the file; the message lists those there are. */
@@ -233,8 +323,9 @@ function checkColumns(frame: DataFrame, request: FitRequest): void {
     ['--counts', options.counts ?? []],
     ['--predictors', options.predictors ?? []],
     ['--factor', options.factors ?? []],
-    ['--levels', Object.keys(options.levels ?? {})],
+    ['--levels', levelColumns(options)],
     ['--weights', options.weights !== undefined ? [options.weights] : []],
+    ['--offset', options.offset !== undefined ? [options.offset] : []],
   ];
   for (const [option, names] of named) {
     for (const name of names) {
@@ -267,7 +358,8 @@ function header(
   classes: ClassLabel[],
 ): string {
   const terms = design.predictors.length > 0 ? design.predictors.join(' + ') : '1';
-  const formula = `${responseName} ~ ${terms}${design.intercept || design.predictors.length === 0 ? '' : ' - 1'}`;
+  const offset = request.options.offset !== undefined ? ` + offset(${request.options.offset})` : '';
+  const formula = `${responseName} ~ ${terms}${offset}${design.intercept || design.predictors.length === 0 ? '' : ' - 1'}`;
   const quote = (c: ClassLabel) => labelText(c);
   const lines = [`Formula: ${formula}`];
   if (family === 'binomial') {

@@ -20,11 +20,12 @@ Commands:
 Run softlogit COMMAND --help for a command's options.
 Exit status: 0 on success, 2 for bad usage or data (with a one-line message).`;
 
-const COMMANDS: Record<string, (argv: string[], io: Output) => Promise<void>> = {
-  fit: fitCommand,
-  predict: predictCommand,
-  convert: convertCommand,
-};
+/** A Map, not a record: `softlogit constructor` must be an unknown command, not Object(). */
+const COMMANDS = new Map<string, (argv: string[], io: Output) => Promise<void>>([
+  ['fit', fitCommand],
+  ['predict', predictCommand],
+  ['convert', convertCommand],
+]);
 
 /** Exit status for a user error: bad usage or bad data. */
 export const EXIT_USAGE = 2;
@@ -43,9 +44,9 @@ export async function main(argv: string[], io: Output = processOutput()): Promis
     io.out(version() + '\n');
     return 0;
   }
-  const run = COMMANDS[command];
+  const run = COMMANDS.get(command);
   if (run === undefined) {
-    io.err(`softlogit: unknown command "${command}"; commands are ${Object.keys(COMMANDS).join(', ')} (see softlogit --help)\n`);
+    io.err(`softlogit: unknown command "${command}"; commands are ${[...COMMANDS.keys()].join(', ')} (see softlogit --help)\n`);
     return EXIT_USAGE;
   }
   try {

@@ -15,6 +15,8 @@ export interface ModelDesign {
   response?: string;
   counts?: string[];
   weights?: string;
+  /** The offset column (binomial fits with --offset): predict adds the new data's column. */
+  offset?: string;
   predictors: string[];
   factors: FactorCoding[];
   intercept: boolean;
@@ -65,6 +67,9 @@ function readDesign(value: unknown, fit: LogisticFit | SoftmaxFit, path: string)
     }
   }
   if (typeof d.intercept !== 'boolean' || d.intercept !== fit.intercept) throw bad('"intercept" should match the model');
+  if (d.offset !== undefined && (typeof d.offset !== 'string' || fit instanceof SoftmaxFit)) {
+    throw bad('"offset" should be a column name, and only a logistic model has one');
+  }
   if (!Array.isArray(d.classes) || d.classes.length < 2) throw bad('"classes" should list the class labels');
   return d as ModelDesign;
 }
@@ -74,7 +79,8 @@ function readDesign(value: unknown, fit: LogisticFit | SoftmaxFit, path: string)
  * model's feature names taken as numeric columns of the data.
  */
 export function termsOf(model: LoadedModel): DesignTerms {
-  if (model.design) return model.design;
+  const { design } = model;
+  if (design) return design.offset === undefined ? design : { ...design, offsetColumn: design.offset };
   const shift = model.fit.intercept ? 1 : 0;
   return { predictors: model.fit.names.slice(shift), factors: [], intercept: model.fit.intercept };
 }

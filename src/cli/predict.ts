@@ -11,7 +11,8 @@ export const PREDICT_HELP = `Usage: softlogit predict MODEL.json DATA.csv [--typ
 
 Writes predictions as CSV on stdout, one row per row of DATA.csv, in order. MODEL.json is the
 output of \`softlogit fit --json\`; DATA.csv needs the model's predictor columns (others are
-ignored), coded as in the data it was fitted on.
+ignored), coded as in the data it was fitted on, and its offset column if it was fitted with
+--offset (added to the linear predictor, as R's predict.glm does).
 
   --type prob    class probabilities (default): logistic "prob" = P(modelled class);
                  multinomial one column per class
@@ -39,9 +40,10 @@ export async function predictCommand(argv: string[], io: Output): Promise<void> 
   const model = loadModelFile(readJSON(modelPath, 'model file'), modelPath);
   const terms = termsOf(model);
   const factorNames = new Set(terms.factors.map((f) => f.name));
+  const offsetColumn = terms.offsetColumn === undefined ? [] : [terms.offsetColumn];
   const { frame } = readFrame(dataPath, {
-    numeric: terms.predictors.filter((name) => !factorNames.has(name)),
-    used: [...terms.predictors],
+    numeric: [...terms.predictors.filter((name) => !factorNames.has(name)), ...offsetColumn],
+    used: [...terms.predictors, ...offsetColumn],
     categorical: [...factorNames],
   });
   const coded = newDataMatrix(frame, terms);
@@ -70,7 +72,7 @@ export async function predictCommand(argv: string[], io: Output): Promise<void> 
         rowsOut = (r) => Array.from({ length: K }, (_, k) => csvNumber(values.get(r, k)));
       }
     } else {
-      const values = fit.predict(X, { type: type === 'prob' ? 'response' : type });
+      const values = fit.predict(X, { type: type === 'prob' ? 'response' : type, ...(coded.offset ? { offset: coded.offset } : {}) });
       rowsOut = type === 'class' ? (r) => [labelText(model.classes[values[r]!]!)] : (r) => [csvNumber(values[r]!)];
     }
     coded.rows.forEach((i, r) => (lines[i] = rowsOut(r)));

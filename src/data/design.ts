@@ -3,7 +3,7 @@
  * formula `response ~ p1 + p2 + ...` with the default treatment contrasts.
  *
  * Rules replicated from R:
- * - Rows with a missing value in any used column (response or counts, predictors, weights) are
+ * - Rows with a missing value in any used column (response or counts, predictors, weights, offset) are
  *   dropped, like `na.action = na.omit`; their number and 1-based row numbers are reported.
  * - String columns, and numeric columns listed in `factors`, are factors. Levels are the sorted
  *   distinct values, as `factor()` makes them: numeric columns sort numerically and label each
@@ -18,10 +18,12 @@
  * - `levels` fixes the order of a column's levels, as R's `factor(x, levels = ...)` does; the
  *   first one listed is then the reference.
  *
- * One deliberate difference: levels that no longer occur after the missing-value rows are dropped
- * are removed (R's `droplevels`), where R would keep them and produce an all-zero column. A
- * factor left with a single level is an error, as it is in R. A value missing from a `levels`
- * list is an error too, where R would turn it into `NA` and drop the row.
+ * One deliberate difference: predictor levels that no longer occur after the missing-value rows
+ * are dropped are removed (R's `droplevels`), where R would keep them and produce an all-zero
+ * column. A factor left with a single level is an error, as it is in R. A value missing from a
+ * `levels` list is an error too, where R would turn it into `NA` and drop the row. A response
+ * level given in `levels` that no row used has is an error (`EMPTY_CLASS`): that class has no
+ * finite coefficients, and dropping it would quietly fit a model with fewer classes.
  *
  * {@link newDataMatrix} codes new data with a fitted design's levels, like R's
  * `model.matrix(terms, newdata, xlev = ...)` inside `predict`.
@@ -39,6 +41,11 @@ export interface DesignOptions {
   factors?: string[];
   /** Column of non-negative case weights. */
   weights?: string;
+  /**
+   * Numeric column added to the linear predictor with coefficient 1 (R's `offset = col`, or an
+   * `offset(col)` term). It is not a predictor, and a row missing it is dropped.
+   */
+  offset?: string;
   /** Response given as per-class count columns, one column per class (at least two). */
   counts?: string[];
   /** Whether the model will have an intercept (default true). X never holds the intercept column. */
@@ -47,9 +54,10 @@ export interface DesignOptions {
    * Level order per column, as R's `factor(x, levels = c(...))`: for a predictor (which makes it a
    * factor) the first level is the reference; for the response it orders the classes. Levels are
    * written as R writes them (`"2"`, `"1e+05"` for numbers). Every value in the rows used must be
-   * listed.
+   * listed. A Map, or a record (its own keys only). Prefer a Map when column names come from data:
+   * a `__proto__` key in an object literal sets the object's prototype instead of a key.
    */
-  levels?: Record<string, readonly string[]>;
+  levels?: ReadonlyMap<string, readonly string[]> | Readonly<Record<string, readonly string[]>>;
 }
 
 /** Class labels, one per kept row, with their sorted distinct values. */
@@ -89,6 +97,10 @@ export interface Design {
   predictors: string[];
   response: LabelResponse | CountsResponse;
   weights?: Float64Array;
+  /** The `offset` column's values on the kept rows. */
+  offset?: Float64Array;
+  /** The `offset` column's name, when one was given. */
+  offsetColumn?: string;
   /** Number of rows dropped for a missing value in a used column. */
   droppedRows: number;
   /** 1-based data row numbers of every dropped row, ascending. */
@@ -106,6 +118,8 @@ export interface DesignTerms {
   predictors: readonly string[];
   factors: readonly FactorCoding[];
   intercept: boolean;
+  /** The offset column, which new data must have too (R's predict uses the new data's offset). */
+  offsetColumn?: string;
 }
 
 /** New data coded with a fitted design's terms: the complete rows only. */
@@ -117,6 +131,8 @@ export interface NewDesign {
   names: string[];
   /** 0-based frame row of each row of X. */
   rows: Uint32Array;
+  /** The terms' offset column on those rows, when the terms have one. */
+  offset?: Float64Array;
   /** 1-based data row numbers of the rows left out for a missing predictor value, ascending. */
   droppedRowNumbers: number[];
 }
@@ -133,9 +149,12 @@ export interface NewDesign {
  *   has a single level in the rows used.
  * @throws {SoftlogitError} `EMPTY_INPUT` when no row is left after dropping missing values.
  * @throws {SoftlogitError} `BAD_RESPONSE` when the response has fewer than two distinct values.
+ * @throws {SoftlogitError} `EMPTY_CLASS` when `levels` declares a response level that no row used
+ *   has (as fitSoftmax refuses a declared class without observations).
+ * @throws {SoftlogitError} `UNKNOWN_LABEL` for a value not in the `levels` given for its column.
  * @throws {SoftlogitError} `NON_FINITE` for an infinite value in a used numeric column.
  * @throws {SoftlogitError} `BAD_WEIGHTS` / `BAD_COUNTS` for a non-numeric or negative weights or
- *   counts column.
+ *   counts column; `BAD_OPTION` for an offset column that holds text.
  *
  * @example
  * const frame = parseCSV('admit,gre,rank\n0,380,3\n1,660,1\n1,800,2\n0,640,NA\n');
@@ -174,6 +193,11 @@ export function designMatrix(frame: DataFrame, options: DesignOptions): Design {
     })),
   };
   if (roles.weights) design.weights = weightVector(frame, roles.weights, kept);
+  if (roles.offset) {
+    const values = roles.offset.values;
+    design.offset = Float64Array.from(kept, (i) => values[i]!);
+    design.offsetColumn = roles.offset.name;
+  }
   return design;
 }
 
@@ -197,7 +221,8 @@ export function levelsOf(column: Column, rows?: ArrayLike<number>): string[] {
  * left out and reported (`predict` gives `NA` for them); the response and weights columns need
  * not be present. Runs in O(nRows × nFeatures).
  *
- * @throws {SoftlogitError} `UNKNOWN_COLUMN` for a predictor column not in the frame.
+ * @throws {SoftlogitError} `UNKNOWN_COLUMN` for a predictor column (or the terms' offset column) not in the frame.
+ * @throws {SoftlogitError} `BAD_OPTION` for an offset column that holds text.
  * @throws {SoftlogitError} `UNKNOWN_LABEL` for a factor value the design has no level for (R:
  *   "factor rank has new level 5"), naming the row.
  * @throws {SoftlogitError} `BAD_CSV` for text in a column the design used as numeric, naming the row.
@@ -223,8 +248,10 @@ export function newDataMatrix(frame: DataFrame, terms: DesignTerms): NewDesign {
     }
     return frame.columns[j]!;
   });
-  const { kept, droppedRowNumbers } = completeRows(frame, columns);
-  rejectInfinite(frame, columns, kept, caller);
+  const offset = terms.offsetColumn === undefined ? undefined : newDataOffset(frame, terms.offsetColumn, caller);
+  const checked = offset ? [...columns, offset] : columns;
+  const { kept, droppedRowNumbers } = completeRows(frame, checked);
+  rejectInfinite(frame, checked, kept, caller);
   const built = columns.map((column): Term => {
     const factor = coding.get(column.name);
     if (factor === undefined) {
@@ -241,7 +268,32 @@ export function newDataMatrix(frame: DataFrame, terms: DesignTerms): NewDesign {
     const { codes } = factorCodes(column, kept, { levels: factor.levels, frame, caller, keepAll: true });
     return { kind: 'factor', name: column.name, levels: [...factor.levels], codes, fullCoding: factor.reference === null };
   });
-  return { ...fillMatrix(built, kept.length), rows: kept, droppedRowNumbers };
+  const coded: NewDesign = { ...fillMatrix(built, kept.length), rows: kept, droppedRowNumbers };
+  if (offset) coded.offset = Float64Array.from(kept, (i) => offset.values[i]!);
+  return coded;
+}
+
+/** The offset column of new data: present and numeric. */
+function newDataOffset(frame: DataFrame, name: string, caller: string): NumericColumn {
+  const j = frame.names.indexOf(name);
+  if (j < 0) {
+    throw new SoftlogitError(
+      'UNKNOWN_COLUMN',
+      `${caller}: the model has the offset column "${name}", which is not in the data; columns are: ${frame.names.join(', ')}`,
+      { column: name, available: frame.names },
+    );
+  }
+  return numericColumn(frame.columns[j]!, 'offset', caller);
+}
+
+/** The column if numeric; else a `BAD_OPTION` error naming its role. */
+function numericColumn(column: Column, role: string, caller: string): NumericColumn {
+  if (column.kind !== 'numeric') {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: ${role} column "${column.name}" must be numeric, but it holds text`, {
+      column: column.name,
+    });
+  }
+  return column;
 }
 
 /** Columns resolved for each role; `used` is every column whose missing values drop a row. */
@@ -249,6 +301,7 @@ interface Roles {
   response?: Column;
   counts?: NumericColumn[];
   weights?: NumericColumn;
+  offset?: NumericColumn;
   predictors: Column[];
   asFactor: Set<string>;
   /** Explicit level order per column name (the `levels` option). */
@@ -267,7 +320,8 @@ function resolveRoles(frame: DataFrame, options: DesignOptions): Roles {
   const response = options.response === undefined ? undefined : findColumn(frame, options.response, 'response');
   const counts = options.counts && countColumns(frame, options.counts);
   const weights = options.weights === undefined ? undefined : weightColumn(frame, options.weights);
-  const taken = [response, ...(counts ?? []), weights].filter((c): c is Column => c !== undefined);
+  const offset = options.offset === undefined ? undefined : numericColumn(findColumn(frame, options.offset, 'offset'), 'offset', 'designMatrix');
+  const taken = [response, ...(counts ?? []), weights, offset].filter((c): c is Column => c !== undefined);
   const predictors = predictorColumns(frame, options.predictors, taken);
   for (const name of options.factors ?? []) findColumn(frame, name, 'factors');
   const used = [...taken, ...predictors];
@@ -277,6 +331,7 @@ function resolveRoles(frame: DataFrame, options: DesignOptions): Roles {
   if (response) roles.response = response;
   if (counts) roles.counts = counts;
   if (weights) roles.weights = weights;
+  if (offset) roles.offset = offset;
   return roles;
 }
 
@@ -293,14 +348,32 @@ function findColumn(frame: DataFrame, name: string, option: string): Column {
   return frame.columns[j]!;
 }
 
+/**
+ * The `levels` option as [column, levels] pairs: a Map's entries, or a record's own keys. A record
+ * whose prototype is neither Object.prototype nor null (an object literal with a `__proto__` key,
+ * whose levels would silently be lost) is a `BAD_OPTION` error.
+ */
+function levelEntries(given: DesignOptions['levels']): [string, readonly string[]][] {
+  if (given === undefined) return [];
+  if (given instanceof Map) return [...(given as ReadonlyMap<string, readonly string[]>)];
+  const prototype = given === null || typeof given !== 'object' ? undefined : Object.getPrototypeOf(given);
+  if (prototype !== Object.prototype && prototype !== null) {
+    throw new SoftlogitError(
+      'BAD_OPTION',
+      'designMatrix: options.levels should be a Map or a plain object of level lists (an object literal with a "__proto__" key sets its prototype instead; use a Map)',
+    );
+  }
+  return Object.entries(given as Readonly<Record<string, readonly string[]>>);
+}
+
 /** Checks the `levels` option: known columns that are the response or a predictor, no repeats. */
 function levelOption(
   frame: DataFrame,
-  given: Record<string, readonly string[]> | undefined,
+  given: DesignOptions['levels'],
   allowed: Column[],
 ): Map<string, readonly string[]> {
   const out = new Map<string, readonly string[]>();
-  for (const [name, levels] of Object.entries(given ?? {})) {
+  for (const [name, levels] of levelEntries(given)) {
     const column = findColumn(frame, name, 'levels');
     if (!allowed.includes(column)) {
       throw new SoftlogitError(
@@ -367,7 +440,7 @@ function rejectDuplicates(names: string[]): void {
     if (seen.has(name)) {
       throw new SoftlogitError(
         'BAD_OPTION',
-        `designMatrix: column "${name}" is used twice (as response, counts, weights or predictor); give each column one role`,
+        `designMatrix: column "${name}" is used twice (as response, counts, weights, offset or predictor); give each column one role`,
         { column: name },
       );
     }
@@ -415,7 +488,8 @@ function describeRow(frame: DataFrame, i: number): string {
 
 /**
  * The response labels of the kept rows and their distinct values (at least two): sorted, or in
- * the order of `given` (levels as R writes them; every label must be listed, unused ones are dropped).
+ * the order of `given` (levels as R writes them; every label must be listed, and every listed
+ * level must occur: a declared class without observations is `EMPTY_CLASS`).
  */
 function labelResponse(frame: DataFrame, column: Column, kept: Uint32Array, given?: readonly string[]): LabelResponse {
   const labels: (string | number)[] = Array.from(kept, (i) => column.values[i]!);
@@ -431,7 +505,17 @@ function labelResponse(frame: DataFrame, column: Column, kept: Uint32Array, give
       throw unlistedLevel(frame, column.name, text(unlisted), i, given, 'designMatrix');
     }
     const present = new Map(levels.map((level) => [text(level), level]));
-    levels = given.filter((level) => present.has(level)).map((level) => present.get(level)!);
+    const empty = given.filter((level) => !present.has(level));
+    if (empty.length > 0) {
+      // Dropping it would silently fit another model (three declared classes fitted as two); the
+      // fits refuse a declared class without observations too (fitSoftmax's EMPTY_CLASS).
+      throw new SoftlogitError(
+        'EMPTY_CLASS',
+        `designMatrix: class ${empty.map((level) => JSON.stringify(level)).join(', ')} of response "${column.name}" has no observations in the ${kept.length} rows used, so its coefficients have no finite MLE; drop it from the levels of "${column.name}"`,
+        { column: column.name, classes: empty },
+      );
+    }
+    levels = given.map((level) => present.get(level)!);
   }
   if (levels.length < 2) {
     throw new SoftlogitError(
