@@ -1,6 +1,7 @@
 // What LogisticFit and SoftmaxFit share: the statistics and diagnostics every fit carries, and
 // reading them back from a model's JSON form.
 import { SoftlogitError } from '../errors.js';
+import { describeValue } from '../input/optionKeys.js';
 import { readSeparation, type FitSeparation } from '../remedies/separation.js';
 
 /** The statistics and diagnostics of a fit, whatever the model: part of each fit's state and JSON. */
@@ -44,6 +45,20 @@ export function readFitStatistics(v: { [K in keyof FitStatistics]?: unknown }): 
     separation: readSeparation(v.separation),
     aliased: Array.isArray(v.aliased) ? v.aliased.map(String) : [],
   };
+}
+
+/**
+ * The coefficient names of a model's JSON: an array of strings (p of them), as `toJSON()` writes.
+ * @throws {SoftlogitError} `BAD_MODEL` naming what came instead.
+ */
+export function readNames(names: unknown, caller: string): string[] {
+  if (!Array.isArray(names) || names.length === 0) {
+    throw new SoftlogitError('BAD_MODEL', `${caller}: names should be a non-empty array of coefficient names, got ${describeValue(names)}`);
+  }
+  names.forEach((name: unknown, j) => {
+    if (typeof name !== 'string') throw new SoftlogitError('BAD_MODEL', `${caller}: names should hold strings, got ${describeValue(name)} at position ${j}`);
+  });
+  return [...names] as string[];
 }
 
 /**
