@@ -278,7 +278,7 @@ export function logisticToSoftmax(beta: ArrayLike<number>, options: LogisticToSo
   if (parameterization !== 'reference' && parameterization !== 'symmetric') {
     throw new SoftlogitError(
       'BAD_OPTION',
-      `${fn}: expected parameterization 'reference' or 'symmetric', got ${JSON.stringify(parameterization)}`,
+      `${fn}: expected parameterization 'reference' or 'symmetric', got ${describeValue(parameterization)}`,
     );
   }
   const p = beta.length;
@@ -471,9 +471,7 @@ function readForm(value: CoefficientForm, nClasses: number, fn: string, role: 'f
     default:
       throw new SoftlogitError(
         'BAD_OPTION',
-        `${fn}: expected ${role}.form to be 'full', 'reference', 'symmetric', 'baseline' or 'logistic', got ${JSON.stringify(
-          (value as { form?: unknown }).form,
-        )}`,
+        `${fn}: expected ${role}.form to be 'full', 'reference', 'symmetric', 'baseline' or 'logistic', got ${describeValue((value as { form?: unknown }).form)}`,
       );
   }
 }

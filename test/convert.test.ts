@@ -381,7 +381,7 @@ describe('errors', () => {
       () => logisticToSoftmax([1], { parameterization: 'glmnet' as 'symmetric' }),
       'BAD_OPTION',
       'logisticToSoftmax',
-      '"glmnet"',
+      "'glmnet' (string)",
     );
   });
 
@@ -430,7 +430,7 @@ describe('errors', () => {
       () => classMixingMatrix(3, { form: 'full' }, { form: 'softmax' } as unknown as CoefficientForm),
       'BAD_OPTION',
       'to.form',
-      '"softmax"',
+      "'softmax' (string)",
     );
   });
 

@@ -250,14 +250,14 @@ export function toMultinomialData(
   if (!options.partial && present.length < 2) {
     throw new SoftlogitError(
       'ONE_CLASS',
-      `${caller}: y needs at least two classes among rows with non-zero weight, got ${present.length === 0 ? 'none' : JSON.stringify(present)}`,
+      `${caller}: y needs at least two classes among rows with non-zero weight, got ${present.length === 0 ? 'none' : present.map(describeLabel).join(', ')}`,
     );
   }
   if (!options.partial && present.length < K) {
     const empty = classes.filter((_, k) => !(classTotals[k]! > 0));
     throw new SoftlogitError(
       'EMPTY_CLASS',
-      `${caller}: class ${empty.map((c) => JSON.stringify(c)).join(', ')} has no observations (with non-zero weight), so its coefficients have no finite MLE; drop it from classes`,
+      `${caller}: class ${empty.map(describeLabel).join(', ')} has no observations (with non-zero weight), so its coefficients have no finite MLE; drop it from classes`,
       { classes: empty },
     );
   }
