@@ -6,7 +6,7 @@
 // of SoftlogitErrorCode; never a TypeError, RangeError or DOMException. A new export that this
 // table does not list fails the completeness test.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as api from '../src/index.js';
 import { LOGISTIC_OPTION_KEYS } from '../src/models/logistic.js';
 import { SOFTMAX_OPTION_KEYS } from '../src/models/softmax.js';
@@ -41,6 +41,8 @@ let frame: api.DataFrame;
 let design: api.Design;
 
 beforeAll(async () => {
+  // Fits that junk options leave without onWarning warn on the console (non-convergence): quiet.
+  vi.spyOn(console, 'warn').mockImplementation(() => {});
   await init();
   logisticFit = fitLogistic(X, y);
   softmaxFit = fitSoftmax(X, labels);
@@ -50,6 +52,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  vi.restoreAllMocks();
   // A junk count may have started the thread pool.
   await shutdownThreads();
 });
@@ -137,6 +140,23 @@ const MODEL_KEYS = {
   softmax: ['format', 'model', 'names', 'intercept', 'classes', 'reference', 'parameterization', 'baseline', 'covariance', 'separation', 'aliased', 'warnings'],
 };
 
+/** A valid state for `new LogisticFit` / `new SoftmaxFit`, from a fit's JSON form. */
+function logisticState(): Record<string, unknown> {
+  const json = logisticFit.toJSON();
+  return { ...json, coefficients: Float64Array.from(json.coefficients), covariance: Float64Array.from(json.covariance) };
+}
+function softmaxState(): Record<string, unknown> {
+  const json = softmaxFit.toJSON();
+  return {
+    ...json, referenceIndex: json.classes.indexOf(json.reference), baseline: Float64Array.from(json.baseline),
+    covariance: Float64Array.from(json.covariance),
+  };
+}
+const STATE_KEYS = {
+  logistic: ['names', 'intercept', 'coefficients', 'covariance', 'logLik', 'dfNull', 'converged', 'warnings', 'aliased', 'separation'],
+  softmax: ['names', 'classes', 'referenceIndex', 'parameterization', 'baseline', 'covariance', 'aic', 'warnings', 'aliased'],
+};
+
 const ENTRIES: Entry[] = [
   { name: 'init', valid: () => [], call: fn(api.init), async: true },
   { name: 'isInitialized', valid: () => [], call: fn(api.isInitialized) },
@@ -155,6 +175,8 @@ const ENTRIES: Entry[] = [
   { name: 'SoftmaxFit#toLogistic', valid: () => [], call: (...a) => fn(binarySoftmax.toLogistic.bind(binarySoftmax))(...a) },
   { name: 'SoftmaxFit#summary', valid: () => [], call: (...a) => fn(softmaxFit.summary.bind(softmaxFit))(...a) },
   { name: 'SoftmaxFit#toJSON', valid: () => [], call: (...a) => fn(softmaxFit.toJSON.bind(softmaxFit))(...a) },
+  { name: 'LogisticFit', fields: { 0: STATE_KEYS.logistic }, valid: () => [logisticState()], call: (...a) => new (LogisticFit as unknown as new (...b: unknown[]) => LogisticFit)(...a) },
+  { name: 'SoftmaxFit', fields: { 0: STATE_KEYS.softmax }, valid: () => [softmaxState()], call: (...a) => new (SoftmaxFit as unknown as new (...b: unknown[]) => SoftmaxFit)(...a) },
   { name: 'Matrix', valid: () => [2, 2, Float64Array.of(1, 2, 3, 4)], call: (...a) => new (Matrix as unknown as new (...b: unknown[]) => Matrix)(...a) },
   { name: 'Matrix.fromArray', valid: () => [W], call: (...a) => fn(Matrix.fromArray)(...a) },
   { name: 'Matrix.from', valid: () => [W], call: (...a) => fn(Matrix.from)(...a) },

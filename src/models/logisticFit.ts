@@ -3,7 +3,7 @@ import { SoftlogitError } from '../errors.js';
 import { formatCoefficientTable, formatDevianceLines, formatNumber } from '../format.js';
 import { pValues, standardErrors, waldIntervals, zValues } from '../inference.js';
 import { Matrix } from '../matrix.js';
-import { jsonNumber, parseJSON, readFitStatistics, readNames, type FitStatistics } from './fitState.js';
+import { checkFitState, jsonNumber, parseJSON, readFitStatistics, readNames, type FitStatistics } from './fitState.js';
 import { toRowSource, toRowVector, type DesignInput } from '../input/design.js';
 import { checkOptionKeys, describeValue, optionKeysOf } from '../input/optionKeys.js';
 import type { FitSeparation } from '../remedies/separation.js';
@@ -80,7 +80,13 @@ export class LogisticFit {
   /** True for Firth's bias-reduced fit (`firth: true`). */
   readonly firth: boolean;
 
+  /**
+   * Builds a model from its state; use fitLogistic or `LogisticFit.fromJSON` / `loadModel` instead.
+   * @throws {SoftlogitError} `BAD_MODEL` when the state is not that of a logistic fit.
+   */
   constructor(state: LogisticFitState) {
+    checkFitState(state, 'LogisticFit', 'coefficients', (p) => p);
+    if (typeof state.dfNull !== 'number') throw new SoftlogitError('BAD_MODEL', `LogisticFit: dfNull should be a number, got ${describeValue(state.dfNull)}`);
     this.#state = state;
     this.names = Object.freeze([...state.names]);
     this.logLik = state.logLik;
@@ -257,7 +263,7 @@ export class LogisticFit {
       throw new SoftlogitError('BAD_MODEL', `${caller}: names, coefficients (p) and covariance (p * p) do not agree in size`);
     }
     return new LogisticFit({
-      ...readFitStatistics(v),
+      ...readFitStatistics(v, caller),
       names,
       intercept: v.intercept,
       coefficients: Float64Array.from(v.coefficients, jsonNumber),

@@ -10,7 +10,7 @@ import { pValues } from '../inference.js';
 import { Matrix } from '../matrix.js';
 import { toRowSource, type DesignInput } from '../input/design.js';
 import { checkOptionKeys, describeValue, optionKeysOf } from '../input/optionKeys.js';
-import { jsonNumber, parseJSON, readFitStatistics, readNames, type FitStatistics } from './fitState.js';
+import { checkFitState, jsonNumber, parseJSON, readFitStatistics, readNames, type FitStatistics } from './fitState.js';
 import { LogisticFit } from './logisticFit.js';
 import { parameterizationOption, type Parameterization } from '../input/options.js';
 import { checkClassList, type ClassLabel } from '../input/softmaxResponse.js';
@@ -91,7 +91,21 @@ export class SoftmaxFit {
   /** Names of aliased columns dropped with `singular: 'drop'` (R's NA): NaN coefficients and SEs, ignored by predict. */
   readonly aliased: readonly string[];
 
+  /**
+   * Builds a model from its state; use fitSoftmax or `SoftmaxFit.fromJSON` / `loadModel` instead.
+   * @throws {SoftlogitError} `BAD_MODEL` when the state is not that of a softmax fit.
+   */
   constructor(state: SoftmaxFitState) {
+    const caller = 'SoftmaxFit';
+    const classes = checkClassList((state as Partial<SoftmaxFitState> | null)?.classes, 'classes', 'BAD_MODEL', caller);
+    const K = classes.length;
+    if (K < 2) throw new SoftlogitError('BAD_MODEL', `${caller}: a softmax model needs at least 2 classes, got ${K}`);
+    checkFitState(state, caller, 'baseline', (p) => p * (K - 1));
+    const { referenceIndex } = state;
+    if (typeof referenceIndex !== 'number' || !Number.isInteger(referenceIndex) || referenceIndex < 0 || referenceIndex >= K) {
+      throw new SoftlogitError('BAD_MODEL', `${caller}: referenceIndex should be a class index in [0, ${K - 1}], got ${describeValue(referenceIndex)}`);
+    }
+    parameterizationOption(state.parameterization, caller, false);
     this.#state = state;
     this.names = Object.freeze([...state.names]);
     this.classes = Object.freeze([...state.classes]);
@@ -362,7 +376,7 @@ export class SoftmaxFit {
       throw new SoftlogitError('BAD_MODEL', `${caller}: names (p), classes (K), reference, baseline (p(K−1)) and covariance do not agree`);
     }
     return new SoftmaxFit({
-      ...readFitStatistics(v),
+      ...readFitStatistics(v, caller),
       names,
       intercept: v.intercept === true,
       classes,
