@@ -229,6 +229,7 @@ function requireClassCount(nClasses: unknown, fn: string): number {
  * @throws {SoftlogitError} `BAD_SHAPE` if `coefficients` has no rows or fewer than 2 columns;
  *   `RAGGED_ROWS` if rows differ in length; `BAD_OPTION` if `positive`/`negative` are not
  *   integer column indices or are equal.
+ *   `NON_FINITE` for ±Infinity or a non-number in the input, or a result that overflows (NaN, an aliased coefficient, stays NaN).
  * @example
  * softmaxToLogistic([[1, 2, 4], [0, -1, 3]]) // => Float64Array [1, -1]
  * softmaxToLogistic([[1, 2, 4], [0, -1, 3]], { positive: 2, negative: 1 }) // => Float64Array [2, 4]
@@ -263,6 +264,7 @@ export function softmaxToLogistic(coefficients: MatrixLike, options: SoftmaxToLo
  * @returns W, p x 2.
  * @throws {SoftlogitError} `BAD_SHAPE` if `beta` is empty or not array-like; `BAD_OPTION` for an
  *   unknown parameterization.
+ *   `NON_FINITE` for ±Infinity or a non-number in the input (NaN, an aliased coefficient, stays NaN).
  * @example
  * logisticToSoftmax([1, -2]).toArray() // => [[0, 1], [0, -2]]
  * logisticToSoftmax([1, -2], { parameterization: 'symmetric' }).toArray() // => [[-0.5, 0.5], [1, -1]]
@@ -308,6 +310,7 @@ export function logisticToSoftmax(beta: ArrayLike<number>, options: LogisticToSo
  * @returns W', p x K.
  * @throws {SoftlogitError} `BAD_SHAPE` (no rows or fewer than 2 columns), `RAGGED_ROWS`,
  *   `BAD_REFERENCE` (not an integer index in range).
+ *   `NON_FINITE` for ±Infinity or a non-number in the input, or a result that overflows (NaN, an aliased coefficient, stays NaN).
  * @example
  * toReference([[1, 2, 4], [0, -1, 3]], 0).toArray() // => [[0, 1, 3], [0, -1, 3]]
  */
@@ -336,6 +339,7 @@ export function toReference(coefficients: MatrixLike, reference: number): Matrix
  * @param coefficients softmax coefficients, p x K, any representative.
  * @returns W', p x K.
  * @throws {SoftlogitError} `BAD_SHAPE` (no rows or fewer than 2 columns), `RAGGED_ROWS`.
+ *   `NON_FINITE` for ±Infinity or a non-number in the input, or a result that overflows (NaN, an aliased coefficient, stays NaN).
  * @example
  * toSymmetric([[1, 2, 3], [0, -3, 6]]).toArray() // => [[-1, 0, 1], [-1, -4, 5]]
  */
@@ -371,6 +375,7 @@ export function toSymmetric(coefficients: MatrixLike): Matrix {
  * @param reference index of the reference class in the result, in [0, K).
  * @returns W, p x K.
  * @throws {SoftlogitError} `BAD_SHAPE` (no rows or no columns), `RAGGED_ROWS`, `BAD_REFERENCE`.
+ *   `NON_FINITE` for ±Infinity or a non-number in the input (NaN, an aliased coefficient, stays NaN).
  * @example
  * fromBaseline([[-1, 2], [1, 4]], 1).toArray() // => [[-1, 0, 2], [1, 0, 4]]
  */
@@ -406,6 +411,7 @@ export function fromBaseline(baseline: MatrixLike, reference: number): Matrix {
  * @returns B, p x (K - 1).
  * @throws {SoftlogitError} `BAD_SHAPE` (no rows or fewer than 2 columns), `RAGGED_ROWS`,
  *   `BAD_REFERENCE`.
+ *   `NON_FINITE` for ±Infinity or a non-number in the input, or a result that overflows (NaN, an aliased coefficient, stays NaN).
  * @example
  * toBaseline([[1, 2, 4], [0, -1, 3]], 1).toArray() // => [[-1, 2], [1, 4]]
  */
@@ -621,6 +627,7 @@ export function classMixingMatrix(nClasses: number, from: CoefficientForm, to: C
  * @returns W', p x k'.
  * @throws {SoftlogitError} `BAD_SHAPE` (no rows, or columns of `coefficients` ≠ columns of `C`),
  *   `RAGGED_ROWS`.
+ *   `NON_FINITE` for ±Infinity or a non-number in the input, or a result that overflows (NaN, an aliased coefficient, stays NaN).
  * @example
  * const c = classMixingMatrix(3, { form: 'full' }, { form: 'baseline', reference: 1 });
  * mixClasses([[1, 2, 4], [0, -1, 3]], c).toArray() // => [[-1, 2], [1, 4]]
@@ -661,6 +668,7 @@ export function mixClasses(coefficients: MatrixLike, classMixing: MatrixLike): M
  * @returns Σ', (p·k') x (p·k').
  * @throws {SoftlogitError} `BAD_SHAPE` (Σ not square, empty, or its size not a multiple of the
  *   columns of C), `RAGGED_ROWS`.
+ *   `NON_FINITE` for ±Infinity or a non-number in the input, or a result that overflows (NaN, an aliased coefficient, stays NaN).
  * @example
  * // one feature, K = 2: Var(beta) = 4 in the baseline form (reference 0) -> symmetric form
  * const c = classMixingMatrix(2, { form: 'baseline', reference: 0 }, { form: 'symmetric' });
@@ -728,6 +736,7 @@ export function convertCovariance(covariance: MatrixLike, classMixing: MatrixLik
  * @returns SE, p x k.
  * @throws {SoftlogitError} `BAD_SHAPE` (Σ not square of size p·k, p or k not positive integers),
  *   `RAGGED_ROWS`, `NOT_POSITIVE_DEFINITE` (a negative variance on the diagonal).
+ *   `NON_FINITE` for ±Infinity or a non-number in the covariance.
  * @example
  * // p = 2, K - 1 = 2: variances of (class 1: x0, x1, class 2: x0, x1)
  * const cov = [[1, 0, 0, 0], [0, 4, 0, 0], [0, 0, 9, 0], [0, 0, 0, 16]];
