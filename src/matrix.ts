@@ -25,6 +25,11 @@ export class Matrix {
   /** Row-major values, length rows * cols. */
   readonly data: Float64Array;
 
+  /**
+   * A rows x cols matrix over `data` (row-major, length rows * cols; kept, not copied), or zeros.
+   * @throws {SoftlogitError} `BAD_SHAPE` for sizes that are not non-negative integers, data that is
+   *   not a Float64Array of rows * cols; `TOO_LARGE` beyond MAX_MATRIX_ENTRIES entries.
+   */
   constructor(rows: number, cols: number, data?: Float64Array) {
     if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
       throw new SoftlogitError('BAD_SHAPE', `Matrix: expected non-negative integer rows and cols, got ${describeValue(rows)} x ${describeValue(cols)}`);
