@@ -128,7 +128,7 @@ interface Entry {
  */
 const NASTY: readonly unknown[] = [
   null, undefined, Number.NaN, Infinity, -Infinity, 1e9, -1, 0, 1.5, 1.7e308, '', '0', 'ab', Symbol('junk'), 10n, true,
-  {}, [], [null], [[null]], ['a'], [[1, '2']], () => 5, Float64Array.of(Number.NaN), new Int32Array(3), { length: 2 },
+  {}, [], [null], [[null]], ['a'], [[1, '2']], () => 5, Float64Array.of(Number.NaN), new Int32Array(3), new BigInt64Array(2), { length: 2 },
   { data: null, nRows: 1, nFeatures: 1 }, { counts: null }, { successes: null, failures: [] }, { type: 'link' },
 ];
 

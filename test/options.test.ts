@@ -131,6 +131,10 @@ describe('the shaped form { data, nRows, nFeatures } checks its values as the ro
     expectCode(() => fit.predict({ data: data as number[], nRows: 8, nFeatures: 1 }), 'NON_FINITE', /'0.8' \(string\)/);
   });
 
+  it('a typed array of bigints is refused, not converted', () => {
+    expectCode(() => fitLogistic({ data: new BigInt64Array(8) as never, nRows: 8, nFeatures: 1 }, y), 'BAD_SHAPE', /BigInt64Array/);
+  });
+
   it('Matrix refuses what is not a number, and data that is not a Float64Array', () => {
     expectCode(() => Matrix.fromArray([[1, null as never]]), 'NON_FINITE', /got null at row 0, column 1/);
     expectCode(() => Matrix.fromArray([[1, '2' as never]]), 'NON_FINITE', /'2' \(string\)/);

@@ -38,7 +38,7 @@ export function toRowSource(x: DesignInput, caller: string): RowSource {
     if (!Number.isInteger(nRows) || !Number.isInteger(nFeatures) || nRows < 0 || nFeatures < 0) {
       throw new SoftlogitError('BAD_SHAPE', `${caller}: X needs integer nRows and nFeatures, got ${describeValue(nRows)} x ${describeValue(nFeatures)}`);
     }
-    if (data === null || typeof data !== 'object' || typeof data.length !== 'number') {
+    if (data === null || typeof data !== 'object' || typeof data.length !== 'number' || data instanceof BigInt64Array || data instanceof BigUint64Array) {
       throw new SoftlogitError('BAD_SHAPE', `${caller}: X.data should be an array or typed array of numbers, got ${describeValue(data)}`);
     }
     if (data.length !== nRows * nFeatures) {
