@@ -1,7 +1,10 @@
 // Never silently wrong, part 2 (issue #12): options objects are checked against the keys each
 // function supports; labels that print alike are refused; the shaped X form checks its values as
 // the rows form does; conversions refuse overflow; messages quote what came ('0' is not 0).
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LOGISTIC_OPTION_KEYS } from '../src/models/logistic.js';
+import { SOFTMAX_OPTION_KEYS } from '../src/models/softmax.js';
 import {
   classMixingMatrix, coefficientStandardErrors, convertCovariance, designMatrix, fitLogistic, fitSoftmax,
   fromBaseline, init, loadModel, logisticToSoftmax, Matrix, mixClasses, parseCSV, SoftlogitError, SoftmaxFit,
@@ -47,6 +50,20 @@ describe('options: unknown and unsupported keys throw BAD_OPTION', () => {
     expect(fitLogistic(X, y, { intercept: false }).coefficients.length).toBe(1);
   });
 
+  it('any key outside the supported ones throws BAD_OPTION naming it (property)', () => {
+    const supported = new Set<string>([...LOGISTIC_OPTION_KEYS, ...SOFTMAX_OPTION_KEYS]);
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 10 }).filter((key) => !supported.has(key)), (key) => {
+        for (const fit of [() => fitLogistic(X, y, { [key]: 1 } as never), () => fitSoftmax(X, labels, { [key]: 1 } as never)]) {
+          const error = thrown(fit);
+          expect(error.code).toBe('BAD_OPTION');
+          expect(error.message).toContain(`'${key}'`);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('fitSoftmax refuses firth and offset, saying why', () => {
     expectCode(() => fitSoftmax(X, labels, { firth: true } as never), 'BAD_OPTION', /option 'firth' is not supported here: .*binary/);
     expectCode(() => fitSoftmax(X, labels, { offset: new Float64Array(8) } as never), 'BAD_OPTION', /option 'offset' is not supported here/);
@@ -61,7 +78,7 @@ describe('options: unknown and unsupported keys throw BAD_OPTION', () => {
   it('predict checks its options: { typ: "link" } does not return probabilities', () => {
     const fit = fitLogistic(X, y);
     expectCode(() => fit.predict(X, { typ: 'link' } as never), 'BAD_OPTION', /unknown option 'typ'; did you mean 'type'/);
-    const soft = fitSoftmax(X, labels);
+    const soft = fitSoftmax(X, labels, quiet);
     expectCode(() => soft.predict(X, { typ: 'link' } as never), 'BAD_OPTION', /did you mean 'type'/);
     expectCode(() => soft.predict(X, { offset: [0] } as never), 'BAD_OPTION', /'offset' is not supported here/);
     expectCode(() => fit.predict(X, null as never), 'BAD_OPTION', /options should be an object, got null/);
@@ -103,7 +120,7 @@ describe('labels that print alike', () => {
   });
 
   it('model files with duplicate or alike classes do not load (BAD_MODEL)', () => {
-    const json = fitSoftmax(X, labels).toJSON();
+    const json = fitSoftmax(X, labels, quiet).toJSON();
     for (const classes of [['a', 'b', 'a'], [1, '1', 2]]) {
       expectCode(() => loadModel({ ...json, classes } as never), 'BAD_MODEL', /twice|print alike/);
       expectCode(() => SoftmaxFit.fromJSON(JSON.stringify({ ...json, classes })), 'BAD_MODEL');
@@ -205,7 +222,7 @@ describe('bad arguments throw SoftlogitError with a code', () => {
       ['new Matrix(1e9, 1e9)', () => new Matrix(1e9, 1e9), 'TOO_LARGE'],
       ['classMixingMatrix(1e6, …)', () => classMixingMatrix(1e6, { form: 'full' }, { form: 'symmetric' }), 'TOO_LARGE'],
       ['confint(symbol)', () => fit.confint(Symbol('x') as never), 'BAD_OPTION'],
-      ['withParameterization(5)', () => fitSoftmax(X, labels).withParameterization(5 as never), 'BAD_OPTION'],
+      ['withParameterization(5)', () => fitSoftmax(X, labels, quiet).withParameterization(5 as never), 'BAD_OPTION'],
       ['LogisticFit.fromJSON({ names: [null] })', () => LogisticFit.fromJSON({ ...fit.toJSON(), names: [null] } as never), 'BAD_MODEL'],
     ];
     for (const [name, fn, code] of cases) expect([name, thrown(fn).code]).toEqual([name, code]);
