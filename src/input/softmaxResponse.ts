@@ -53,9 +53,9 @@ export function describeLabel(label: unknown): string {
 }
 
 /**
- * The first two distinct labels that print alike (1 and '1', or 1 and '1.0' does not: only
- * String(a) === String(b)), or null. Two such labels would be two classes that every printout,
- * CSV and model file shows as one.
+ * The first two distinct labels that print alike, String(a) === String(b) (1 and '1'; 1 and
+ * '1.0' do not), or null. Two such labels would be two classes that every printout, CSV and
+ * model file shows as one.
  */
 export function labelsPrintingAlike(labels: Iterable<ClassLabel>): [ClassLabel, ClassLabel] | null {
   const byText = new Map<string, ClassLabel>();
