@@ -30,6 +30,7 @@
  */
 import { Matrix } from './matrix.js';
 import { SoftlogitError } from './errors.js';
+import { checkOptionKeys, describeValue, optionKeysOf } from './input/optionKeys.js';
 
 /** A matrix given as a {@link Matrix} or as rows (`number[][]`). */
 type MatrixLike = Matrix | ArrayLike<ArrayLike<number>>;
@@ -42,6 +43,9 @@ export interface SoftmaxToLogisticOptions {
   negative?: number;
 }
 
+/** Every key of SoftmaxToLogisticOptions (checked by the compiler against the interface). */
+const SOFTMAX_TO_LOGISTIC_OPTION_KEYS = optionKeysOf<SoftmaxToLogisticOptions>()(['positive', 'negative']);
+
 /** Options of {@link logisticToSoftmax}. */
 export interface LogisticToSoftmaxOptions {
   /**
@@ -50,6 +54,9 @@ export interface LogisticToSoftmaxOptions {
    */
   parameterization?: 'reference' | 'symmetric';
 }
+
+/** Every key of LogisticToSoftmaxOptions (checked by the compiler against the interface). */
+const LOGISTIC_TO_SOFTMAX_OPTION_KEYS = optionKeysOf<LogisticToSoftmaxOptions>()(['parameterization']);
 
 /**
  * A coefficient parameterization, as the source (`from`) or target (`to`) of
@@ -75,28 +82,83 @@ export type CoefficientForm =
 // ---------------------------------------------------------------------------------------------
 // Validation helpers: each message names the function, what was expected and what came.
 
+/**
+ * `value` as a Matrix, checked: a Matrix or rows of equal length holding numbers, none of them
+ * ±Infinity. NaN is let through: it marks an aliased coefficient (`singular: 'drop'`) and stays
+ * NaN in the result, as R's NA does.
+ */
 function toMatrix(value: MatrixLike, fn: string, name: string): Matrix {
-  if (value instanceof Matrix) return value;
+  if (value instanceof Matrix) {
+    checkEntries(value.data, value.cols, fn, name);
+    return value;
+  }
   if (value === null || typeof value !== 'object' || typeof value.length !== 'number') {
-    throw new SoftlogitError('BAD_SHAPE', `${fn}: expected ${name} as a Matrix or number[][], got ${describe(value)}`);
+    throw new SoftlogitError('BAD_SHAPE', `${fn}: expected ${name} as a Matrix or number[][], got ${describeValue(value)}`);
   }
   const nRows = value.length;
-  const nCols = nRows > 0 ? value[0]!.length : 0;
+  const rowLength = (i: number): number => {
+    const row: unknown = value[i];
+    if (row === null || typeof row !== 'object' || typeof (row as ArrayLike<unknown>).length !== 'number') {
+      throw new SoftlogitError('BAD_SHAPE', `${fn}: expected ${name} row ${i} to be an array of numbers, got ${describeValue(row)}`, { row: i });
+    }
+    return (row as ArrayLike<unknown>).length;
+  };
+  const nCols = nRows > 0 ? rowLength(0) : 0;
   for (let i = 0; i < nRows; i++) {
-    const length = value[i]!.length;
+    const length = rowLength(i);
     if (length !== nCols) {
       throw new SoftlogitError('RAGGED_ROWS', `${fn}: ${name} row ${i} has ${length} entries, expected ${nCols} like row 0`, {
         row: i,
       });
     }
+    const row = value[i]!;
+    for (let j = 0; j < nCols; j++) checkEntry(row[j], i, j, fn, name);
   }
   return Matrix.fromArray(value);
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  return typeof value;
+/** An entry of an input matrix: a number, not ±Infinity (NaN is allowed, see toMatrix). */
+function checkEntry(v: unknown, i: number, j: number, fn: string, name: string): void {
+  if (typeof v !== 'number' || v === Infinity || v === -Infinity) {
+    throw new SoftlogitError(
+      'NON_FINITE',
+      `${fn}: expected ${name} to hold finite numbers (NaN marks an aliased coefficient), got ${describeValue(v)} at row ${i}, column ${j}`,
+      { row: i, column: j },
+    );
+  }
+}
+
+function checkEntries(data: ArrayLike<number>, cols: number, fn: string, name: string): void {
+  for (let k = 0; k < data.length; k++) {
+    const v = data[k]!;
+    if (v === Infinity || v === -Infinity) checkEntry(v, Math.floor(k / cols), k % cols, fn, name);
+  }
+}
+
+function hasNaN(data: ArrayLike<number>): boolean {
+  for (let k = 0; k < data.length; k++) if (Number.isNaN(data[k])) return true;
+  return false;
+}
+
+/**
+ * The result of a conversion, checked: an entry that overflowed (±Infinity, or NaN from
+ * Infinity − Infinity, when no input was NaN) is an error, never a returned value.
+ * @throws {SoftlogitError} `NON_FINITE` naming the entry.
+ */
+function checkResult<T extends Matrix | Float64Array>(result: T, inputHadNaN: boolean, fn: string): T {
+  const data: Float64Array = result instanceof Matrix ? result.data : result;
+  const cols = result instanceof Matrix ? result.cols : 1;
+  for (let k = 0; k < data.length; k++) {
+    const v = data[k]!;
+    if (v === Infinity || v === -Infinity || (!inputHadNaN && Number.isNaN(v))) {
+      throw new SoftlogitError(
+        'NON_FINITE',
+        `${fn}: the result overflows (${v} at row ${Math.floor(k / cols)}, column ${k % cols}): the input's magnitudes are too close to the largest double (1.8e308); rescale them`,
+        { row: Math.floor(k / cols), column: k % cols },
+      );
+    }
+  }
+  return result;
 }
 
 function requireFeatures(m: Matrix, fn: string, name: string): void {
@@ -125,16 +187,25 @@ function requireIndex(
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= n) {
     throw new SoftlogitError(
       code,
-      `${fn}: expected ${name} to be an integer class index in [0, ${n - 1}], got ${String(value)}`,
+      `${fn}: expected ${name} to be an integer class index in [0, ${n - 1}], got ${describeValue(value)}`,
       { [name]: value, nClasses: n },
     );
   }
   return value;
 }
 
+/**
+ * The most classes a class-mixing matrix is built for: K x K doubles, 2 GiB at K = 16384, and a
+ * softmax fit with that many classes would not fit in WebAssembly's 4 GiB anyway.
+ */
+const MAX_CLASSES = 16384;
+
 function requireClassCount(nClasses: unknown, fn: string): number {
   if (typeof nClasses !== 'number' || !Number.isInteger(nClasses) || nClasses < 2) {
-    throw new SoftlogitError('BAD_OPTION', `${fn}: expected nClasses to be an integer >= 2, got ${String(nClasses)}`);
+    throw new SoftlogitError('BAD_OPTION', `${fn}: expected nClasses to be an integer >= 2, got ${describeValue(nClasses)}`);
+  }
+  if (nClasses > MAX_CLASSES) {
+    throw new SoftlogitError('TOO_LARGE', `${fn}: nClasses = ${nClasses} would need a ${nClasses} x ${nClasses} class-mixing matrix; at most ${MAX_CLASSES} classes are supported`);
   }
   return nClasses;
 }
@@ -158,12 +229,14 @@ function requireClassCount(nClasses: unknown, fn: string): number {
  * @throws {SoftlogitError} `BAD_SHAPE` if `coefficients` has no rows or fewer than 2 columns;
  *   `RAGGED_ROWS` if rows differ in length; `BAD_OPTION` if `positive`/`negative` are not
  *   integer column indices or are equal.
+ *   `NON_FINITE` for ±Infinity or a non-number in the input, or a result that overflows (NaN, an aliased coefficient, stays NaN).
  * @example
  * softmaxToLogistic([[1, 2, 4], [0, -1, 3]]) // => Float64Array [1, -1]
  * softmaxToLogistic([[1, 2, 4], [0, -1, 3]], { positive: 2, negative: 1 }) // => Float64Array [2, 4]
  */
 export function softmaxToLogistic(coefficients: MatrixLike, options: SoftmaxToLogisticOptions = {}): Float64Array {
   const fn = 'softmaxToLogistic';
+  checkOptionKeys(options, fn, SOFTMAX_TO_LOGISTIC_OPTION_KEYS);
   const w = toMatrix(coefficients, fn, 'coefficients');
   requireClasses(w, fn, 'coefficients');
   const positive = requireIndex(options.positive ?? 1, w.cols, fn, 'positive', 'BAD_OPTION');
@@ -173,7 +246,7 @@ export function softmaxToLogistic(coefficients: MatrixLike, options: SoftmaxToLo
   }
   const beta = new Float64Array(w.rows);
   for (let j = 0; j < w.rows; j++) beta[j] = w.data[j * w.cols + positive]! - w.data[j * w.cols + negative]!;
-  return beta;
+  return checkResult(beta, hasNaN(w.data), fn);
 }
 
 /**
@@ -191,6 +264,7 @@ export function softmaxToLogistic(coefficients: MatrixLike, options: SoftmaxToLo
  * @returns W, p x 2.
  * @throws {SoftlogitError} `BAD_SHAPE` if `beta` is empty or not array-like; `BAD_OPTION` for an
  *   unknown parameterization.
+ *   `NON_FINITE` for ±Infinity or a non-number in the input (NaN, an aliased coefficient, stays NaN).
  * @example
  * logisticToSoftmax([1, -2]).toArray() // => [[0, 1], [0, -2]]
  * logisticToSoftmax([1, -2], { parameterization: 'symmetric' }).toArray() // => [[-0.5, 0.5], [1, -1]]
@@ -198,13 +272,15 @@ export function softmaxToLogistic(coefficients: MatrixLike, options: SoftmaxToLo
 export function logisticToSoftmax(beta: ArrayLike<number>, options: LogisticToSoftmaxOptions = {}): Matrix {
   const fn = 'logisticToSoftmax';
   if (beta === null || typeof beta !== 'object' || typeof beta.length !== 'number' || beta.length < 1) {
-    throw new SoftlogitError('BAD_SHAPE', `${fn}: expected beta as a non-empty array of numbers, got ${describe(beta)}`);
+    throw new SoftlogitError('BAD_SHAPE', `${fn}: expected beta as a non-empty array of numbers, got ${describeValue(beta)}`);
   }
+  checkOptionKeys(options, fn, LOGISTIC_TO_SOFTMAX_OPTION_KEYS);
+  for (let j = 0; j < beta.length; j++) checkEntry(beta[j], j, 0, fn, 'beta');
   const parameterization = options.parameterization ?? 'reference';
   if (parameterization !== 'reference' && parameterization !== 'symmetric') {
     throw new SoftlogitError(
       'BAD_OPTION',
-      `${fn}: expected parameterization 'reference' or 'symmetric', got ${JSON.stringify(parameterization)}`,
+      `${fn}: expected parameterization 'reference' or 'symmetric', got ${describeValue(parameterization)}`,
     );
   }
   const p = beta.length;
@@ -234,6 +310,7 @@ export function logisticToSoftmax(beta: ArrayLike<number>, options: LogisticToSo
  * @returns W', p x K.
  * @throws {SoftlogitError} `BAD_SHAPE` (no rows or fewer than 2 columns), `RAGGED_ROWS`,
  *   `BAD_REFERENCE` (not an integer index in range).
+ *   `NON_FINITE` for ±Infinity or a non-number in the input, or a result that overflows (NaN, an aliased coefficient, stays NaN).
  * @example
  * toReference([[1, 2, 4], [0, -1, 3]], 0).toArray() // => [[0, 1, 3], [0, -1, 3]]
  */
@@ -248,7 +325,7 @@ export function toReference(coefficients: MatrixLike, reference: number): Matrix
     const base = w.data[j * K + r]!;
     for (let k = 0; k < K; k++) out.data[j * K + k] = w.data[j * K + k]! - base;
   }
-  return out;
+  return checkResult(out, hasNaN(w.data), fn);
 }
 
 /**
@@ -262,6 +339,7 @@ export function toReference(coefficients: MatrixLike, reference: number): Matrix
  * @param coefficients softmax coefficients, p x K, any representative.
  * @returns W', p x K.
  * @throws {SoftlogitError} `BAD_SHAPE` (no rows or fewer than 2 columns), `RAGGED_ROWS`.
+ *   `NON_FINITE` for ±Infinity or a non-number in the input, or a result that overflows (NaN, an aliased coefficient, stays NaN).
  * @example
  * toSymmetric([[1, 2, 3], [0, -3, 6]]).toArray() // => [[-1, 0, 1], [-1, -4, 5]]
  */
@@ -274,10 +352,15 @@ export function toSymmetric(coefficients: MatrixLike): Matrix {
   for (let j = 0; j < w.rows; j++) {
     let sum = 0;
     for (let k = 0; k < K; k++) sum += w.data[j * K + k]!;
-    const mean = sum / K;
+    let mean = sum / K;
+    // A sum past 1.8e308 overflows although the mean does not: then sum the scaled entries.
+    if (sum === Infinity || sum === -Infinity) {
+      mean = 0;
+      for (let k = 0; k < K; k++) mean += w.data[j * K + k]! / K;
+    }
     for (let k = 0; k < K; k++) out.data[j * K + k] = w.data[j * K + k]! - mean;
   }
-  return out;
+  return checkResult(out, hasNaN(w.data), fn);
 }
 
 /**
@@ -292,6 +375,7 @@ export function toSymmetric(coefficients: MatrixLike): Matrix {
  * @param reference index of the reference class in the result, in [0, K).
  * @returns W, p x K.
  * @throws {SoftlogitError} `BAD_SHAPE` (no rows or no columns), `RAGGED_ROWS`, `BAD_REFERENCE`.
+ *   `NON_FINITE` for ±Infinity or a non-number in the input (NaN, an aliased coefficient, stays NaN).
  * @example
  * fromBaseline([[-1, 2], [1, 4]], 1).toArray() // => [[-1, 0, 2], [1, 0, 4]]
  */
@@ -327,6 +411,7 @@ export function fromBaseline(baseline: MatrixLike, reference: number): Matrix {
  * @returns B, p x (K - 1).
  * @throws {SoftlogitError} `BAD_SHAPE` (no rows or fewer than 2 columns), `RAGGED_ROWS`,
  *   `BAD_REFERENCE`.
+ *   `NON_FINITE` for ±Infinity or a non-number in the input, or a result that overflows (NaN, an aliased coefficient, stays NaN).
  * @example
  * toBaseline([[1, 2, 4], [0, -1, 3]], 1).toArray() // => [[-1, 2], [1, 4]]
  */
@@ -344,7 +429,7 @@ export function toBaseline(coefficients: MatrixLike, reference: number): Matrix 
       if (k !== r) out.data[j * (K - 1) + i++] = w.data[j * K + k]! - base;
     }
   }
-  return out;
+  return checkResult(out, hasNaN(w.data), fn);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -356,10 +441,21 @@ type Form =
   | { form: 'reference' | 'baseline'; reference: number }
   | { form: 'logistic'; positive: number; negative: number };
 
+/** The keys each form descriptor takes (checked by the compiler against CoefficientForm). */
+const FORM_KEYS: { [F in CoefficientForm['form']]: readonly string[] } = {
+  full: optionKeysOf<Extract<CoefficientForm, { form: 'full' }>>()(['form']),
+  symmetric: optionKeysOf<Extract<CoefficientForm, { form: 'symmetric' }>>()(['form']),
+  reference: optionKeysOf<Extract<CoefficientForm, { form: 'reference' }>>()(['form', 'reference']),
+  baseline: optionKeysOf<Extract<CoefficientForm, { form: 'baseline' }>>()(['form', 'reference']),
+  logistic: optionKeysOf<Extract<CoefficientForm, { form: 'logistic' }>>()(['form', 'positive', 'negative']),
+};
+
 function readForm(value: CoefficientForm, nClasses: number, fn: string, role: 'from' | 'to'): Form {
   if (value === null || typeof value !== 'object') {
-    throw new SoftlogitError('BAD_OPTION', `${fn}: expected ${role} to be a form descriptor object, got ${describe(value)}`);
+    throw new SoftlogitError('BAD_OPTION', `${fn}: expected ${role} to be a form descriptor object, got ${describeValue(value)}`);
   }
+  const form = value.form as CoefficientForm['form'];
+  if (typeof form === 'string' && Object.hasOwn(FORM_KEYS, form)) checkOptionKeys(value, `${fn} (${role} form '${form}')`, FORM_KEYS[form]);
   switch (value.form) {
     case 'full':
     case 'symmetric':
@@ -381,9 +477,7 @@ function readForm(value: CoefficientForm, nClasses: number, fn: string, role: 'f
     default:
       throw new SoftlogitError(
         'BAD_OPTION',
-        `${fn}: expected ${role}.form to be 'full', 'reference', 'symmetric', 'baseline' or 'logistic', got ${JSON.stringify(
-          (value as { form?: unknown }).form,
-        )}`,
+        `${fn}: expected ${role}.form to be 'full', 'reference', 'symmetric', 'baseline' or 'logistic', got ${describeValue((value as { form?: unknown }).form)}`,
       );
   }
 }
@@ -533,6 +627,7 @@ export function classMixingMatrix(nClasses: number, from: CoefficientForm, to: C
  * @returns W', p x k'.
  * @throws {SoftlogitError} `BAD_SHAPE` (no rows, or columns of `coefficients` ≠ columns of `C`),
  *   `RAGGED_ROWS`.
+ *   `NON_FINITE` for ±Infinity or a non-number in the input, or a result that overflows (NaN, an aliased coefficient, stays NaN).
  * @example
  * const c = classMixingMatrix(3, { form: 'full' }, { form: 'baseline', reference: 1 });
  * mixClasses([[1, 2, 4], [0, -1, 3]], c).toArray() // => [[-1, 2], [1, 4]]
@@ -549,7 +644,7 @@ export function mixClasses(coefficients: MatrixLike, classMixing: MatrixLike): M
     );
   }
   // W' = W C' = (C W')' : reuse multiply on the transposes.
-  return multiply(w, c.transpose());
+  return checkResult(multiply(w, c.transpose()), hasNaN(w.data) || hasNaN(c.data), fn);
 }
 
 /**
@@ -573,6 +668,7 @@ export function mixClasses(coefficients: MatrixLike, classMixing: MatrixLike): M
  * @returns Σ', (p·k') x (p·k').
  * @throws {SoftlogitError} `BAD_SHAPE` (Σ not square, empty, or its size not a multiple of the
  *   columns of C), `RAGGED_ROWS`.
+ *   `NON_FINITE` for ±Infinity or a non-number in the input, or a result that overflows (NaN, an aliased coefficient, stays NaN).
  * @example
  * // one feature, K = 2: Var(beta) = 4 in the baseline form (reference 0) -> symmetric form
  * const c = classMixingMatrix(2, { form: 'baseline', reference: 0 }, { form: 'symmetric' });
@@ -624,7 +720,7 @@ export function convertCovariance(covariance: MatrixLike, classMixing: MatrixLik
       }
     }
   }
-  return out;
+  return checkResult(out, hasNaN(s.data) || hasNaN(c.data), fn);
 }
 
 /**
@@ -640,6 +736,7 @@ export function convertCovariance(covariance: MatrixLike, classMixing: MatrixLik
  * @returns SE, p x k.
  * @throws {SoftlogitError} `BAD_SHAPE` (Σ not square of size p·k, p or k not positive integers),
  *   `RAGGED_ROWS`, `NOT_POSITIVE_DEFINITE` (a negative variance on the diagonal).
+ *   `NON_FINITE` for ±Infinity or a non-number in the covariance.
  * @example
  * // p = 2, K - 1 = 2: variances of (class 1: x0, x1, class 2: x0, x1)
  * const cov = [[1, 0, 0, 0], [0, 4, 0, 0], [0, 0, 9, 0], [0, 0, 0, 16]];
@@ -651,7 +748,7 @@ export function coefficientStandardErrors(covariance: MatrixLike, nFeatures: num
   if (!Number.isInteger(nFeatures) || nFeatures < 1 || !Number.isInteger(nColumns) || nColumns < 1) {
     throw new SoftlogitError(
       'BAD_SHAPE',
-      `${fn}: expected positive integer nFeatures and nColumns, got ${String(nFeatures)} and ${String(nColumns)}`,
+      `${fn}: expected positive integer nFeatures and nColumns, got ${describeValue(nFeatures)} and ${describeValue(nColumns)}`,
     );
   }
   const n = nFeatures * nColumns;

@@ -1,4 +1,12 @@
 import { SoftlogitError } from './errors.js';
+import { describeValue } from './input/optionKeys.js';
+
+/**
+ * The most entries a Matrix holds: 2^29 doubles, 4 GiB, as much as WebAssembly memory holds, so
+ * no fit could use a larger one; it also keeps a typo like `new Matrix(1e9, 1e9)` from trying
+ * to allocate.
+ */
+export const MAX_MATRIX_ENTRIES = 2 ** 29;
 
 /**
  * A dense matrix of doubles stored row-major: element (i, j) is `data[i * cols + j]`.
@@ -17,9 +25,24 @@ export class Matrix {
   /** Row-major values, length rows * cols. */
   readonly data: Float64Array;
 
+  /**
+   * A rows x cols matrix over `data` (row-major, length rows * cols; kept, not copied), or zeros.
+   * @throws {SoftlogitError} `BAD_SHAPE` for sizes that are not non-negative integers, data that is
+   *   not a Float64Array of rows * cols; `TOO_LARGE` beyond MAX_MATRIX_ENTRIES entries.
+   */
   constructor(rows: number, cols: number, data?: Float64Array) {
     if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
-      throw new SoftlogitError('BAD_SHAPE', `Matrix: expected non-negative integer rows and cols, got ${rows} x ${cols}`);
+      throw new SoftlogitError('BAD_SHAPE', `Matrix: expected non-negative integer rows and cols, got ${describeValue(rows)} x ${describeValue(cols)}`);
+    }
+    if (rows * cols > MAX_MATRIX_ENTRIES) {
+      throw new SoftlogitError(
+        'TOO_LARGE',
+        `Matrix: ${rows} x ${cols} = ${rows * cols} entries is more than the ${MAX_MATRIX_ENTRIES} (4 GiB of doubles) a Matrix can hold`,
+        { rows, cols },
+      );
+    }
+    if (data !== undefined && !(data instanceof Float64Array)) {
+      throw new SoftlogitError('BAD_SHAPE', `Matrix: expected data as a Float64Array (use Matrix.fromArray for rows), got ${describeValue(data)}`);
     }
     if (data !== undefined && data.length !== rows * cols) {
       throw new SoftlogitError(
@@ -35,39 +58,63 @@ export class Matrix {
   /**
    * Builds a matrix from rows (`number[][]`); every row must have the same length.
    * @example Matrix.fromArray([[1, 2], [3, 4]]).get(0, 1) // => 2
-   * @throws {SoftlogitError} `RAGGED_ROWS` when rows differ in length.
+   * @throws {SoftlogitError} `RAGGED_ROWS` when rows differ in length; `BAD_SHAPE` when `rows` or
+   *   a row is not an array; `NON_FINITE` for an entry that is not a number (null, a string: they
+   *   are not read as 0 or coerced, as no design input is). NaN and ±Infinity are numbers and kept.
    */
   static fromArray(rows: ArrayLike<ArrayLike<number>>): Matrix {
+    const fn = 'Matrix.fromArray';
+    if (rows === null || typeof rows !== 'object' || typeof rows.length !== 'number') {
+      throw new SoftlogitError('BAD_SHAPE', `${fn}: expected rows (an array of arrays of numbers), got ${describeValue(rows)}`);
+    }
     const nRows = rows.length;
-    const nCols = nRows > 0 ? rows[0]!.length : 0;
+    const rowAt = (i: number): ArrayLike<unknown> => {
+      const row: unknown = rows[i];
+      if (row === null || typeof row !== 'object' || typeof (row as ArrayLike<unknown>).length !== 'number') {
+        throw new SoftlogitError('BAD_SHAPE', `${fn}: expected row ${i} to be an array of numbers, got ${describeValue(row)}`, { row: i });
+      }
+      return row as ArrayLike<unknown>;
+    };
+    const nCols = nRows > 0 ? rowAt(0).length : 0;
     const out = new Matrix(nRows, nCols);
     for (let i = 0; i < nRows; i++) {
-      const row = rows[i]!;
+      const row = rowAt(i);
       if (row.length !== nCols) {
-        throw new SoftlogitError('RAGGED_ROWS', `Matrix.fromArray: row ${i} has ${row.length} entries, expected ${nCols}`);
+        throw new SoftlogitError('RAGGED_ROWS', `${fn}: row ${i} has ${row.length} entries, expected ${nCols}`, { row: i });
       }
-      for (let j = 0; j < nCols; j++) out.data[i * nCols + j] = row[j]!;
+      for (let j = 0; j < nCols; j++) {
+        const v = row[j];
+        if (typeof v !== 'number') {
+          throw new SoftlogitError('NON_FINITE', `${fn}: expected numbers, got ${describeValue(v)} at row ${i}, column ${j}`, { row: i, column: j });
+        }
+        out.data[i * nCols + j] = v;
+      }
     }
     return out;
   }
 
   /** Accepts a Matrix (returned as is) or rows (`number[][]`). */
   static from(value: Matrix | ArrayLike<ArrayLike<number>>): Matrix {
+    // fromArray checks everything else.
     return value instanceof Matrix ? value : Matrix.fromArray(value);
   }
 
   /** Element (i, j). */
   get(i: number, j: number): number {
+    this.#checkIndex(i, this.rows, 'get', 'row');
+    this.#checkIndex(j, this.cols, 'get', 'column');
     return this.data[i * this.cols + j]!;
   }
 
   /** Row i as a new Float64Array. */
   row(i: number): Float64Array {
+    this.#checkIndex(i, this.rows, 'row', 'row');
     return this.data.slice(i * this.cols, (i + 1) * this.cols);
   }
 
   /** Column j as a new Float64Array. */
   col(j: number): Float64Array {
+    this.#checkIndex(j, this.cols, 'col', 'column');
     const out = new Float64Array(this.rows);
     for (let i = 0; i < this.rows; i++) out[i] = this.data[i * this.cols + j]!;
     return out;
@@ -87,6 +134,13 @@ export class Matrix {
     const out: number[][] = [];
     for (let i = 0; i < this.rows; i++) out.push(Array.from(this.row(i)));
     return out;
+  }
+
+  /** @throws {SoftlogitError} `BAD_SHAPE` unless `index` is an integer in [0, size). */
+  #checkIndex(index: unknown, size: number, method: string, what: string): void {
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= size) {
+      throw new SoftlogitError('BAD_SHAPE', `Matrix.${method}: expected a ${what} index in [0, ${size - 1}], got ${describeValue(index)}`);
+    }
   }
 
   /** JSON form: `{ rows, cols, data: number[] }`. */

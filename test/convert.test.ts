@@ -381,7 +381,7 @@ describe('errors', () => {
       () => logisticToSoftmax([1], { parameterization: 'glmnet' as 'symmetric' }),
       'BAD_OPTION',
       'logisticToSoftmax',
-      '"glmnet"',
+      "'glmnet' (string)",
     );
   });
 
@@ -430,7 +430,7 @@ describe('errors', () => {
       () => classMixingMatrix(3, { form: 'full' }, { form: 'softmax' } as unknown as CoefficientForm),
       'BAD_OPTION',
       'to.form',
-      '"softmax"',
+      "'softmax' (string)",
     );
   });
 
@@ -761,6 +761,58 @@ describe('convertCovariance', () => {
         expectMatrixClose(toBaseline(se, r2), seBase, COV_TOL * (1 + maxAbs(baseCov.data)));
       }),
       { numRuns: NUM_RUNS },
+    );
+  });
+});
+
+describe('overflow (issue #12): a conversion of finite input returns finite numbers or throws NON_FINITE', () => {
+  /** Entries anywhere in the finite doubles, with extra weight near ±1.8e308 where sums overflow. */
+  const entry = fc.oneof(
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.constantFrom(1.7e308, -1.7e308, Number.MAX_VALUE, -Number.MAX_VALUE, 1e308, -1e308, 0),
+  );
+  const matrix = fc.integer({ min: 1, max: 3 }).chain((p) =>
+    fc.integer({ min: 2, max: 4 }).chain((K) => fc.array(fc.array(entry, { minLength: K, maxLength: K }), { minLength: p, maxLength: p })),
+  );
+
+  /** The result's numbers, or null when the call threw NON_FINITE; any other throw fails the test. */
+  function finiteOrNonFinite(run: () => Matrix | Float64Array): boolean {
+    let result: Matrix | Float64Array;
+    try {
+      result = run();
+    } catch (error) {
+      return error instanceof SoftlogitError && error.code === 'NON_FINITE';
+    }
+    const data = result instanceof Matrix ? result.data : result;
+    return data.every(Number.isFinite);
+  }
+
+  it('every coefficient conversion', () => {
+    fc.assert(
+      fc.property(matrix, (W) => {
+        const K = W[0]!.length;
+        return (
+          finiteOrNonFinite(() => softmaxToLogistic(W)) &&
+          finiteOrNonFinite(() => toReference(W, K - 1)) &&
+          finiteOrNonFinite(() => toSymmetric(W)) &&
+          finiteOrNonFinite(() => toBaseline(W, 0)) &&
+          finiteOrNonFinite(() => fromBaseline(W, 1)) &&
+          finiteOrNonFinite(() => logisticToSoftmax(W[0]!, { parameterization: 'symmetric' })) &&
+          finiteOrNonFinite(() => mixClasses(W, classMixingMatrix(K, { form: 'full' }, { form: 'symmetric' })))
+        );
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('convertCovariance', () => {
+    fc.assert(
+      fc.property(fc.array(entry, { minLength: 4, maxLength: 4 }), ([a, b, c, d]) => {
+        const covariance = [[a!, b!], [b!, d!]];
+        const mixing = classMixingMatrix(3, { form: 'baseline', reference: 0 }, { form: 'symmetric' });
+        return finiteOrNonFinite(() => convertCovariance(covariance, mixing)) && finiteOrNonFinite(() => convertCovariance([[c!]], [[2], [-2]]));
+      }),
+      { numRuns: 500 },
     );
   });
 });

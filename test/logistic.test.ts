@@ -482,7 +482,7 @@ describe('bad input: a SoftlogitError with the right code and a message saying w
     ['Infinity in offset', () => fitLogistic(X, y, { offset: [Infinity, 0, 0, 0, 0] }), 'NON_FINITE', /got Infinity at row 0/],
     ['y = 2', () => fitLogistic(X, [0, 1, 2, 1, 0]), 'BAD_RESPONSE', /y must be 0\/1 or true\/false, got 2 at row 2; for counts pass \{ successes, failures \}/],
     ['y = 0.5', () => fitLogistic(X, [0, 0.5, 0, 1, 0]), 'BAD_RESPONSE', /got 0\.5 at row 1/],
-    ["y = '1'", () => fitLogistic(X, [0, '1' as never, 0, 1, 0]), 'BAD_RESPONSE', /got 1 at row 1/],
+    ["y = '1'", () => fitLogistic(X, [0, '1' as never, 0, 1, 0]), 'BAD_RESPONSE', /got '1' \(string\) at row 1/],
     ['y = null', () => fitLogistic(X, [0, null as never, 0, 1, 0]), 'BAD_RESPONSE', /got null at row 1/],
     ['negative count', () => fitLogistic(X, { successes: [1, 2, -1, 0, 1], failures: [1, 1, 1, 1, 1] }), 'BAD_COUNTS', /successes and failures must be finite numbers ≥ 0, got -1 and 1 at row 2/],
     ['NaN count', () => fitLogistic(X, { successes: [1, 2, 1, 0, 1], failures: [1, Number.NaN, 1, 1, 1] }), 'BAD_COUNTS', /got 2 and NaN at row 1/],

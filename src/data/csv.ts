@@ -20,6 +20,7 @@
  */
 import { parse } from 'csv-parse/browser/esm/sync';
 import { SoftlogitError } from '../errors.js';
+import { checkOptionKeys, describeValue, optionKeysOf } from '../input/optionKeys.js';
 
 /** A column of numbers; `NaN` marks a missing value. */
 export interface NumericColumn {
@@ -63,6 +64,9 @@ export interface ParseCSVOptions {
   factors?: string[];
 }
 
+/** Every key of ParseCSVOptions (checked by the compiler against the interface). */
+const PARSE_CSV_OPTION_KEYS = optionKeysOf<ParseCSVOptions>()(['numeric', 'factors']);
+
 /** Cells R's `read.csv` reads as `NA` (compared after trimming). */
 const MISSING_TOKENS: ReadonlySet<string> = new Set(['', 'NA']);
 const DECIMAL_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -90,6 +94,8 @@ const NOT_A_NUMBER = /^[+-]?nan$/i;
  * parseCSV('admit,rank\n0,3\n', { factors: ['rank'] }).columns[1].values // => ['3']
  */
 export function parseCSV(text: string, options: ParseCSVOptions = {}): DataFrame {
+  checkOptionKeys(options, 'parseCSV', PARSE_CSV_OPTION_KEYS);
+  if (typeof text !== 'string') throw new SoftlogitError('BAD_CSV', `parseCSV: expected the CSV text as a string, got ${describeValue(text)}`);
   const { header, rows, lineNumbers } = readRecords(text);
   checkHeader(header);
   const numeric = new Set(checkColumnOption(header, options.numeric, 'numeric'));
@@ -179,6 +185,9 @@ function checkHeader(header: string[]): void {
 
 /** Checks that every name an option lists is a column; returns the list (empty if absent). */
 function checkColumnOption(header: string[], names: string[] | undefined, option: string): string[] {
+  if (names !== undefined && !(Array.isArray(names) && names.every((name) => typeof name === 'string'))) {
+    throw new SoftlogitError('BAD_OPTION', `parseCSV: options.${option} should be an array of column names, got ${describeValue(names)}`);
+  }
   for (const name of names ?? []) {
     if (!header.includes(name)) {
       throw new SoftlogitError(

@@ -30,6 +30,8 @@
  */
 import { SoftlogitError } from '../errors.js';
 import type { Column, DataFrame, NumericColumn } from './csv.js';
+import { checkColumn, checkDataFrame, checkDesignTerms, checkOptionType, isStringArray } from '../input/frame.js';
+import { checkOptionKeys, describeValue, optionKeysOf } from '../input/optionKeys.js';
 
 /** Which columns of a {@link DataFrame} play which role in the model. */
 export interface DesignOptions {
@@ -58,6 +60,20 @@ export interface DesignOptions {
    * a `__proto__` key in an object literal sets the object's prototype instead of a key.
    */
   levels?: ReadonlyMap<string, readonly string[]> | Readonly<Record<string, readonly string[]>>;
+}
+
+/** Every key of DesignOptions (checked by the compiler against the interface). */
+const DESIGN_OPTION_KEYS = optionKeysOf<DesignOptions>()(['response', 'predictors', 'factors', 'weights', 'counts', 'intercept', 'levels']);
+
+/** Checks designMatrix's options: known keys, each of its type (levels are checked where read). */
+function checkDesignOptions(options: DesignOptions): void {
+  const caller = 'designMatrix';
+  if (options === undefined) throw new SoftlogitError('BAD_OPTION', `${caller}: options are required ({ response } or { counts })`);
+  checkOptionKeys(options, caller, DESIGN_OPTION_KEYS);
+  for (const key of ['response', 'weights'] as const) checkOptionType(options[key], key, 'a column name (string)', (v) => typeof v === 'string', caller);
+  for (const key of ['predictors', 'factors', 'counts'] as const) checkOptionType(options[key], key, 'an array of column names', isStringArray, caller);
+  checkOptionType(options.intercept, 'intercept', 'true or false', (v) => typeof v === 'boolean', caller);
+  checkOptionType(options.levels, 'levels', 'an object of level arrays', (v) => v !== null && typeof v === 'object' && !Array.isArray(v), caller);
 }
 
 /** Class labels, one per kept row, with their sorted distinct values. */
@@ -165,6 +181,8 @@ export interface NewDesign {
  * design.response // => { kind: 'labels', labels: [0, 1, 1], levels: [0, 1] }
  */
 export function designMatrix(frame: DataFrame, options: DesignOptions): Design {
+  checkDataFrame(frame, 'designMatrix');
+  checkDesignOptions(options);
   const roles = resolveRoles(frame, options);
   const { kept, droppedRowNumbers } = completeRows(frame, roles.used);
   if (kept.length === 0) {
@@ -211,6 +229,8 @@ export function designMatrix(frame: DataFrame, options: DesignOptions): Design {
  * levelsOf({ name: 'g', kind: 'string', values: ['b', null, 'B', 'a'] }) // => ['B', 'a', 'b']
  */
 export function levelsOf(column: Column, rows?: ArrayLike<number>): string[] {
+  checkColumn(column, 'levelsOf');
+  if (rows !== undefined) checkRowIndices(rows, column.values.length, 'levelsOf');
   return factorCodes(column, rows ?? allRows(column.values.length)).levels;
 }
 
@@ -236,6 +256,8 @@ export function levelsOf(column: Column, rows?: ArrayLike<number>): string[] {
  */
 export function newDataMatrix(frame: DataFrame, terms: DesignTerms): NewDesign {
   const caller = 'newDataMatrix';
+  checkDataFrame(frame, caller);
+  checkDesignTerms(terms, caller);
   const coding = new Map(terms.factors.map((f) => [f.name, f]));
   const columns = terms.predictors.map((name) => {
     const j = frame.names.indexOf(name);
@@ -307,6 +329,20 @@ interface Roles {
   /** Explicit level order per column name (the `levels` option). */
   levels: Map<string, readonly string[]>;
   used: Column[];
+}
+
+/** Row indices into a column: integers in [0, nRows). */
+function checkRowIndices(rows: unknown, nRows: number, caller: string): void {
+  const r = rows as ArrayLike<unknown> | null;
+  if (r === null || typeof r !== 'object' || typeof r.length !== 'number') {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: rows should be an array of row indices, got ${describeValue(rows)}`);
+  }
+  for (let i = 0; i < r.length; i++) {
+    const v = r[i];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= nRows) {
+      throw new SoftlogitError('BAD_OPTION', `${caller}: rows should hold integer row indices in [0, ${nRows}), got ${describeValue(v)} at position ${i}`);
+    }
+  }
 }
 
 /** Looks up every column the options name and checks that each plays one role. */

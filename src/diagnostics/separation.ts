@@ -72,7 +72,8 @@
  * @module
  */
 
-import { SoftlogitError } from '../errors.js';
+import { SoftlogitError, type SoftlogitErrorCode } from '../errors.js';
+import { describeValue } from '../input/optionKeys.js';
 import { maximizeOverBoxedCone, type BoxedConeSolution, type ConeConstraints } from './simplex.js';
 
 /**
@@ -166,6 +167,7 @@ export function detectSeparationBinary(
 ): SeparationResult {
   const fn = 'detectSeparationBinary';
   checkDesign(fn, X, nRows, nFeatures);
+  checkArrayLike(fn, y, 'y', 'BAD_RESPONSE');
   if (y.length !== nRows) {
     throw new SoftlogitError('LENGTH_MISMATCH', `${fn}: expected y of length nRows = ${nRows}, got ${y.length}`);
   }
@@ -174,8 +176,8 @@ export function detectSeparationBinary(
   const entryClass: number[] = [];
   for (let i = 0; i < nRows; i++) {
     const v = y[i]!;
-    if (!(v >= 0 && v <= 1)) {
-      throw new SoftlogitError('BAD_RESPONSE', `${fn}: expected y in [0, 1], got ${v} at row ${i}`, { row: i });
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) {
+      throw new SoftlogitError('BAD_RESPONSE', `${fn}: expected y in [0, 1], got ${describeValue(v)} at row ${i}`, { row: i });
     }
     if (!counts(i)) continue;
     if (v < 1) {
@@ -224,6 +226,7 @@ export function detectSeparationMultinomial(
   const fn = 'detectSeparationMultinomial';
   checkDesign(fn, X, nRows, nFeatures);
   checkClasses(fn, nClasses, reference);
+  checkArrayLike(fn, classIndex, 'classIndex', 'BAD_RESPONSE');
   if (classIndex.length !== nRows) {
     throw new SoftlogitError(
       'LENGTH_MISMATCH',
@@ -235,8 +238,8 @@ export function detectSeparationMultinomial(
   const entryClass: number[] = [];
   for (let i = 0; i < nRows; i++) {
     const c = classIndex[i]!;
-    if (!(c >= 0 && c < nClasses)) {
-      throw new SoftlogitError('BAD_RESPONSE', `${fn}: expected class indices in 0..${nClasses - 1}, got ${c} at row ${i}`, {
+    if (typeof c !== 'number' || !Number.isInteger(c) || !(c >= 0 && c < nClasses)) {
+      throw new SoftlogitError('BAD_RESPONSE', `${fn}: expected class indices in 0..${nClasses - 1}, got ${describeValue(c)} at row ${i}`, {
         row: i,
       });
     }
@@ -272,6 +275,7 @@ export function detectSeparationMultinomialCounts(
   const fn = 'detectSeparationMultinomialCounts';
   checkDesign(fn, X, nRows, nFeatures);
   checkClasses(fn, nClasses, reference);
+  checkArrayLike(fn, counts, 'counts', 'BAD_COUNTS');
   if (counts.length !== nRows * nClasses) {
     throw new SoftlogitError(
       'LENGTH_MISMATCH',
@@ -284,8 +288,8 @@ export function detectSeparationMultinomialCounts(
   for (let i = 0; i < nRows; i++) {
     for (let c = 0; c < nClasses; c++) {
       const v = counts[i * nClasses + c]!;
-      if (!(v >= 0 && Number.isFinite(v))) {
-        throw new SoftlogitError('BAD_COUNTS', `${fn}: expected finite non-negative counts, got ${v} at row ${i}, class ${c}`, {
+      if (typeof v !== 'number' || !(v >= 0 && Number.isFinite(v))) {
+        throw new SoftlogitError('BAD_COUNTS', `${fn}: expected finite non-negative counts, got ${describeValue(v)} at row ${i}, class ${c}`, {
           row: i,
           class: c,
         });
@@ -304,7 +308,10 @@ export function detectSeparationMultinomialCounts(
 
 function checkDesign(fn: string, X: Float64Array, nRows: number, nFeatures: number): void {
   if (!Number.isInteger(nRows) || !Number.isInteger(nFeatures) || nRows < 0 || nFeatures < 0) {
-    throw new SoftlogitError('BAD_SHAPE', `${fn}: expected non-negative integer nRows and nFeatures, got ${nRows} x ${nFeatures}`);
+    throw new SoftlogitError('BAD_SHAPE', `${fn}: expected non-negative integer nRows and nFeatures, got ${describeValue(nRows)} x ${describeValue(nFeatures)}`);
+  }
+  if (!(X instanceof Float64Array)) {
+    throw new SoftlogitError('BAD_SHAPE', `${fn}: expected X as a Float64Array (row-major), got ${describeValue(X)}`);
   }
   if (X.length !== nRows * nFeatures) {
     throw new SoftlogitError(
@@ -315,25 +322,39 @@ function checkDesign(fn: string, X: Float64Array, nRows: number, nFeatures: numb
   if (nRows === 0) throw new SoftlogitError('EMPTY_INPUT', `${fn}: expected at least one row, got 0`);
 }
 
+/** The most classes the multinomial check takes: its LP has a column per feature and class. */
+const MAX_CLASSES = 16384;
+
 function checkClasses(fn: string, nClasses: number, reference: number): void {
   if (!Number.isInteger(nClasses) || nClasses < 2) {
-    throw new SoftlogitError('BAD_OPTION', `${fn}: expected an integer nClasses >= 2, got ${nClasses}`);
+    throw new SoftlogitError('BAD_OPTION', `${fn}: expected an integer nClasses >= 2, got ${describeValue(nClasses)}`);
+  }
+  if (nClasses > MAX_CLASSES) {
+    throw new SoftlogitError('TOO_LARGE', `${fn}: nClasses = ${nClasses} is more than the ${MAX_CLASSES} classes the check is built for`);
   }
   if (!Number.isInteger(reference) || reference < 0 || reference >= nClasses) {
-    throw new SoftlogitError('BAD_REFERENCE', `${fn}: expected reference in 0..${nClasses - 1}, got ${reference}`);
+    throw new SoftlogitError('BAD_REFERENCE', `${fn}: expected reference in 0..${nClasses - 1}, got ${describeValue(reference)}`);
+  }
+}
+
+/** Checks that `value` is an array or typed array (its entries are checked where they are read). */
+function checkArrayLike(fn: string, value: unknown, name: string, code: SoftlogitErrorCode): void {
+  if (value === null || typeof value !== 'object' || typeof (value as ArrayLike<unknown>).length !== 'number') {
+    throw new SoftlogitError(code, `${fn}: expected ${name} as an array of numbers, got ${describeValue(value)}`);
   }
 }
 
 /** Validates weights and returns "does row i count" (weight > 0). */
 function checkWeights(fn: string, weights: ArrayLike<number> | undefined, nRows: number): (i: number) => boolean {
   if (weights === undefined) return () => true;
+  checkArrayLike(fn, weights, 'weights', 'BAD_WEIGHTS');
   if (weights.length !== nRows) {
     throw new SoftlogitError('LENGTH_MISMATCH', `${fn}: expected weights of length nRows = ${nRows}, got ${weights.length}`);
   }
   for (let i = 0; i < nRows; i++) {
     const w = weights[i]!;
-    if (!(w >= 0 && Number.isFinite(w))) {
-      throw new SoftlogitError('BAD_WEIGHTS', `${fn}: expected finite non-negative weights, got ${w} at row ${i}`, { row: i });
+    if (typeof w !== 'number' || !(w >= 0 && Number.isFinite(w))) {
+      throw new SoftlogitError('BAD_WEIGHTS', `${fn}: expected finite non-negative weights, got ${describeValue(w)} at row ${i}`, { row: i });
     }
   }
   return (i) => weights[i]! > 0;

@@ -2,6 +2,7 @@
 // trials t (see assembly/logistic.ts), plus the constants of the log-likelihood.
 import { SoftlogitError } from '../errors.js';
 import { logChoose } from '../special.js';
+import { describeValue } from './optionKeys.js';
 
 /** A binary response: 0/1 or booleans per row, or binomial counts per row (R's cbind(s, f)). */
 export type BinaryResponse =
@@ -54,6 +55,14 @@ export function toBinomialData(
   let totalTrials = 0;
   let minTrials = Infinity;
   const counts = isCounts(y);
+  if (counts) {
+    for (const key of ['successes', 'failures'] as const) {
+      const v: unknown = y[key];
+      if (v === null || typeof v !== 'object' || typeof (v as ArrayLike<unknown>).length !== 'number') {
+        throw new SoftlogitError('BAD_COUNTS', `${caller}: y.${key} should be an array of counts, one per row of X (${nRows}), got ${describeValue(v)}`);
+      }
+    }
+  }
   const length = counts ? y.successes.length : y !== null && typeof y === 'object' ? y.length : undefined;
   if (length === 0) {
     throw new SoftlogitError('EMPTY_INPUT', `${caller}: y has no values; expected one per row of X (${nRows})`);
@@ -64,11 +73,10 @@ export function toBinomialData(
         throw new SoftlogitError('LENGTH_MISMATCH', `${caller}: y.${key} should have one value per row of X (${nRows}), got ${y[key].length}`);
       }
     }
-  } else if (y === null || typeof y !== 'object' || y.length !== nRows) {
-    throw new SoftlogitError(
-      'LENGTH_MISMATCH',
-      `${caller}: y should have one value per row of X (${nRows}), got ${y === null || typeof y !== 'object' ? String(y) : y.length}`,
-    );
+  } else if (y === null || typeof y !== 'object' || typeof y.length !== 'number') {
+    throw new SoftlogitError('BAD_RESPONSE', `${caller}: y should be an array of 0/1 or true/false, one per row of X (${nRows}), or { successes, failures }, got ${describeValue(y)}`);
+  } else if (y.length !== nRows) {
+    throw new SoftlogitError('LENGTH_MISMATCH', `${caller}: y should have one value per row of X (${nRows}), got ${y.length}`);
   }
   for (let i = 0; i < nRows; i++) {
     const w = weights ? weights[i]! : 1;
@@ -80,7 +88,7 @@ export function toBinomialData(
       if (typeof s !== 'number' || typeof f !== 'number' || !Number.isFinite(s) || !Number.isFinite(f) || s < 0 || f < 0) {
         throw new SoftlogitError(
           'BAD_COUNTS',
-          `${caller}: successes and failures must be finite numbers ≥ 0, got ${String(s)} and ${String(f)} at row ${i}`,
+          `${caller}: successes and failures must be finite numbers ≥ 0, got ${describeValue(s)} and ${describeValue(f)} at row ${i}`,
           { row: i },
         );
       }
@@ -91,7 +99,7 @@ export function toBinomialData(
       else {
         throw new SoftlogitError(
           Number.isFinite(v) || typeof v !== 'number' ? 'BAD_RESPONSE' : 'NON_FINITE',
-          `${caller}: y must be 0/1 or true/false, got ${String(v)} at row ${i}; for counts pass { successes, failures }`,
+          `${caller}: y must be 0/1 or true/false, got ${describeValue(v)} at row ${i}; for counts pass { successes, failures }`,
           { row: i },
         );
       }

@@ -2,6 +2,7 @@
 // Every check throws a SoftlogitError naming the function, what was expected and what came.
 import { SoftlogitError } from '../errors.js';
 import { Matrix } from '../matrix.js';
+import { describeValue } from './optionKeys.js';
 
 /**
  * A design matrix as callers give it: rows (`number[][]`), a {@link Matrix}, or a row-major
@@ -35,7 +36,10 @@ export function toRowSource(x: DesignInput, caller: string): RowSource {
     const nFeatures = x instanceof Matrix ? x.cols : x.nFeatures;
     const data = x.data;
     if (!Number.isInteger(nRows) || !Number.isInteger(nFeatures) || nRows < 0 || nFeatures < 0) {
-      throw new SoftlogitError('BAD_SHAPE', `${caller}: X needs integer nRows and nFeatures, got ${nRows} x ${nFeatures}`);
+      throw new SoftlogitError('BAD_SHAPE', `${caller}: X needs integer nRows and nFeatures, got ${describeValue(nRows)} x ${describeValue(nFeatures)}`);
+    }
+    if (data === null || typeof data !== 'object' || typeof data.length !== 'number' || data instanceof BigInt64Array || data instanceof BigUint64Array) {
+      throw new SoftlogitError('BAD_SHAPE', `${caller}: X.data should be an array or typed array of numbers, got ${describeValue(data)}`);
     }
     if (data.length !== nRows * nFeatures) {
       throw new SoftlogitError(
@@ -49,19 +53,27 @@ export function toRowSource(x: DesignInput, caller: string): RowSource {
       nFeatures,
       fillRows(r0, r1, target) {
         if (data instanceof Float64Array) target.set(data.subarray(r0 * nFeatures, r1 * nFeatures));
-        else for (let i = r0 * nFeatures, k = 0; i < r1 * nFeatures; i++, k++) target[k] = data[i]!;
+        else if (ArrayBuffer.isView(data)) for (let i = r0 * nFeatures, k = 0; i < r1 * nFeatures; i++, k++) target[k] = data[i]!;
+        else {
+          // A plain array: the same check as the rows form, so null is not read as 0 nor '3' as 3.
+          for (let i = r0 * nFeatures, k = 0; i < r1 * nFeatures; i++, k++) {
+            const v: unknown = data[i];
+            if (typeof v !== 'number') throw notANumber(caller, v, Math.floor(i / nFeatures), i % nFeatures);
+            target[k] = v;
+          }
+        }
       },
     };
   }
   if (x === null || typeof x !== 'object' || typeof (x as ArrayLike<unknown>).length !== 'number') {
-    throw new SoftlogitError('BAD_SHAPE', `${caller}: X should be an array of rows, a Matrix or { data, nRows, nFeatures }, got ${typeof x}`);
+    throw new SoftlogitError('BAD_SHAPE', `${caller}: X should be an array of rows, a Matrix or { data, nRows, nFeatures }, got ${describeValue(x)}`);
   }
   const rows = x as ArrayLike<ArrayLike<number>>;
   const nRows = rows.length;
   if (nRows === 0) throw new SoftlogitError('EMPTY_INPUT', `${caller}: X has no rows`);
   const first = rows[0];
   if (first === null || typeof first !== 'object' || typeof first.length !== 'number') {
-    throw new SoftlogitError('BAD_SHAPE', `${caller}: X should be an array of rows (arrays of numbers), got ${typeof first} for row 0`);
+    throw new SoftlogitError('BAD_SHAPE', `${caller}: X should be an array of rows (arrays of numbers), got ${describeValue(first)} for row 0`);
   }
   const nFeatures = first.length;
   // Check every row's length now, so a ragged X is reported as such before any other check
@@ -74,18 +86,28 @@ export function toRowSource(x: DesignInput, caller: string): RowSource {
       for (let r = r0, k = 0; r < r1; r++) {
         const row = checkRow(rows[r], r, nFeatures, caller);
         for (let j = 0; j < nFeatures; j++, k++) {
-          const v = row[j];
-          target[k] = typeof v === 'number' ? v : Number.NaN;
+          const v: unknown = row[j];
+          if (typeof v !== 'number') throw notANumber(caller, v, r, j);
+          target[k] = v;
         }
       }
     },
   };
 }
 
+/** The error for an entry of X that is not a number (null, a string, …), quoting what came. */
+function notANumber(caller: string, value: unknown, row: number, column: number): SoftlogitError {
+  return new SoftlogitError(
+    'NON_FINITE',
+    `${caller}: X must hold finite numbers, got ${describeValue(value)} at row ${row}, column ${column}`,
+    { row, column },
+  );
+}
+
 /** Row `r` of an array-of-rows X, checked to hold `nFeatures` values. */
 function checkRow(row: ArrayLike<number> | undefined, r: number, nFeatures: number, caller: string): ArrayLike<number> {
   if (row === null || typeof row !== 'object' || row.length !== nFeatures) {
-    const got = row !== null && typeof row === 'object' && typeof row.length === 'number' ? `${row.length} values` : `${String(row)}`;
+    const got = row !== null && typeof row === 'object' && typeof row.length === 'number' ? `${row.length} values` : describeValue(row);
     throw new SoftlogitError(
       'RAGGED_ROWS',
       `${caller}: every row of X should have ${nFeatures} values (as row 0), row ${r} has ${got}`,
@@ -105,16 +127,20 @@ export function toRowVector(
   what: 'weights' | 'offset',
   caller: string,
 ): Float64Array {
+  const code = what === 'weights' ? 'BAD_WEIGHTS' : 'NON_FINITE';
+  if (values === null || typeof values !== 'object' || typeof values.length !== 'number') {
+    throw new SoftlogitError(code, `${caller}: ${what} should be an array of numbers, one per row of X (${nRows}), got ${describeValue(values)}`);
+  }
   if (values.length !== nRows) {
     throw new SoftlogitError('LENGTH_MISMATCH', `${caller}: ${what} should have one value per row of X (${nRows}), got ${values.length}`);
   }
   const out = new Float64Array(nRows);
   for (let i = 0; i < nRows; i++) {
-    const v = values[i];
+    const v: unknown = values[i];
     if (typeof v !== 'number' || !Number.isFinite(v)) {
       throw new SoftlogitError(
-        what === 'weights' ? 'BAD_WEIGHTS' : 'NON_FINITE',
-        `${caller}: ${what} must be finite numbers, got ${String(v)} at row ${i}`,
+        code,
+        `${caller}: ${what} must be finite numbers, got ${describeValue(v)} at row ${i}`,
         { row: i },
       );
     }
@@ -131,10 +157,19 @@ export function toRowVector(
  * @throws {SoftlogitError} `LENGTH_MISMATCH` when `names` does not have one name per column.
  */
 export function featureNames(names: readonly string[] | undefined, nFeatures: number, intercept: boolean, caller: string): string[] {
+  if (names !== undefined && !Array.isArray(names)) {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: option names should be an array of strings, got ${describeValue(names)}`);
+  }
   if (names !== undefined && names.length !== nFeatures) {
     throw new SoftlogitError('LENGTH_MISMATCH', `${caller}: names should have one name per column of X (${nFeatures}), got ${names.length}`);
   }
-  const base = names ? names.map(String) : Array.from({ length: nFeatures }, (_, j) => `x${j + 1}`);
+  for (let j = 0; names !== undefined && j < names.length; j++) {
+    const name: unknown = names[j];
+    if (typeof name !== 'string') {
+      throw new SoftlogitError('BAD_OPTION', `${caller}: option names should hold strings, got ${describeValue(name)} at position ${j}`);
+    }
+  }
+  const base = names ? [...names] : Array.from({ length: nFeatures }, (_, j) => `x${j + 1}`);
   return intercept ? ['(Intercept)', ...base] : base;
 }
 
@@ -142,7 +177,7 @@ export function featureNames(names: readonly string[] | undefined, nFeatures: nu
 export function numberOption(value: unknown, fallback: number, name: string, min: number, max: number, caller: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new SoftlogitError('BAD_OPTION', `${caller}: option ${name} should be a number in [${min}, ${max}], got ${String(value)}`);
+    throw new SoftlogitError('BAD_OPTION', `${caller}: option ${name} should be a number in [${min}, ${max}], got ${describeValue(value)}`);
   }
   return value;
 }

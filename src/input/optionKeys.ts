@@ -65,6 +65,25 @@ export function checkOptionKeys(
   }
 }
 
+/**
+ * The supported keys of an options type `T`, listed once beside the type: the compiler rejects a
+ * key that is not in `T` (a typo) and a key of `T` that the list misses (a new option that the
+ * check would otherwise refuse), so the list and the interface cannot drift apart.
+ *
+ * @example
+ * interface FooOptions { a?: number; b?: string }
+ * const FOO_OPTION_KEYS = optionKeysOf<FooOptions>()(['a', 'b']); // ['a'] alone does not compile
+ */
+export function optionKeysOf<T>() {
+  return <const K extends readonly (keyof T & string)[]>(
+    keys: K,
+    ...missing: [Exclude<keyof T, K[number]>] extends [never] ? [] : [`missing option key: ${Exclude<keyof T, K[number]> & string}`]
+  ): K => {
+    void missing;
+    return keys;
+  };
+}
+
 /** The candidate nearest to `name` (case-insensitive edit distance), if within SUGGESTION_DISTANCE. */
 function closestName(name: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;

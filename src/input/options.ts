@@ -2,18 +2,19 @@
 import { SoftlogitError } from '../errors.js';
 import type { IterationProgress, NewtonOptions } from '../solver/newton.js';
 import { numberOption } from './design.js';
+import { describeValue, optionKeysOf } from './optionKeys.js';
 
 /** How W is reported: reference class column 0, or rows summing to zero (glmnet). */
 export type Parameterization = 'reference' | 'symmetric';
 
 /**
- * The `parameterization` option of a softmax fit: 'reference' (the default) or 'symmetric'.
+ * The `parameterization` option of a softmax fit: 'reference' (the default when `optional`) or 'symmetric'.
  * @throws {SoftlogitError} `BAD_OPTION` for anything else.
  */
-export function parameterizationOption(value: unknown, caller: string): Parameterization {
-  const parameterization = value ?? 'reference';
+export function parameterizationOption(value: unknown, caller: string, optional = true): Parameterization {
+  const parameterization = optional ? value ?? 'reference' : value;
   if (parameterization !== 'reference' && parameterization !== 'symmetric') {
-    throw new SoftlogitError('BAD_OPTION', `${caller}: parameterization should be 'reference' or 'symmetric', got ${String(parameterization)}`);
+    throw new SoftlogitError('BAD_OPTION', `${caller}: parameterization should be 'reference' or 'symmetric', got ${describeValue(parameterization)}`);
   }
   return parameterization;
 }
@@ -58,6 +59,11 @@ export interface CommonFitOptions {
   threads?: number;
 }
 
+/** Every key of CommonFitOptions (checked by the compiler against the interface). */
+export const COMMON_FIT_OPTION_KEYS = optionKeysOf<CommonFitOptions>()([
+  'intercept', 'names', 'weights', 'maxIter', 'tol', 'l2', 'onIteration', 'onWarning', 'singular', 'threads',
+]);
+
 /** Progress of one Newton iteration, as passed to `onIteration`. */
 export interface FitProgress {
   iteration: number;
@@ -79,19 +85,24 @@ export interface ResolvedOptions {
 
 /** Checks and fills in defaults; `toDeviance` turns the solver's f into a deviance for progress. */
 export function resolveOptions(options: CommonFitOptions, caller: string, toDeviance: (value: number) => number): ResolvedOptions {
-  if (options === null || typeof options !== 'object') {
-    throw new SoftlogitError('BAD_OPTION', `${caller}: options should be an object, got ${String(options)}`);
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: options should be an object, got ${describeValue(options)}`);
   }
   const intercept = options.intercept ?? true;
   if (typeof intercept !== 'boolean') {
-    throw new SoftlogitError('BAD_OPTION', `${caller}: option intercept should be true or false, got ${String(intercept)}`);
+    throw new SoftlogitError('BAD_OPTION', `${caller}: option intercept should be true or false, got ${describeValue(intercept)}`);
+  }
+  for (const key of ['onIteration', 'onWarning'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'function') {
+      throw new SoftlogitError('BAD_OPTION', `${caller}: option ${key} should be a function, got ${describeValue(options[key])}`, { option: key });
+    }
   }
   const maxIter = numberOption(options.maxIter, DEFAULT_MAX_ITER, 'maxIter', 0, 1e6, caller);
-  if (!Number.isInteger(maxIter)) throw new SoftlogitError('BAD_OPTION', `${caller}: option maxIter should be an integer, got ${maxIter}`);
+  if (!Number.isInteger(maxIter)) throw new SoftlogitError('BAD_OPTION', `${caller}: option maxIter should be an integer, got ${describeValue(maxIter)}`);
   const tol = numberOption(options.tol, DEFAULT_TOL, 'tol', Number.MIN_VALUE, 1, caller);
   const l2 = numberOption(options.l2, 0, 'l2', 0, Number.MAX_VALUE, caller);
   const threads = numberOption(options.threads, 1, 'threads', 1, 65, caller);
-  if (!Number.isInteger(threads)) throw new SoftlogitError('BAD_OPTION', `${caller}: option threads should be an integer, got ${threads}`);
+  if (!Number.isInteger(threads)) throw new SoftlogitError('BAD_OPTION', `${caller}: option threads should be an integer, got ${describeValue(threads)}`);
   const user = options.onIteration;
   const resolved: ResolvedOptions = {
     intercept,

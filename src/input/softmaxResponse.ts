@@ -4,6 +4,7 @@
 import { SoftlogitError } from '../errors.js';
 import { Matrix } from '../matrix.js';
 import { logGamma } from '../special.js';
+import { describeValue } from './optionKeys.js';
 
 /** A class label: a number or a string. */
 export type ClassLabel = number | string;
@@ -46,6 +47,59 @@ export function sortedLabels(labels: Iterable<ClassLabel>): ClassLabel[] {
   });
 }
 
+/** A label as a message shows it, with its type: `1 (number)`, `'1' (string)`. */
+export function describeLabel(label: unknown): string {
+  return typeof label === 'number' ? `${label} (number)` : describeValue(label);
+}
+
+/**
+ * The first two distinct labels that print alike, String(a) === String(b) (1 and '1'; 1 and
+ * '1.0' do not), or null. Two such labels would be two classes that every printout, CSV and
+ * model file shows as one.
+ */
+export function labelsPrintingAlike(labels: Iterable<ClassLabel>): [ClassLabel, ClassLabel] | null {
+  const byText = new Map<string, ClassLabel>();
+  for (const label of labels) {
+    const text = String(label);
+    const seen = byText.get(text);
+    if (seen === undefined) byText.set(text, label);
+    else if (seen !== label) return [seen, label];
+  }
+  return null;
+}
+
+/**
+ * Checks a list of class labels (the `classes` option, a model's classes): an array of strings
+ * and finite numbers, no two equal or printing alike.
+ * @throws {SoftlogitError} with `code` (BAD_OPTION for an option, BAD_MODEL for a model file).
+ */
+export function checkClassList(classes: unknown, what: string, code: 'BAD_OPTION' | 'BAD_MODEL', caller: string): ClassLabel[] {
+  if (!Array.isArray(classes)) {
+    throw new SoftlogitError(code, `${caller}: ${what} should be an array of class labels (strings or numbers), got ${describeValue(classes)}`);
+  }
+  const list: ClassLabel[] = [];
+  for (let k = 0; k < classes.length; k++) {
+    const c: unknown = classes[k];
+    if (!(typeof c === 'string' || (typeof c === 'number' && Number.isFinite(c)))) {
+      throw new SoftlogitError(code, `${caller}: ${what} should hold strings or finite numbers, got ${describeValue(c)} at position ${k}`);
+    }
+    const repeat = list.indexOf(c);
+    if (repeat >= 0) {
+      throw new SoftlogitError(code, `${caller}: ${what} lists ${describeLabel(c)} twice (positions ${repeat} and ${k}); classes must be distinct`);
+    }
+    list.push(c);
+  }
+  const alike = labelsPrintingAlike(list);
+  if (alike) {
+    throw new SoftlogitError(
+      code,
+      `${caller}: ${what} has ${describeLabel(alike[0])} and ${describeLabel(alike[1])}, two classes that print alike; use one type for the labels`,
+      { classes: alike },
+    );
+  }
+  return list;
+}
+
 export interface ResponseOptions {
   classes?: readonly ClassLabel[];
   reference?: ClassLabel;
@@ -69,13 +123,26 @@ export function toMultinomialData(
   let countData: ArrayLike<number> | null = null;
   /** Labels: each row's class (−1: an unknown label on a row of weight 0); null for counts. */
   let classOf: Int32Array | null = null;
+  const declared = options.classes === undefined ? undefined : checkClassList(options.classes, 'option classes', 'BAD_OPTION', caller);
   if (isCounts(y)) {
-    const matrix = y.counts instanceof Matrix ? y.counts : Matrix.fromArray(y.counts);
+    const given: unknown = y.counts;
+    if (!(given instanceof Matrix) && (given === null || typeof given !== 'object' || typeof (given as ArrayLike<unknown>).length !== 'number')) {
+      throw new SoftlogitError('BAD_COUNTS', `${caller}: y.counts should be an n x K matrix (rows of counts, or a Matrix), got ${describeValue(given)}`);
+    }
+    let matrix: Matrix;
+    try {
+      matrix = given instanceof Matrix ? given : Matrix.fromArray(given as ArrayLike<ArrayLike<number>>);
+    } catch (error) {
+      if (error instanceof SoftlogitError && error.code !== 'TOO_LARGE') {
+        throw new SoftlogitError('BAD_COUNTS', `${caller}: y.counts: ${error.message.replace(/^Matrix\.fromArray: /, '')}`, error.details);
+      }
+      throw error;
+    }
     if (matrix.rows !== nRows) {
       throw new SoftlogitError('LENGTH_MISMATCH', `${caller}: y.counts should have one row per row of X (${nRows}), got ${matrix.rows}`);
     }
     K = matrix.cols;
-    classes = options.classes ? [...options.classes] : Array.from({ length: K }, (_, k) => k);
+    classes = declared ?? Array.from({ length: K }, (_, k) => k);
     if (classes.length !== K) {
       throw new SoftlogitError('BAD_OPTION', `${caller}: classes should name the ${K} columns of y.counts, got ${classes.length} names`);
     }
@@ -84,7 +151,7 @@ export function toMultinomialData(
       if (!Number.isFinite(v) || v < 0) {
         throw new SoftlogitError(
           'BAD_COUNTS',
-          `${caller}: counts must be finite numbers ≥ 0, got ${v} at row ${Math.floor(i / K)}, column ${i % K}`,
+          `${caller}: counts must be finite numbers ≥ 0, got ${describeValue(v)} at row ${Math.floor(i / K)}, column ${i % K}`,
           { row: Math.floor(i / K), column: i % K },
         );
       }
@@ -92,18 +159,29 @@ export function toMultinomialData(
     countData = matrix.data;
   } else {
     if (y === null || typeof y !== 'object' || typeof y.length !== 'number' || y.length !== nRows) {
-      throw new SoftlogitError('LENGTH_MISMATCH', `${caller}: y should have one label per row of X (${nRows}), got ${(y as ArrayLike<unknown>)?.length ?? String(y)}`);
+      const got = y !== null && typeof y === 'object' && typeof (y as ArrayLike<unknown>).length === 'number' ? (y as ArrayLike<unknown>).length : describeValue(y);
+      throw new SoftlogitError(
+        typeof got === 'number' ? 'LENGTH_MISMATCH' : 'BAD_RESPONSE',
+        `${caller}: y should have one label per row of X (${nRows}), got ${got}`,
+      );
     }
     const labels = Array.from(y);
     labels.forEach((v, i) => {
       if (!(typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) {
-        throw new SoftlogitError('BAD_RESPONSE', `${caller}: class labels must be strings or finite numbers, got ${String(v)} at row ${i}`, { row: i });
+        throw new SoftlogitError('BAD_RESPONSE', `${caller}: class labels must be strings or finite numbers, got ${describeValue(v)} at row ${i}`, { row: i });
       }
     });
-    classes = options.classes ? [...options.classes] : sortedLabels(labels.filter((_, i) => !weights || weights[i]! > 0));
-    if (new Set(classes).size !== classes.length) {
-      throw new SoftlogitError('BAD_OPTION', `${caller}: classes should be distinct, got ${JSON.stringify(classes)}`);
+    const alike = labelsPrintingAlike(new Set(labels));
+    if (alike) {
+      const rows = alike.map((label) => labels.indexOf(label));
+      throw new SoftlogitError(
+        'BAD_RESPONSE',
+        `${caller}: y has the labels ${describeLabel(alike[0])} (row ${rows[0]}) and ${describeLabel(alike[1])} (row ${rows[1]}), ` +
+          'which print alike but would be two classes; use one type for the labels',
+        { labels: alike, rows },
+      );
     }
+    classes = declared ?? sortedLabels(labels.filter((_, i) => !weights || weights[i]! > 0));
     K = classes.length;
     const index = new Map<ClassLabel, number>(classes.map((c, k) => [c, k]));
     const rowClass = new Int32Array(nRows);
@@ -115,7 +193,7 @@ export function toMultinomialData(
           rowClass[i] = -1;
           return;
         }
-        throw new SoftlogitError('UNKNOWN_LABEL', `${caller}: label ${JSON.stringify(v)} at row ${i} is not among classes ${JSON.stringify(classes)}`, { row: i });
+        throw new SoftlogitError('UNKNOWN_LABEL', `${caller}: label ${describeLabel(v)} at row ${i} is not among classes ${classes.map(describeLabel).join(', ')}`, { row: i });
       }
       rowClass[i] = k;
     });
@@ -123,7 +201,10 @@ export function toMultinomialData(
 
   const referenceIndex = options.reference === undefined ? 0 : classes.indexOf(options.reference);
   if (referenceIndex < 0) {
-    throw new SoftlogitError('BAD_REFERENCE', `${caller}: reference ${JSON.stringify(options.reference)} is not among classes ${JSON.stringify(classes)}`);
+    throw new SoftlogitError(
+      'BAD_REFERENCE',
+      `${caller}: reference ${describeLabel(options.reference)} is not among classes ${classes.map(describeLabel).join(', ')}`,
+    );
   }
   const internalOrder = [referenceIndex, ...classes.map((_, k) => k).filter((k) => k !== referenceIndex)];
   const counts = new Float64Array(nRows * K);
@@ -169,14 +250,14 @@ export function toMultinomialData(
   if (!options.partial && present.length < 2) {
     throw new SoftlogitError(
       'ONE_CLASS',
-      `${caller}: y needs at least two classes among rows with non-zero weight, got ${present.length === 0 ? 'none' : JSON.stringify(present)}`,
+      `${caller}: y needs at least two classes among rows with non-zero weight, got ${present.length === 0 ? 'none' : present.map(describeLabel).join(', ')}`,
     );
   }
   if (!options.partial && present.length < K) {
     const empty = classes.filter((_, k) => !(classTotals[k]! > 0));
     throw new SoftlogitError(
       'EMPTY_CLASS',
-      `${caller}: class ${empty.map((c) => JSON.stringify(c)).join(', ')} has no observations (with non-zero weight), so its coefficients have no finite MLE; drop it from classes`,
+      `${caller}: class ${empty.map(describeLabel).join(', ')} has no observations (with non-zero weight), so its coefficients have no finite MLE; drop it from classes`,
       { classes: empty },
     );
   }

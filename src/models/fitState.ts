@@ -1,6 +1,7 @@
 // What LogisticFit and SoftmaxFit share: the statistics and diagnostics every fit carries, and
 // reading them back from a model's JSON form.
 import { SoftlogitError } from '../errors.js';
+import { describeValue } from '../input/optionKeys.js';
 import { readSeparation, type FitSeparation } from '../remedies/separation.js';
 
 /** The statistics and diagnostics of a fit, whatever the model: part of each fit's state and JSON. */
@@ -28,7 +29,15 @@ export function jsonNumber(x: unknown): number {
 }
 
 /** The FitStatistics of a model's JSON form: NaN, false or empty where a field is missing or malformed. */
-export function readFitStatistics(v: { [K in keyof FitStatistics]?: unknown }): Required<FitStatistics> {
+export function readFitStatistics(v: { [K in keyof FitStatistics]?: unknown }, caller = 'loadModel'): Required<FitStatistics> {
+  const separation = v.separation as { direction?: unknown; coefficients?: unknown } | null | undefined;
+  if (separation !== null && typeof separation === 'object') {
+    const { direction, coefficients } = separation;
+    if ((Array.isArray(direction) && !direction.every((d: unknown) => typeof d === 'number')) ||
+      (Array.isArray(coefficients) && !coefficients.every((c: unknown) => typeof c === 'string'))) {
+      throw new SoftlogitError('BAD_MODEL', `${caller}: separation should hold numeric directions and coefficient names`);
+    }
+  }
   return {
     logLik: jsonNumber(v.logLik),
     deviance: jsonNumber(v.deviance),
@@ -44,6 +53,55 @@ export function readFitStatistics(v: { [K in keyof FitStatistics]?: unknown }): 
     separation: readSeparation(v.separation),
     aliased: Array.isArray(v.aliased) ? v.aliased.map(String) : [],
   };
+}
+
+/**
+ * Checks the state a LogisticFit or SoftmaxFit is built from (fits build it; `new LogisticFit(state)`
+ * by hand must not make a model whose getters throw TypeErrors later): names, `nCoefficients`
+ * coefficients and their square covariance as Float64Arrays, the statistics as numbers, warnings
+ * and aliased names as string arrays.
+ * @throws {SoftlogitError} `BAD_MODEL` naming the first field that is wrong.
+ */
+export function checkFitState(
+  state: unknown, caller: string, coefficientsField: 'coefficients' | 'baseline', nCoefficients: (p: number) => number,
+): void {
+  if (state === null || typeof state !== 'object') {
+    throw new SoftlogitError('BAD_MODEL', `${caller}: expected a model state object (use fitLogistic, fitSoftmax or loadModel), got ${describeValue(state)}`);
+  }
+  const v = state as Record<string, unknown>;
+  const names = readNames(v.names, caller);
+  const n = nCoefficients(names.length);
+  const bad = (field: string, expected: string) =>
+    new SoftlogitError('BAD_MODEL', `${caller}: ${field} should be ${expected}, got ${describeValue(v[field])}`, { field });
+  if (!(v[coefficientsField] instanceof Float64Array) || (v[coefficientsField] as Float64Array).length !== n) {
+    throw bad(coefficientsField, `a Float64Array of ${n}`);
+  }
+  if (!(v.covariance instanceof Float64Array) || v.covariance.length !== n * n) throw bad('covariance', `a Float64Array of ${n} * ${n}`);
+  if (typeof v.intercept !== 'boolean') throw bad('intercept', 'true or false');
+  for (const field of ['logLik', 'deviance', 'nullDeviance', 'aic', 'bic', 'dfResidual', 'nObs', 'iterations', 'l2'] as const) {
+    if (typeof v[field] !== 'number') throw bad(field, 'a number');
+  }
+  if (typeof v.converged !== 'boolean') throw bad('converged', 'true or false');
+  for (const field of ['warnings', 'aliased'] as const) {
+    const list = v[field];
+    if (!(list === undefined && field === 'aliased') && !(Array.isArray(list) && list.every((x: unknown) => typeof x === 'string'))) {
+      throw bad(field, 'an array of strings');
+    }
+  }
+}
+
+/**
+ * The coefficient names of a model's JSON: an array of strings (p of them), as `toJSON()` writes.
+ * @throws {SoftlogitError} `BAD_MODEL` naming what came instead.
+ */
+export function readNames(names: unknown, caller: string): string[] {
+  if (!Array.isArray(names) || names.length === 0) {
+    throw new SoftlogitError('BAD_MODEL', `${caller}: names should be a non-empty array of coefficient names, got ${describeValue(names)}`);
+  }
+  names.forEach((name: unknown, j) => {
+    if (typeof name !== 'string') throw new SoftlogitError('BAD_MODEL', `${caller}: names should hold strings, got ${describeValue(name)} at position ${j}`);
+  });
+  return [...names] as string[];
 }
 
 /**

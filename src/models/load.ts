@@ -1,6 +1,7 @@
 // Restoring any softlogit model from its JSON form.
 import { SoftlogitError } from '../errors.js';
 import { parseJSON } from './fitState.js';
+import { describeValue } from '../input/optionKeys.js';
 import { LogisticFit, type LogisticModelJSON } from './logisticFit.js';
 import { SoftmaxFit, type SoftmaxModelJSON } from './softmaxFit.js';
 
@@ -19,5 +20,5 @@ export function loadModel(json: LogisticModelJSON | SoftmaxModelJSON | string): 
     if (value.model === 'logistic') return LogisticFit.fromJSON(value as LogisticModelJSON);
     if (value.model === 'softmax') return SoftmaxFit.fromJSON(value as SoftmaxModelJSON);
   }
-  throw new SoftlogitError('BAD_MODEL', `loadModel: expected a softlogit model (model 'logistic' or 'softmax'), got ${JSON.stringify(value?.model)}`);
+  throw new SoftlogitError('BAD_MODEL', `loadModel: expected a softlogit model (model 'logistic' or 'softmax'), got ${value !== null && typeof value === 'object' ? `model ${describeValue(value.model)}` : describeValue(value)}`);
 }

@@ -10,7 +10,8 @@ import { getRuntime } from '../wasm/module.js';
 import { toBinomialData, xlogx, type BinaryResponse, type BinomialData } from '../input/binaryResponse.js';
 import { featureNames, toRowSource, toRowVector, type DesignInput } from '../input/design.js';
 import { LogisticFit } from './logisticFit.js';
-import { collinearError, convergenceWarning, newtonOptions, resolveOptions, type CommonFitOptions } from '../input/options.js';
+import { COMMON_FIT_OPTION_KEYS, collinearError, convergenceWarning, newtonOptions, resolveOptions, type CommonFitOptions } from '../input/options.js';
+import { checkOptionKeys, optionKeysOf } from '../input/optionKeys.js';
 import { firthNewton, firthNullLogLik, firthOption } from '../remedies/firth.js';
 import { logisticSeparation } from '../remedies/separation.js';
 import { fitLogisticDropping, singularMode } from '../remedies/singular.js';
@@ -26,6 +27,16 @@ export interface LogisticOptions extends CommonFitOptions {
    */
   firth?: boolean;
 }
+
+/** Every key of LogisticOptions (the compiler checks the list against the interface). */
+export const LOGISTIC_OPTION_KEYS = optionKeysOf<LogisticOptions>()([...COMMON_FIT_OPTION_KEYS, 'offset', 'firth']);
+
+/** fitSoftmax options that a binary fit cannot honour, with the reason shown to the user. */
+const NOT_FOR_LOGISTIC = {
+  classes: 'a binary fit has the two outcomes 0 and 1; class order is a fitSoftmax option (use fitSoftmax for labels)',
+  reference: 'a binary fit always models P(y = 1) against 0; reference is a fitSoftmax option',
+  parameterization: 'a binary fit has one coefficient vector; parameterization is a fitSoftmax option (see logisticToSoftmax)',
+} as const;
 
 /**
  * Fits a binary logistic regression P(y = 1 | x) = σ(xᵀβ) by maximum likelihood (Newton's
@@ -48,6 +59,7 @@ export interface LogisticOptions extends CommonFitOptions {
  */
 export function fitLogistic(X: DesignInput, y: BinaryResponse, options: LogisticOptions = {}): LogisticFit {
   const caller = 'fitLogistic';
+  checkOptionKeys(options, caller, LOGISTIC_OPTION_KEYS, NOT_FOR_LOGISTIC);
   const runtime = getRuntime(caller);
   let data: BinomialData | undefined;
   const resolved = resolveOptions(options, caller, (value) => 2 * (value + (data?.saturatedLogLik ?? 0)));

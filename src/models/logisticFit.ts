@@ -3,8 +3,9 @@ import { SoftlogitError } from '../errors.js';
 import { formatCoefficientTable, formatDevianceLines, formatNumber } from '../format.js';
 import { pValues, standardErrors, waldIntervals, zValues } from '../inference.js';
 import { Matrix } from '../matrix.js';
-import { jsonNumber, parseJSON, readFitStatistics, type FitStatistics } from './fitState.js';
+import { checkFitState, jsonNumber, parseJSON, readFitStatistics, readNames, type FitStatistics } from './fitState.js';
 import { toRowSource, toRowVector, type DesignInput } from '../input/design.js';
+import { checkOptionKeys, describeValue, optionKeysOf } from '../input/optionKeys.js';
 import type { FitSeparation } from '../remedies/separation.js';
 
 /** Everything a LogisticFit holds; also its JSON form (with arrays as plain number arrays). */
@@ -29,6 +30,17 @@ export interface LogisticModelJSON extends Omit<LogisticFitState, 'coefficients'
 }
 
 export type LogisticPredictionType = 'response' | 'link' | 'class';
+
+/** Options of {@link LogisticFit.predict}. */
+export interface LogisticPredictOptions {
+  /** 'response' (default) probabilities, 'link' the linear predictor, 'class' 0/1 at 0.5. */
+  type?: LogisticPredictionType;
+  /** Per-row offset added to the linear predictor, as in the fit. */
+  offset?: ArrayLike<number>;
+}
+
+/** Every key of LogisticPredictOptions (the compiler checks the list against the interface). */
+export const LOGISTIC_PREDICT_OPTION_KEYS = optionKeysOf<LogisticPredictOptions>()(['type', 'offset']);
 
 /** Rows predicted per block: bounds the temporary buffer for any n. */
 const PREDICT_BLOCK_ROWS = 4096;
@@ -68,7 +80,13 @@ export class LogisticFit {
   /** True for Firth's bias-reduced fit (`firth: true`). */
   readonly firth: boolean;
 
+  /**
+   * Builds a model from its state; use fitLogistic or `LogisticFit.fromJSON` / `loadModel` instead.
+   * @throws {SoftlogitError} `BAD_MODEL` when the state is not that of a logistic fit.
+   */
   constructor(state: LogisticFitState) {
+    checkFitState(state, 'LogisticFit', 'coefficients', (p) => p);
+    if (typeof state.dfNull !== 'number') throw new SoftlogitError('BAD_MODEL', `LogisticFit: dfNull should be a number, got ${describeValue(state.dfNull)}`);
     this.#state = state;
     this.names = Object.freeze([...state.names]);
     this.logLik = state.logLik;
@@ -122,8 +140,8 @@ export class LogisticFit {
    * @example fit.confint(0.9).get(1, 0) // lower 90% bound of the second coefficient
    */
   confint(level = 0.95): Matrix {
-    if (!(level > 0 && level < 1)) {
-      throw new SoftlogitError('BAD_OPTION', `LogisticFit.confint: level should be in (0, 1), got ${level}`);
+    if (typeof level !== 'number' || !(level > 0 && level < 1)) {
+      throw new SoftlogitError('BAD_OPTION', `LogisticFit.confint: level should be a number in (0, 1), got ${describeValue(level)}`);
     }
     const intervals = waldIntervals(this.#state.coefficients, this.standardErrors, level);
     return Matrix.fromArray(intervals);
@@ -134,11 +152,12 @@ export class LogisticFit {
    * 'response' (default) probabilities σ(η), 'link' η = Xβ (+ offset), 'class' 0/1 at 0.5.
    * @example fit.predict([[660, 3.67]], { type: 'response' }) // => Float64Array [0.3...]
    */
-  predict(X: DesignInput, options: { type?: LogisticPredictionType; offset?: ArrayLike<number> } = {}): Float64Array {
+  predict(X: DesignInput, options: LogisticPredictOptions = {}): Float64Array {
     const caller = 'LogisticFit.predict';
+    checkOptionKeys(options, caller, LOGISTIC_PREDICT_OPTION_KEYS);
     const type = options.type ?? 'response';
     if (type !== 'response' && type !== 'link' && type !== 'class') {
-      throw new SoftlogitError('BAD_OPTION', `${caller}: type should be 'response', 'link' or 'class', got ${String(type)}`);
+      throw new SoftlogitError('BAD_OPTION', `${caller}: type should be 'response', 'link' or 'class', got ${describeValue(type)}`);
     }
     const source = toRowSource(X, caller);
     const beta = predictionCoefficients(this.#state.coefficients, this.#state.aliased);
@@ -149,7 +168,7 @@ export class LogisticFit {
         `${caller}: X should have ${beta.length - shift} columns (${this.names.slice(shift).join(', ')}), got ${source.nFeatures}`,
       );
     }
-    const offset = options.offset ? toRowVector(options.offset, source.nRows, 'offset', caller) : null;
+    const offset = options.offset !== undefined ? toRowVector(options.offset, source.nRows, 'offset', caller) : null;
     const out = new Float64Array(source.nRows);
     const p = source.nFeatures;
     const block = new Float64Array(Math.min(PREDICT_BLOCK_ROWS, source.nRows) * p);
@@ -235,8 +254,8 @@ export class LogisticFit {
     if (v === null || typeof v !== 'object' || v.format !== 'softlogit-model' || v.model !== 'logistic') {
       throw new SoftlogitError('BAD_MODEL', `${caller}: expected a softlogit logistic model (format 'softlogit-model', model 'logistic')`);
     }
-    const names = v.names;
-    const p = Array.isArray(names) ? names.length : -1;
+    const names = readNames(v.names, caller);
+    const p = names.length;
     if (
       p < 1 || !Array.isArray(v.coefficients) || v.coefficients.length !== p ||
       !Array.isArray(v.covariance) || v.covariance.length !== p * p || typeof v.intercept !== 'boolean'
@@ -244,8 +263,8 @@ export class LogisticFit {
       throw new SoftlogitError('BAD_MODEL', `${caller}: names, coefficients (p) and covariance (p * p) do not agree in size`);
     }
     return new LogisticFit({
-      ...readFitStatistics(v),
-      names: names!.map(String),
+      ...readFitStatistics(v, caller),
+      names,
       intercept: v.intercept,
       coefficients: Float64Array.from(v.coefficients, jsonNumber),
       covariance: Float64Array.from(v.covariance, jsonNumber),

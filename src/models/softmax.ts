@@ -8,7 +8,8 @@ import { DesignBuffer } from '../wasm/design.js';
 import { threadTeam } from '../threads/pool.js';
 import { getRuntime } from '../wasm/module.js';
 import { featureNames, toRowSource, toRowVector, type DesignInput } from '../input/design.js';
-import { collinearError, convergenceWarning, newtonOptions, parameterizationOption, resolveOptions, type CommonFitOptions } from '../input/options.js';
+import { COMMON_FIT_OPTION_KEYS, collinearError, convergenceWarning, newtonOptions, parameterizationOption, resolveOptions, type CommonFitOptions } from '../input/options.js';
+import { checkOptionKeys, optionKeysOf } from '../input/optionKeys.js';
 import { SoftmaxFit, type Parameterization } from './softmaxFit.js';
 import { softmaxSeparation } from '../remedies/separation.js';
 import { fitSoftmaxDropping, singularMode } from '../remedies/singular.js';
@@ -23,6 +24,15 @@ export interface SoftmaxOptions extends CommonFitOptions {
   /** How coefficients are reported: 'reference' (default; reference column 0) or 'symmetric' (rows sum to 0, as glmnet). */
   parameterization?: Parameterization;
 }
+
+/** Every key of SoftmaxOptions (the compiler checks the list against the interface). */
+export const SOFTMAX_OPTION_KEYS = optionKeysOf<SoftmaxOptions>()([...COMMON_FIT_OPTION_KEYS, 'classes', 'reference', 'parameterization']);
+
+/** fitLogistic options that a softmax fit cannot honour, with the reason shown to the user. */
+const NOT_FOR_SOFTMAX = {
+  firth: "Firth's bias reduction is implemented for binary fits only; for two classes use fitLogistic(X, y, { firth: true })",
+  offset: 'a softmax fit takes no offset (it would need one per class); for two classes use fitLogistic with offset',
+} as const;
 
 /**
  * Fits a multinomial (softmax) regression P(k | x) = exp(xᵀw_k) / Σ_l exp(xᵀw_l) by maximum
@@ -45,6 +55,7 @@ export interface SoftmaxOptions extends CommonFitOptions {
  */
 export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: SoftmaxOptions = {}): SoftmaxFit {
   const caller = 'fitSoftmax';
+  checkOptionKeys(options, caller, SOFTMAX_OPTION_KEYS, NOT_FOR_SOFTMAX);
   const runtime = getRuntime(caller);
   let data: MultinomialData | undefined;
   const resolved = resolveOptions(options, caller, (value) => 2 * (value + (data?.saturatedLogLik ?? 0)));

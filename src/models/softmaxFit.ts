@@ -9,10 +9,11 @@ import { formatColumn, formatNumber, formatPValues, formatTable, SUMMARY_DIGITS 
 import { pValues } from '../inference.js';
 import { Matrix } from '../matrix.js';
 import { toRowSource, type DesignInput } from '../input/design.js';
-import { jsonNumber, parseJSON, readFitStatistics, type FitStatistics } from './fitState.js';
+import { checkOptionKeys, describeValue, optionKeysOf } from '../input/optionKeys.js';
+import { checkFitState, jsonNumber, parseJSON, readFitStatistics, readNames, type FitStatistics } from './fitState.js';
 import { LogisticFit } from './logisticFit.js';
-import type { Parameterization } from '../input/options.js';
-import type { ClassLabel } from '../input/softmaxResponse.js';
+import { parameterizationOption, type Parameterization } from '../input/options.js';
+import { checkClassList, type ClassLabel } from '../input/softmaxResponse.js';
 import type { FitSeparation } from '../remedies/separation.js';
 
 export type { Parameterization };
@@ -41,6 +42,18 @@ export interface SoftmaxModelJSON extends Omit<SoftmaxFitState, 'baseline' | 'co
 }
 
 export type SoftmaxPredictionType = 'prob' | 'class' | 'link';
+
+/** Options of {@link SoftmaxFit.predict}. */
+export interface SoftmaxPredictOptions {
+  /** 'prob' (default) class probabilities, 'link' the scores XW, 'class' the most probable label. */
+  type?: SoftmaxPredictionType;
+}
+
+/** Every key of SoftmaxPredictOptions (the compiler checks the list against the interface). */
+export const SOFTMAX_PREDICT_OPTION_KEYS = optionKeysOf<SoftmaxPredictOptions>()(['type']);
+
+/** LogisticFit.predict options that a softmax model cannot honour. */
+const NOT_FOR_SOFTMAX_PREDICT = { offset: 'a softmax model has no offset (fitSoftmax takes none)' } as const;
 
 /**
  * A fitted multinomial (softmax) regression model, P(class k | x) = exp(xᵀw_k) / Σ_l exp(xᵀw_l)
@@ -78,7 +91,21 @@ export class SoftmaxFit {
   /** Names of aliased columns dropped with `singular: 'drop'` (R's NA): NaN coefficients and SEs, ignored by predict. */
   readonly aliased: readonly string[];
 
+  /**
+   * Builds a model from its state; use fitSoftmax or `SoftmaxFit.fromJSON` / `loadModel` instead.
+   * @throws {SoftlogitError} `BAD_MODEL` when the state is not that of a softmax fit.
+   */
   constructor(state: SoftmaxFitState) {
+    const caller = 'SoftmaxFit';
+    const classes = checkClassList((state as Partial<SoftmaxFitState> | null)?.classes, 'classes', 'BAD_MODEL', caller);
+    const K = classes.length;
+    if (K < 2) throw new SoftlogitError('BAD_MODEL', `${caller}: a softmax model needs at least 2 classes, got ${K}`);
+    checkFitState(state, caller, 'baseline', (p) => p * (K - 1));
+    const { referenceIndex } = state;
+    if (typeof referenceIndex !== 'number' || !Number.isInteger(referenceIndex) || referenceIndex < 0 || referenceIndex >= K) {
+      throw new SoftlogitError('BAD_MODEL', `${caller}: referenceIndex should be a class index in [0, ${K - 1}], got ${describeValue(referenceIndex)}`);
+    }
+    parameterizationOption(state.parameterization, caller, false);
     this.#state = state;
     this.names = Object.freeze([...state.names]);
     this.classes = Object.freeze([...state.classes]);
@@ -134,6 +161,7 @@ export class SoftmaxFit {
    * the reference class; the symmetric form has rank p(K − 1) (each row of W sums to zero).
    */
   covarianceOf(parameterization: Parameterization = this.parameterization): Matrix {
+    parameterizationOption(parameterization, 'SoftmaxFit.covarianceOf', false);
     const to: CoefficientForm =
       parameterization === 'symmetric' ? { form: 'symmetric' } : { form: 'reference', reference: this.#state.referenceIndex };
     const C = classMixingMatrix(this.classes.length, { form: 'baseline', reference: this.#state.referenceIndex }, to);
@@ -165,11 +193,12 @@ export class SoftmaxFit {
   predict(X: DesignInput, options: { type?: 'prob' | 'link' }): Matrix;
   predict(X: DesignInput, options: { type: 'class' }): ClassLabel[];
   predict(X: DesignInput): Matrix;
-  predict(X: DesignInput, options: { type?: SoftmaxPredictionType } = {}): Matrix | ClassLabel[] {
+  predict(X: DesignInput, options: SoftmaxPredictOptions = {}): Matrix | ClassLabel[] {
     const caller = 'SoftmaxFit.predict';
+    checkOptionKeys(options, caller, SOFTMAX_PREDICT_OPTION_KEYS, NOT_FOR_SOFTMAX_PREDICT);
     const type = options.type ?? 'prob';
     if (type !== 'prob' && type !== 'class' && type !== 'link') {
-      throw new SoftlogitError('BAD_OPTION', `${caller}: type should be 'prob', 'class' or 'link', got ${String(type)}`);
+      throw new SoftlogitError('BAD_OPTION', `${caller}: type should be 'prob', 'class' or 'link', got ${describeValue(type)}`);
     }
     const source = toRowSource(X, caller);
     const W = this.coefficients;
@@ -324,7 +353,7 @@ export class SoftmaxFit {
 
   /** The same model reported in another parameterization (coefficients change, the model does not). */
   withParameterization(parameterization: Parameterization): SoftmaxFit {
-    return new SoftmaxFit({ ...this.#state, parameterization });
+    return new SoftmaxFit({ ...this.#state, parameterization: parameterizationOption(parameterization, 'SoftmaxFit.withParameterization', false) });
   }
 
   /**
@@ -337,18 +366,20 @@ export class SoftmaxFit {
     if (v === null || typeof v !== 'object' || v.format !== 'softlogit-model' || v.model !== 'softmax') {
       throw new SoftlogitError('BAD_MODEL', `${caller}: expected a softlogit softmax model (format 'softlogit-model', model 'softmax')`);
     }
-    const p = Array.isArray(v.names) ? v.names.length : -1;
-    const K = Array.isArray(v.classes) ? v.classes.length : -1;
-    const referenceIndex = K > 0 ? v.classes!.indexOf(v.reference as ClassLabel) : -1;
+    const names = readNames(v.names, caller);
+    const p = names.length;
+    const classes = checkClassList(v.classes, 'classes', 'BAD_MODEL', caller);
+    const K = classes.length;
+    const referenceIndex = K > 0 ? classes.indexOf(v.reference as ClassLabel) : -1;
     const n = p * (K - 1);
     if (p < 1 || K < 2 || referenceIndex < 0 || !Array.isArray(v.baseline) || v.baseline.length !== n || !Array.isArray(v.covariance) || v.covariance.length !== n * n) {
       throw new SoftlogitError('BAD_MODEL', `${caller}: names (p), classes (K), reference, baseline (p(K−1)) and covariance do not agree`);
     }
     return new SoftmaxFit({
-      ...readFitStatistics(v),
-      names: v.names!.map(String),
+      ...readFitStatistics(v, caller),
+      names,
       intercept: v.intercept === true,
-      classes: [...v.classes!],
+      classes,
       referenceIndex,
       parameterization: v.parameterization === 'symmetric' ? 'symmetric' : 'reference',
       baseline: Float64Array.from(v.baseline, jsonNumber),
