@@ -655,9 +655,9 @@ describe('user errors: exit 2, one line naming the problem', () => {
     // class whose rows all have weight 0 are the API's EMPTY_CLASS.
     expect(fails('fit', UCLA, '--response', 'admit', '--reference', 'yes')).toMatch(/--reference "yes" is not one of the classes \(0, 1\)/);
     writeFileSync(tmp('zero-class.csv'), 'a,b,c,x\n1,2,0,1\n2,1,0,2\n3,1,0,3\n1,3,0,4\n');
-    expect(fails('fit', tmp('zero-class.csv'), '--counts', 'a,b,c')).toMatch(/fitSoftmax: class "c" has no observations/);
+    expect(fails('fit', tmp('zero-class.csv'), '--counts', 'a,b,c')).toMatch(/fitSoftmax: class 'c' \(string\) has no observations/);
     writeFileSync(tmp('zero-weight.csv'), 'y,x,w\na,1,1\nb,2,1\nc,3,0\na,4,1\nb,1,1\nc,2,0\n');
-    expect(fails('fit', tmp('zero-weight.csv'), '--response', 'y', '--weights', 'w')).toMatch(/fitSoftmax: class "c" has no observations \(with non-zero weight\)/);
+    expect(fails('fit', tmp('zero-weight.csv'), '--response', 'y', '--weights', 'w')).toMatch(/fitSoftmax: class 'c' \(string\) has no observations \(with non-zero weight\)/);
   });
 
   it('a fit that cannot be done (collinear columns) is a data error too', () => {

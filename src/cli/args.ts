@@ -1,6 +1,7 @@
 // Command-line argument parsing on Node's util.parseArgs, with every mistake turned into a
 // UsageError: a one-line message, exit code 2, no stack trace.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { nearestName } from '../input/optionKeys.js';
 
 /** A mistake in how the command was called (unknown option, missing value, bad choice). */
 export class UsageError extends Error {
@@ -38,42 +39,6 @@ export function parse(argv: string[], options: OptionSpec, command: string): Par
     }
     throw error;
   }
-}
-
-/**
- * The candidate nearest to `name` (case-insensitive edit distance, as checkOptionKeys in
- * src/input/optionKeys.ts suggests option keys), if it is a likely typo: within one edit for names
- * of up to five letters, two for longer ones (so that `--xy` does not suggest `--l2`).
- */
-function nearestName(name: string, candidates: readonly string[]): string | undefined {
-  const allowed = Math.min(2, Math.max(1, Math.floor(name.length / 3)));
-  let best: string | undefined;
-  let bestDistance = allowed + 1;
-  for (const candidate of candidates) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-/** Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent swaps. */
-function editDistance(a: string, b: string): number {
-  const cols = b.length + 1;
-  const d = new Array<number>((a.length + 1) * cols);
-  for (let i = 0; i <= a.length; i++) d[i * cols] = i;
-  for (let j = 0; j <= b.length; j++) d[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(d[(i - 1) * cols + j]! + 1, d[i * cols + j - 1]! + 1, d[(i - 1) * cols + j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, d[(i - 2) * cols + j - 2]! + 1);
-      d[i * cols + j] = value;
-    }
-  }
-  return d[a.length * cols + b.length]!;
 }
 
 /** The value of a string option, or undefined. */

@@ -63,14 +63,14 @@ export interface DesignOptions {
 }
 
 /** Every key of DesignOptions (checked by the compiler against the interface). */
-const DESIGN_OPTION_KEYS = optionKeysOf<DesignOptions>()(['response', 'predictors', 'factors', 'weights', 'counts', 'intercept', 'levels']);
+const DESIGN_OPTION_KEYS = optionKeysOf<DesignOptions>()(['response', 'predictors', 'factors', 'weights', 'offset', 'counts', 'intercept', 'levels']);
 
 /** Checks designMatrix's options: known keys, each of its type (levels are checked where read). */
 function checkDesignOptions(options: DesignOptions): void {
   const caller = 'designMatrix';
   if (options === undefined) throw new SoftlogitError('BAD_OPTION', `${caller}: options are required ({ response } or { counts })`);
   checkOptionKeys(options, caller, DESIGN_OPTION_KEYS);
-  for (const key of ['response', 'weights'] as const) checkOptionType(options[key], key, 'a column name (string)', (v) => typeof v === 'string', caller);
+  for (const key of ['response', 'weights', 'offset'] as const) checkOptionType(options[key], key, 'a column name (string)', (v) => typeof v === 'string', caller);
   for (const key of ['predictors', 'factors', 'counts'] as const) checkOptionType(options[key], key, 'an array of column names', isStringArray, caller);
   checkOptionType(options.intercept, 'intercept', 'true or false', (v) => typeof v === 'boolean', caller);
   checkOptionType(options.levels, 'levels', 'an object of level arrays', (v) => v !== null && typeof v === 'object' && !Array.isArray(v), caller);

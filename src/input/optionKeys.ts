@@ -4,8 +4,9 @@
 import { SoftlogitError } from '../errors.js';
 
 /**
- * How far two option names may be apart (edits) for the one to be suggested for the other:
- * catches a dropped, doubled, swapped or mistyped letter or two (weigths, intercep, maxiter).
+ * How far two names may be apart (edits) for the one to be suggested for the other: catches a
+ * dropped, doubled, swapped or mistyped letter or two (weigths, intercep, maxiter). Short names get
+ * one edit (see nearestName), so that `xy` does not suggest `l2`.
  */
 const SUGGESTION_DISTANCE = 2;
 
@@ -56,7 +57,7 @@ export function checkOptionKeys(
     if (Object.prototype.hasOwnProperty.call(unsupported, key)) {
       throw new SoftlogitError('BAD_OPTION', `${caller}: option '${key}' is not supported here: ${unsupported[key]}`, { option: key });
     }
-    const suggestion = closestName(key, supported);
+    const suggestion = nearestName(key, supported);
     throw new SoftlogitError(
       'BAD_OPTION',
       `${caller}: unknown option '${key}'${suggestion ? `; did you mean '${suggestion}'?` : ''} (supported: ${supported.join(', ')})`,
@@ -84,10 +85,19 @@ export function optionKeysOf<T>() {
   };
 }
 
-/** The candidate nearest to `name` (case-insensitive edit distance), if within SUGGESTION_DISTANCE. */
-function closestName(name: string, candidates: readonly string[]): string | undefined {
+/**
+ * The candidate nearest to `name` (case-insensitive edit distance), if it is a likely typo: within
+ * one edit for names of up to five letters, SUGGESTION_DISTANCE for longer ones. Used for option
+ * keys here and for command-line flags (src/cli/args.ts).
+ *
+ * @example
+ * nearestName('weigths', ['weights', 'offset']) // => 'weights'
+ * nearestName('xy', ['l2'])                      // => undefined
+ */
+export function nearestName(name: string, candidates: readonly string[]): string | undefined {
+  const allowed = Math.min(SUGGESTION_DISTANCE, Math.max(1, Math.floor(name.length / 3)));
   let best: string | undefined;
-  let bestDistance = SUGGESTION_DISTANCE + 1;
+  let bestDistance = allowed + 1;
   for (const candidate of candidates) {
     const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
     if (distance < bestDistance) {
