@@ -52,6 +52,11 @@ interface Pool {
 let pool: Pool | undefined;
 /** initThreads and shutdownThreads calls, run one after the other (each waits for the last). */
 let queue: Promise<unknown> = Promise.resolve();
+/**
+ * Set while initThreads starts a pool: 'replace' when it ended a running pool of another size to
+ * do so (fits with `threads` then fail with a message saying so, not "call initThreads").
+ */
+let starting: { kind: 'start' | 'replace'; size: number } | undefined;
 /** Why threads are unavailable here, once found out. */
 let unavailable: string | undefined;
 let noticeGiven = false;
@@ -104,19 +109,24 @@ async function startThreads(threads: number | undefined, options: InitThreadsOpt
     throw new SoftlogitError('BAD_OPTION', `initThreads: threads should be an integer in [1, ${MAX_SLOTS + 1}], got ${String(threads)}`);
   }
   if (pool?.size === wanted) return wanted;
-  if (pool) await stopPool();
-  const reason = unavailable ?? whyUnavailable();
-  if (reason !== undefined) {
-    unavailable = reason;
-    if (wanted > 1) notice(warn);
-    return 1;
-  }
+  starting = { kind: pool ? 'replace' : 'start', size: wanted };
   try {
-    return await startPool(wanted);
-  } catch (error) {
-    unavailable = `could not start the workers (${error instanceof Error ? error.message : String(error)})`;
-    if (wanted > 1) notice(warn);
-    return 1;
+    if (pool) await stopPool();
+    const reason = unavailable ?? whyUnavailable();
+    if (reason !== undefined) {
+      unavailable = reason;
+      if (wanted > 1) notice(warn);
+      return 1;
+    }
+    try {
+      return await startPool(wanted);
+    } catch (error) {
+      unavailable = `could not start the workers (${error instanceof Error ? error.message : String(error)})`;
+      if (wanted > 1) notice(warn);
+      return 1;
+    }
+  } finally {
+    starting = undefined;
   }
 }
 
@@ -541,6 +551,12 @@ function panelRanges(nPanels: number, stride: number, parts: number): Array<[num
 export function threadTeam(threads: number, caller: string, warn: (message: string) => void): ThreadTeam | null {
   if (threads <= 1) return null;
   if (pool === undefined) {
+    if (starting !== undefined) {
+      const what = starting.kind === 'replace'
+        ? `the thread pool is being replaced (initThreads(${starting.size}) is still ending the old pool and starting ${starting.size} threads)`
+        : `the thread pool is still starting (initThreads(${starting.size}) has not resolved)`;
+      throw new SoftlogitError('NOT_INITIALIZED', `${caller}: threads: ${threads} cannot run now: ${what}; await initThreads before fitting`);
+    }
     unavailable ??= whyUnavailable();
     if (unavailable !== undefined) {
       notice(warn);
