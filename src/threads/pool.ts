@@ -13,8 +13,9 @@
 // browser page's main thread (where Atomics.wait is not allowed) — `initThreads` says so in one
 // line and fits run on one thread.
 import { SoftlogitError } from '../errors.js';
-import { init, logisticScratchDoubles, softmaxScratchDoubles, type SoftlogitKernels, type SoftlogitRuntime } from '../wasm/module.js';
-import { WasmHeap } from '../wasm/heap.js';
+import {
+  decodeBase64, init, instantiateKernels, logisticScratchDoubles, runtimeOf, softmaxScratchDoubles, type SoftlogitKernels, type SoftlogitRuntime,
+} from '../wasm/module.js';
 import { wasmBase64 } from './module.generated.js';
 import {
   CONTROL_BYTES, DONE_INDEX, JOB_BYTE_OFFSET, JOB_DOUBLES, JOB_NAMES, JOB_SEQ, MAX_SLOTS, NODE_WORKER_SOURCE, PACK_ABORT,
@@ -174,24 +175,11 @@ async function defaultThreads(): Promise<number> {
   return Math.min(MAX_SLOTS + 1, Math.max(1, navigatorThreads ?? 1));
 }
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(new ArrayBuffer(binary.length));
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
 async function startPool(size: number): Promise<number> {
-  const module = await WebAssembly.compile(decodeBase64(wasmBase64));
   const memory = new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true });
-  const instance = await WebAssembly.instantiate(module, { env: { memory } });
-  const kernels = instance.exports as unknown as SoftlogitKernels;
-  const runtime: SoftlogitRuntime = {
-    kernels,
-    heap: new WasmHeap(memory, kernels.heapBase()),
-    panelRows: kernels.panelRows(),
-    columnMultiple: kernels.columnMultiple(),
-  };
+  // The compiled module goes to every worker, which instantiates it on the same memory.
+  const { module, kernels } = await instantiateKernels(decodeBase64(wasmBase64), { env: { memory } });
+  const runtime: SoftlogitRuntime = runtimeOf(kernels, memory);
   const control = new SharedArrayBuffer(CONTROL_BYTES);
   const workers: KernelWorker[] = [];
   try {
