@@ -58,9 +58,11 @@ export type { FitKind } from './protocol.js';
 /** See `NODE_WORKER_THREADS` in worker.ts: hidden from bundlers, imported only in Node. */
 const NODE_WORKER_THREADS = 'node:worker_threads';
 /**
- * The worker file for Node, named through a variable: webpack and Vite treat a literal
- * `new URL('./x.js', import.meta.url)` as an asset to emit, and this one is only for Node (the
- * browser branch has its own literal, inside `new Worker(...)`, which they bundle as a worker).
+ * The worker file for Node. webpack and Vite treat `new URL(x, import.meta.url)` as an asset to
+ * emit (webpack with x a variable: a context module over this directory, with a warning), and this
+ * one is only for Node; the browser branch has its own literal form, inside `new Worker(...)`,
+ * which they bundle as a worker. So the Node branch resolves against `import.meta.url` read into a
+ * variable first (NODE_MODULE_URL), a form neither of them rewrites.
  */
 const NODE_WORKER_FILE = './worker.js';
 
@@ -327,8 +329,9 @@ export class FitWorker {
     const threads = (await import(/* @vite-ignore */ /* webpackIgnore: true */ NODE_WORKER_THREADS)) as typeof import('node:worker_threads');
     const given = this.#workerURL;
     // Node takes a file path or a URL object, not a URL string.
+    const NODE_MODULE_URL = import.meta.url;
     const url = given === undefined
-      ? new URL(NODE_WORKER_FILE, import.meta.url)
+      ? new URL(NODE_WORKER_FILE, NODE_MODULE_URL)
       : typeof given === 'string'
         ? (/^[a-z][a-z0-9+.-]*:/i.test(given) ? new URL(given) : given)
         : new URL(given.href);
