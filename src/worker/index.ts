@@ -406,6 +406,11 @@ function checkCloneable(options: Record<string, unknown>, caller: string): void 
 /**
  * One fit in a fresh worker, which is ended afterwards: `fitInWorker('logistic', X, y, options)`
  * or `fitInWorker('softmax', X, labels, options)`. For several fits, reuse a FitWorker.
+ * The options are the fit's, FitWorker's per-call options and `workerURL`.
+ * @throws {SoftlogitError} `BAD_OPTION` for another `kind`, and as `FitWorker.fitLogistic` does.
+ * @example
+ * import { fitInWorker } from 'softlogit/worker';
+ * const fit = await fitInWorker('softmax', X, labels, { reference: 'setosa', workerURL: '/softlogit-worker.js' });
  */
 export function fitInWorker(kind: 'logistic', X: DesignInput, y: BinaryResponse, options?: LogisticOptions & WorkerCallOptions & FitWorkerOptions): Promise<LogisticFit>;
 export function fitInWorker(kind: 'softmax', X: DesignInput, labels: MultinomialResponse, options?: SoftmaxOptions & WorkerCallOptions & FitWorkerOptions): Promise<SoftmaxFit>;
