@@ -206,6 +206,17 @@ describe('FitWorker lifecycle and options', () => {
     }
   });
 
+  it('a worker script that is not there fails the call with a message saying how to ship it', async () => {
+    // Node: a file that does not exist; browser: a path the test server answers with 404.
+    const missing = workerURL !== undefined ? new URL('./no-such-softlogit-worker.js', workerURL).href : '/no-such-softlogit-worker.js';
+    const worker = new FitWorker({ workerURL: missing });
+    try {
+      await expect(worker.fitLogistic(ucla.X, ucla.y)).rejects.toThrow(/copy softlogit\/worker-script .* pass its URL: new FitWorker\(\{ workerURL/);
+    } finally {
+      worker.terminate();
+    }
+  });
+
   it('refuses functions, unknown keys and values a worker cannot receive with BAD_OPTION, not a DOMException', async () => {
     const worker = new FitWorker(workerOptions);
     try {

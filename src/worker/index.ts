@@ -119,6 +119,11 @@ const NOT_FOR_SOFTMAX: Record<string, string> = {
   firth: "Firth's bias reduction is a fitLogistic option",
 };
 
+/** What to do when the worker script is not where FitWorker looks (added to those errors). */
+const WORKER_SCRIPT_HINT =
+  'with esbuild, Rollup or a bundle without import.meta.url, copy softlogit/worker-script (node_modules/softlogit/dist/worker/worker.js) ' +
+  "to your static files and pass its URL: new FitWorker({ workerURL: '/softlogit-worker.js' }) (README: Using it with bundlers)";
+
 /** The little that FitWorker needs of a Web Worker or a Node worker thread. */
 interface Endpoint {
   /** Throws synchronously (a DataCloneError) when the request cannot be copied to the worker. */
@@ -300,6 +305,13 @@ export class FitWorker {
     if (this.#pending.size === 0) void this.#endpoint?.then((e) => e.setIdle(true), () => undefined);
   }
 
+  /** The worker script, for messages. */
+  #describeScript(): string {
+    const given = this.#workerURL;
+    if (given === undefined) return "worker.js beside softlogit/worker (the default)";
+    return `'${typeof given === 'string' ? given : given.href}' (workerURL)`;
+  }
+
   /** A worker crashed (could not load, ran out of memory): every call on it fails. */
   #crashed(generation: number, message: string): void {
     if (generation !== this.#generation) return; // an old worker, already replaced
@@ -310,15 +322,22 @@ export class FitWorker {
     const WebWorker = (globalThis as { Worker?: new (url: string | { href: string }, options: { type: 'module' }) => WebWorkerLike }).Worker;
     if (typeof WebWorker === 'function') {
       // The literal form below is what Vite and webpack look for: they bundle worker.js as a worker.
-      const worker = this.#workerURL !== undefined
-        ? new WebWorker(this.#workerURL, { type: 'module' })
-        : new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }) as unknown as WebWorkerLike;
+      let worker: WebWorkerLike;
+      try {
+        worker = this.#workerURL !== undefined
+          ? new WebWorker(this.#workerURL, { type: 'module' })
+          : new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }) as unknown as WebWorkerLike;
+      } catch (error) {
+        // e.g. a script bundle without import.meta.url, or a URL the page may not load.
+        throw new SoftlogitError('BAD_OPTION', `FitWorker: could not start the worker script ${this.#describeScript()} (${error instanceof Error ? error.message : String(error)}); ${WORKER_SCRIPT_HINT}`);
+      }
       worker.addEventListener('message', (event) => {
         if (generation === this.#generation) this.#receive(event.data as FitReply);
       });
       worker.addEventListener('error', (event) => {
         event.preventDefault();
-        this.#crashed(generation, event.message || 'could not load or run the worker script');
+        // A script that could not be loaded (a 404) comes as an error event without a message.
+        this.#crashed(generation, event.message || `could not load the worker script ${this.#describeScript()}; ${WORKER_SCRIPT_HINT}`);
       });
       return {
         post: (request, transfer) => worker.postMessage(request, transfer),
@@ -339,7 +358,10 @@ export class FitWorker {
     worker.on('message', (reply: FitReply) => {
       if (generation === this.#generation) this.#receive(reply);
     });
-    worker.on('error', (error: Error) => this.#crashed(generation, error.message));
+    worker.on('error', (error: Error & { code?: string }) => {
+      const missing = error.code === 'MODULE_NOT_FOUND' || error.code === 'ERR_MODULE_NOT_FOUND' || error.code === 'ERR_WORKER_PATH';
+      this.#crashed(generation, missing ? `${error.message}; ${WORKER_SCRIPT_HINT}` : error.message);
+    });
     worker.on('exit', (code: number) => { if (this.#pending.size > 0) this.#crashed(generation, `it exited with code ${code}`); });
     return {
       post: (request, transfer) => worker.postMessage(request, transfer),
