@@ -45,5 +45,7 @@ export type SoftlogitErrorCode =
   | 'BAD_MODEL'
   | 'NOT_POSITIVE_DEFINITE'
   | 'TOO_LARGE'
+  /** A FitWorker was terminated (`terminate()`) while the call was running or waiting to start. */
+  | 'TERMINATED'
   | 'BAD_CSV'
   | 'UNKNOWN_COLUMN';

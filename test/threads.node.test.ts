@@ -207,6 +207,19 @@ describe('threads', () => {
     expectSameLogistic(fitLogistic(X, y, { threads: 2 }), fitLogistic(X, y));
   });
 
+  it('while initThreads(3) replaces a running pool, a fit with threads says the pool is being replaced', async () => {
+    expect(await initThreads(2)).toBe(2);
+    const { X, y } = data(3000, 3, 11);
+    const replacing = initThreads(3);
+    // One timer tick: initThreads has ended the old pool and is starting workers (which takes
+    // messages to and from new threads, many ticks).
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(threadCount()).toBe(1);
+    expect(() => fitLogistic(X, y, { threads: 2 })).toThrow(/the thread pool is being replaced \(initThreads\(3\)/);
+    expect(await replacing).toBe(3);
+    expectSameLogistic(fitLogistic(X, y, { threads: 2 }), fitLogistic(X, y));
+  });
+
   it('restarts with another size, and after shutdownThreads asks for initThreads again', async () => {
     expect(await initThreads(3)).toBe(3);
     const { X, y } = data(5000, 4, 4);

@@ -136,6 +136,119 @@ describe('FitWorker', () => {
   });
 });
 
+describe('FitWorker lifecycle and options', () => {
+  beforeAll(async () => {
+    await init();
+  });
+
+  it('rejects the call whose onIteration throws, with its error, and the worker keeps working', async () => {
+    const worker = new FitWorker(workerOptions);
+    try {
+      const thrown = new Error('stop from onIteration');
+      const call = worker.fitLogistic(ucla.X, ucla.y, { onIteration: () => { throw thrown; } });
+      await expect(call).rejects.toBe(thrown);
+      const warned = worker.fitLogistic(ucla.X, ucla.y, { maxIter: 1, onWarning: () => { throw new Error('from onWarning'); } });
+      await expect(warned).rejects.toThrow('from onWarning');
+      expectSameLogistic(await worker.fitLogistic(ucla.X, ucla.y), fitLogistic(ucla.X, ucla.y));
+    } finally {
+      worker.terminate();
+    }
+  });
+
+  it('terminate() rejects a call still starting and a call mid-fit with TERMINATED', async () => {
+    const worker = new FitWorker(workerOptions);
+    const starting = worker.fitLogistic(ucla.X, ucla.y).catch((e: unknown) => e);
+    worker.terminate();
+    const early = await starting;
+    expect(early).toBeInstanceOf(SoftlogitError);
+    expect((early as SoftlogitError).code).toBe('TERMINATED');
+
+    let firstIteration!: () => void;
+    const iterating = new Promise<void>((resolve) => (firstIteration = resolve));
+    const running = worker.fitSoftmax(fgl.X, fgl.labels, { onIteration: () => firstIteration() }).catch((e: unknown) => e);
+    await iterating;
+    worker.terminate();
+    const late = await running;
+    expect(late).toBeInstanceOf(SoftlogitError);
+    expect((late as SoftlogitError).code).toBe('TERMINATED');
+  });
+
+  it('a call right after terminate() runs in a fresh worker', async () => {
+    const worker = new FitWorker(workerOptions);
+    try {
+      expectSameLogistic(await worker.fitLogistic(ucla.X, ucla.y), fitLogistic(ucla.X, ucla.y));
+      worker.terminate();
+      expectSameSoftmax(await worker.fitSoftmax(fgl.X, fgl.labels), fitSoftmax(fgl.X, fgl.labels));
+      worker.terminate();
+      expectSameLogistic(await worker.fitLogistic(ucla.X, ucla.y, { intercept: false }), fitLogistic(ucla.X, ucla.y, { intercept: false }));
+    } finally {
+      worker.terminate();
+    }
+  });
+
+  it('threads: 2 in a FitWorker starts a pool inside the worker: the same fit as one thread', async () => {
+    const worker = new FitWorker(workerOptions);
+    try {
+      // 3000 rows: 12 panels, split across the threads.
+      const X = Array.from({ length: 3000 }, (_, i) => [Math.sin(i), Math.cos(0.7 * i), (i % 13) / 13]);
+      const y = X.map(([a, b, c], i) => (a! - b! + c! + Math.sin(3.1 * i) > 0 ? 1 : 0));
+      const warnings: string[] = [];
+      const threaded = await worker.fitLogistic(X, y, { threads: 2, onWarning: (m) => warnings.push(m) });
+      const local = fitLogistic(X, y);
+      /** Sums in another order: the one- and two-thread MLEs agree to rounding (threads tests). */
+      const THREAD_TOL = 1e-12;
+      threaded.coefficients.forEach((b, j) => expect(Math.abs(b - local.coefficients[j]!)).toBeLessThanOrEqual(THREAD_TOL * Math.abs(local.coefficients[j]!)));
+      // In Node the worker starts threads; a browser page that is not cross-origin isolated says why it cannot.
+      if (workerURL !== undefined) expect(warnings).toEqual([]);
+      else expect(warnings.every((m) => /threads are unavailable here/.test(m))).toBe(true);
+    } finally {
+      worker.terminate();
+    }
+  });
+
+  it('a worker script that is not there fails the call with a message saying how to ship it', async () => {
+    // Node: a file that does not exist; browser: a path the test server answers with 404.
+    const missing = workerURL !== undefined ? new URL('./no-such-softlogit-worker.js', workerURL).href : '/no-such-softlogit-worker.js';
+    const worker = new FitWorker({ workerURL: missing });
+    try {
+      await expect(worker.fitLogistic(ucla.X, ucla.y)).rejects.toThrow(/copy softlogit\/worker-script .* pass its URL: new FitWorker\(\{ workerURL/);
+    } finally {
+      worker.terminate();
+    }
+  });
+
+  it('refuses functions, unknown keys and values a worker cannot receive with BAD_OPTION, not a DOMException', async () => {
+    const worker = new FitWorker(workerOptions);
+    try {
+      const code = async (call: Promise<unknown>) => {
+        const error = await call.then(() => undefined, (e: unknown) => e);
+        expect(error).toBeInstanceOf(SoftlogitError);
+        return error as SoftlogitError;
+      };
+      const fn = await code(worker.fitLogistic(ucla.X, ucla.y, { weights: (() => 1) as never }));
+      expect(fn.code).toBe('BAD_OPTION');
+      expect(fn.message).toMatch(/option 'weights' cannot be sent to the worker: it is a function/);
+      const nested = await code(worker.fitSoftmax(fgl.X, fgl.labels, { names: [Symbol('a')] as never }));
+      expect(nested.message).toMatch(/option 'names' cannot be sent to the worker: it holds a symbol/);
+      const typo = await code(worker.fitLogistic(ucla.X, ucla.y, { onIteraton: () => {} } as never));
+      expect(typo.message).toMatch(/unknown option 'onIteraton'; did you mean 'onIteration'\?/);
+      const other = await code(worker.fitLogistic(ucla.X, ucla.y, { reference: 0 } as never));
+      expect(other.message).toMatch(/option 'reference' is not supported here: it is a fitSoftmax option/);
+      const weak = await code(worker.fitLogistic(ucla.X, ucla.y, { names: new WeakMap() as never }));
+      expect(weak.code).toBe('BAD_OPTION');
+      expect(weak.message).toMatch(/cannot be sent to the worker/);
+      const callback = await code(worker.fitLogistic(ucla.X, ucla.y, { onTiming: 5 as never }));
+      expect(callback.message).toMatch(/onTiming should be a function, got 5/);
+      expect(() => new FitWorker({ workerUrl: 'x' } as never)).toThrow(/unknown option 'workerUrl'; did you mean 'workerURL'\?/);
+      expect(() => new FitWorker({ workerURL: 5 } as never)).toThrow(/workerURL should be a string or a URL, got 5/);
+      // Still usable after every refusal.
+      expectSameLogistic(await worker.fitLogistic(ucla.X, ucla.y), fitLogistic(ucla.X, ucla.y));
+    } finally {
+      worker.terminate();
+    }
+  });
+});
+
 describe('fitInWorker', () => {
   beforeAll(async () => {
     await init();

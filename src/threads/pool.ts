@@ -13,8 +13,9 @@
 // browser page's main thread (where Atomics.wait is not allowed) — `initThreads` says so in one
 // line and fits run on one thread.
 import { SoftlogitError } from '../errors.js';
-import { init, logisticScratchDoubles, softmaxScratchDoubles, type SoftlogitKernels, type SoftlogitRuntime } from '../wasm/module.js';
-import { WasmHeap } from '../wasm/heap.js';
+import {
+  decodeBase64, init, instantiateKernels, logisticScratchDoubles, runtimeOf, softmaxScratchDoubles, type SoftlogitKernels, type SoftlogitRuntime,
+} from '../wasm/module.js';
 import { wasmBase64 } from './module.generated.js';
 import {
   CONTROL_BYTES, DONE_INDEX, JOB_BYTE_OFFSET, JOB_DOUBLES, JOB_NAMES, JOB_SEQ, MAX_SLOTS, NODE_WORKER_SOURCE, PACK_ABORT,
@@ -52,6 +53,11 @@ interface Pool {
 let pool: Pool | undefined;
 /** initThreads and shutdownThreads calls, run one after the other (each waits for the last). */
 let queue: Promise<unknown> = Promise.resolve();
+/**
+ * Set while initThreads starts a pool: 'replace' when it ended a running pool of another size to
+ * do so (fits with `threads` then fail with a message saying so, not "call initThreads").
+ */
+let starting: { kind: 'start' | 'replace'; size: number } | undefined;
 /** Why threads are unavailable here, once found out. */
 let unavailable: string | undefined;
 let noticeGiven = false;
@@ -104,19 +110,24 @@ async function startThreads(threads: number | undefined, options: InitThreadsOpt
     throw new SoftlogitError('BAD_OPTION', `initThreads: threads should be an integer in [1, ${MAX_SLOTS + 1}], got ${String(threads)}`);
   }
   if (pool?.size === wanted) return wanted;
-  if (pool) await stopPool();
-  const reason = unavailable ?? whyUnavailable();
-  if (reason !== undefined) {
-    unavailable = reason;
-    if (wanted > 1) notice(warn);
-    return 1;
-  }
+  starting = { kind: pool ? 'replace' : 'start', size: wanted };
   try {
-    return await startPool(wanted);
-  } catch (error) {
-    unavailable = `could not start the workers (${error instanceof Error ? error.message : String(error)})`;
-    if (wanted > 1) notice(warn);
-    return 1;
+    if (pool) await stopPool();
+    const reason = unavailable ?? whyUnavailable();
+    if (reason !== undefined) {
+      unavailable = reason;
+      if (wanted > 1) notice(warn);
+      return 1;
+    }
+    try {
+      return await startPool(wanted);
+    } catch (error) {
+      unavailable = `could not start the workers (${error instanceof Error ? error.message : String(error)})`;
+      if (wanted > 1) notice(warn);
+      return 1;
+    }
+  } finally {
+    starting = undefined;
   }
 }
 
@@ -164,24 +175,11 @@ async function defaultThreads(): Promise<number> {
   return Math.min(MAX_SLOTS + 1, Math.max(1, navigatorThreads ?? 1));
 }
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(new ArrayBuffer(binary.length));
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
 async function startPool(size: number): Promise<number> {
-  const module = await WebAssembly.compile(decodeBase64(wasmBase64));
   const memory = new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true });
-  const instance = await WebAssembly.instantiate(module, { env: { memory } });
-  const kernels = instance.exports as unknown as SoftlogitKernels;
-  const runtime: SoftlogitRuntime = {
-    kernels,
-    heap: new WasmHeap(memory, kernels.heapBase()),
-    panelRows: kernels.panelRows(),
-    columnMultiple: kernels.columnMultiple(),
-  };
+  // The compiled module goes to every worker, which instantiates it on the same memory.
+  const { module, kernels } = await instantiateKernels(decodeBase64(wasmBase64), { env: { memory } });
+  const runtime: SoftlogitRuntime = runtimeOf(kernels, memory);
   const control = new SharedArrayBuffer(CONTROL_BYTES);
   const workers: KernelWorker[] = [];
   try {
@@ -541,6 +539,12 @@ function panelRanges(nPanels: number, stride: number, parts: number): Array<[num
 export function threadTeam(threads: number, caller: string, warn: (message: string) => void): ThreadTeam | null {
   if (threads <= 1) return null;
   if (pool === undefined) {
+    if (starting !== undefined) {
+      const what = starting.kind === 'replace'
+        ? `the thread pool is being replaced (initThreads(${starting.size}) is still ending the old pool and starting ${starting.size} threads)`
+        : `the thread pool is still starting (initThreads(${starting.size}) has not resolved)`;
+      throw new SoftlogitError('NOT_INITIALIZED', `${caller}: threads: ${threads} cannot run now: ${what}; await initThreads before fitting`);
+    }
     unavailable ??= whyUnavailable();
     if (unavailable !== undefined) {
       notice(warn);

@@ -1,5 +1,8 @@
 // The code a kernel worker runs, as a string: a Node worker thread evaluates it (`eval: true`),
-// a browser starts it from a Blob URL, so no separate file has to be found or bundled.
+// a browser starts it from a Blob URL, so no separate file has to be found or bundled. Being a
+// string it can import nothing, so it instantiates the module with `new WebAssembly.Instance`, not
+// the AssemblyScript loader the calling thread uses (wasm/module.ts): the threads build imports
+// only its memory, and the worker calls two kernels by name with numbers.
 //
 // Protocol (see pool.ts). Worker w always uses slot w of the control buffer.
 //   { type: 'init', module, memory, control, slot } → instantiate the threads module on the

@@ -5,7 +5,20 @@
 // above the module's static data. Blocks are kept sorted by address; an allocation takes the first
 // gap that fits (every fit frees what it took, so the heap returns to empty between fits and the
 // memory does not grow across fits), growing the memory when no gap does.
+//
+// Views are plain Float64Arrays over a block (f64). The AssemblyScript loader's views
+// (__getFloat64ArrayView) read the header of an object the module allocated itself; these blocks
+// have none (see wasm/module.ts).
 import { SoftlogitError } from '../errors.js';
+
+/**
+ * What the heap uses of a WebAssembly.Memory, declared here so that the package's types need
+ * neither the DOM lib nor @types/node.
+ */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  grow(deltaPages: number): number;
+}
 
 const PAGE_BYTES = 65536;
 /** Memory32 addresses stop at 4 GiB; V8 caps wasm32 memories there too. */
@@ -16,11 +29,11 @@ const ALIGN = 16;
 interface Block { start: number; end: number }
 
 export class WasmHeap {
-  private readonly memory: WebAssembly.Memory;
+  private readonly memory: WasmMemory;
   private readonly base: number;
   private readonly blocks: Block[] = [];
 
-  constructor(memory: WebAssembly.Memory, base: number) {
+  constructor(memory: WasmMemory, base: number) {
     this.memory = memory;
     this.base = Math.ceil(base / ALIGN) * ALIGN;
   }

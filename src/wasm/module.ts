@@ -1,11 +1,22 @@
 // Loading the embedded WebAssembly module once and handing out its exports.
+//
+// @assemblyscript/loader instantiates the module (from the embedded bytes, or from an already
+// compiled module for the thread pool) and supplies the imports AssemblyScript's standard library
+// may ask for (abort, trace, seed), with the exports typed as SoftlogitKernels. Its other half,
+// the memory helpers (__getFloat64ArrayView, __newArray, …), reads and writes AssemblyScript
+// objects: a header (runtime id, length) before the data, made by the module's own allocator.
+// The kernels are built with the stub runtime and `exportRuntime: false` (asconfig.json): they
+// take raw pointers, allocate nothing, and export no __new/__pin. So the memory stays JavaScript's
+// (WasmHeap, heap.ts, which frees in any order and grows to 4 GiB, what the stub allocator cannot)
+// and views are plain typed arrays over its blocks (WasmHeap.f64).
+import { instantiate } from '@assemblyscript/loader';
 import { SoftlogitError } from '../errors.js';
 import { wasmBase64 } from './module.generated.js';
-import { WasmHeap } from './heap.js';
+import { WasmHeap, type WasmMemory } from './heap.js';
 
 /** The kernels the module exports (see assembly/index.ts); pointers are byte offsets. */
 export interface SoftlogitKernels {
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
   heapBase(): number;
   panelRows(): number;
   columnMultiple(): number;
@@ -53,7 +64,8 @@ export interface SoftlogitRuntime {
 let runtime: SoftlogitRuntime | undefined;
 let loading: Promise<void> | undefined;
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+/** The bytes of an embedded module (base64, as scripts/embed-wasm.mjs writes it). */
+export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
   const bytes = new Uint8Array(new ArrayBuffer(binary.length));
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
@@ -70,16 +82,40 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
  * const fit = fitLogistic([[1], [2], [3], [4]], [0, 1, 0, 1]);
  */
 export function init(): Promise<void> {
-  loading ??= WebAssembly.instantiate(decodeBase64(wasmBase64), {}).then(({ instance }) => {
-    const kernels = instance.exports as unknown as SoftlogitKernels;
-    runtime = {
-      kernels,
-      heap: new WasmHeap(kernels.memory, kernels.heapBase()),
-      panelRows: kernels.panelRows(),
-      columnMultiple: kernels.columnMultiple(),
-    };
+  loading ??= instantiateKernels(decodeBase64(wasmBase64), {}).then(({ kernels }) => {
+    runtime = runtimeOf(kernels, kernels.memory);
   });
   return loading;
+}
+
+/**
+ * Instantiates a kernels module (bytes, or a module already compiled) with `imports` through the
+ * AssemblyScript loader; returns the compiled module (to hand to workers) and the kernels: the
+ * loader's exports (each kernel wrapped once, a few ns per call, against a pass over the data per
+ * call; fit times measured the same, see scripts/time-fit.mjs).
+ */
+export async function instantiateKernels(
+  source: Uint8Array<ArrayBuffer> | CompiledModule,
+  imports: { env?: { memory?: WasmMemory } },
+): Promise<{ module: CompiledModule; kernels: SoftlogitKernels }> {
+  const { module, exports } = await instantiate<Record<string, unknown>>(source as BufferSource, imports as never);
+  return { module, kernels: exports as unknown as SoftlogitKernels };
+}
+
+/**
+ * A compiled module (a WebAssembly.Module), opaque in the declarations so that the package's
+ * types need neither the DOM lib nor @types/node.
+ */
+export type CompiledModule = object;
+
+/** The runtime over instantiated kernels whose memory is `memory`. */
+export function runtimeOf(kernels: SoftlogitKernels, memory: WasmMemory): SoftlogitRuntime {
+  return {
+    kernels,
+    heap: new WasmHeap(memory, kernels.heapBase()),
+    panelRows: kernels.panelRows(),
+    columnMultiple: kernels.columnMultiple(),
+  };
 }
 
 /** True once `init()` has resolved. */
