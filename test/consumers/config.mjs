@@ -55,5 +55,5 @@ export const NODE_TIMEOUT_MS = 60_000;
 /** The whole run is stopped (servers, browser, children) after this long. */
 export const RUN_TIMEOUT_MS = 12 * 60_000;
 
-/** Bundlers whose build also gets the cross-origin-isolated threads page (one that follows the library's worker URL, one that takes workerURL). */
-export const THREADED_BUNDLERS = ['vite', 'esbuild'];
+/** Bundlers whose build also gets the cross-origin-isolated threads page: the two that follow the library's worker URL and one that takes workerURL (Rollup's path is esbuild's). */
+export const THREADED_BUNDLERS = ['vite', 'webpack', 'esbuild'];

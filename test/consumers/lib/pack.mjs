@@ -8,12 +8,18 @@ import { run, tail } from './harness.mjs';
 
 /**
  * Packs the repository as `npm publish` would: `npm pack` runs `prepare` (the build) and any
- * `prepack`; with `skipBuild` it packs the existing build (`--ignore-scripts`). Returns the
+ * `prepack`; with `skipBuild` it packs the existing build (`--ignore-scripts`, after any
+ * `prepack`). Returns the
  * tarball's path, its file list and size.
  */
 export async function packRepository(tmp, { skipBuild = false } = {}) {
   const dest = join(tmp, 'pack');
   mkdirSync(dest, { recursive: true });
+  if (skipBuild) {
+    // --ignore-scripts skips prepare (the build) and prepack alike: run a prepack on its own.
+    const prepack = await run('npm', ['run', 'prepack', '--if-present'], { cwd: REPOSITORY, timeoutMs: 300_000 });
+    if (prepack.code !== 0) throw new Error(`npm run prepack failed:\n${tail(prepack.stdout + prepack.stderr)}`);
+  }
   const pack = await run('npm', ['pack', ...(skipBuild ? ['--ignore-scripts'] : []), '--pack-destination', dest], {
     cwd: REPOSITORY, timeoutMs: 300_000,
   });
