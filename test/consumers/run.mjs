@@ -81,7 +81,8 @@ async function nodeScript(script, ...rest) {
   if (result.code !== 0) {
     // The error's first lines (message, code), not its stack.
     const lines = (result.stderr || result.stdout).split('\n').filter((l) => l.trim() !== '' && !/^\s+at /.test(l));
-    throw new Error(`node ${script} exited with ${result.code}:\n${lines.slice(0, 8).join('\n')}`);
+    const errorLines = lines.filter((l) => /^\w*Error\b|^\s*code: /.test(l));
+    throw new Error(`node ${script} exited with ${result.code}:\n${(errorLines.length > 0 ? errorLines : lines).slice(0, 8).join('\n')}`);
   }
   return JSON.parse(result.stdout.trim().split('\n').at(-1));
 }
@@ -120,6 +121,13 @@ async function main() {
     const out = await nodeScript('threads.mjs', String(THREADS));
     if (out.threads !== THREADS) throw new Error(`initThreads(${THREADS}) resolved to ${out.threads} (notices: ${JSON.stringify(out.notices)})`);
     return `${out.threads} threads, ${expectIntercept(out.intercept, 'threads fit')}`;
+  });
+
+  await check('node: the installed command line, softlogit fit --json', async () => {
+    const bin = join(project, 'node_modules', '.bin', 'softlogit');
+    const result = await run(bin, ['fit', UCLA_CSV, '--response', 'admit', '--predictors', 'gre,gpa', '--json'], { cwd: project, timeoutMs: NODE_TIMEOUT_MS });
+    if (result.code !== 0) throw new Error(`softlogit fit exited with ${result.code}:\n${tail(result.stderr || result.stdout, 8)}`);
+    return expectIntercept(JSON.parse(result.stdout).coefficients[0], 'softlogit fit');
   });
 
   // 3. TypeScript.
@@ -185,12 +193,12 @@ async function main() {
     await report.check(threadChecks[0], async () => {
       const r = await readThreads('main');
       // The documented behaviour: a page's main thread cannot wait on Atomics, so the fit runs on one thread with a notice.
-      return `initThreads → ${r.threads}; ${expectIntercept(r.intercept, 'main thread, threads: 2')}; notices: ${JSON.stringify(r.notices)}`;
+      return `initThreads → ${r.threads}; ${expectIntercept(r.intercept, `main thread, threads: ${THREADS}`)}; notices: ${JSON.stringify(r.notices)}`;
     });
     await report.check(threadChecks[1], async () => {
       const r = await readThreads('ownWorker');
       if (r.threads !== THREADS) throw new Error(`initThreads(${THREADS}) in a module worker resolved to ${r.threads}: ${JSON.stringify(r.notices)}`);
-      return `initThreads → ${r.threads}; ${expectIntercept(r.intercept, 'own worker, threads: 2')}`;
+      return `initThreads → ${r.threads}; ${expectIntercept(r.intercept, `own worker, threads: ${THREADS}`)}`;
     });
     await report.check(threadChecks[2], async () => {
       const r = await readThreads('fitWorker');
