@@ -11,10 +11,16 @@ const TSC = join(REPOSITORY, 'node_modules', 'typescript', 'lib', 'tsc.js');
 
 const NODE_LIB = { lib: ['es2022'], types: ['node'] };
 
-/** name → package.json "type", compilerOptions, and the consumer files it compiles. */
+/**
+ * name → package.json "type", compilerOptions, and the consumer files it compiles. `expectError`
+ * marks the one setup that cannot work and must fail with that error: TypeScript's node16 models
+ * Node 16, which cannot require an ES module (README, "Install and run").
+ */
 export const TS_SETUPS = {
   'node16, ESM package': { type: 'module', options: { module: 'node16', ...NODE_LIB }, files: ['main.ts', 'worker.ts'] },
-  'node16, CJS package': { type: 'commonjs', options: { module: 'node16', ...NODE_LIB }, files: ['main.ts', 'worker.ts'] },
+  'node16, CJS package (TS1479, as documented)': {
+    type: 'commonjs', options: { module: 'node16', ...NODE_LIB }, files: ['main.ts', 'worker.ts'], expectError: 'error TS1479',
+  },
   'nodenext, ESM package': { type: 'module', options: { module: 'nodenext', ...NODE_LIB }, files: ['main.ts', 'worker.ts'] },
   'nodenext, CJS package': { type: 'commonjs', options: { module: 'nodenext', ...NODE_LIB }, files: ['main.ts', 'worker.ts'] },
   'moduleResolution bundler (DOM)': {
@@ -41,6 +47,14 @@ export async function typecheck(project, name) {
   writeFileSync(join(dir, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
   for (const file of setup.files) copyFileSync(new URL(file, FIXTURES), join(dir, file));
   const result = await run(process.execPath, [TSC, '-p', 'tsconfig.json', '--pretty', 'false'], { cwd: dir, timeoutMs: 120_000 });
-  if (result.code !== 0) throw new Error(`tsc reports errors:\n${tail(result.stdout + result.stderr, 8)}`);
+  const output = result.stdout + result.stderr;
+  if (setup.expectError !== undefined) {
+    const others = output.split('\n').filter((line) => /error TS\d+/.test(line) && !line.includes(setup.expectError));
+    if (result.code === 0 || !output.includes(setup.expectError) || others.length > 0) {
+      throw new Error(`expected tsc to fail with ${setup.expectError} only, got exit ${result.code}:\n${tail(output, 8)}`);
+    }
+    return `fails with ${setup.expectError}, as documented`;
+  }
+  if (result.code !== 0) throw new Error(`tsc reports errors:\n${tail(output, 8)}`);
   return `${setup.files.join(' + ')}: ${JSON.stringify(setup.options)}`;
 }
