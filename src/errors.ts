@@ -46,4 +46,8 @@ export type SoftlogitErrorCode =
   | 'NOT_POSITIVE_DEFINITE'
   | 'TOO_LARGE'
   | 'BAD_CSV'
-  | 'UNKNOWN_COLUMN';
+  | 'UNKNOWN_COLUMN'
+  /** A stream or statistics source gave other rows on a later pass than on the first. */
+  | 'SOURCE_CHANGED'
+  /** An argument that should be shard statistics (combine, combineAll, a statistics source) is not. */
+  | 'BAD_STATISTICS';

@@ -11,8 +11,13 @@ import type { CommonFitOptions } from '../input/options.js';
 import type { SoftmaxFit, Parameterization } from '../models/softmaxFit.js';
 import { sortedLabels, type ClassLabel, type MultinomialResponse } from '../input/softmaxResponse.js';
 import type { EvaluationLevel } from '../objective/types.js';
-import { fitLogisticWith, fitSoftmaxWith, type StatisticsSource } from '../shard/fit.js';
-import { accumulate, combine, type LogisticShard, type Shard, type ShardStatistics, type SoftmaxShard } from '../shard/statistics.js';
+import { detectSeparationBinary, detectSeparationMultinomialCounts, type SeparationResult } from '../diagnostics/separation.js';
+import { forEachDesignRow } from '../input/design.js';
+import { checkOptionKeys, describeValue } from '../input/optionKeys.js';
+import { checkSingularOnSums, fitLogisticWith, fitSoftmaxWith, notOnSums, type StatisticsSource } from '../shard/fit.js';
+import { addFingerprints, EMPTY_FINGERPRINT, type RowFingerprint } from '../shard/fingerprint.js';
+import type { SourceGuard } from '../shard/guard.js';
+import { accumulate, combine, readShard, type LogisticShard, type Shard, type ShardStatistics, type SoftmaxShard } from '../shard/statistics.js';
 
 /** A batch of rows of a binary response: as fitLogistic's arguments (X without the intercept). */
 export interface LogisticBatch {
@@ -35,11 +40,20 @@ export interface SoftmaxBatch {
  */
 export type BatchSource<B> = () => AsyncIterable<B> | Iterable<B>;
 
-export interface StreamFitOptions extends Omit<CommonFitOptions, 'weights' | 'threads'> {
+export interface StreamFitOptions extends Omit<CommonFitOptions, 'weights' | 'threads' | 'singular'> {
   /** Columns of X (default: read from the first batch). */
   nFeatures?: number;
   /** Called after each pass over the data with the pass number (from 1) and the rows read. */
   onPass?: (pass: number, nRows: number) => void;
+  /**
+   * When the fit shows the symptoms of separation, read the source once more and run the exact LP
+   * check on the rows (default true), as the in-memory fits do. That pass holds the rows with
+   * non-zero weight in memory (about 24·p bytes a row with the LP's working copies; see the
+   * README). false: report the symptoms only, as the fits from shard statistics do.
+   */
+  separationCheck?: boolean;
+  /** Only 'error' (the default): COLLINEAR names a column that is a combination of others. */
+  singular?: 'error';
 }
 
 export interface SoftmaxStreamOptions extends StreamFitOptions {
@@ -49,43 +63,87 @@ export interface SoftmaxStreamOptions extends StreamFitOptions {
   parameterization?: Parameterization;
 }
 
+const STREAM_KEYS = ['nFeatures', 'intercept', 'names', 'maxIter', 'tol', 'l2', 'onIteration', 'onWarning', 'singular', 'onPass', 'separationCheck'] as const;
+const SOFTMAX_STREAM_KEYS = [...STREAM_KEYS, 'classes', 'reference', 'parameterization'] as const;
+
+/** What every pass must do, for SOURCE_CHANGED messages. */
+const SAME_ROWS_RULE = 'Every call of source() must yield the same rows (in any order, in any batches)';
+
+/** Checks the options of a streaming fit: the keys, then the values only streams take. */
+function streamOptions<O extends StreamFitOptions>(options: O | undefined, caller: string, logistic: boolean): O & { separationCheck: boolean } {
+  checkOptionKeys(options, caller, logistic ? STREAM_KEYS : SOFTMAX_STREAM_KEYS, notOnSums('stream', logistic));
+  const o = (options ?? {}) as O;
+  checkSingularOnSums(o.singular, caller, 'stream');
+  if (o.onPass !== undefined && typeof o.onPass !== 'function') {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: option onPass should be a function (pass, nRows) => void, got ${describeValue(o.onPass)}`);
+  }
+  const separationCheck = o.separationCheck ?? true;
+  if (typeof separationCheck !== 'boolean') {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: option separationCheck should be true or false, got ${describeValue(separationCheck)}`);
+  }
+  if (o.nFeatures !== undefined && !(Number.isInteger(o.nFeatures) && o.nFeatures >= 0)) {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: option nFeatures should be an integer ≥ 0, got ${describeValue(o.nFeatures)}`);
+  }
+  return { ...o, separationCheck };
+}
+
 /**
  * Fits a binary logistic regression over rows streamed in batches, reading the source once per
  * Newton evaluation (about iterations + 2 passes). Memory: one batch (in JS and once in WASM
  * memory) plus O(p²); the result equals fitLogistic on all rows to ~1e-12 relative (the sums
  * are the same, added in another order).
  *
+ * Checked as the in-memory fit is: separation (when the returned point shows its symptoms, one
+ * more pass collects the rows with non-zero weight and runs the exact LP check; the fit then
+ * reports `separation`, `converged: false` and a warning as fitLogistic does), and every pass must
+ * read the same rows (row count, weight total and an order-independent fingerprint of the rows'
+ * bits), or the fit throws SOURCE_CHANGED.
+ *
  * @throws {SoftlogitError} as fitLogistic (errors found in a batch name the batch: "batch 3: …"),
- *   `EMPTY_INPUT` when a pass yields no rows.
+ *   `EMPTY_INPUT` when a pass yields no rows, `SOURCE_CHANGED` when a pass yields other rows than
+ *   the first, `BAD_OPTION` for options streams cannot honour (`firth`, `singular: 'drop'`,
+ *   `weights`, `offset`, `threads`: the message says why and what to do instead).
  * @example
  * // a CSV file read in batches of 10 000 rows, once per pass (examples/stream-csv.mjs)
  * const fit = await fitLogisticStream(() => readBatches('big.csv', 10_000), { names: ['gre', 'gpa'] });
  */
-export async function fitLogisticStream(source: BatchSource<LogisticBatch>, options: StreamFitOptions = {}): Promise<LogisticFit> {
+export async function fitLogisticStream(source: BatchSource<LogisticBatch>, options?: StreamFitOptions): Promise<LogisticFit> {
   const caller = 'fitLogisticStream';
   checkSource(source, caller);
-  const intercept = options.intercept ?? true;
-  const nFeatures = options.nFeatures ?? (await firstBatchColumns(source, caller));
+  const checked = streamOptions(options, caller, true);
+  const intercept = checked.intercept ?? true;
+  const nFeatures = checked.nFeatures ?? (await firstBatchColumns(source, caller));
   const shardOf = (batch: LogisticBatch): Shard => {
+    checkBatchKeys(batch, true);
     const shard: LogisticShard = { model: 'logistic', X: batch.X, y: batch.y, intercept };
     if (batch.weights !== undefined) shard.weights = batch.weights;
     if (batch.offset !== undefined) shard.offset = batch.offset;
     return shard;
   };
-  return fitLogisticWith(passes(source, shardOf, options.onPass, caller), { ...options, nFeatures }, caller);
+  const reading = new Passes(source, shardOf, checked.onPass, caller);
+  const { separationCheck, onPass: _onPass, ...fitOptions } = checked;
+  return fitLogisticWith(reading.statistics(), { ...fitOptions, nFeatures }, caller, {
+    unit: 'pass', rule: SAME_ROWS_RULE, optionsChecked: true,
+    ...(separationCheck ? { exactSeparation: (guard: SourceGuard) => reading.separation(guard, intercept) } : {}),
+  });
 }
 
 /**
- * Fits a multinomial (softmax) regression over rows streamed in batches; see fitLogisticStream.
+ * Fits a multinomial (softmax) regression over rows streamed in batches; see fitLogisticStream
+ * (the same checks: separation, by the exact LP check on an extra pass when the symptoms appear;
+ * the same rows on every pass).
  * Without `classes`, one extra pass collects the labels first (sorted as fitSoftmax sorts them).
  * @throws {SoftlogitError} as fitSoftmax, and as fitLogisticStream.
+ * @example
+ * const fit = await fitSoftmaxStream(() => readBatches('iris.csv', 50), { classes: ['setosa', 'versicolor', 'virginica'] });
  */
-export async function fitSoftmaxStream(source: BatchSource<SoftmaxBatch>, options: SoftmaxStreamOptions = {}): Promise<SoftmaxFit> {
+export async function fitSoftmaxStream(source: BatchSource<SoftmaxBatch>, options?: SoftmaxStreamOptions): Promise<SoftmaxFit> {
   const caller = 'fitSoftmaxStream';
   checkSource(source, caller);
-  const intercept = options.intercept ?? true;
-  let nFeatures = options.nFeatures;
-  let classes = options.classes;
+  const checked = streamOptions(options, caller, false);
+  const intercept = checked.intercept ?? true;
+  let nFeatures = checked.nFeatures;
+  let classes = checked.classes;
   if (classes === undefined) {
     const found = await scanClasses(source, caller);
     classes = found.classes;
@@ -94,55 +152,190 @@ export async function fitSoftmaxStream(source: BatchSource<SoftmaxBatch>, option
   nFeatures ??= await firstBatchColumns(source, caller);
   const fixedClasses = classes;
   const shardOf = (batch: SoftmaxBatch): Shard => {
+    checkBatchKeys(batch, false);
     const shard: SoftmaxShard = { model: 'softmax', X: batch.X, y: batch.y, classes: fixedClasses, intercept };
-    if (options.reference !== undefined) shard.reference = options.reference;
+    if (checked.reference !== undefined) shard.reference = checked.reference;
     if (batch.weights !== undefined) shard.weights = batch.weights;
     return shard;
   };
-  return fitSoftmaxWith(passes(source, shardOf, options.onPass, caller), { ...options, nFeatures, classes }, caller);
+  const reading = new Passes(source, shardOf, checked.onPass, caller);
+  const { separationCheck, onPass: _onPass, ...fitOptions } = checked;
+  return fitSoftmaxWith(reading.statistics(), { ...fitOptions, nFeatures, classes }, caller, {
+    unit: 'pass', rule: SAME_ROWS_RULE, optionsChecked: true,
+    ...(separationCheck ? { exactSeparation: (guard: SourceGuard) => reading.separation(guard, intercept) } : {}),
+  });
 }
 
 function checkSource(source: unknown, caller: string): void {
   if (typeof source !== 'function') {
-    throw new SoftlogitError('BAD_OPTION', `${caller}: source should be a function that starts a pass over the rows (returning an iterable of batches), got ${typeof source}`);
+    throw new SoftlogitError('BAD_OPTION', `${caller}: source should be a function that starts a pass over the rows (returning an iterable of batches), got ${describeValue(source)}`);
   }
 }
 
-/** A StatisticsSource that reads every batch of `source` once per call and sums their statistics. */
-function passes<B>(source: BatchSource<B>, shardOf: (batch: B) => Shard, onPass: ((pass: number, nRows: number) => void) | undefined, caller: string): StatisticsSource {
-  let pass = 0;
-  return async (coefficients: Float64Array, level: EvaluationLevel): Promise<ShardStatistics> => {
-    let sum: ShardStatistics | null = null;
+/** A batch's keys: those of LogisticBatch or SoftmaxBatch (a typo such as `weigths` would drop the weights). */
+function checkBatchKeys(batch: object, logistic: boolean): void {
+  checkOptionKeys(batch, 'batch', logistic ? ['X', 'y', 'weights', 'offset'] : ['X', 'y', 'weights'], logistic ? {} : { offset: 'the softmax model takes no offset' });
+}
+
+/**
+ * Bytes the separation pass may hold per chunk of collected rows before starting a new chunk:
+ * rows are copied batch by batch into chunks of about this size (2^20 doubles, 8 MiB), so growing
+ * the collection never copies what was collected.
+ */
+const ROW_CHUNK_DOUBLES = 1 << 20;
+
+/** The passes over a stream: the statistics of every pass, and the rows for the separation check. */
+class Passes<B> {
+  private pass = 0;
+
+  constructor(
+    private readonly source: BatchSource<B>,
+    private readonly shardOf: (batch: B) => Shard,
+    private readonly onPass: ((pass: number, nRows: number) => void) | undefined,
+    private readonly caller: string,
+  ) {}
+
+  /** A StatisticsSource that reads every batch of `source` once per call and sums their statistics. */
+  statistics(): StatisticsSource {
+    return async (coefficients: Float64Array, level: EvaluationLevel): Promise<ShardStatistics> => {
+      let sum: ShardStatistics | null = null;
+      await this.eachBatch((shard) => {
+        const stats = accumulate(shard, coefficients, level);
+        sum = sum === null ? stats : combine(sum, stats);
+      });
+      if (sum === null) throw new SoftlogitError('EMPTY_INPUT', `${this.caller}: the source yielded no rows`);
+      this.onPass?.(++this.pass, (sum as ShardStatistics).nRows);
+      return sum;
+    };
+  }
+
+  /** Calls `visit` with each non-empty batch's shard; errors name the batch. */
+  private async eachBatch(visit: (shard: Shard) => void): Promise<void> {
     let index = 0;
-    for await (const batch of iterate(source, caller)) {
-      let stats: ShardStatistics;
+    for await (const batch of iterate(this.source, this.caller)) {
       try {
         if (rowCount(batch as { X: DesignInput }) === 0) continue;
-        stats = accumulate(shardOf(batch), coefficients, level);
+        visit(this.shardOf(batch));
       } catch (error) {
-        throw inBatch(error, index, caller);
+        throw inBatch(error, index, this.caller);
       } finally {
         index++;
       }
-      sum = sum === null ? stats : combine(sum, stats);
     }
-    if (sum === null) throw new SoftlogitError('EMPTY_INPUT', `${caller}: the source yielded no rows`);
-    onPass?.(++pass, sum.nRows);
-    return sum;
-  };
+  }
+
+  /**
+   * One more pass: collects the rows with non-zero weight (design rows with the intercept,
+   * row-major, and their outcomes), checks with `guard` that they are the rows of the other
+   * passes, and runs the exact LP check on them. Memory: 8·p bytes per row with non-zero weight
+   * for the design, 16 (logistic) or 8·K (softmax) for the outcomes, in chunks of
+   * ROW_CHUNK_DOUBLES, joined once for the LP (which makes its own scaled copies).
+   */
+  async separation(guard: SourceGuard, intercept: boolean): Promise<SeparationResult> {
+    const designChunks: Float64Array[] = [];
+    const outcomeChunks: Float64Array[] = [];
+    let design = new Float64Array(0);
+    let outcome = new Float64Array(0);
+    let used = 0;
+    let outcomeUsed = 0;
+    let nKept = 0;
+    let nRows = 0;
+    let nInformative = 0;
+    let weightSum = 0;
+    let fingerprint: RowFingerprint = EMPTY_FINGERPRINT;
+    let p = -1;
+    let K = 2;
+    let referenceIndex = 0;
+    let model: 'logistic' | 'softmax' = 'logistic';
+    await this.eachBatch((shard) => {
+      const rows = readShard(shard, this.caller);
+      const n = rows.source.nRows;
+      p = rows.source.nFeatures + (rows.intercept ? 1 : 0);
+      model = rows.model;
+      nRows += n;
+      nInformative += rows.data.nInformative;
+      fingerprint = addFingerprints(fingerprint, rows.fingerprint);
+      const width = rows.model === 'logistic' ? 2 : rows.data.classes.length;
+      if (rows.model === 'softmax') {
+        K = width;
+        referenceIndex = rows.data.referenceIndex;
+      }
+      const weight = rows.model === 'logistic' ? rows.data.trials : null;
+      const counts = rows.model === 'softmax' ? rows.data.counts : null;
+      const order = rows.model === 'softmax' ? rows.data.internalOrder : null;
+      forEachDesignRow(rows.source, intercept, (i, x) => {
+        let total = 0;
+        if (weight !== null) total = weight[i]!;
+        else for (let k = 0; k < width; k++) total += counts![i * width + k]!;
+        weightSum += total;
+        if (!(total > 0)) return;
+        if (used + p > design.length) {
+          if (used > 0) designChunks.push(design.subarray(0, used));
+          design = new Float64Array(Math.max(p, ROW_CHUNK_DOUBLES - (ROW_CHUNK_DOUBLES % p)));
+          used = 0;
+        }
+        design.set(x, used);
+        used += p;
+        if (outcomeUsed + width > outcome.length) {
+          if (outcomeUsed > 0) outcomeChunks.push(outcome.subarray(0, outcomeUsed));
+          outcome = new Float64Array(Math.max(width, ROW_CHUNK_DOUBLES - (ROW_CHUNK_DOUBLES % width)));
+          outcomeUsed = 0;
+        }
+        if (weight !== null) {
+          // y as a success fraction with its trials, as detectSeparationBinary takes them.
+          outcome[outcomeUsed] = Math.min(1, Math.max(0, rows.model === 'logistic' ? rows.data.successes[i]! / total : 0));
+          outcome[outcomeUsed + 1] = total;
+        } else {
+          // counts in the user's class order (the LP takes the reference by position)
+          for (let k = 0; k < width; k++) outcome[outcomeUsed + order![k]!] = counts![i * width + k]!;
+        }
+        outcomeUsed += width;
+        nKept++;
+      });
+    });
+    if (used > 0) designChunks.push(design.subarray(0, used));
+    if (outcomeUsed > 0) outcomeChunks.push(outcome.subarray(0, outcomeUsed));
+    this.onPass?.(++this.pass, nRows);
+    guard.observe({ nRows, nInformative, weightSum, fingerprint });
+    const X = join(designChunks, nKept * p);
+    designChunks.length = 0;
+    const outcomes = join(outcomeChunks, nKept * (model === 'logistic' ? 2 : K));
+    outcomeChunks.length = 0;
+    if (model === 'logistic') {
+      const y = new Float64Array(nKept);
+      const trials = new Float64Array(nKept);
+      for (let i = 0; i < nKept; i++) {
+        y[i] = outcomes[2 * i]!;
+        trials[i] = outcomes[2 * i + 1]!;
+      }
+      return detectSeparationBinary(X, nKept, p, y, trials);
+    }
+    return detectSeparationMultinomialCounts(X, nKept, p, outcomes, K, referenceIndex);
+  }
+}
+
+function join(chunks: readonly Float64Array[], length: number): Float64Array {
+  if (chunks.length === 1 && chunks[0]!.length === length) return chunks[0]!;
+  const out = new Float64Array(length);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.length;
+  }
+  return out;
 }
 
 function iterate<B>(source: BatchSource<B>, caller: string): AsyncIterable<B> | Iterable<B> {
   const batches = source();
   if (batches === null || typeof batches !== 'object' || (!(Symbol.asyncIterator in batches) && !(Symbol.iterator in batches))) {
-    throw new SoftlogitError('BAD_OPTION', `${caller}: source() should return an iterable or async iterable of batches, got ${batches === null ? 'null' : typeof batches}`);
+    throw new SoftlogitError('BAD_OPTION', `${caller}: source() should return an iterable or async iterable of batches, got ${describeValue(batches)}`);
   }
   return batches;
 }
 
 function rowCount(batch: { X: DesignInput }): number {
   if (batch === null || typeof batch !== 'object' || !('X' in batch)) {
-    throw new SoftlogitError('BAD_SHAPE', 'a batch should be an object { X, y, weights?, offset? }');
+    throw new SoftlogitError('BAD_SHAPE', `a batch should be an object { X, y, weights?, offset? }, got ${describeValue(batch)}`);
   }
   const X = batch.X as { nRows?: unknown; rows?: unknown; length?: unknown };
   if (typeof X?.nRows === 'number') return X.nRows;
