@@ -347,7 +347,7 @@ function rowCount(batch: { X: DesignInput }): number {
 /** The error of batch `index`, its message prefixed with the caller and the batch. */
 function inBatch(error: unknown, index: number, caller: string): unknown {
   if (!(error instanceof SoftlogitError)) return error;
-  const message = error.message.replace(/^accumulate: /, '');
+  const message = error.message.replace(/^(accumulate|batch): /, '');
   const details = error.details !== undefined && typeof error.details === 'object' ? { ...error.details, batch: index } : { batch: index };
   return new SoftlogitError(error.code, `${caller}: batch ${index}: ${message}`, details);
 }
@@ -366,17 +366,36 @@ async function scanClasses(source: BatchSource<SoftmaxBatch>, caller: string): P
   const labels = new Set<ClassLabel>();
   let nCounts = -1;
   let nFeatures = -1;
+  let index = 0;
   for await (const batch of iterate(source, caller)) {
-    if (rowCount(batch) === 0) continue;
-    if (nFeatures < 0) nFeatures = toRowSource(batch.X, caller).nFeatures;
-    const y = batch.y;
-    if (typeof y === 'object' && y !== null && !Array.isArray(y) && 'counts' in y) {
-      const counts = y.counts as { cols?: number } & ArrayLike<ArrayLike<number>>;
-      nCounts = typeof counts.cols === 'number' ? counts.cols : (counts[0]?.length ?? 0);
-      continue;
+    try {
+      if (rowCount(batch) === 0) continue;
+      if (nFeatures < 0) nFeatures = toRowSource(batch.X, caller).nFeatures;
+      const y = batch.y as unknown;
+      if (typeof y === 'object' && y !== null && !Array.isArray(y) && 'counts' in y) {
+        const counts = (y as { counts: unknown }).counts as ({ cols?: unknown } & ArrayLike<ArrayLike<number> | null>) | null;
+        if (counts === null || typeof counts !== 'object') {
+          throw new SoftlogitError('BAD_COUNTS', `${caller}: y.counts should be an n x K matrix of counts, got ${describeValue(counts)}`);
+        }
+        nCounts = typeof counts.cols === 'number' ? counts.cols : (counts[0]?.length ?? 0);
+        continue;
+      }
+      if (y === null || typeof y !== 'object' || typeof (y as ArrayLike<unknown>).length !== 'number') {
+        throw new SoftlogitError('LENGTH_MISMATCH', `${caller}: y should hold one label per row, or be { counts }, got ${describeValue(y)}`);
+      }
+      const list = y as ArrayLike<unknown>;
+      const weights = batch.weights as ArrayLike<unknown> | undefined | null;
+      for (let i = 0; i < list.length; i++) {
+        const label = list[i];
+        // Only valid labels here; accumulate reports the others (BAD_RESPONSE) with their row.
+        const valid = typeof label === 'string' || (typeof label === 'number' && Number.isFinite(label));
+        if (valid && (weights === undefined || weights === null || !((weights[i] as number) <= 0))) labels.add(label);
+      }
+    } catch (error) {
+      throw inBatch(error, index, caller);
+    } finally {
+      index++;
     }
-    const list = y as ArrayLike<ClassLabel>;
-    for (let i = 0; i < list.length; i++) if (!batch.weights || batch.weights[i]! > 0) labels.add(list[i]!);
   }
   if (nFeatures < 0) throw new SoftlogitError('EMPTY_INPUT', `${caller}: the source yielded no rows`);
   const classes = nCounts >= 0 ? Array.from({ length: nCounts }, (_, k) => k) : sortedLabels(labels);
