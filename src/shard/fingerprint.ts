@@ -127,7 +127,9 @@ export function fingerprintRows(source: RowSource, extras: readonly RowValues[])
   return [sumA, sumB];
 }
 
-/** A fingerprint as 16 hex digits, for messages. */
+/** A fingerprint as 16 hex digits, for messages. * @example
+ * formatFingerprint([1, 255]) // => '00000001000000ff'
+ */
 export function formatFingerprint(f: RowFingerprint): string {
   return f.map((v) => v.toString(16).padStart(8, '0')).join('');
 }

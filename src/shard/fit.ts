@@ -128,7 +128,10 @@ function checkStatistics(
 const STATISTICS_KEYS = ['nFeatures', 'intercept', 'names', 'maxIter', 'tol', 'l2', 'onIteration', 'onWarning', 'singular'] as const;
 const SOFTMAX_KEYS = ['classes', 'reference', 'parameterization'] as const;
 
-/** Why the options of the in-memory fits that are missing here cannot be honoured on summed statistics. */
+/** Why the options of the in-memory fits that are missing here cannot be honoured on summed statistics. * @example
+ * checkOptionKeys(options, 'fitLogisticStream', keys, notOnSums('stream', true))
+ * // { firth: true } → BAD_OPTION "option 'firth' is not supported here: Firth's bias reduction needs …"
+ */
 export function notOnSums(where: 'stream' | 'statistics', logistic: boolean): Record<string, string> {
   const rows = where === 'stream' ? 'each batch' : "each shard (accumulate's shard)";
   return {
@@ -147,6 +150,9 @@ export function notOnSums(where: 'stream' | 'statistics', logistic: boolean): Re
 /**
  * The `singular` option where only 'error' can be honoured: dropping an aliased column means
  * summing statistics without it, which only the source can do.
+ * @example
+ * checkSingularOnSums('error', 'fitLogisticStream', 'stream') // accepted
+ * checkSingularOnSums('drop', 'fitLogisticStream', 'stream') // throws BAD_OPTION with the reason
  */
 export function checkSingularOnSums(value: unknown, caller: string, where: 'stream' | 'statistics'): void {
   if (value === undefined || value === 'error') return;
@@ -264,8 +270,17 @@ async function separationVerdict(args: {
  * (one per iteration, plus one per step halving), plus a few for the null deviance when rows carry
  * offsets and the model has an intercept.
  *
- * @throws {SoftlogitError} `NOT_INITIALIZED`, `BAD_OPTION`, `ONE_CLASS`, `TOO_FEW_ROWS`,
- *   `COLLINEAR`, `LENGTH_MISMATCH` (statistics of another shape), whatever `source` throws.
+ * Checked on every evaluation: the statistics' shape and finiteness, and that they sum the rows of
+ * the first evaluation (row count, weight total, the rows' fingerprint). Separation cannot be
+ * proved without the rows: when the returned point shows its symptoms (fitted probabilities at 0
+ * or 1, a variance more than VARIANCE_INFLATION_LIMIT times the start's, a singular Hessian) the
+ * fit comes back with `converged: false`, `separation: null` and a warning naming them.
+ *
+ * @throws {SoftlogitError} `NOT_INITIALIZED`, `BAD_OPTION` (unknown options; `firth`,
+ *   `singular: 'drop'`, `weights`, `offset`, `threads` with the reason), `ONE_CLASS`,
+ *   `TOO_FEW_ROWS`, `COLLINEAR`, `LENGTH_MISMATCH` (statistics of another shape),
+ *   `BAD_STATISTICS` (not shard statistics), `NON_FINITE` (a non-finite logLik, gradient or
+ *   Hessian), `SOURCE_CHANGED` (other rows than at the first evaluation), whatever `source` throws.
  * @example
  * const shards = [{ model: 'logistic', X: X1, y: y1 }, { model: 'logistic', X: X2, y: y2 }];
  * const fit = await fitLogisticFromStatistics(
@@ -355,8 +370,15 @@ async function interceptOnlyLogLik(read: StatisticsReader, p: number, start: num
 
 /**
  * Fits a multinomial (softmax) regression from statistics summed over shards, as
- * fitLogisticFromStatistics does for the binary model: the same fit as fitSoftmax on all rows.
+ * fitLogisticFromStatistics does for the binary model: the same fit as fitSoftmax on all rows,
+ * with the same checks (same rows at every evaluation, the symptoms of separation).
  * @throws {SoftlogitError} as fitLogisticFromStatistics, plus `EMPTY_CLASS`, `BAD_REFERENCE`.
+ * @example
+ * const classes = ['setosa', 'versicolor', 'virginica'];
+ * const shards = parts.map((rows) => ({ model: 'softmax', X: rows.X, y: rows.species, classes }));
+ * const fit = await fitSoftmaxFromStatistics(
+ *   (coefficients, level) => combineAll(shards.map((s) => accumulate(s, coefficients, level))),
+ *   { nFeatures: 4, classes });
  */
 export async function fitSoftmaxFromStatistics(source: StatisticsSource, options: SoftmaxStatisticsFitOptions): Promise<SoftmaxFit> {
   checkSource(source, 'fitSoftmaxFromStatistics');

@@ -30,6 +30,8 @@ export const VARIANCE_INFLATION_LIMIT = 1e6;
  * The λ²-based threshold of the in-memory fits (src/remedies/separation.ts): a row with
  * tᵢ min(pᵢ, 1 − pᵢ) at or below it sends the fit to the separation check. Null when the Hessian
  * at the returned point is singular.
+ * @example
+ * separationThreshold({ ok: true, direction, decrement: 1e-20 }, 100, 1e-10) // => 1.01e-11 (1000 × the floor 1e-6 × 1e-10 × 101)
  */
 export function separationThreshold(finalDirection: NewtonDirection, value: number, tol: number): number | null {
   if (!finalDirection.ok) return null;
@@ -41,6 +43,9 @@ export function separationThreshold(finalDirection: NewtonDirection, value: numb
  * Whether the returned point shows the symptom that must be checked: Newton did not converge,
  * the Hessian there is singular, or some row's weighted tail probability is at or below the
  * threshold (unknown — statistics made elsewhere — counts as shown).
+ * @example
+ * separationSuspected({ converged: true }, 1e-9, 1e-12) // => true (a row's tail is below the threshold)
+ * separationSuspected({ converged: true }, 1e-9, 0.01) // => false
  */
 export function separationSuspected(
   result: Pick<NewtonResult, 'converged'>, threshold: number | null, smallestWeightedProbability: number | undefined,
@@ -52,6 +57,9 @@ export function separationSuspected(
  * Turns an exact LP verdict into the fit's report as the in-memory fits do: `converged` false,
  * the warnings replaced by the one separation warning. `labels` are in the LP's layout (softmax:
  * p × (K − 1) row-major). Returns null when the data are not separated.
+ * @example
+ * const separation = reportExactSeparation('fitLogisticStream', detectSeparationBinary(X, n, p, y), names, result, warnings, true);
+ * separation?.kind // => 'complete' | 'quasi-complete' (result.converged is then false)
  */
 export function reportExactSeparation(
   caller: string,
@@ -91,6 +99,9 @@ export interface SeparationSymptoms {
  * variance above VARIANCE_INFLATION_LIMIT times the start's.
  * @param covariance the inverse Hessian at the returned point (NaN when singular)
  * @param startCovariance the inverse Hessian at the start point
+ * @example
+ * separationSymptoms(true, 1e-9, 1e-14, Float64Array.of(1e8), Float64Array.of(4))
+ * // => { probability: 1e-14, inflated: [{ index: 0, ratio: 2.5e7 }], singular: false }
  */
 export function separationSymptoms(
   suspected: boolean,
@@ -119,6 +130,9 @@ export function separationSymptoms(
  * The warning for a fit from statistics that shows the symptoms of separation: what was seen,
  * that it cannot be confirmed without the rows, and what to do.
  * @param labels one per coefficient, in the coefficient vector's order
+ * @example
+ * symptomWarning('fitLogisticFromStatistics', symptoms, ['(Intercept)', 'x1'], coefficients, covariance, result, true)
+ * // => 'fitLogisticFromStatistics: the fit shows the symptoms of separation …: x1 = 26.19 (SE 3.4e+5, …)'
  */
 export function symptomWarning(
   caller: string,

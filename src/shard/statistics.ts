@@ -122,6 +122,9 @@ const NOT_SOFTMAX = { offset: 'the softmax model takes no offset (only a logisti
 /**
  * Checks a shard and puts its rows in the kernels' form (the shard's X is not copied).
  * @throws {SoftlogitError} as {@link accumulate}.
+ * @example
+ * const rows = readShard({ model: 'logistic', X: [[1], [2]], y: [0, 1] }, 'accumulate');
+ * rows.nParams // => 2 (intercept and x1)
  */
 export function readShard(shard: Shard, caller: string): ShardRows {
   if (shard === null || typeof shard !== 'object' || Array.isArray(shard) || (shard.model !== 'logistic' && shard.model !== 'softmax')) {
@@ -291,6 +294,8 @@ const LEVEL_RANK: Record<EvaluationLevel, number> = { value: 0, gradient: 1, hes
  * Checks that `value` has the shape of ShardStatistics (as accumulate makes them), so that
  * combine and the fits never read a field of null or add a string.
  * @throws {SoftlogitError} `BAD_STATISTICS` naming the first field that is missing or wrong.
+ * @example
+ * checkShardStatistics(null, 'combine', 'argument b') // throws BAD_STATISTICS "combine: argument b should be shard statistics …, got null"
  */
 export function checkShardStatistics(value: unknown, caller: string, what: string): ShardStatistics {
   const bad = (field: string, expected: string, got: unknown): never => {
