@@ -235,6 +235,20 @@ describe('binary separation on streams and shard statistics', () => {
     }
   });
 
+  it('statistics made elsewhere (no probability symptom, no fingerprint): separation still flagged by the variances, ordinary data not', async () => {
+    const bare = (stats: ReturnType<typeof accumulate>) => {
+      const { smallestWeightedProbability: _p, fingerprint: _f, ...rest } = stats;
+      return rest;
+    };
+    for (const [rows, separated] of [[quasiBinary(2, 800, 10), true], [completeBinary(4, 120, 2), true], [overlapping(3, 900, 3, 2), false]] as const) {
+      const sums = statistics(rows, 100, (X, y) => ({ model: 'logistic', X, y }));
+      const fit = await fitLogisticFromStatistics((c, level) => bare(sums(c, level)), { nFeatures: rows.X[0]!.length, ...quiet });
+      expect(fit.converged).toBe(!separated);
+      expect(fit.warnings.length).toBe(separated ? 1 : 0);
+      if (separated) expect(fit.warnings[0]).toMatch(SYMPTOMS);
+    }
+  });
+
   it('the statistics warning names the diverging coefficient and its exploded standard error', async () => {
     const rows = quasiBinary(3, 1200, 10);
     const { sums } = await allLogistic(rows, 200);

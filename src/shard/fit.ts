@@ -243,7 +243,8 @@ async function separationVerdict(args: {
   const { caller, objective, result, resolved, warnings, logistic, hooks } = args;
   if (resolved.l2 > 0) return null; // a ridge keeps the estimate finite whatever the data
   const threshold = separationThreshold(objective.newtonDirection(), result.value, resolved.tol);
-  const smallest = objective.last?.smallestWeightedProbability;
+  const reported = objective.last?.smallestWeightedProbability;
+  const smallest = typeof reported === 'number' ? reported : undefined;
   const suspected = separationSuspected(result, threshold, smallest);
   if (!suspected) return null;
   if (hooks.exactSeparation) {

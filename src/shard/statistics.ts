@@ -327,7 +327,8 @@ export function checkShardStatistics(value: unknown, caller: string, what: strin
     if (!Number.isInteger(s[field]) || (s[field] as number) < 0) bad(field, 'an integer ≥ 0', s[field]);
   }
   if (typeof s.hasOffset !== 'boolean') bad('hasOffset', 'true or false', s.hasOffset);
-  if (s.smallestWeightedProbability !== undefined && typeof s.smallestWeightedProbability !== 'number') {
+  // null: JSON's rendering of Infinity (a shard whose rows all have weight 0), read as unknown.
+  if (s.smallestWeightedProbability !== undefined && s.smallestWeightedProbability !== null && typeof s.smallestWeightedProbability !== 'number') {
     bad('smallestWeightedProbability', 'a number (or absent)', s.smallestWeightedProbability);
   }
   if (s.fingerprint !== undefined && !(isArray(s.fingerprint, 2) && (s.fingerprint as number[]).every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32))) {
@@ -374,7 +375,7 @@ function combineChecked(a: ShardStatistics, b: ShardStatistics): ShardStatistics
     hasOffset: a.hasOffset || b.hasOffset,
   };
   // Symptom and fingerprint only when both sides carry them (a part without them makes them unknown).
-  if (a.smallestWeightedProbability !== undefined && b.smallestWeightedProbability !== undefined) {
+  if (typeof a.smallestWeightedProbability === 'number' && typeof b.smallestWeightedProbability === 'number') {
     sum.smallestWeightedProbability = Math.min(a.smallestWeightedProbability, b.smallestWeightedProbability);
   }
   if (a.fingerprint !== undefined && b.fingerprint !== undefined) sum.fingerprint = addFingerprints(a.fingerprint, b.fingerprint);
