@@ -23,6 +23,11 @@ const shard: LogisticShard = { model: 'logistic', X, y };
 const logisticSource = () => [{ X: X.slice(0, 4), y: y.slice(0, 4) }, { X: X.slice(4), y: y.slice(4) }];
 const softmaxSource = () => [{ X, y: labels }];
 const statisticsSource = (coefficients: Float64Array, level: 'value' | 'gradient' | 'hessian') => accumulate(shard, coefficients, level);
+const separatedX = [[-3], [-2], [-1], [1], [2], [3]];
+const separatedY = [0, 0, 0, 1, 1, 1];
+const separatedSource = () => [{ X: separatedX, y: separatedY }];
+const separatedStatistics = (coefficients: Float64Array, level: 'value' | 'gradient' | 'hessian') =>
+  accumulate({ model: 'softmax', X: separatedX, y: separatedY, classes: [0, 1] }, coefficients, level);
 
 async function codeOf(run: () => unknown): Promise<string> {
   try {
@@ -127,14 +132,23 @@ describe('bad arguments give a SoftlogitError with a code', () => {
       (v) => fitLogisticFromStatistics(statisticsSource, v as never),
       (v) => fitLogisticFromStatistics(() => v as never, { nFeatures: 2, ...quiet }),
       (v) => fitSoftmaxFromStatistics(statisticsSource, v as never),
+      (v) => fitLogisticStream(() => [{ X: v, y }] as never, quiet),
+      (v) => fitLogisticStream(() => [{ X, y, weights: v }] as never, quiet),
+      (v) => fitLogisticStream(() => [{ X, y, offset: v }] as never, quiet),
+      (v) => fitSoftmaxStream(() => [{ X, y: labels, weights: v }] as never, quiet),
+      // every option with any value, on separated rows so that warnings are emitted
+      ...['nFeatures', 'intercept', 'names', 'maxIter', 'tol', 'l2', 'onIteration', 'onWarning', 'singular', 'onPass', 'separationCheck'].map(
+        (key) => (v: unknown) => fitLogisticStream(separatedSource, { ...quiet, [key]: v } as never)),
+      ...['nFeatures', 'intercept', 'names', 'maxIter', 'tol', 'l2', 'onIteration', 'onWarning', 'singular', 'classes', 'reference', 'parameterization'].map(
+        (key) => (v: unknown) => fitSoftmaxFromStatistics(separatedStatistics, { nFeatures: 1, classes: [0, 1], ...quiet, [key]: v } as never)),
     ];
     await fc.assert(fc.asyncProperty(junk, fc.nat(calls.length - 1), async (value, k) => {
       try {
         await calls[k]!(value);
       } catch (error) {
-        if (!(error instanceof SoftlogitError)) throw new Error(`call ${k} with ${String(value)} threw ${String(error)}`);
+        if (!(error instanceof SoftlogitError)) throw new Error(`call ${k} with ${fc.stringify(value)} threw ${String(error)}`);
       }
-    }), { numRuns: 400 });
+    }), { numRuns: 1000 });
   });
 
   it('a NaN Hessian (or gradient) from the statistics is NON_FINITE, not COLLINEAR', async () => {

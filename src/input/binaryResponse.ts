@@ -2,6 +2,7 @@
 // trials t (see assembly/logistic.ts), plus the constants of the log-likelihood.
 import { SoftlogitError } from '../errors.js';
 import { logChoose } from '../special.js';
+import { describeValue } from './optionKeys.js';
 
 /** A binary response: 0/1 or booleans per row, or binomial counts per row (R's cbind(s, f)). */
 export type BinaryResponse =
@@ -80,7 +81,7 @@ export function toBinomialData(
       if (typeof s !== 'number' || typeof f !== 'number' || !Number.isFinite(s) || !Number.isFinite(f) || s < 0 || f < 0) {
         throw new SoftlogitError(
           'BAD_COUNTS',
-          `${caller}: successes and failures must be finite numbers ≥ 0, got ${String(s)} and ${String(f)} at row ${i}`,
+          `${caller}: successes and failures must be finite numbers ≥ 0, got ${typeof s === 'object' && s !== null ? describeValue(s) : String(s)} and ${typeof f === 'object' && f !== null ? describeValue(f) : String(f)} at row ${i}`,
           { row: i },
         );
       }
@@ -91,7 +92,7 @@ export function toBinomialData(
       else {
         throw new SoftlogitError(
           Number.isFinite(v) || typeof v !== 'number' ? 'BAD_RESPONSE' : 'NON_FINITE',
-          `${caller}: y must be 0/1 or true/false, got ${String(v)} at row ${i}; for counts pass { successes, failures }`,
+          `${caller}: y must be 0/1 or true/false, got ${typeof v === 'object' && v !== null ? describeValue(v) : String(v)} at row ${i}; for counts pass { successes, failures }`,
           { row: i },
         );
       }

@@ -2,6 +2,7 @@
 // Every check throws a SoftlogitError naming the function, what was expected and what came.
 import { SoftlogitError } from '../errors.js';
 import { Matrix } from '../matrix.js';
+import { describeValue } from './optionKeys.js';
 
 /**
  * A design matrix as callers give it: rows (`number[][]`), a {@link Matrix}, or a row-major
@@ -114,7 +115,7 @@ export function toRowVector(
     if (typeof v !== 'number' || !Number.isFinite(v)) {
       throw new SoftlogitError(
         what === 'weights' ? 'BAD_WEIGHTS' : 'NON_FINITE',
-        `${caller}: ${what} must be finite numbers, got ${String(v)} at row ${i}`,
+        `${caller}: ${what} must be finite numbers, got ${typeof v === 'object' && v !== null ? describeValue(v) : String(v)} at row ${i}`,
         { row: i },
       );
     }
@@ -142,7 +143,7 @@ export function featureNames(names: readonly string[] | undefined, nFeatures: nu
 export function numberOption(value: unknown, fallback: number, name: string, min: number, max: number, caller: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new SoftlogitError('BAD_OPTION', `${caller}: option ${name} should be a number in [${min}, ${max}], got ${String(value)}`);
+    throw new SoftlogitError('BAD_OPTION', `${caller}: option ${name} should be a number in [${min}, ${max}], got ${typeof value === 'object' && value !== null ? describeValue(value) : String(value)}`);
   }
   return value;
 }

@@ -4,6 +4,7 @@
 import { SoftlogitError } from '../errors.js';
 import { Matrix } from '../matrix.js';
 import { logGamma } from '../special.js';
+import { describeValue } from './optionKeys.js';
 
 /** A class label: a number or a string. */
 export type ClassLabel = number | string;
@@ -92,12 +93,12 @@ export function toMultinomialData(
     countData = matrix.data;
   } else {
     if (y === null || typeof y !== 'object' || typeof y.length !== 'number' || y.length !== nRows) {
-      throw new SoftlogitError('LENGTH_MISMATCH', `${caller}: y should have one label per row of X (${nRows}), got ${(y as ArrayLike<unknown>)?.length ?? String(y)}`);
+      throw new SoftlogitError('LENGTH_MISMATCH', `${caller}: y should have one label per row of X (${nRows}), got ${(y as ArrayLike<unknown>)?.length ?? (typeof y === 'object' && y !== null ? describeValue(y) : String(y))}`);
     }
     const labels = Array.from(y);
     labels.forEach((v, i) => {
       if (!(typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) {
-        throw new SoftlogitError('BAD_RESPONSE', `${caller}: class labels must be strings or finite numbers, got ${String(v)} at row ${i}`, { row: i });
+        throw new SoftlogitError('BAD_RESPONSE', `${caller}: class labels must be strings or finite numbers, got ${typeof v === 'object' && v !== null ? describeValue(v) : String(v)} at row ${i}`, { row: i });
       }
     });
     classes = options.classes ? [...options.classes] : sortedLabels(labels.filter((_, i) => !weights || weights[i]! > 0));

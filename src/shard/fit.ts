@@ -167,6 +167,58 @@ export function checkSingularOnSums(value: unknown, caller: string, where: 'stre
   throw new SoftlogitError('BAD_OPTION', `${caller}: option singular should be 'error' (the only mode here), got ${describeValue(value)}`);
 }
 
+/**
+ * Checks that callback options are functions (resolveOptions would call whatever it is given, a
+ * TypeError in the middle of the fit).
+ * @throws {SoftlogitError} `BAD_OPTION` naming the option.
+ * @example
+ * checkCallbacks({ onWarning: 'log' }, 'fitLogisticStream', ['onWarning']) // throws BAD_OPTION
+ */
+export function checkCallbacks(options: object, caller: string, keys: readonly string[]): void {
+  for (const key of keys) {
+    const value = (options as Record<string, unknown>)[key];
+    if (value !== undefined && typeof value !== 'function') {
+      throw new SoftlogitError('BAD_OPTION', `${caller}: option ${key} should be a function, got ${describeValue(value)}`, { option: key });
+    }
+  }
+}
+
+/**
+ * Checks that numeric options are numbers before their ranges are checked, so that the message
+ * describes any value (an object whose toString is not callable included).
+ * @throws {SoftlogitError} `BAD_OPTION` naming the option.
+ * @example
+ * checkNumbers({ maxIter: '10' }, 'fitLogisticStream', ['maxIter']) // throws BAD_OPTION "… got '10' (string)"
+ */
+export function checkNumbers(options: object, caller: string, keys: readonly string[]): void {
+  for (const key of keys) {
+    const value = (options as Record<string, unknown>)[key];
+    if (value !== undefined && typeof value !== 'number') {
+      throw new SoftlogitError('BAD_OPTION', `${caller}: option ${key} should be a number, got ${describeValue(value)}`, { option: key });
+    }
+  }
+}
+
+/**
+ * Checks the options whose messages elsewhere would print the value as it is (intercept,
+ * parameterization, names): any value is described safely here first.
+ * @throws {SoftlogitError} `BAD_OPTION` naming the option.
+ * @example
+ * checkPlainValues({ intercept: 'yes' }, 'fitLogisticStream') // throws BAD_OPTION "… got 'yes' (string)"
+ */
+export function checkPlainValues(options: object, caller: string): void {
+  const o = options as Record<string, unknown>;
+  if (o.intercept !== undefined && typeof o.intercept !== 'boolean') {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: option intercept should be true or false, got ${describeValue(o.intercept)}`, { option: 'intercept' });
+  }
+  if (o.parameterization !== undefined && o.parameterization !== 'reference' && o.parameterization !== 'symmetric') {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: option parameterization should be 'reference' or 'symmetric', got ${describeValue(o.parameterization)}`, { option: 'parameterization' });
+  }
+  if (o.names !== undefined && !(Array.isArray(o.names) && o.names.every((name) => typeof name === 'string' || (typeof name === 'number' && Number.isFinite(name))))) {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: option names should be an array of strings (or numbers), one per column of X, got ${describeValue(o.names)}`, { option: 'names' });
+  }
+}
+
 /** The options both fits share, checked, and the solver options made of them. */
 function prepare(options: StatisticsFitOptions, caller: string, toDeviance: (value: number) => number, logistic: boolean, hooks: FitHooks) {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
@@ -175,10 +227,13 @@ function prepare(options: StatisticsFitOptions, caller: string, toDeviance: (val
   if (!hooks.optionsChecked) {
     checkOptionKeys(options, caller, logistic ? STATISTICS_KEYS : [...STATISTICS_KEYS, ...SOFTMAX_KEYS], notOnSums('statistics', logistic));
     checkSingularOnSums(options.singular, caller, 'statistics');
+    checkCallbacks(options, caller, ['onIteration', 'onWarning']);
+    checkNumbers(options, caller, ['nFeatures', 'maxIter', 'tol', 'l2']);
+    checkPlainValues(options, caller);
   }
   const resolved = resolveOptions(options, caller, toDeviance);
   const nFeatures = numberOption(options.nFeatures, Number.NaN, 'nFeatures', 0, 2 ** 31, caller);
-  if (!Number.isInteger(nFeatures)) throw new SoftlogitError('BAD_OPTION', `${caller}: option nFeatures (columns of X) is required, an integer ≥ 0, got ${String(options.nFeatures)}`);
+  if (!Number.isInteger(nFeatures)) throw new SoftlogitError('BAD_OPTION', `${caller}: option nFeatures (columns of X) is required, an integer ≥ 0, got ${describeValue(options.nFeatures)}`);
   if (options.names !== undefined && !Array.isArray(options.names)) {
     throw new SoftlogitError('BAD_OPTION', `${caller}: option names should be an array of ${nFeatures} names, got ${describeValue(options.names)}`);
   }

@@ -279,7 +279,7 @@ function checkCoefficients(coefficients: ArrayLike<number>, nParams: number, cal
   if (coefficients === null || typeof coefficients !== 'object' || coefficients.length !== nParams) {
     throw new SoftlogitError(
       'LENGTH_MISMATCH',
-      `${caller}: coefficients should hold ${nParams} values for this shard, got ${(coefficients as ArrayLike<number> | null)?.length ?? String(coefficients)}`,
+      `${caller}: coefficients should hold ${nParams} values for this shard, got ${typeof (coefficients as ArrayLike<number> | null)?.length === 'number' ? `${coefficients.length} values` : describeValue(coefficients)}`,
     );
   }
   const out = Float64Array.from(coefficients);

@@ -14,7 +14,7 @@ import type { EvaluationLevel } from '../objective/types.js';
 import { detectSeparationBinary, detectSeparationMultinomialCounts, type SeparationResult } from '../diagnostics/separation.js';
 import { forEachDesignRow } from '../input/design.js';
 import { checkOptionKeys, describeValue } from '../input/optionKeys.js';
-import { checkSingularOnSums, fitLogisticWith, fitSoftmaxWith, notOnSums, type StatisticsSource } from '../shard/fit.js';
+import { checkCallbacks, checkNumbers, checkPlainValues, checkSingularOnSums, fitLogisticWith, fitSoftmaxWith, notOnSums, type StatisticsSource } from '../shard/fit.js';
 import { addFingerprints, EMPTY_FINGERPRINT, type RowFingerprint } from '../shard/fingerprint.js';
 import type { SourceGuard } from '../shard/guard.js';
 import { accumulate, combine, readShard, type LogisticShard, type Shard, type ShardStatistics, type SoftmaxShard } from '../shard/statistics.js';
@@ -74,9 +74,9 @@ function streamOptions<O extends StreamFitOptions>(options: O | undefined, calle
   checkOptionKeys(options, caller, logistic ? STREAM_KEYS : SOFTMAX_STREAM_KEYS, notOnSums('stream', logistic));
   const o = (options ?? {}) as O;
   checkSingularOnSums(o.singular, caller, 'stream');
-  if (o.onPass !== undefined && typeof o.onPass !== 'function') {
-    throw new SoftlogitError('BAD_OPTION', `${caller}: option onPass should be a function (pass, nRows) => void, got ${describeValue(o.onPass)}`);
-  }
+  checkCallbacks(o, caller, ['onIteration', 'onWarning', 'onPass']);
+  checkNumbers(o, caller, ['nFeatures', 'maxIter', 'tol', 'l2']);
+  checkPlainValues(o, caller);
   const separationCheck = o.separationCheck ?? true;
   if (typeof separationCheck !== 'boolean') {
     throw new SoftlogitError('BAD_OPTION', `${caller}: option separationCheck should be true or false, got ${describeValue(separationCheck)}`);
