@@ -40,12 +40,12 @@ export interface RowValues {
 /** Rows hashed per block: bounds the block buffer (ROW_BLOCK × p doubles) for any n. */
 const ROW_BLOCK = 1024;
 
-// Mixing one 32-bit word k into a lane's state h: h ← g(h ⊕ k), g a bijection of 32-bit
-// integers (a multiplication by an odd constant, then an xorshift). So, the other words fixed,
-// different k give different states, and every later step and the finalizer are bijections too:
-// changing any one value of a row always changes that row's hash (and so the sum). The two lanes
-// use different multipliers and read the words in opposite order. The finalizer spreads every
-// bit over the whole hash, so different rows' hashes behave as independent random numbers in the sum.
+// Mixing one 32-bit word k into a lane's state h: h ← h·M + k (mod 2^32), M odd, a polynomial
+// hash of the row's words. For fixed h, different k give different states, and h ↦ h·M + k is a
+// bijection (M is odd), as is the finalizer: so changing any one value of a row always changes
+// that row's hash, and so the sum. The lanes use different multipliers and read each value's two
+// words in opposite order. The finalizer spreads every bit over the whole hash, so the hashes of
+// different rows behave as independent random numbers in the sum.
 /** MurmurHash3's finalizer: every input bit affects every output bit. */
 function finish(h: number, length: number): number {
   h ^= length;
@@ -98,12 +98,10 @@ export function fingerprintRows(source: RowSource, extras: readonly RowValues[])
         const lo = blockWords[w]!;
         let hi = blockWords[w + 1]!;
         if (hi === NEGATIVE_ZERO_HI && lo === 0) hi = 0;
-        a = Math.imul(a ^ lo, 0xcc9e2d51);
-        a = Math.imul(a ^ (a >>> 15) ^ hi, 0x1b873593);
-        a ^= a >>> 13;
-        b = Math.imul(b ^ hi, 0x9e3779b1);
-        b = Math.imul(b ^ (b >>> 16) ^ lo, 0x85ebca77);
-        b ^= b >>> 13;
+        a = (Math.imul(a, 0xcc9e2d51) + lo) | 0;
+        a = (Math.imul(a, 0xcc9e2d51) + hi) | 0;
+        b = (Math.imul(b, 0x9e3779b1) + hi) | 0;
+        b = (Math.imul(b, 0x9e3779b1) + lo) | 0;
       }
       for (let e = 0; e < extras.length; e++) {
         const words = extraWords[e]!;
@@ -112,12 +110,10 @@ export function fingerprintRows(source: RowSource, extras: readonly RowValues[])
           const lo = words[w]!;
           let hi = words[w + 1]!;
           if (hi === NEGATIVE_ZERO_HI && lo === 0) hi = 0;
-          a = Math.imul(a ^ lo, 0xcc9e2d51);
-          a = Math.imul(a ^ (a >>> 15) ^ hi, 0x1b873593);
-          a ^= a >>> 13;
-          b = Math.imul(b ^ hi, 0x9e3779b1);
-          b = Math.imul(b ^ (b >>> 16) ^ lo, 0x85ebca77);
-          b ^= b >>> 13;
+          a = (Math.imul(a, 0xcc9e2d51) + lo) | 0;
+          a = (Math.imul(a, 0xcc9e2d51) + hi) | 0;
+          b = (Math.imul(b, 0x9e3779b1) + hi) | 0;
+          b = (Math.imul(b, 0x9e3779b1) + lo) | 0;
         }
       }
       sumA = (sumA + finish(a, length)) >>> 0;
