@@ -2,17 +2,18 @@
 // from the start once per pass (a CSV file read in chunks, a database cursor, a generator), so
 // only one batch is in memory at a time. Each pass sums the batches' statistics (src/shard/) at
 // the current coefficients; Newton's method runs on the sums (src/shard/fit.ts), the same steps
-// as the in-memory fit, so the result is the same MLE.
+// as the in-memory fit, so the result is the same MLE. Every pass must read the same rows (checked
+// by src/shard/guard.ts), and when the result shows the symptom of separation one more pass
+// collects the rows for the exact LP check (Passes.separation below).
 import { SoftlogitError } from '../errors.js';
 import type { BinaryResponse } from '../input/binaryResponse.js';
-import { toRowSource, type DesignInput } from '../input/design.js';
+import { forEachDesignRow, toRowSource, type DesignInput } from '../input/design.js';
 import type { LogisticFit } from '../models/logisticFit.js';
 import type { CommonFitOptions } from '../input/options.js';
 import type { SoftmaxFit, Parameterization } from '../models/softmaxFit.js';
 import { sortedLabels, type ClassLabel, type MultinomialResponse } from '../input/softmaxResponse.js';
 import type { EvaluationLevel } from '../objective/types.js';
 import { detectSeparationBinary, detectSeparationMultinomialCounts, type SeparationResult } from '../diagnostics/separation.js';
-import { forEachDesignRow } from '../input/design.js';
 import { checkOptionKeys, describeValue } from '../input/optionKeys.js';
 import { checkCallbacks, checkNumbers, checkPlainValues, checkSingularOnSums, fitLogisticWith, fitSoftmaxWith, notOnSums, type StatisticsSource } from '../shard/fit.js';
 import { addFingerprints, EMPTY_FINGERPRINT, type RowFingerprint } from '../shard/fingerprint.js';
