@@ -282,6 +282,34 @@ describe('multinomial (K = 3) separation on streams and shard statistics', () =>
   });
 });
 
+describe('the rows the separation pass reads', () => {
+  it('binomial counts, zero weights, no intercept and another reference class: the stream reaches the in-memory verdict', async () => {
+    // Counts: successes only at x > 0, failures only at x < 0 (complete); a zero-weight row that
+    // would overlap must be ignored, as in memory; without an intercept; K = 3 with reference 2.
+    const X = [[-2], [-1], [1], [2], [3], [-3]];
+    const counts = { successes: [0, 0, 3, 1, 2, 4], failures: [2, 5, 0, 0, 0, 1] };
+    const weights = [1, 1, 1, 1, 1, 0];
+    const memory = fitLogistic(X, counts, { weights, ...quiet });
+    const stream = await fitLogisticStream(() => [
+      { X: X.slice(0, 3), y: { successes: counts.successes.slice(0, 3), failures: counts.failures.slice(0, 3) }, weights: weights.slice(0, 3) },
+      { X: X.slice(3), y: { successes: counts.successes.slice(3), failures: counts.failures.slice(3) }, weights: weights.slice(3) },
+    ], quiet);
+    expect(memory.separation?.kind).toBe('complete');
+    expect(stream.separation).toEqual(memory.separation);
+    const plain = quasiBinary(5, 900, 9);
+    const noIntercept = fitLogistic(plain.X, plain.y, { intercept: false, ...quiet });
+    const streamNoIntercept = await fitLogisticStream(source(plain, 128).read, { intercept: false, ...quiet });
+    expect(noIntercept.separation).not.toBeNull();
+    expect(streamNoIntercept.separation).toEqual(noIntercept.separation);
+    const soft = quasiSoftmax(4, 900, 12);
+    const softMemory = fitSoftmax(soft.X, soft.y, { classes: [0, 1, 2], reference: 2, ...quiet });
+    const softStream = await fitSoftmaxStream(source(soft, 200).read, { classes: [0, 1, 2], reference: 2, ...quiet });
+    expect(softMemory.separation?.kind).toBe('quasi-complete');
+    expect(softStream.separation).toEqual(softMemory.separation);
+    expect(softStream.warnings).toEqual(softMemory.warnings.map((w) => w.replace(/^fitSoftmax:/, 'fitSoftmaxStream:')));
+  });
+});
+
 describe('the extra pass', () => {
   it('runs only when the symptoms appear: one pass more than the fit needs on separated data, none on ordinary data', async () => {
     const separated = source(quasiBinary(1, 800, 10), 100);
