@@ -20,7 +20,7 @@ import { softmaxPenalty } from '../objective/softmax.js';
 import { SystemObjective } from '../objective/base.js';
 import { NewtonSystem, type RidgePenalty } from '../objective/system.js';
 import type { AsyncObjective, EvaluationLevel, NewtonDirection } from '../objective/types.js';
-import { newtonAsync, type NewtonResult } from '../solver/newton.js';
+import { newtonAsync, type NewtonOptions, type NewtonResult } from '../solver/newton.js';
 import { getRuntime, type SoftlogitRuntime } from '../wasm/module.js';
 import { SourceGuard } from './guard.js';
 import { reportExactSeparation, separationSuspected, separationSymptoms, separationThreshold, symptomWarning } from './separation.js';
@@ -273,6 +273,18 @@ function guardFor(caller: string, hooks: FitHooks): SourceGuard {
   return new SourceGuard(caller, unit, hooks.rule ?? 'every call of the statistics source must sum the same rows (in any order and any shards)');
 }
 
+/** The solver options with onIteration also recording each iteration's Newton decrement λ². */
+function traced(options: NewtonOptions, decrements: number[]): NewtonOptions {
+  const user = options.onIteration;
+  return {
+    ...options,
+    onIteration: (progress) => {
+      decrements.push(progress.decrement);
+      user?.(progress);
+    },
+  };
+}
+
 /** (∇²f)⁻¹ at the start point, from the Hessian the objective kept. */
 function startCovariance(runtime: SoftlogitRuntime, nBlocks: number, nCols: number, hessian: ArrayLike<number>): Float64Array {
   const system = new NewtonSystem(runtime, nBlocks, nCols, nCols, null);
@@ -293,7 +305,7 @@ function startCovariance(runtime: SoftlogitRuntime, nBlocks: number, nCols: numb
 async function separationVerdict(args: {
   caller: string; runtime: SoftlogitRuntime; objective: StatisticsObjective; result: NewtonResult; resolved: ResolvedOptions;
   covariance: Float64Array; nBlocks: number; nCols: number; labels: readonly string[]; exactLabels: readonly string[];
-  warnings: string[]; logistic: boolean; hooks: FitHooks; guard: SourceGuard;
+  warnings: string[]; logistic: boolean; hooks: FitHooks; guard: SourceGuard; decrements: readonly number[];
 }): Promise<FitSeparation | null> {
   const { caller, objective, result, resolved, warnings, logistic, hooks } = args;
   if (resolved.l2 > 0) return null; // a ridge keeps the estimate finite whatever the data
@@ -308,7 +320,7 @@ async function separationVerdict(args: {
   }
   if (objective.startHessian === null) return null;
   const start = startCovariance(args.runtime, args.nBlocks, args.nCols, objective.startHessian);
-  const symptoms = separationSymptoms(suspected, threshold, smallest, args.covariance, start);
+  const symptoms = separationSymptoms(suspected, threshold, smallest, args.covariance, start, args.decrements);
   if (symptoms === null) return null;
   warnings.length = 0;
   warnings.push(symptomWarning(caller, symptoms, args.labels, result.coefficients, args.covariance, result, logistic));
@@ -371,14 +383,15 @@ export async function fitLogisticWith(source: StatisticsSource, options: Statist
   if (resolved.intercept) start[0] = Math.log(successes / failures);
   const objective = new StatisticsObjective(runtime, read, 1, p, logisticPenalty(resolved.l2, p, resolved.intercept ? 0 : -1));
   try {
-    const result = await newtonAsync(objective, start, solverOptions);
+    const decrements: number[] = [];
+    const result = await newtonAsync(objective, start, traced(solverOptions, decrements));
     if (result.aliased !== undefined && result.iterations === 0) throw collinearError(caller, names, result.aliased);
     const warning = convergenceWarning(caller, result, resolved.maxIter);
     const warnings = warning === null ? [] : [warning];
     const covariance = objective.inverseHessian();
     const separation = await separationVerdict({
       caller, runtime, objective, result, resolved, covariance, nBlocks: 1, nCols: p, labels: names, exactLabels: names,
-      warnings, logistic: true, hooks, guard,
+      warnings, logistic: true, hooks, guard, decrements,
     });
     for (const w of warnings) resolved.warn(w);
     const logLikKernel = -(result.value - objective.penalty());
@@ -487,7 +500,8 @@ export async function fitSoftmaxWith(
   }
   const objective = new StatisticsObjective(runtime, read, K - 1, p, softmaxPenalty(resolved.l2, K, p, resolved.intercept ? 0 : -1));
   try {
-    const result = await newtonAsync(objective, start, solverOptions);
+    const decrements: number[] = [];
+    const result = await newtonAsync(objective, start, traced(solverOptions, decrements));
     if (result.aliased !== undefined && result.iterations === 0) throw collinearError(caller, names, result.aliased % p);
     const warning = convergenceWarning(caller, result, resolved.maxIter);
     const warnings = warning === null ? [] : [warning];
@@ -499,7 +513,7 @@ export async function fitSoftmaxWith(
     const exactLabels = names.flatMap((name) => free.map((c) => `${c}:${name}`));
     const separation = await separationVerdict({
       caller, runtime, objective, result, resolved, covariance, nBlocks: K - 1, nCols: p, labels, exactLabels,
-      warnings, logistic: false, hooks, guard,
+      warnings, logistic: false, hooks, guard, decrements,
     });
     for (const w of warnings) resolved.warn(w);
     const logLikKernel = -(result.value - objective.penalty());
