@@ -23,8 +23,13 @@ export interface RowsSummary {
 }
 
 export class SourceGuard {
-  private first: RowsSummary | null = null;
+  private firstRead: RowsSummary | null = null;
   private reads = 0;
+
+  /** What the first read summed (null before it): the rows every later read must give. */
+  get first(): RowsSummary | null {
+    return this.firstRead;
+  }
 
   /**
    * @param unit what one read is called in messages ('pass' for a stream, 'evaluation' for a
@@ -47,9 +52,9 @@ export class SourceGuard {
    */
   observe(summary: RowsSummary): void {
     this.reads++;
-    const first = this.first;
+    const first = this.firstRead;
     if (first === null) {
-      this.first = { nRows: summary.nRows, nInformative: summary.nInformative, weightSum: summary.weightSum, fingerprint: summary.fingerprint };
+      this.firstRead = { nRows: summary.nRows, nInformative: summary.nInformative, weightSum: summary.weightSum, fingerprint: summary.fingerprint };
       return;
     }
     const describe = (s: RowsSummary) => `${s.nRows} rows (${s.nInformative} with non-zero weight, weight total ${s.weightSum})`;

@@ -49,8 +49,9 @@ export interface StreamFitOptions extends Omit<CommonFitOptions, 'weights' | 'th
   /**
    * When the fit shows the symptoms of separation, read the source once more and run the exact LP
    * check on the rows (default true), as the in-memory fits do. That pass holds the rows with
-   * non-zero weight in memory (about 24·p bytes a row with the LP's working copies; see the
-   * README). false: report the symptoms only, as the fits from shard statistics do.
+   * non-zero weight in memory: about 40·p bytes a row with the LP's working copies (measured:
+   * 40 to 50 MB more peak RSS for 1e5 rows at p = 11; see the README). false: report the
+   * symptoms only, as the fits from shard statistics do.
    */
   separationCheck?: boolean;
   /** Only 'error' (the default): COLLINEAR names a column that is a combination of others. */
@@ -125,7 +126,7 @@ export async function fitLogisticStream(source: BatchSource<LogisticBatch>, opti
   const { separationCheck, onPass: _onPass, ...fitOptions } = checked;
   return fitLogisticWith(reading.statistics(), { ...fitOptions, nFeatures }, caller, {
     unit: 'pass', rule: SAME_ROWS_RULE, optionsChecked: true,
-    ...(separationCheck ? { exactSeparation: (guard: SourceGuard) => reading.separation(guard, intercept) } : {}),
+    ...(separationCheck ? { exactSeparation: (guard: SourceGuard) => reading.separation(guard, intercept, nFeatures + (intercept ? 1 : 0), 2) } : {}),
   });
 }
 
@@ -163,7 +164,7 @@ export async function fitSoftmaxStream(source: BatchSource<SoftmaxBatch>, option
   const { separationCheck, onPass: _onPass, ...fitOptions } = checked;
   return fitSoftmaxWith(reading.statistics(), { ...fitOptions, nFeatures, classes }, caller, {
     unit: 'pass', rule: SAME_ROWS_RULE, optionsChecked: true,
-    ...(separationCheck ? { exactSeparation: (guard: SourceGuard) => reading.separation(guard, intercept) } : {}),
+    ...(separationCheck ? { exactSeparation: (guard: SourceGuard) => reading.separation(guard, intercept, nFeatures! + (intercept ? 1 : 0), classes!.length) } : {}),
   });
 }
 
@@ -177,13 +178,6 @@ function checkSource(source: unknown, caller: string): void {
 function checkBatchKeys(batch: object, logistic: boolean): void {
   checkOptionKeys(batch, 'batch', logistic ? ['X', 'y', 'weights', 'offset'] : ['X', 'y', 'weights'], logistic ? {} : { offset: 'the softmax model takes no offset' });
 }
-
-/**
- * Bytes the separation pass may hold per chunk of collected rows before starting a new chunk:
- * rows are copied batch by batch into chunks of about this size (2^20 doubles, 8 MiB), so growing
- * the collection never copies what was collected.
- */
-const ROW_CHUNK_DOUBLES = 1 << 20;
 
 /** The passes over a stream: the statistics of every pass, and the rows for the separation check. */
 class Passes<B> {
@@ -228,102 +222,68 @@ class Passes<B> {
   /**
    * One more pass: collects the rows with non-zero weight (design rows with the intercept,
    * row-major, and their outcomes), checks with `guard` that they are the rows of the other
-   * passes, and runs the exact LP check on them. Memory: 8·p bytes per row with non-zero weight
-   * for the design, 16 (logistic) or 8·K (softmax) for the outcomes, in chunks of
-   * ROW_CHUNK_DOUBLES, joined once for the LP (which makes its own scaled copies).
+   * passes, and runs the exact LP check on them. The arrays are allocated once, for the rows with
+   * non-zero weight the first pass counted: 8·p bytes a row for the design, 16 (logistic: y and
+   * trials) or 8·K (softmax: counts) for the outcomes. (A pass with more such rows stores no more
+   * and fails the guard.)
    */
-  async separation(guard: SourceGuard, intercept: boolean): Promise<SeparationResult> {
-    const designChunks: Float64Array[] = [];
-    const outcomeChunks: Float64Array[] = [];
-    let design = new Float64Array(0);
-    let outcome = new Float64Array(0);
-    let used = 0;
-    let outcomeUsed = 0;
+  async separation(guard: SourceGuard, intercept: boolean, nCols: number, nClasses: number): Promise<SeparationResult> {
+    const capacity = guard.first?.nInformative ?? 0;
+    const X = new Float64Array(capacity * nCols);
+    const outcomes = new Float64Array(capacity * nClasses);
     let nKept = 0;
     let nRows = 0;
     let nInformative = 0;
     let weightSum = 0;
     let fingerprint: RowFingerprint = EMPTY_FINGERPRINT;
-    let p = -1;
-    let K = 2;
     let referenceIndex = 0;
-    let model: 'logistic' | 'softmax' = 'logistic';
+    let logistic = true;
     await this.eachBatch((shard) => {
       const rows = readShard(shard, this.caller);
-      const n = rows.source.nRows;
-      p = rows.source.nFeatures + (rows.intercept ? 1 : 0);
-      model = rows.model;
-      nRows += n;
+      if (rows.source.nFeatures + (rows.intercept ? 1 : 0) !== nCols) {
+        throw new SoftlogitError('BAD_SHAPE', `${this.caller}: X should have ${nCols - (rows.intercept ? 1 : 0)} columns, as on the other passes, got ${rows.source.nFeatures}`);
+      }
+      nRows += rows.source.nRows;
       nInformative += rows.data.nInformative;
       fingerprint = addFingerprints(fingerprint, rows.fingerprint);
-      const width = rows.model === 'logistic' ? 2 : rows.data.classes.length;
-      if (rows.model === 'softmax') {
-        K = width;
-        referenceIndex = rows.data.referenceIndex;
-      }
+      logistic = rows.model === 'logistic';
       const weight = rows.model === 'logistic' ? rows.data.trials : null;
+      const successes = rows.model === 'logistic' ? rows.data.successes : null;
       const counts = rows.model === 'softmax' ? rows.data.counts : null;
       const order = rows.model === 'softmax' ? rows.data.internalOrder : null;
+      if (rows.model === 'softmax') referenceIndex = rows.data.referenceIndex;
       forEachDesignRow(rows.source, intercept, (i, x) => {
         let total = 0;
         if (weight !== null) total = weight[i]!;
-        else for (let k = 0; k < width; k++) total += counts![i * width + k]!;
+        else for (let k = 0; k < nClasses; k++) total += counts![i * nClasses + k]!;
         weightSum += total;
-        if (!(total > 0)) return;
-        if (used + p > design.length) {
-          if (used > 0) designChunks.push(design.subarray(0, used));
-          design = new Float64Array(Math.max(p, ROW_CHUNK_DOUBLES - (ROW_CHUNK_DOUBLES % p)));
-          used = 0;
-        }
-        design.set(x, used);
-        used += p;
-        if (outcomeUsed + width > outcome.length) {
-          if (outcomeUsed > 0) outcomeChunks.push(outcome.subarray(0, outcomeUsed));
-          outcome = new Float64Array(Math.max(width, ROW_CHUNK_DOUBLES - (ROW_CHUNK_DOUBLES % width)));
-          outcomeUsed = 0;
-        }
+        if (!(total > 0) || nKept >= capacity) return;
+        X.set(x, nKept * nCols);
         if (weight !== null) {
           // y as a success fraction with its trials, as detectSeparationBinary takes them.
-          outcome[outcomeUsed] = Math.min(1, Math.max(0, rows.model === 'logistic' ? rows.data.successes[i]! / total : 0));
-          outcome[outcomeUsed + 1] = total;
+          outcomes[2 * nKept] = Math.min(1, Math.max(0, successes![i]! / total));
+          outcomes[2 * nKept + 1] = total;
         } else {
           // counts in the user's class order (the LP takes the reference by position)
-          for (let k = 0; k < width; k++) outcome[outcomeUsed + order![k]!] = counts![i * width + k]!;
+          for (let k = 0; k < nClasses; k++) outcomes[nKept * nClasses + order![k]!] = counts![i * nClasses + k]!;
         }
-        outcomeUsed += width;
         nKept++;
       });
     });
-    if (used > 0) designChunks.push(design.subarray(0, used));
-    if (outcomeUsed > 0) outcomeChunks.push(outcome.subarray(0, outcomeUsed));
     this.onPass?.(++this.pass, nRows);
     guard.observe({ nRows, nInformative, weightSum, fingerprint });
-    const X = join(designChunks, nKept * p);
-    designChunks.length = 0;
-    const outcomes = join(outcomeChunks, nKept * (model === 'logistic' ? 2 : K));
-    outcomeChunks.length = 0;
-    if (model === 'logistic') {
+    const design = nKept === capacity ? X : X.subarray(0, nKept * nCols);
+    if (logistic) {
       const y = new Float64Array(nKept);
       const trials = new Float64Array(nKept);
       for (let i = 0; i < nKept; i++) {
         y[i] = outcomes[2 * i]!;
         trials[i] = outcomes[2 * i + 1]!;
       }
-      return detectSeparationBinary(X, nKept, p, y, trials);
+      return detectSeparationBinary(design, nKept, nCols, y, trials);
     }
-    return detectSeparationMultinomialCounts(X, nKept, p, outcomes, K, referenceIndex);
+    return detectSeparationMultinomialCounts(design, nKept, nCols, outcomes.subarray(0, nKept * nClasses), nClasses, referenceIndex);
   }
-}
-
-function join(chunks: readonly Float64Array[], length: number): Float64Array {
-  if (chunks.length === 1 && chunks[0]!.length === length) return chunks[0]!;
-  const out = new Float64Array(length);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
 }
 
 function iterate<B>(source: BatchSource<B>, caller: string): AsyncIterable<B> | Iterable<B> {
