@@ -273,7 +273,7 @@ describe('binary separation on streams and shard statistics', () => {
     expect(fits.sums.warnings[0]).toMatch(/linear, not quadratic, convergence/);
   });
 
-  it('statistics made elsewhere (no probability symptom, no fingerprint): separation still flagged by the variances, ordinary data not', async () => {
+  it('statistics made elsewhere (no probability symptom, no fingerprint): separation still flagged by the decrements, ordinary data not', async () => {
     const bare = (stats: ReturnType<typeof accumulate>) => {
       const { smallestWeightedProbability: _p, fingerprint: _f, ...rest } = stats;
       return rest;

@@ -7,9 +7,10 @@
 // accumulate sums (as a minimum) with the other statistics. Then:
 //   - a stream can be read again: one more pass collects the rows and the LP decides exactly
 //     (src/stream/), and the verdict is reported as the in-memory fit reports it;
-//   - shard statistics hold no rows, so the LP cannot run: the fit reports the symptoms it can
-//     see in the sums (probabilities at 0 or 1, variances that exploded since the start point,
-//     a singular Hessian) with converged: false, and says how to confirm.
+//   - shard statistics hold no rows, so the LP cannot run: when Newton also converged only
+//     linearly (its decrement shrinking by a constant factor to the end, see LINEAR_RATE) or the
+//     Hessian is singular, the fit reports those symptoms with converged: false, names the
+//     coefficients whose variances exploded since the start point, and says how to confirm.
 import type { SeparationResult } from '../diagnostics/separation.js';
 import type { NewtonDirection } from '../objective/types.js';
 import { SEPARATION_TRIGGER_FACTOR, SEPARATION_TRIGGER_FLOOR, separationWarning, type FitSeparation } from '../remedies/separation.js';
