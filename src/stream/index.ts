@@ -91,9 +91,10 @@ function streamOptions<O extends StreamFitOptions>(options: O | undefined, calle
 
 /**
  * Fits a binary logistic regression over rows streamed in batches, reading the source once per
- * Newton evaluation (about iterations + 2 passes). Memory: one batch (in JS and once in WASM
- * memory) plus O(p²); the result equals fitLogistic on all rows to ~1e-12 relative (the sums
- * are the same, added in another order).
+ * Newton evaluation (about iterations + 2 passes, one more for the separation check). Memory: one
+ * batch (in JS and once in WASM memory) plus O(p²), except in the separation pass, which holds the
+ * rows with non-zero weight (see `separationCheck`); the result equals fitLogistic on all rows to
+ * ~1e-12 relative (the sums are the same, added in another order).
  *
  * Checked as the in-memory fit is: separation (when the returned point shows its symptoms, one
  * more pass collects the rows with non-zero weight and runs the exact LP check; the fit then
