@@ -48,4 +48,8 @@ export type SoftlogitErrorCode =
   /** A FitWorker was terminated (`terminate()`) while the call was running or waiting to start. */
   | 'TERMINATED'
   | 'BAD_CSV'
-  | 'UNKNOWN_COLUMN';
+  | 'UNKNOWN_COLUMN'
+  /** A stream or statistics source gave other rows on a later pass than on the first. */
+  | 'SOURCE_CHANGED'
+  /** An argument that should be shard statistics (combine, combineAll, a statistics source) is not. */
+  | 'BAD_STATISTICS';

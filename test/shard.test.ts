@@ -196,6 +196,32 @@ describe('fits from shard statistics', () => {
     }
   });
 
+  it('statistics sent as JSON (arrays as number arrays; a shard of zero weights, whose Infinity becomes null) fit as before', async () => {
+    const n = ucla.X.length;
+    const weights = ucla.X.map((_, i) => (i < 100 ? 0 : 1));
+    const shards: LogisticShard[] = slices(n, 4).map(([a, b]) => ({ model: 'logistic', X: ucla.X.slice(a, b), y: ucla.y.slice(a, b), weights: weights.slice(a, b) }));
+    const asJSON = (s: ShardStatistics): ShardStatistics => JSON.parse(JSON.stringify(s, (_, v) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v)));
+    const sent = accumulate(shards[0]!, [0, 0, 0]);
+    expect(sent.smallestWeightedProbability).toBe(Infinity); // every row of shard 0 has weight 0
+    expect(asJSON(sent).smallestWeightedProbability).toBeNull();
+    const fit = await fitLogisticFromStatistics(
+      (c, level) => combineAll(shards.map((s) => asJSON(accumulate(s, c, level)))), { nFeatures: 2, names: ucla.featureNames });
+    expectSameLogistic(fit, fitLogistic(ucla.X, ucla.y, { weights, names: ucla.featureNames }));
+    expect(fit.warnings).toEqual([]);
+  });
+
+  it('statistics made elsewhere, without the fingerprint and the probability symptom: the same fit', async () => {
+    const n = ucla.X.length;
+    const shards: LogisticShard[] = slices(n, 3).map(([a, b]) => ({ model: 'logistic', X: ucla.X.slice(a, b), y: ucla.y.slice(a, b) }));
+    const bare = (s: ShardStatistics): ShardStatistics => {
+      const { fingerprint: _f, smallestWeightedProbability: _p, ...rest } = s;
+      return rest;
+    };
+    const fit = await fitLogisticFromStatistics((c, level) => combineAll(shards.map((s) => bare(accumulate(s, c, level)))), { nFeatures: 2, names: ucla.featureNames });
+    expectSameLogistic(fit, fitLogistic(ucla.X, ucla.y, { names: ucla.featureNames }));
+    expect(fit.warnings).toEqual([]);
+  });
+
   it('matches fitLogistic on binomial counts (budworm: successes and failures per row)', async () => {
     const shards: LogisticShard[] = slices(budworm.X.length, 3).map(([a, b]) => ({
       model: 'logistic', X: budworm.X.slice(a, b), y: { successes: budworm.successes.slice(a, b), failures: budworm.failures.slice(a, b) },

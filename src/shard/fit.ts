@@ -3,7 +3,10 @@
 // the shards — a loop over the batches of a file (src/stream/), a cluster's tree aggregation,
 // several processes. Each evaluation asks for the statistics of every row at given coefficients.
 import { SoftlogitError } from '../errors.js';
+import type { SeparationResult } from '../diagnostics/separation.js';
 import { fitCounts } from '../inference.js';
+import { checkOptionKeys, describeValue } from '../input/optionKeys.js';
+import type { FitSeparation } from '../remedies/separation.js';
 import { xlogx } from '../input/binaryResponse.js';
 import { featureNames, numberOption } from '../input/design.js';
 import { LogisticFit } from '../models/logisticFit.js';
@@ -17,9 +20,11 @@ import { softmaxPenalty } from '../objective/softmax.js';
 import { SystemObjective } from '../objective/base.js';
 import { NewtonSystem, type RidgePenalty } from '../objective/system.js';
 import type { AsyncObjective, EvaluationLevel, NewtonDirection } from '../objective/types.js';
-import { newtonAsync, type NewtonResult } from '../solver/newton.js';
+import { newtonAsync, type NewtonOptions, type NewtonResult } from '../solver/newton.js';
 import { getRuntime, type SoftlogitRuntime } from '../wasm/module.js';
-import type { ShardStatistics } from './statistics.js';
+import { SourceGuard } from './guard.js';
+import { reportExactSeparation, separationSuspected, separationSymptoms, separationThreshold, symptomWarning } from './separation.js';
+import { checkShardStatistics, type ShardStatistics } from './statistics.js';
 
 /**
  * Statistics of all rows at `coefficients`, computed to at least `level`: typically
@@ -43,22 +48,40 @@ export interface SoftmaxStatisticsFitOptions extends StatisticsFitOptions {
   parameterization?: Parameterization;
 }
 
+/** One read of the source, checked (shape, finiteness, same rows as the first read). */
+type StatisticsReader = (coefficients: Float64Array, level: EvaluationLevel) => Promise<ShardStatistics>;
+
+function reader(
+  source: StatisticsSource, expected: { model: 'logistic' | 'softmax'; nClasses: number }, nParams: number, guard: SourceGuard, caller: string,
+): StatisticsReader {
+  return async (coefficients, level) => {
+    const stats = checkStatistics(await source(Float64Array.from(coefficients), level), expected, nParams, level, caller);
+    guard.observe(stats);
+    return stats;
+  };
+}
+
 /** f = −logLik + penalty on statistics from a StatisticsSource; the Newton system in WASM. */
 class StatisticsObjective extends SystemObjective implements AsyncObjective {
+  /** The statistics of the last evaluation (the returned point, once Newton is done). */
+  last: ShardStatistics | null = null;
+  /** The Hessian of the first 'hessian' evaluation (the start point). */
+  startHessian: ArrayLike<number> | null = null;
+
   constructor(
     runtime: SoftlogitRuntime,
-    private readonly source: StatisticsSource,
-    private readonly expected: { model: 'logistic' | 'softmax'; nClasses: number },
+    private readonly read: StatisticsReader,
     nBlocks: number,
     nCols: number,
     penalty: RidgePenalty | null,
-    private readonly caller: string,
   ) {
     super(new NewtonSystem(runtime, nBlocks, nCols, nCols, penalty));
   }
 
   async evaluate(coefficients: Float64Array, level: EvaluationLevel): Promise<number> {
-    const stats = checkStatistics(await this.source(Float64Array.from(coefficients), level), this.expected, this.nParams, level, this.caller);
+    const stats = await this.read(coefficients, level);
+    this.last = stats;
+    if (level === 'hessian' && this.startHessian === null) this.startHessian = stats.hessian;
     this.system.setCoefficients(coefficients);
     if (level !== 'value') this.system.loadStatistics(stats.gradient!, level === 'hessian' ? stats.hessian! : null);
     return -stats.logLik + this.system.penaltyValue();
@@ -68,43 +91,241 @@ class StatisticsObjective extends SystemObjective implements AsyncObjective {
 const LEVEL_RANK: Record<EvaluationLevel, number> = { value: 0, gradient: 1, hessian: 2 };
 
 function checkStatistics(
-  stats: ShardStatistics, expected: { model: string; nClasses: number }, nParams: number, level: EvaluationLevel, caller: string,
+  value: unknown, expected: { model: string; nClasses: number }, nParams: number, level: EvaluationLevel, caller: string,
 ): ShardStatistics {
-  if (stats === null || typeof stats !== 'object' || stats.model !== expected.model || stats.nParams !== nParams || stats.nClasses !== expected.nClasses) {
+  const stats = checkShardStatistics(value, caller, 'what the statistics source returned');
+  if (stats.model !== expected.model || stats.nParams !== nParams || stats.nClasses !== expected.nClasses) {
     throw new SoftlogitError(
       'LENGTH_MISMATCH',
       `${caller}: the statistics source should return ${expected.model} statistics for ${nParams} coefficients and ${expected.nClasses} classes, ` +
-        `got ${stats?.model} statistics for ${stats?.nParams} coefficients and ${stats?.nClasses} classes`,
+        `got ${stats.model} statistics for ${stats.nParams} coefficients and ${stats.nClasses} classes`,
     );
   }
-  if (LEVEL_RANK[stats.level] < LEVEL_RANK[level] || (level !== 'value' && stats.gradient?.length !== nParams) ||
-      (level === 'hessian' && stats.hessian?.length !== nParams * nParams)) {
-    throw new SoftlogitError('BAD_OPTION', `${caller}: the statistics source was asked for level '${level}' and returned level '${stats.level}' (or arrays of the wrong length)`);
+  if (LEVEL_RANK[stats.level] < LEVEL_RANK[level]) {
+    throw new SoftlogitError('BAD_STATISTICS', `${caller}: the statistics source was asked for level '${level}' and returned level '${stats.level}'`);
   }
   if (!Number.isFinite(stats.logLik)) {
     throw new SoftlogitError('NON_FINITE', `${caller}: the statistics source returned logLik = ${stats.logLik}`);
   }
+  const arrays: Array<[string, ArrayLike<number> | null]> = [['classTotals', stats.classTotals]];
+  if (level !== 'value') arrays.push(['gradient', stats.gradient]);
+  if (level === 'hessian') arrays.push(['hessian', stats.hessian]);
+  for (const [name, values] of arrays) {
+    for (let i = 0; i < values!.length; i++) {
+      const v = values![i];
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new SoftlogitError('NON_FINITE', `${caller}: the statistics source returned a ${name} with ${describeValue(v)} at index ${i}; every entry must be a finite number`, { field: name, index: i });
+      }
+    }
+  }
+  for (const name of ['weightSum', 'logLikConstant', 'saturatedLogLik'] as const) {
+    if (!Number.isFinite(stats[name])) throw new SoftlogitError('NON_FINITE', `${caller}: the statistics source returned ${name} = ${stats[name]}`);
+  }
   return stats;
 }
 
+/** Options of the statistics fits besides those of every fit (the shape of the statistics). */
+const STATISTICS_KEYS = ['nFeatures', 'intercept', 'names', 'maxIter', 'tol', 'l2', 'onIteration', 'onWarning', 'singular'] as const;
+const SOFTMAX_KEYS = ['classes', 'reference', 'parameterization'] as const;
+
+/** Why the options of the in-memory fits that are missing here cannot be honoured on summed statistics. * @example
+ * checkOptionKeys(options, 'fitLogisticStream', keys, notOnSums('stream', true))
+ * // { firth: true } → BAD_OPTION "option 'firth' is not supported here: Firth's bias reduction needs …"
+ */
+export function notOnSums(where: 'stream' | 'statistics', logistic: boolean): Record<string, string> {
+  const rows = where === 'stream' ? 'each batch' : "each shard (accumulate's shard)";
+  return {
+    weights: `weights are per row: give them in ${rows} as \`weights\``,
+    offset: logistic ? `offsets are per row: give them in ${rows} as \`offset\`` : 'the softmax model takes no offset',
+    threads: where === 'stream'
+      ? 'a stream is read one batch at a time on the calling thread; to use several cores, split the rows into shards and run accumulate in workers (fitLogisticFromStatistics)'
+      : 'the statistics source decides where the rows are summed (workers, processes); run accumulate there',
+    firth: logistic
+      ? "Firth's bias reduction needs every row's hat value at every iteration, which summed gradients and Hessians do not carry; " +
+        'fit in memory with fitLogistic(X, y, { firth: true }), or use l2 > 0 for finite estimates on separated data'
+      : "Firth's bias reduction is implemented for the binary logistic model only (fitLogistic)",
+  };
+}
+
+/**
+ * The `singular` option where only 'error' can be honoured: dropping an aliased column means
+ * summing statistics without it, which only the source can do.
+ * @example
+ * checkSingularOnSums('error', 'fitLogisticStream', 'stream') // accepted
+ * checkSingularOnSums('drop', 'fitLogisticStream', 'stream') // throws BAD_OPTION with the reason
+ */
+export function checkSingularOnSums(value: unknown, caller: string, where: 'stream' | 'statistics'): void {
+  if (value === undefined || value === 'error') return;
+  if (value === 'drop') {
+    throw new SoftlogitError(
+      'BAD_OPTION',
+      `${caller}: option singular: 'drop' is not supported here: dropping an aliased column means summing the statistics without it, and ` +
+        `the ${where === 'stream' ? 'batches hold' : 'statistics source sums'} every column; remove the column that COLLINEAR names from the ${where === 'stream' ? 'batches' : 'shards'} instead`,
+      { option: 'singular' },
+    );
+  }
+  throw new SoftlogitError('BAD_OPTION', `${caller}: option singular should be 'error' (the only mode here), got ${describeValue(value)}`);
+}
+
+/**
+ * Checks that callback options are functions (resolveOptions would call whatever it is given, a
+ * TypeError in the middle of the fit).
+ * @throws {SoftlogitError} `BAD_OPTION` naming the option.
+ * @example
+ * checkCallbacks({ onWarning: 'log' }, 'fitLogisticStream', ['onWarning']) // throws BAD_OPTION
+ */
+export function checkCallbacks(options: object, caller: string, keys: readonly string[]): void {
+  for (const key of keys) {
+    const value = (options as Record<string, unknown>)[key];
+    if (value !== undefined && typeof value !== 'function') {
+      throw new SoftlogitError('BAD_OPTION', `${caller}: option ${key} should be a function, got ${describeValue(value)}`, { option: key });
+    }
+  }
+}
+
+/**
+ * Checks that numeric options are numbers before their ranges are checked, so that the message
+ * describes any value (an object whose toString is not callable included).
+ * @throws {SoftlogitError} `BAD_OPTION` naming the option.
+ * @example
+ * checkNumbers({ maxIter: '10' }, 'fitLogisticStream', ['maxIter']) // throws BAD_OPTION "… got '10' (string)"
+ */
+export function checkNumbers(options: object, caller: string, keys: readonly string[]): void {
+  for (const key of keys) {
+    const value = (options as Record<string, unknown>)[key];
+    if (value !== undefined && typeof value !== 'number') {
+      throw new SoftlogitError('BAD_OPTION', `${caller}: option ${key} should be a number, got ${describeValue(value)}`, { option: key });
+    }
+  }
+}
+
+/**
+ * Checks the options whose messages elsewhere would print the value as it is (intercept,
+ * parameterization, names): any value is described safely here first.
+ * @throws {SoftlogitError} `BAD_OPTION` naming the option.
+ * @example
+ * checkPlainValues({ intercept: 'yes' }, 'fitLogisticStream') // throws BAD_OPTION "… got 'yes' (string)"
+ */
+export function checkPlainValues(options: object, caller: string): void {
+  const o = options as Record<string, unknown>;
+  if (o.intercept !== undefined && typeof o.intercept !== 'boolean') {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: option intercept should be true or false, got ${describeValue(o.intercept)}`, { option: 'intercept' });
+  }
+  if (o.parameterization !== undefined && o.parameterization !== 'reference' && o.parameterization !== 'symmetric') {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: option parameterization should be 'reference' or 'symmetric', got ${describeValue(o.parameterization)}`, { option: 'parameterization' });
+  }
+  if (o.names !== undefined && !(Array.isArray(o.names) && o.names.every((name) => typeof name === 'string' || (typeof name === 'number' && Number.isFinite(name))))) {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: option names should be an array of strings (or numbers), one per column of X, got ${describeValue(o.names)}`, { option: 'names' });
+  }
+}
+
 /** The options both fits share, checked, and the solver options made of them. */
-function prepare(options: StatisticsFitOptions, caller: string, toDeviance: (value: number) => number) {
-  if (options === null || typeof options !== 'object') {
-    throw new SoftlogitError('BAD_OPTION', `${caller}: options should be an object with nFeatures, got ${String(options)}`);
+function prepare(options: StatisticsFitOptions, caller: string, toDeviance: (value: number) => number, logistic: boolean, hooks: FitHooks) {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: options should be an object with nFeatures, got ${describeValue(options)}`);
+  }
+  if (!hooks.optionsChecked) {
+    checkOptionKeys(options, caller, logistic ? STATISTICS_KEYS : [...STATISTICS_KEYS, ...SOFTMAX_KEYS], notOnSums('statistics', logistic));
+    checkSingularOnSums(options.singular, caller, 'statistics');
+    checkCallbacks(options, caller, ['onIteration', 'onWarning']);
+    checkNumbers(options, caller, ['nFeatures', 'maxIter', 'tol', 'l2']);
+    checkPlainValues(options, caller);
   }
   const resolved = resolveOptions(options, caller, toDeviance);
   const nFeatures = numberOption(options.nFeatures, Number.NaN, 'nFeatures', 0, 2 ** 31, caller);
-  if (!Number.isInteger(nFeatures)) throw new SoftlogitError('BAD_OPTION', `${caller}: option nFeatures (columns of X) is required, an integer ≥ 0, got ${String(options.nFeatures)}`);
+  if (!Number.isInteger(nFeatures)) throw new SoftlogitError('BAD_OPTION', `${caller}: option nFeatures (columns of X) is required, an integer ≥ 0, got ${describeValue(options.nFeatures)}`);
+  if (options.names !== undefined && !Array.isArray(options.names)) {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: option names should be an array of ${nFeatures} names, got ${describeValue(options.names)}`);
+  }
   const names = featureNames(options.names, nFeatures, resolved.intercept, caller);
   if (names.length === 0) throw new SoftlogitError('BAD_SHAPE', `${caller}: the model has no coefficients (nFeatures is 0 and intercept is false)`);
   return { resolved, names, solverOptions: newtonOptions(resolved) };
 }
 
-function warnAll(caller: string, result: NewtonResult, resolved: ResolvedOptions): string[] {
-  const warning = convergenceWarning(caller, result, resolved.maxIter);
-  const warnings = warning === null ? [] : [warning];
-  for (const w of warnings) resolved.warn(w);
-  return warnings;
+function checkSource(source: unknown, caller: string): void {
+  if (typeof source !== 'function') {
+    throw new SoftlogitError(
+      'BAD_OPTION',
+      `${caller}: source should be a function (coefficients, level) => statistics (or a promise of them), got ${describeValue(source)}`,
+    );
+  }
+}
+
+/**
+ * How the streaming fits (src/stream/) adapt the fits below: what one read of the source is
+ * called, and the exact separation check on the rows, which only a stream can run.
+ * @internal
+ */
+export interface FitHooks {
+  /** 'pass' for a stream, 'evaluation' (the default) for a statistics source. */
+  unit?: 'pass' | 'evaluation';
+  /** What the source must do, for SOURCE_CHANGED messages. */
+  rule?: string;
+  /** The options were checked by the caller (against its own keys). */
+  optionsChecked?: boolean;
+  /** Reads the rows once more and runs the exact LP check (their summary goes to `guard`). */
+  exactSeparation?: (guard: SourceGuard) => Promise<SeparationResult>;
+}
+
+/** The guard of one fit: one read of the source after another must give the same rows. */
+function guardFor(caller: string, hooks: FitHooks): SourceGuard {
+  const unit = hooks.unit ?? 'evaluation';
+  return new SourceGuard(caller, unit, hooks.rule ?? 'every call of the statistics source must sum the same rows (in any order and any shards)');
+}
+
+/** The solver options with onIteration also recording each iteration's Newton decrement λ². */
+function traced(options: NewtonOptions, decrements: number[]): NewtonOptions {
+  const user = options.onIteration;
+  return {
+    ...options,
+    onIteration: (progress) => {
+      decrements.push(progress.decrement);
+      user?.(progress);
+    },
+  };
+}
+
+/** (∇²f)⁻¹ at the start point, from the Hessian the objective kept. */
+function startCovariance(runtime: SoftlogitRuntime, nBlocks: number, nCols: number, hessian: ArrayLike<number>): Float64Array {
+  const system = new NewtonSystem(runtime, nBlocks, nCols, nCols, null);
+  try {
+    system.setCoefficients(new Float64Array(nBlocks * nCols));
+    system.loadStatistics(new Float64Array(nBlocks * nCols), hessian);
+    return system.inverseHessian();
+  } finally {
+    system.dispose();
+  }
+}
+
+/**
+ * After Newton: decides about separation as the in-memory fits do (exact LP on the rows when the
+ * hooks can read them, symptoms otherwise), sets `result.converged` and the warnings accordingly.
+ * @param exactLabels labels of the LP's direction layout; `labels` those of the coefficient vector
+ */
+async function separationVerdict(args: {
+  caller: string; runtime: SoftlogitRuntime; objective: StatisticsObjective; result: NewtonResult; resolved: ResolvedOptions;
+  covariance: Float64Array; nBlocks: number; nCols: number; labels: readonly string[]; exactLabels: readonly string[];
+  warnings: string[]; logistic: boolean; hooks: FitHooks; guard: SourceGuard; decrements: readonly number[];
+}): Promise<FitSeparation | null> {
+  const { caller, objective, result, resolved, warnings, logistic, hooks } = args;
+  if (resolved.l2 > 0) return null; // a ridge keeps the estimate finite whatever the data
+  const threshold = separationThreshold(objective.newtonDirection(), result.value, resolved.tol);
+  const reported = objective.last?.smallestWeightedProbability;
+  const smallest = typeof reported === 'number' ? reported : undefined;
+  const suspected = separationSuspected(result, threshold, smallest);
+  if (!suspected) return null;
+  if (hooks.exactSeparation) {
+    const check = await hooks.exactSeparation(args.guard);
+    return reportExactSeparation(caller, check, args.exactLabels, result, warnings, logistic);
+  }
+  if (objective.startHessian === null) return null;
+  const start = startCovariance(args.runtime, args.nBlocks, args.nCols, objective.startHessian);
+  const symptoms = separationSymptoms(suspected, threshold, smallest, args.covariance, start, args.decrements);
+  if (symptoms === null) return null;
+  warnings.length = 0;
+  warnings.push(symptomWarning(caller, symptoms, args.labels, result.coefficients, args.covariance, result, logistic));
+  result.converged = false;
+  return null;
 }
 
 /**
@@ -117,8 +338,17 @@ function warnAll(caller: string, result: NewtonResult, resolved: ResolvedOptions
  * (one per iteration, plus one per step halving), plus a few for the null deviance when rows carry
  * offsets and the model has an intercept.
  *
- * @throws {SoftlogitError} `NOT_INITIALIZED`, `BAD_OPTION`, `ONE_CLASS`, `TOO_FEW_ROWS`,
- *   `COLLINEAR`, `LENGTH_MISMATCH` (statistics of another shape), whatever `source` throws.
+ * Checked on every evaluation: the statistics' shape and finiteness, and that they sum the rows of
+ * the first evaluation (row count, weight total, the rows' fingerprint). Separation cannot be
+ * proved without the rows: when the returned point shows its symptoms (fitted probabilities at 0
+ * or 1, a variance more than VARIANCE_INFLATION_LIMIT times the start's, a singular Hessian) the
+ * fit comes back with `converged: false`, `separation: null` and a warning naming them.
+ *
+ * @throws {SoftlogitError} `NOT_INITIALIZED`, `BAD_OPTION` (unknown options; `firth`,
+ *   `singular: 'drop'`, `weights`, `offset`, `threads` with the reason), `ONE_CLASS`,
+ *   `TOO_FEW_ROWS`, `COLLINEAR`, `LENGTH_MISMATCH` (statistics of another shape),
+ *   `BAD_STATISTICS` (not shard statistics), `NON_FINITE` (a non-finite logLik, gradient or
+ *   Hessian), `SOURCE_CHANGED` (other rows than at the first evaluation), whatever `source` throws.
  * @example
  * const shards = [{ model: 'logistic', X: X1, y: y1 }, { model: 'logistic', X: X2, y: y2 }];
  * const fit = await fitLogisticFromStatistics(
@@ -126,17 +356,20 @@ function warnAll(caller: string, result: NewtonResult, resolved: ResolvedOptions
  *   { nFeatures: 2, names: ['gre', 'gpa'] });
  */
 export async function fitLogisticFromStatistics(source: StatisticsSource, options: StatisticsFitOptions): Promise<LogisticFit> {
+  checkSource(source, 'fitLogisticFromStatistics');
   return fitLogisticWith(source, options, 'fitLogisticFromStatistics');
 }
 
 /** fitLogisticFromStatistics under another name for messages (fitLogisticStream). */
-export async function fitLogisticWith(source: StatisticsSource, options: StatisticsFitOptions, caller: string): Promise<LogisticFit> {
+export async function fitLogisticWith(source: StatisticsSource, options: StatisticsFitOptions, caller: string, hooks: FitHooks = {}): Promise<LogisticFit> {
   const runtime = getRuntime(caller);
   let saturated = 0;
-  const { resolved, names, solverOptions } = prepare(options, caller, (value) => 2 * (value + saturated));
+  const { resolved, names, solverOptions } = prepare(options, caller, (value) => 2 * (value + saturated), true, hooks);
   const p = names.length;
   const expected = { model: 'logistic' as const, nClasses: 2 };
-  const totals = checkStatistics(await source(new Float64Array(p), 'value'), expected, p, 'value', caller);
+  const guard = guardFor(caller, hooks);
+  const read = reader(source, expected, p, guard, caller);
+  const totals = await read(new Float64Array(p), 'value');
   saturated = totals.saturatedLogLik;
   const failures = totals.classTotals[0]!;
   const successes = totals.classTotals[1]!;
@@ -148,18 +381,25 @@ export async function fitLogisticWith(source: StatisticsSource, options: Statist
   }
   const start = new Float64Array(p);
   if (resolved.intercept) start[0] = Math.log(successes / failures);
-  const objective = new StatisticsObjective(runtime, source, expected, 1, p, logisticPenalty(resolved.l2, p, resolved.intercept ? 0 : -1), caller);
+  const objective = new StatisticsObjective(runtime, read, 1, p, logisticPenalty(resolved.l2, p, resolved.intercept ? 0 : -1));
   try {
-    const result = await newtonAsync(objective, start, solverOptions);
+    const decrements: number[] = [];
+    const result = await newtonAsync(objective, start, traced(solverOptions, decrements));
     if (result.aliased !== undefined && result.iterations === 0) throw collinearError(caller, names, result.aliased);
-    const warnings = warnAll(caller, result, resolved);
+    const warning = convergenceWarning(caller, result, resolved.maxIter);
+    const warnings = warning === null ? [] : [warning];
     const covariance = objective.inverseHessian();
+    const separation = await separationVerdict({
+      caller, runtime, objective, result, resolved, covariance, nBlocks: 1, nCols: p, labels: names, exactLabels: names,
+      warnings, logistic: true, hooks, guard, decrements,
+    });
+    for (const w of warnings) resolved.warn(w);
     const logLikKernel = -(result.value - objective.penalty());
     const logLik = logLikKernel + totals.logLikConstant;
     let nullLogLik: number;
     if (!resolved.intercept) nullLogLik = totals.logLik; // η = offset: the model at zero coefficients
     else if (!totals.hasOffset) nullLogLik = xlogx(successes, successes + failures) + xlogx(failures, successes + failures);
-    else nullLogLik = await interceptOnlyLogLik(source, expected, p, start[0]!, caller);
+    else nullLogLik = await interceptOnlyLogLik(read, p, start[0]!);
     return new LogisticFit({
       names,
       intercept: resolved.intercept,
@@ -174,6 +414,7 @@ export async function fitLogisticWith(source: StatisticsSource, options: Statist
       converged: result.converged,
       l2: resolved.l2,
       warnings,
+      separation,
     });
   } finally {
     objective.dispose();
@@ -184,34 +425,42 @@ export async function fitLogisticWith(source: StatisticsSource, options: Statist
  * logLik of the intercept-only model with offsets: scalar Newton on α at coefficients (α, 0, …, 0),
  * where gradient[0] and hessian[0] of the full model are the intercept-only model's.
  */
-async function interceptOnlyLogLik(
-  source: StatisticsSource, expected: { model: 'logistic'; nClasses: number }, p: number, start: number, caller: string,
-): Promise<number> {
+async function interceptOnlyLogLik(read: StatisticsReader, p: number, start: number): Promise<number> {
   const coef = new Float64Array(p);
   coef[0] = start;
   for (let iter = 0; iter < 50; iter++) {
-    const stats = checkStatistics(await source(coef.slice(), 'hessian'), expected, p, 'hessian', caller);
+    const stats = await read(coef.slice(), 'hessian');
     const step = -stats.gradient![0]! / stats.hessian![0]!;
     if (!Number.isFinite(step) || Math.abs(step) <= 1e-15 * (1 + Math.abs(coef[0]!))) return stats.logLik;
     coef[0] += step;
   }
-  return checkStatistics(await source(coef.slice(), 'value'), expected, p, 'value', caller).logLik;
+  return (await read(coef.slice(), 'value')).logLik;
 }
 
 /**
  * Fits a multinomial (softmax) regression from statistics summed over shards, as
- * fitLogisticFromStatistics does for the binary model: the same fit as fitSoftmax on all rows.
+ * fitLogisticFromStatistics does for the binary model: the same fit as fitSoftmax on all rows,
+ * with the same checks (same rows at every evaluation, the symptoms of separation).
  * @throws {SoftlogitError} as fitLogisticFromStatistics, plus `EMPTY_CLASS`, `BAD_REFERENCE`.
+ * @example
+ * const classes = ['setosa', 'versicolor', 'virginica'];
+ * const shards = parts.map((rows) => ({ model: 'softmax', X: rows.X, y: rows.species, classes }));
+ * const fit = await fitSoftmaxFromStatistics(
+ *   (coefficients, level) => combineAll(shards.map((s) => accumulate(s, coefficients, level))),
+ *   { nFeatures: 4, classes });
  */
 export async function fitSoftmaxFromStatistics(source: StatisticsSource, options: SoftmaxStatisticsFitOptions): Promise<SoftmaxFit> {
+  checkSource(source, 'fitSoftmaxFromStatistics');
   return fitSoftmaxWith(source, options, 'fitSoftmaxFromStatistics');
 }
 
 /** fitSoftmaxFromStatistics under another name for messages (fitSoftmaxStream). */
-export async function fitSoftmaxWith(source: StatisticsSource, options: SoftmaxStatisticsFitOptions, caller: string): Promise<SoftmaxFit> {
+export async function fitSoftmaxWith(
+  source: StatisticsSource, options: SoftmaxStatisticsFitOptions, caller: string, hooks: FitHooks = {},
+): Promise<SoftmaxFit> {
   const runtime = getRuntime(caller);
   let saturated = 0;
-  const { resolved, names, solverOptions } = prepare(options, caller, (value) => 2 * (value + saturated));
+  const { resolved, names, solverOptions } = prepare(options, caller, (value) => 2 * (value + saturated), false, hooks);
   const parameterization = parameterizationOption(options.parameterization, caller);
   const classes = options.classes;
   if (!Array.isArray(classes) || classes.length < 2 || new Set(classes).size !== classes.length) {
@@ -225,7 +474,9 @@ export async function fitSoftmaxWith(source: StatisticsSource, options: SoftmaxS
   const K = classes.length;
   const nParams = p * (K - 1);
   const expected = { model: 'softmax' as const, nClasses: K };
-  const totals = checkStatistics(await source(new Float64Array(nParams), 'value'), expected, nParams, 'value', caller);
+  const guard = guardFor(caller, hooks);
+  const read = reader(source, expected, nParams, guard, caller);
+  const totals = await read(new Float64Array(nParams), 'value');
   saturated = totals.saturatedLogLik;
   const classTotals = Array.from(totals.classTotals);
   const empty = classes.filter((_, k) => !(classTotals[k]! > 0));
@@ -247,12 +498,24 @@ export async function fitSoftmaxWith(source: StatisticsSource, options: SoftmaxS
   if (resolved.intercept) {
     for (let c = 1; c < K; c++) start[(c - 1) * p] = Math.log(classTotals[internalOrder[c]!]! / classTotals[referenceIndex]!);
   }
-  const objective = new StatisticsObjective(runtime, source, expected, K - 1, p, softmaxPenalty(resolved.l2, K, p, resolved.intercept ? 0 : -1), caller);
+  const objective = new StatisticsObjective(runtime, read, K - 1, p, softmaxPenalty(resolved.l2, K, p, resolved.intercept ? 0 : -1));
   try {
-    const result = await newtonAsync(objective, start, solverOptions);
+    const decrements: number[] = [];
+    const result = await newtonAsync(objective, start, traced(solverOptions, decrements));
     if (result.aliased !== undefined && result.iterations === 0) throw collinearError(caller, names, result.aliased % p);
-    const warnings = warnAll(caller, result, resolved);
+    const warning = convergenceWarning(caller, result, resolved.maxIter);
+    const warnings = warning === null ? [] : [warning];
     const covariance = objective.inverseHessian();
+    // Labels of the free classes (classes without the reference, in order): class-major as the
+    // coefficient vector, and p × (K − 1) row-major as the LP's direction (and the in-memory report).
+    const free = internalOrder.slice(1).map((k) => String(classes[k]));
+    const labels = free.flatMap((c) => names.map((name) => `${c}:${name}`));
+    const exactLabels = names.flatMap((name) => free.map((c) => `${c}:${name}`));
+    const separation = await separationVerdict({
+      caller, runtime, objective, result, resolved, covariance, nBlocks: K - 1, nCols: p, labels, exactLabels,
+      warnings, logistic: false, hooks, guard, decrements,
+    });
+    for (const w of warnings) resolved.warn(w);
     const logLikKernel = -(result.value - objective.penalty());
     const logLik = logLikKernel + totals.logLikConstant;
     const total = classTotals.reduce((a, b) => a + b, 0);
@@ -274,6 +537,7 @@ export async function fitSoftmaxWith(source: StatisticsSource, options: SoftmaxS
       converged: result.converged,
       l2: resolved.l2,
       warnings,
+      separation,
     });
   } finally {
     objective.dispose();
@@ -296,16 +560,22 @@ export function newtonStep(
 ): NewtonDirection {
   const caller = 'newtonStep';
   const runtime = getRuntime(caller);
+  checkShardStatistics(statistics, caller, 'statistics');
+  checkOptionKeys(options, caller, ['l2', 'intercept']);
   const { nParams, nClasses } = statistics;
   const nBlocks = statistics.model === 'logistic' ? 1 : nClasses - 1;
   const nCols = nParams / nBlocks;
   if (statistics.level !== 'hessian' || statistics.gradient === null || statistics.hessian === null) {
     throw new SoftlogitError('BAD_OPTION', `${caller}: needs statistics at level 'hessian', got '${statistics.level}'`);
   }
-  if (coefficients.length !== nParams) {
-    throw new SoftlogitError('LENGTH_MISMATCH', `${caller}: coefficients should hold ${nParams} values, got ${coefficients.length}`);
+  checkStatistics(statistics, { model: statistics.model, nClasses }, nParams, 'hessian', caller);
+  if (coefficients === null || typeof coefficients !== 'object' || coefficients.length !== nParams) {
+    throw new SoftlogitError('LENGTH_MISMATCH', `${caller}: coefficients should hold ${nParams} values, got ${describeValue(coefficients)}`);
   }
   const l2 = numberOption(options.l2, 0, 'l2', 0, Number.MAX_VALUE, caller);
+  if (options.intercept !== undefined && typeof options.intercept !== 'boolean') {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: option intercept should be true or false, got ${describeValue(options.intercept)}`);
+  }
   const interceptIndex = options.intercept ?? true ? 0 : -1;
   const penalty = statistics.model === 'logistic' ? logisticPenalty(l2, nCols, interceptIndex) : softmaxPenalty(l2, nClasses, nCols, interceptIndex);
   const system = new NewtonSystem(runtime, nBlocks, nCols, nCols, penalty);

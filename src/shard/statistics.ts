@@ -14,14 +14,16 @@
 // free classes block-major: free class c, column j at c·p + j, free classes = `classes` without
 // the reference, in order). Statistics carry no penalty: the ridge is added once, after the reduce.
 import { SoftlogitError } from '../errors.js';
-import { toBinomialData, type BinaryResponse } from '../input/binaryResponse.js';
-import { toRowSource, toRowVector, type DesignInput } from '../input/design.js';
-import { toMultinomialData, type ClassLabel, type MultinomialResponse } from '../input/softmaxResponse.js';
+import { toBinomialData, type BinaryResponse, type BinomialData } from '../input/binaryResponse.js';
+import { toRowSource, toRowVector, type DesignInput, type RowSource } from '../input/design.js';
+import { checkOptionKeys, describeValue } from '../input/optionKeys.js';
+import { toMultinomialData, type ClassLabel, type MultinomialData, type MultinomialResponse } from '../input/softmaxResponse.js';
 import { LogisticObjective } from '../objective/logistic.js';
 import { SoftmaxObjective } from '../objective/softmax.js';
 import type { EvaluationLevel } from '../objective/types.js';
 import { DesignBuffer } from '../wasm/design.js';
 import { getRuntime } from '../wasm/module.js';
+import { addFingerprints, fingerprintRows, type RowFingerprint } from './fingerprint.js';
 
 export type { EvaluationLevel } from '../objective/types.js';
 
@@ -84,6 +86,86 @@ export interface ShardStatistics {
   saturatedLogLik: number;
   /** Whether any row had an offset (the null model then needs a fit, not a closed form). */
   hasOffset: boolean;
+  /**
+   * min over rows with tᵢ > 0 of tᵢ · min(pᵢ, 1 − pᵢ) (logistic; tᵢ the weighted trials) or of
+   * mᵢ · min_k p_ik (softmax; mᵢ the weighted count): how close the fitted probabilities came to
+   * 0 or 1, the symptom of separation the fits check. `combine` takes the minimum. Optional for
+   * statistics made elsewhere (then the fits cannot check that symptom).
+   */
+  smallestWeightedProbability?: number;
+  /**
+   * Order-independent fingerprint of the rows summed (src/shard/fingerprint.ts): two unsigned
+   * 32-bit sums of row hashes; `combine` adds them modulo 2^32. The fits compare it between
+   * evaluations to detect a source that does not sum the same rows every time. Optional for
+   * statistics made elsewhere (then only the row count and weight total are compared).
+   */
+  fingerprint?: RowFingerprint;
+}
+
+/**
+ * A shard's rows checked and in the kernels' form, with their fingerprint: what `accumulate`
+ * sums, and what a streaming fit's separation pass reads (src/stream/).
+ */
+export type ShardRows =
+  | { model: 'logistic'; source: RowSource; intercept: boolean; nParams: number; data: BinomialData; offset: Float64Array | null; fingerprint: RowFingerprint }
+  | { model: 'softmax'; source: RowSource; intercept: boolean; nParams: number; data: MultinomialData; fingerprint: RowFingerprint };
+
+/** The keys a shard may have, per model, and those of the other model with the reason they do not apply. */
+const LOGISTIC_SHARD_KEYS = ['model', 'X', 'y', 'weights', 'offset', 'intercept'] as const;
+const SOFTMAX_SHARD_KEYS = ['model', 'X', 'y', 'classes', 'reference', 'weights', 'intercept'] as const;
+const NOT_LOGISTIC = {
+  classes: "a logistic shard has the two outcomes of y; classes belong to a softmax shard (model: 'softmax')",
+  reference: "a logistic shard has the two outcomes of y; reference belongs to a softmax shard (model: 'softmax')",
+};
+const NOT_SOFTMAX = { offset: 'the softmax model takes no offset (only a logistic shard does)' };
+
+/**
+ * Checks a shard and puts its rows in the kernels' form (the shard's X is not copied).
+ * @throws {SoftlogitError} as {@link accumulate}.
+ * @example
+ * const rows = readShard({ model: 'logistic', X: [[1], [2]], y: [0, 1] }, 'accumulate');
+ * rows.nParams // => 2 (intercept and x1)
+ */
+export function readShard(shard: Shard, caller: string): ShardRows {
+  if (shard === null || typeof shard !== 'object' || Array.isArray(shard) || (shard.model !== 'logistic' && shard.model !== 'softmax')) {
+    throw new SoftlogitError(
+      'BAD_OPTION',
+      `${caller}: a shard should be an object { model: 'logistic' | 'softmax', X, y, … }, got ${shard !== null && typeof shard === 'object' && !Array.isArray(shard) ? `model ${describeValue((shard as { model?: unknown }).model)}` : describeValue(shard)}`,
+    );
+  }
+  if (shard.model === 'logistic') checkOptionKeys(shard, caller, LOGISTIC_SHARD_KEYS, NOT_LOGISTIC);
+  else checkOptionKeys(shard, caller, SOFTMAX_SHARD_KEYS, NOT_SOFTMAX);
+  const intercept = shard.intercept ?? true;
+  if (typeof intercept !== 'boolean') {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: shard.intercept should be true or false, got ${describeValue(intercept)}`);
+  }
+  const source = toRowSource(shard.X, caller);
+  const n = source.nRows;
+  const p = source.nFeatures + (intercept ? 1 : 0);
+  const weights = shard.weights !== undefined ? toRowVector(checkArrayLike(shard.weights, 'weights', caller), n, 'weights', caller) : null;
+
+  if (shard.model === 'logistic') {
+    const offset = shard.offset !== undefined ? toRowVector(checkArrayLike(shard.offset, 'offset', caller), n, 'offset', caller) : null;
+    const data = toBinomialData(shard.y, n, weights, caller, false);
+    const extras = [{ values: data.successes, width: 1 }, { values: data.trials, width: 1 }];
+    if (offset !== null) extras.push({ values: offset, width: 1 });
+    return { model: 'logistic', source, intercept, nParams: p, data, offset, fingerprint: fingerprintRows(source, extras) };
+  }
+  if (!Array.isArray(shard.classes) || shard.classes.length < 2) {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: a softmax shard needs classes, every class of the whole data set (at least 2), got ${describeValue(shard.classes)}`);
+  }
+  const responseOptions: { classes: readonly ClassLabel[]; reference?: ClassLabel; partial: true } = { classes: shard.classes, partial: true };
+  if (shard.reference !== undefined) responseOptions.reference = shard.reference;
+  const data = toMultinomialData(shard.y, n, weights, responseOptions, caller);
+  const K = data.classes.length;
+  return { model: 'softmax', source, intercept, nParams: p * (K - 1), data, fingerprint: fingerprintRows(source, [{ values: data.counts, width: K }]) };
+}
+
+function checkArrayLike(values: unknown, what: string, caller: string): ArrayLike<number> {
+  if (values === null || typeof values !== 'object' || typeof (values as ArrayLike<number>).length !== 'number') {
+    throw new SoftlogitError('LENGTH_MISMATCH', `${caller}: ${what} should be an array with one number per row, got ${describeValue(values)}`);
+  }
+  return values as ArrayLike<number>;
 }
 
 /**
@@ -91,7 +173,8 @@ export interface ShardStatistics {
  * `coefficients` and returns the sums (the shard's memory is released before returning).
  *
  * logLik = Σᵢ [sᵢ log pᵢ + (tᵢ − sᵢ) log(1 − pᵢ)] (logistic) or Σᵢ Σ_k y_ik log p_ik (softmax),
- * gradient = −Xᵀ(s − t p), hessian = Xᵀ diag(t p(1 − p)) X (blockwise for softmax).
+ * gradient = −Xᵀ(s − t p), hessian = Xᵀ diag(t p(1 − p)) X (blockwise for softmax); also the
+ * smallest tᵢ min(pᵢ, 1 − pᵢ) (the separation symptom) and the rows' fingerprint.
  * Cost: O(n p) for 'value', O(n p²) (softmax O(n p² K²/2)) for 'hessian'; memory: the shard once.
  *
  * @param coefficients as the fit reports them: (Intercept) first, then one per column of X;
@@ -99,7 +182,7 @@ export interface ShardStatistics {
  * @param level how much to compute (default 'hessian')
  * @throws {SoftlogitError} `NOT_INITIALIZED`, the input errors of fitLogistic / fitSoftmax (not
  *   ONE_CLASS or EMPTY_CLASS: a shard may hold a single class), `LENGTH_MISMATCH` for coefficients
- *   of the wrong length.
+ *   of the wrong length, `BAD_OPTION` for an unknown shard key or level.
  * @example
  * await init();
  * const stats = accumulate({ model: 'logistic', X: [[1], [2], [3]], y: [0, 1, 1] }, [0, 0]);
@@ -108,22 +191,16 @@ export interface ShardStatistics {
 export function accumulate(shard: Shard, coefficients: ArrayLike<number>, level: EvaluationLevel = 'hessian'): ShardStatistics {
   const caller = 'accumulate';
   const runtime = getRuntime(caller);
-  if (shard === null || typeof shard !== 'object' || (shard.model !== 'logistic' && shard.model !== 'softmax')) {
-    throw new SoftlogitError('BAD_OPTION', `${caller}: shard.model should be 'logistic' or 'softmax', got ${String((shard as { model?: unknown } | null)?.model)}`);
-  }
   if (level !== 'value' && level !== 'gradient' && level !== 'hessian') {
-    throw new SoftlogitError('BAD_OPTION', `${caller}: level should be 'value', 'gradient' or 'hessian', got ${String(level)}`);
+    throw new SoftlogitError('BAD_OPTION', `${caller}: level should be 'value', 'gradient' or 'hessian', got ${describeValue(level)}`);
   }
-  const intercept = shard.intercept ?? true;
-  const source = toRowSource(shard.X, caller);
+  const rows = readShard(shard, caller);
+  const { source, intercept } = rows;
   const n = source.nRows;
-  const p = source.nFeatures + (intercept ? 1 : 0);
-  const weights = shard.weights !== undefined ? toRowVector(shard.weights, n, 'weights', caller) : null;
+  const coef = checkCoefficients(coefficients, rows.nParams, caller);
 
-  if (shard.model === 'logistic') {
-    const offset = shard.offset !== undefined ? toRowVector(shard.offset, n, 'offset', caller) : null;
-    const data = toBinomialData(shard.y, n, weights, caller, false);
-    const coef = checkCoefficients(coefficients, p, caller);
+  if (rows.model === 'logistic') {
+    const { data, offset } = rows;
     const design = DesignBuffer.copy(runtime, source, intercept, caller);
     let objective: LogisticObjective | undefined;
     try {
@@ -136,7 +213,7 @@ export function accumulate(shard: Shard, coefficients: ArrayLike<number>, level:
         trials += data.trials[i]!;
       }
       return {
-        model: 'logistic', nParams: p, nClasses: 2, level,
+        model: 'logistic', nParams: rows.nParams, nClasses: 2, level,
         logLik: -value,
         gradient: level === 'value' ? null : objective.gradient().slice(),
         hessian: level === 'hessian' ? objective.hessian() : null,
@@ -145,6 +222,8 @@ export function accumulate(shard: Shard, coefficients: ArrayLike<number>, level:
         nRows: n, nInformative: data.nInformative,
         logLikConstant: data.logLikConstant, saturatedLogLik: data.saturatedLogLik,
         hasOffset: offset !== null,
+        smallestWeightedProbability: smallestWeightedTail(objective.linearPredictorView(), data.trials),
+        fingerprint: rows.fingerprint,
       };
     } finally {
       objective?.dispose();
@@ -152,14 +231,8 @@ export function accumulate(shard: Shard, coefficients: ArrayLike<number>, level:
     }
   }
 
-  if (!Array.isArray(shard.classes) || shard.classes.length < 2) {
-    throw new SoftlogitError('BAD_OPTION', `${caller}: a softmax shard needs classes, every class of the whole data set (at least 2), got ${JSON.stringify(shard.classes)}`);
-  }
-  const responseOptions: { classes: readonly ClassLabel[]; reference?: ClassLabel; partial: true } = { classes: shard.classes, partial: true };
-  if (shard.reference !== undefined) responseOptions.reference = shard.reference;
-  const data = toMultinomialData(shard.y, n, weights, responseOptions, caller);
+  const { data } = rows;
   const K = data.classes.length;
-  const coef = checkCoefficients(coefficients, p * (K - 1), caller);
   const design = DesignBuffer.copy(runtime, source, intercept, caller);
   let objective: SoftmaxObjective | undefined;
   try {
@@ -168,7 +241,7 @@ export function accumulate(shard: Shard, coefficients: ArrayLike<number>, level:
     let weightSum = 0;
     for (const t of data.classTotals) weightSum += t;
     return {
-      model: 'softmax', nParams: p * (K - 1), nClasses: K, level,
+      model: 'softmax', nParams: rows.nParams, nClasses: K, level,
       logLik: -value,
       gradient: level === 'value' ? null : objective.gradient().slice(),
       hessian: level === 'hessian' ? objective.hessian() : null,
@@ -177,6 +250,8 @@ export function accumulate(shard: Shard, coefficients: ArrayLike<number>, level:
       nRows: n, nInformative: data.nInformative,
       logLikConstant: data.logLikConstant, saturatedLogLik: data.saturatedLogLik,
       hasOffset: false,
+      smallestWeightedProbability: objective.smallestWeightedProbability(),
+      fingerprint: rows.fingerprint,
     };
   } finally {
     objective?.dispose();
@@ -184,11 +259,27 @@ export function accumulate(shard: Shard, coefficients: ArrayLike<number>, level:
   }
 }
 
+/**
+ * min over rows with tᵢ > 0 of tᵢ min(pᵢ, 1 − pᵢ), with min(p, 1 − p) = σ(−|η|) computed as
+ * e^−|η| / (1 + e^−|η|) (no cancellation; it may underflow to 0, which is ≤ any threshold).
+ */
+function smallestWeightedTail(eta: Float64Array, trials: Float64Array): number {
+  let smallest = Infinity;
+  for (let i = 0; i < trials.length; i++) {
+    const t = trials[i]!;
+    if (!(t > 0)) continue;
+    const z = Math.exp(-Math.abs(eta[i]!));
+    const tail = (t * z) / (1 + z);
+    if (tail < smallest) smallest = tail;
+  }
+  return smallest;
+}
+
 function checkCoefficients(coefficients: ArrayLike<number>, nParams: number, caller: string): Float64Array {
   if (coefficients === null || typeof coefficients !== 'object' || coefficients.length !== nParams) {
     throw new SoftlogitError(
       'LENGTH_MISMATCH',
-      `${caller}: coefficients should hold ${nParams} values for this shard, got ${(coefficients as ArrayLike<number> | null)?.length ?? String(coefficients)}`,
+      `${caller}: coefficients should hold ${nParams} values for this shard, got ${typeof (coefficients as ArrayLike<number> | null)?.length === 'number' ? `${coefficients.length} values` : describeValue(coefficients)}`,
     );
   }
   const out = Float64Array.from(coefficients);
@@ -200,11 +291,69 @@ function checkCoefficients(coefficients: ArrayLike<number>, nParams: number, cal
 const LEVEL_RANK: Record<EvaluationLevel, number> = { value: 0, gradient: 1, hessian: 2 };
 
 /**
+ * Checks that `value` has the shape of ShardStatistics (as accumulate makes them), so that
+ * combine and the fits never read a field of null or add a string.
+ * @throws {SoftlogitError} `BAD_STATISTICS` naming the first field that is missing or wrong.
+ * @example
+ * checkShardStatistics(null, 'combine', 'argument b') // throws BAD_STATISTICS "combine: argument b should be shard statistics …, got null"
+ */
+export function checkShardStatistics(value: unknown, caller: string, what: string): ShardStatistics {
+  const bad = (field: string, expected: string, got: unknown): never => {
+    throw new SoftlogitError(
+      'BAD_STATISTICS',
+      `${caller}: ${what} should be shard statistics (from accumulate or combine) with ${field} ${expected}, got ${describeValue(got)}`,
+      { field },
+    );
+  };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new SoftlogitError('BAD_STATISTICS', `${caller}: ${what} should be shard statistics (from accumulate or combine), got ${describeValue(value)}`);
+  }
+  const s = value as Record<string, unknown>;
+  if (s.model !== 'logistic' && s.model !== 'softmax') bad('model', "'logistic' or 'softmax'", s.model);
+  if (!Number.isInteger(s.nParams) || (s.nParams as number) < 1) bad('nParams', 'a positive integer', s.nParams);
+  if (!Number.isInteger(s.nClasses) || (s.nClasses as number) < 2) bad('nClasses', 'an integer ≥ 2', s.nClasses);
+  if (s.level !== 'value' && s.level !== 'gradient' && s.level !== 'hessian') bad('level', "'value', 'gradient' or 'hessian'", s.level);
+  const nParams = s.nParams as number;
+  const level = s.level as EvaluationLevel;
+  const isArray = (v: unknown, length: number) =>
+    v !== null && typeof v === 'object' && typeof (v as ArrayLike<number>).length === 'number' && (v as ArrayLike<number>).length === length;
+  if (level !== 'value' && !isArray(s.gradient, nParams)) bad('gradient', `an array of ${nParams} numbers (level '${level}')`, s.gradient);
+  if (level === 'hessian' && !isArray(s.hessian, nParams * nParams)) bad('hessian', `an array of ${nParams * nParams} numbers (level 'hessian')`, s.hessian);
+  if (!isArray(s.classTotals, s.nClasses as number)) bad('classTotals', `an array of ${String(s.nClasses)} numbers`, s.classTotals);
+  for (const field of ['logLik', 'weightSum', 'logLikConstant', 'saturatedLogLik'] as const) {
+    if (typeof s[field] !== 'number') bad(field, 'a number', s[field]);
+  }
+  for (const field of ['nRows', 'nInformative'] as const) {
+    if (!Number.isInteger(s[field]) || (s[field] as number) < 0) bad(field, 'an integer ≥ 0', s[field]);
+  }
+  if (typeof s.hasOffset !== 'boolean') bad('hasOffset', 'true or false', s.hasOffset);
+  // null: JSON's rendering of Infinity (a shard whose rows all have weight 0), read as unknown.
+  if (s.smallestWeightedProbability !== undefined && s.smallestWeightedProbability !== null && typeof s.smallestWeightedProbability !== 'number') {
+    bad('smallestWeightedProbability', 'a number (or absent)', s.smallestWeightedProbability);
+  }
+  if (s.fingerprint !== undefined && !(isArray(s.fingerprint, 2) && (s.fingerprint as number[]).every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32))) {
+    bad('fingerprint', 'two unsigned 32-bit integers (or absent)', s.fingerprint);
+  }
+  return value as ShardStatistics;
+}
+
+/**
  * The reduce step: the sums of two shards' statistics (same model, coefficients and shape). The
- * level is the lower of the two. Associative and commutative up to floating-point rounding.
- * @throws {SoftlogitError} `LENGTH_MISMATCH` when the statistics belong to different models.
+ * level is the lower of the two. Associative and commutative up to floating-point rounding (the
+ * fingerprint and the counts exactly).
+ * @throws {SoftlogitError} `BAD_STATISTICS` when an argument is not shard statistics,
+ *   `LENGTH_MISMATCH` when the statistics belong to different models.
+ * @example
+ * const all = combine(accumulate(shardA, coefficients), accumulate(shardB, coefficients));
+ * all.nRows // => shardA's rows + shardB's rows
  */
 export function combine(a: ShardStatistics, b: ShardStatistics): ShardStatistics {
+  checkShardStatistics(a, 'combine', 'argument a');
+  checkShardStatistics(b, 'combine', 'argument b');
+  return combineChecked(a, b);
+}
+
+function combineChecked(a: ShardStatistics, b: ShardStatistics): ShardStatistics {
   if (a.model !== b.model || a.nParams !== b.nParams || a.nClasses !== b.nClasses) {
     throw new SoftlogitError(
       'LENGTH_MISMATCH',
@@ -212,7 +361,7 @@ export function combine(a: ShardStatistics, b: ShardStatistics): ShardStatistics
     );
   }
   const level = LEVEL_RANK[a.level] <= LEVEL_RANK[b.level] ? a.level : b.level;
-  return {
+  const sum: ShardStatistics = {
     model: a.model, nParams: a.nParams, nClasses: a.nClasses, level,
     logLik: a.logLik + b.logLik,
     gradient: level === 'value' ? null : addArrays(a.gradient!, b.gradient!),
@@ -225,12 +374,28 @@ export function combine(a: ShardStatistics, b: ShardStatistics): ShardStatistics
     saturatedLogLik: a.saturatedLogLik + b.saturatedLogLik,
     hasOffset: a.hasOffset || b.hasOffset,
   };
+  // Symptom and fingerprint only when both sides carry them (a part without them makes them unknown).
+  if (typeof a.smallestWeightedProbability === 'number' && typeof b.smallestWeightedProbability === 'number') {
+    sum.smallestWeightedProbability = Math.min(a.smallestWeightedProbability, b.smallestWeightedProbability);
+  }
+  if (a.fingerprint !== undefined && b.fingerprint !== undefined) sum.fingerprint = addFingerprints(a.fingerprint, b.fingerprint);
+  return sum;
 }
 
-/** `combine` over a list (left to right). @throws {SoftlogitError} `EMPTY_INPUT` for an empty list. */
+/**
+ * `combine` over a list (left to right).
+ * @throws {SoftlogitError} `BAD_STATISTICS` when the argument is not an array of shard
+ *   statistics, `EMPTY_INPUT` for an empty list, `LENGTH_MISMATCH` as combine.
+ * @example
+ * const all = combineAll(shards.map((shard) => accumulate(shard, coefficients)));
+ */
 export function combineAll(statistics: readonly ShardStatistics[]): ShardStatistics {
+  if (!Array.isArray(statistics)) {
+    throw new SoftlogitError('BAD_STATISTICS', `combineAll: expected an array of shard statistics, got ${describeValue(statistics)}`);
+  }
   if (statistics.length === 0) throw new SoftlogitError('EMPTY_INPUT', 'combineAll: no statistics to combine');
-  return statistics.reduce(combine);
+  statistics.forEach((s, i) => checkShardStatistics(s, 'combineAll', `element ${i}`));
+  return statistics.reduce(combineChecked);
 }
 
 function addArrays(x: ArrayLike<number>, y: ArrayLike<number>): Float64Array {
