@@ -13,6 +13,7 @@
 // browser page's main thread (where Atomics.wait is not allowed) — `initThreads` says so in one
 // line and fits run on one thread.
 import { SoftlogitError } from '../errors.js';
+import { checkOptionKeys, describeValue, optionKeysOf } from '../input/optionKeys.js';
 import {
   decodeBase64, init, instantiateKernels, logisticScratchDoubles, runtimeOf, softmaxScratchDoubles, type SoftlogitKernels, type SoftlogitRuntime,
 } from '../wasm/module.js';
@@ -102,13 +103,21 @@ function serialized<T>(task: () => Promise<T>): Promise<T> {
   return run;
 }
 
+/** Every key of InitThreadsOptions (checked by the compiler against the interface). */
+const INIT_THREADS_OPTION_KEYS = optionKeysOf<InitThreadsOptions>()(['onWarning']);
+
 async function startThreads(threads: number | undefined, options: InitThreadsOptions): Promise<number> {
+  checkOptionKeys(options, 'initThreads', INIT_THREADS_OPTION_KEYS);
+  const onWarning: unknown = options.onWarning;
+  if (onWarning !== undefined && typeof onWarning !== 'function') {
+    throw new SoftlogitError('BAD_OPTION', `initThreads: option onWarning should be a function, got ${describeValue(onWarning)}`);
+  }
   const warn = options.onWarning ?? ((message: string) => console.warn(message));
+  if (threads !== undefined && (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > MAX_SLOTS + 1)) {
+    throw new SoftlogitError('BAD_OPTION', `initThreads: threads should be an integer in [1, ${MAX_SLOTS + 1}], got ${describeValue(threads)}`);
+  }
   await init();
   const wanted = threads ?? (await defaultThreads());
-  if (!Number.isInteger(wanted) || wanted < 1 || wanted > MAX_SLOTS + 1) {
-    throw new SoftlogitError('BAD_OPTION', `initThreads: threads should be an integer in [1, ${MAX_SLOTS + 1}], got ${String(threads)}`);
-  }
   if (pool?.size === wanted) return wanted;
   starting = { kind: pool ? 'replace' : 'start', size: wanted };
   try {
