@@ -1,24 +1,40 @@
 // Weight normalization: the MLE does not change when every prior weight is multiplied by one
 // constant c, but logLik, the score and the information all scale by c. The Newton solver's
 // stopping tests (λ² ≤ tol (|f| + 1)) and a Hessian of entries near 1e-300 or 1e300 are not
-// invariant to that, so the fits solve with the weights divided by a power of two near their
-// mean (exact: only the exponent changes) and report logLik, deviance and covariance for the
-// weights as given.
+// invariant to that, so the fits solve with the weights divided by a power of two (exact: only
+// the exponent changes) that brings the smallest positive weight into [1, 2), and report logLik,
+// deviance and covariance for the weights as given. The smallest weight, not the mean: then the
+// "+ 1" in the stopping test is at most one row's worth of f, whatever the weights, where after
+// dividing by the mean one row of weight 1e16 among 199 of weight 1 would leave the others with
+// 1e-14 each, below that 1, and Newton would stop long before their part of the MLE.
 import type { BinomialData } from './binaryResponse.js';
 import type { MultinomialData } from './softmaxResponse.js';
 import type { IterationProgress } from '../solver/newton.js';
 
 /**
- * 2^round(log2(Σ w / n)) for `total` = Σ w over `nInformative` rows with w > 0 (1 when either is
- * not positive or not finite): dividing the weights by it brings their mean into [0.7, 1.4] and
- * is exact for every weight whose quotient stays a normal double.
+ * 2^floor(log2(smallest)) for the smallest positive weight `smallest` (1 when it is not positive
+ * and finite), raised when needed so that `total` (Σ weights) divided by it stays below 2^900.
+ * Dividing by a power of two is exact for every weight whose quotient stays a normal double.
  */
-export function weightScale(total: number, nInformative: number): number {
-  if (!(total > 0) || !Number.isFinite(total) || !(nInformative > 0)) return 1;
-  const exponent = Math.round(Math.log2(total / nInformative));
-  if (exponent === 0 || !Number.isFinite(exponent)) return 1;
+export function weightScale(smallest: number, total: number): number {
+  if (!(smallest > 0) || !Number.isFinite(smallest) || !(total > 0) || !Number.isFinite(total)) return 1;
+  const exponent = Math.max(Math.floor(Math.log2(smallest)), Math.ceil(Math.log2(total)) - MAX_TOTAL_EXPONENT);
+  if (exponent === 0) return 1;
   // 2 ** exponent is exact for -1074 ≤ exponent ≤ 1023; clamp to normal powers.
   return 2 ** Math.max(-1022, Math.min(1023, exponent));
+}
+
+/** Normalized weights sum to at most 2^900: room for n p(1 − p) x² terms without overflow. */
+const MAX_TOTAL_EXPONENT = 900;
+
+/** The smallest positive entry of `values` (Infinity when none). */
+export function smallestPositive(values: Float64Array): number {
+  let min = Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v > 0 && v < min) min = v;
+  }
+  return min;
 }
 
 function divided(values: Float64Array, scale: number): Float64Array {

@@ -73,9 +73,9 @@ export function fitLogistic(X: DesignInput, y: BinaryResponse, options: Logistic
   }
 
   const design = DesignBuffer.copy(team?.runtime ?? runtime, { ...source, names: names.slice(resolved.intercept ? 1 : 0), fillRows: source.fillRows }, resolved.intercept, caller, team ?? undefined);
-  // Solve with the weights divided by a power of two near their mean (src/input/weightScale.ts),
+  // Solve with the weights divided by a power of two near the smallest (src/input/weightScale.ts),
   // not for Firth, whose estimate depends on the scale of the weights.
-  const scale = firth ? 1 : weightScale(data.totalTrials, data.nInformative);
+  const scale = firth ? 1 : weightScale(data.minTrials, data.totalTrials);
   const solved = scaleBinomialData(data, scale);
   let objective: LogisticObjective | undefined;
   try {

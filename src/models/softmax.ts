@@ -1,7 +1,7 @@
 // fitSoftmax: validate the input, copy X into WebAssembly memory once, run Newton on the
 // softmax objective in the reference-class form, and build the SoftmaxFit.
 import { SoftlogitError } from '../errors.js';
-import { scaleMultinomialData, unscaledProgress, weightScale } from '../input/weightScale.js';
+import { scaleMultinomialData, smallestPositive, unscaledProgress, weightScale } from '../input/weightScale.js';
 import { fitCounts } from '../inference.js';
 import { SoftmaxObjective } from '../objective/softmax.js';
 import { defaultHessianSubsample, newton } from '../solver/newton.js';
@@ -71,8 +71,8 @@ export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: Soft
   }
 
   const design = DesignBuffer.copy(team?.runtime ?? runtime, { ...source, names: names.slice(resolved.intercept ? 1 : 0), fillRows: source.fillRows }, resolved.intercept, caller, team ?? undefined);
-  // Solve with the weights divided by a power of two near their mean (src/input/weightScale.ts).
-  const scale = weightScale(data.classTotals.reduce((a, b) => a + b, 0), data.nInformative);
+  // Solve with the weights divided by a power of two near the smallest (src/input/weightScale.ts).
+  const scale = weightScale(smallestPositive(data.counts), data.classTotals.reduce((a, b) => a + b, 0));
   const solved = scaleMultinomialData(data, scale);
   let objective: SoftmaxObjective | undefined;
   try {
