@@ -84,7 +84,9 @@ export function fitLogistic(X: DesignInput, y: BinaryResponse, options: Logistic
       interceptIndex: resolved.intercept ? 0 : -1, kernels: team ?? undefined,
     });
     const start = new Float64Array(p);
-    if (resolved.intercept) start[0] = Math.log(data.totalSuccesses / (data.totalTrials - data.totalSuccesses));
+    // (the totals lose rows of weight 1 next to one of 1e16; then the log-odds can come out infinite)
+    const startLogOdds = Math.log(data.totalSuccesses / (data.totalTrials - data.totalSuccesses));
+    if (resolved.intercept && Number.isFinite(startLogOdds)) start[0] = startLogOdds;
     const solverOptions = unscaledProgress(newtonOptions(resolved), scale);
     const result = firth
       ? firthNewton(objective, start, { ...solverOptions, source, intercept: resolved.intercept, trials: data.trials })
