@@ -5,7 +5,7 @@
 // |f| ~ 1e-28), and c = 1e-300 made the information underflow.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fitLogistic, fitSoftmax, init } from '../src/index.js';
+import { fitLogistic, fitLogisticStream, fitSoftmax, fitSoftmaxStream, init } from '../src/index.js';
 import { mulberry32 } from './helpers/random.js';
 
 /**
@@ -90,6 +90,26 @@ describe('uniformly scaled weights (issue #12)', () => {
       expect(scaled.iterations).toBe(base.iterations);
       expect(maxRelDiff(scaled.coefficients, base.coefficients)).toBeLessThan(SCALE_RTOL);
       expect(maxRelDiff(scaled.standardErrors.map((s) => s * Math.sqrt(c)), base.standardErrors)).toBeLessThan(SCALE_RTOL);
+    }
+  });
+
+  it('the streaming fits (statistics summed over batches): the same identities for c = 1e-30, 1e-300, 1e30', async () => {
+    const { X, y, labels, weights } = problem(11, 200, 2);
+    const batches = <T>(response: T[], c: number) => function* () {
+      for (let i = 0; i < X.length; i += 64) yield { X: X.slice(i, i + 64), y: response.slice(i, i + 64), weights: weights.slice(i, i + 64).map((w) => w * c) };
+    };
+    const logistic = await fitLogisticStream(batches(y, 1));
+    const softmax = await fitSoftmaxStream(batches(labels, 1));
+    for (const c of [1e-30, 1e-300, 1e30]) {
+      const scaledLogistic = await fitLogisticStream(batches(y, c));
+      expect(scaledLogistic.converged).toBe(true);
+      expect(maxRelDiff(scaledLogistic.coefficients, logistic.coefficients)).toBeLessThan(SCALE_RTOL);
+      expect(maxRelDiff(scaledLogistic.standardErrors.map((s) => s * Math.sqrt(c)), logistic.standardErrors)).toBeLessThan(SCALE_RTOL);
+      expect(Math.abs(scaledLogistic.deviance / c - logistic.deviance)).toBeLessThan(SCALE_RTOL * logistic.deviance);
+      const scaledSoftmax = await fitSoftmaxStream(batches(labels, c));
+      expect(scaledSoftmax.converged).toBe(true);
+      expect(maxRelDiff(scaledSoftmax.baseline.data, softmax.baseline.data)).toBeLessThan(SCALE_RTOL);
+      expect(Math.abs(scaledSoftmax.logLik / c - softmax.logLik)).toBeLessThan(SCALE_RTOL * Math.abs(softmax.logLik));
     }
   });
 });

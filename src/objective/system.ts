@@ -77,7 +77,8 @@ export class NewtonSystem {
   private readonly rhsAddress: number;
   private readonly inverseAddress: number;
   private readonly workAddress: number;
-  private readonly floorsAddress: number;
+  /** Per padded position, the pivot at or below which the column is aliased (copied into the rhs buffer for the kernel). */
+  private readonly floors: Float64Array;
   private rankCheck: RankCheck | null = null;
   /** s_j of the design's columns (length nCols), or null when none was rescaled. */
   private columnScales: Float64Array | null = null;
@@ -97,7 +98,7 @@ export class NewtonSystem {
     this.dim = nBlocks * nColsPadded;
     this.penalty = penalty;
     const d = this.dim;
-    const sizes = [d, d, d * d, d * d, d, d, d * d, d, d];
+    const sizes = [d, d, d * d, d * d, d, d, d * d, d];
     this.block = runtime.heap.alloc(sizes.reduce((a, b) => a + b, 0) * 8 + sizes.length * 16, 'NewtonSystem');
     const addresses: number[] = [];
     let at = this.block;
@@ -105,9 +106,9 @@ export class NewtonSystem {
       addresses.push(at);
       at += Math.ceil((size * 8) / 16) * 16;
     }
-    [this.coefAddress, this.scoreAddress, this.infoAddress, this.factorAddress, this.scaleAddress, this.rhsAddress, this.inverseAddress, this.workAddress, this.floorsAddress] =
-      addresses as [number, number, number, number, number, number, number, number, number];
-    runtime.heap.f64(this.floorsAddress, d).fill(PIVOT_NOISE);
+    [this.coefAddress, this.scoreAddress, this.infoAddress, this.factorAddress, this.scaleAddress, this.rhsAddress, this.inverseAddress, this.workAddress] =
+      addresses as [number, number, number, number, number, number, number, number];
+    this.floors = new Float64Array(d).fill(PIVOT_NOISE);
     this.gradientValues = new Float64Array(this.nParams);
     this.coefficients = new Float64Array(this.nParams);
   }
@@ -119,8 +120,7 @@ export class NewtonSystem {
   setRankCheck(check: RankCheck): void {
     if (this.nBlocks !== 1) return;
     this.rankCheck = check;
-    const floors = this.runtime.heap.f64(this.floorsAddress, this.dim);
-    for (let j = 0; j < this.nCols; j++) floors[j] = PIVOT_CHECK;
+    for (let j = 0; j < this.nCols; j++) this.floors[j] = PIVOT_CHECK;
   }
 
   /**
@@ -289,16 +289,18 @@ export class NewtonSystem {
     for (;;) {
       // (views are taken afresh after each call that may allocate, which can grow the memory)
       heap.f64(this.factorAddress, d * d).set(heap.f64(this.infoAddress, d * d));
-      const bad = kernels.choleskyFactor(this.factorAddress, d, this.scaleAddress, this.floorsAddress);
+      // The floors go through the rhs buffer, free until the solve (which sets it): no memory of their own.
+      heap.f64(this.rhsAddress, d).set(this.floors);
+      const bad = kernels.choleskyFactor(this.factorAddress, d, this.scaleAddress, this.rhsAddress);
       if (bad < 0) return (this.factored = -1);
       const aliased = Math.floor(bad / this.nColsPadded) * this.nCols + (bad % this.nColsPadded);
       const diagonal = heap.f64(this.infoAddress, d * d)[bad * d + bad]!;
-      const floor = heap.f64(this.floorsAddress, d)[bad]!;
+      const floor = this.floors[bad]!;
       if (this.rankCheck === null || !(floor > 0) || !(diagonal > 0) || !Number.isFinite(diagonal)) return (this.factored = aliased);
       const combination = this.regressionResidual(bad);
       if (combination === null || !(this.rankCheck(bad, combination) > RANK_TOLERANCE * RANK_TOLERANCE)) return (this.factored = aliased);
       // Full rank in the data: accept any positive pivot of this column from now on.
-      heap.f64(this.floorsAddress, d)[bad] = 0;
+      this.floors[bad] = 0;
     }
   }
 

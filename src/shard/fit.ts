@@ -20,6 +20,7 @@ import type { AsyncObjective, EvaluationLevel, NewtonDirection } from '../object
 import { newtonAsync, type NewtonResult } from '../solver/newton.js';
 import { getRuntime, type SoftlogitRuntime } from '../wasm/module.js';
 import type { ShardStatistics } from './statistics.js';
+import { unscaledProgress, weightScale } from '../input/weightScale.js';
 
 /**
  * Statistics of all rows at `coefficients`, computed to at least `level`: typically
@@ -43,7 +44,11 @@ export interface SoftmaxStatisticsFitOptions extends StatisticsFitOptions {
   parameterization?: Parameterization;
 }
 
-/** f = −logLik + penalty on statistics from a StatisticsSource; the Newton system in WASM. */
+/**
+ * f / scale, f = −logLik + penalty, on statistics from a StatisticsSource; the Newton system in
+ * WASM. `scale` is `statisticsScale` of the totals (the penalty given to it already divided by it):
+ * the statistics are divided by it as they come, as fitLogistic divides the weights.
+ */
 class StatisticsObjective extends SystemObjective implements AsyncObjective {
   constructor(
     runtime: SoftlogitRuntime,
@@ -53,6 +58,7 @@ class StatisticsObjective extends SystemObjective implements AsyncObjective {
     nCols: number,
     penalty: RidgePenalty | null,
     private readonly caller: string,
+    private readonly scale: number,
   ) {
     super(new NewtonSystem(runtime, nBlocks, nCols, nCols, penalty));
   }
@@ -60,9 +66,22 @@ class StatisticsObjective extends SystemObjective implements AsyncObjective {
   async evaluate(coefficients: Float64Array, level: EvaluationLevel): Promise<number> {
     const stats = checkStatistics(await this.source(Float64Array.from(coefficients), level), this.expected, this.nParams, level, this.caller);
     this.system.setCoefficients(coefficients);
-    if (level !== 'value') this.system.loadStatistics(stats.gradient!, level === 'hessian' ? stats.hessian! : null);
-    return -stats.logLik + this.system.penaltyValue();
+    const c = this.scale;
+    const divided = (values: ArrayLike<number>) => (c === 1 ? values : Float64Array.from(values, (v) => v / c));
+    if (level !== 'value') this.system.loadStatistics(divided(stats.gradient!), level === 'hessian' ? divided(stats.hessian!) : null);
+    return -stats.logLik / c + this.system.penaltyValue();
   }
+}
+
+/** The power of two the statistics are divided by (src/input/weightScale.ts): near the smallest weight, or the mean when the source does not say. */
+function statisticsScale(totals: ShardStatistics): number {
+  const smallest = totals.smallestWeight ?? totals.weightSum / Math.max(1, totals.nInformative);
+  return weightScale(smallest, totals.weightSum);
+}
+
+function dividedCovariance(covariance: Float64Array, scale: number): Float64Array {
+  if (scale !== 1) for (let i = 0; i < covariance.length; i++) covariance[i] = covariance[i]! / scale;
+  return covariance;
 }
 
 const LEVEL_RANK: Record<EvaluationLevel, number> = { value: 0, gradient: 1, hessian: 2 };
@@ -148,13 +167,14 @@ export async function fitLogisticWith(source: StatisticsSource, options: Statist
   }
   const start = new Float64Array(p);
   if (resolved.intercept) start[0] = Math.log(successes / failures);
-  const objective = new StatisticsObjective(runtime, source, expected, 1, p, logisticPenalty(resolved.l2, p, resolved.intercept ? 0 : -1), caller);
+  const scale = statisticsScale(totals);
+  const objective = new StatisticsObjective(runtime, source, expected, 1, p, logisticPenalty(resolved.l2 / scale, p, resolved.intercept ? 0 : -1), caller, scale);
   try {
-    const result = await newtonAsync(objective, start, solverOptions);
+    const result = await newtonAsync(objective, start, unscaledProgress(solverOptions, scale));
     if (result.aliased !== undefined && result.iterations === 0) throw collinearError(caller, names, result.aliased);
     const warnings = warnAll(caller, result, resolved);
-    const covariance = objective.inverseHessian();
-    const logLikKernel = -(result.value - objective.penalty());
+    const covariance = dividedCovariance(objective.inverseHessian(), scale);
+    const logLikKernel = -scale * (result.value - objective.penalty());
     const logLik = logLikKernel + totals.logLikConstant;
     let nullLogLik: number;
     if (!resolved.intercept) nullLogLik = totals.logLik; // η = offset: the model at zero coefficients
@@ -247,13 +267,14 @@ export async function fitSoftmaxWith(source: StatisticsSource, options: SoftmaxS
   if (resolved.intercept) {
     for (let c = 1; c < K; c++) start[(c - 1) * p] = Math.log(classTotals[internalOrder[c]!]! / classTotals[referenceIndex]!);
   }
-  const objective = new StatisticsObjective(runtime, source, expected, K - 1, p, softmaxPenalty(resolved.l2, K, p, resolved.intercept ? 0 : -1), caller);
+  const scale = statisticsScale(totals);
+  const objective = new StatisticsObjective(runtime, source, expected, K - 1, p, softmaxPenalty(resolved.l2 / scale, K, p, resolved.intercept ? 0 : -1), caller, scale);
   try {
-    const result = await newtonAsync(objective, start, solverOptions);
+    const result = await newtonAsync(objective, start, unscaledProgress(solverOptions, scale));
     if (result.aliased !== undefined && result.iterations === 0) throw collinearError(caller, names, result.aliased % p);
     const warnings = warnAll(caller, result, resolved);
-    const covariance = objective.inverseHessian();
-    const logLikKernel = -(result.value - objective.penalty());
+    const covariance = dividedCovariance(objective.inverseHessian(), scale);
+    const logLikKernel = -scale * (result.value - objective.penalty());
     const logLik = logLikKernel + totals.logLikConstant;
     const total = classTotals.reduce((a, b) => a + b, 0);
     let nullLogLik = 0;

@@ -13,6 +13,7 @@
 // information matrix, p x p (logistic, p = intercept + features) or p(K−1) square (softmax,
 // free classes block-major: free class c, column j at c·p + j, free classes = `classes` without
 // the reference, in order). Statistics carry no penalty: the ridge is added once, after the reduce.
+import { smallestPositive } from '../input/weightScale.js';
 import { SoftlogitError } from '../errors.js';
 import { toBinomialData, type BinaryResponse } from '../input/binaryResponse.js';
 import { toRowSource, toRowVector, type DesignInput } from '../input/design.js';
@@ -84,6 +85,12 @@ export interface ShardStatistics {
   saturatedLogLik: number;
   /** Whether any row had an offset (the null model then needs a fit, not a closed form). */
   hasOffset: boolean;
+  /**
+   * The smallest positive weighted trials (logistic) or count (softmax) of a row (Infinity when
+   * none): the fits divide the statistics by a power of two near it (src/input/weightScale.ts).
+   * Optional: without it they use the mean weight.
+   */
+  smallestWeight?: number;
 }
 
 /**
@@ -145,6 +152,7 @@ export function accumulate(shard: Shard, coefficients: ArrayLike<number>, level:
         nRows: n, nInformative: data.nInformative,
         logLikConstant: data.logLikConstant, saturatedLogLik: data.saturatedLogLik,
         hasOffset: offset !== null,
+        smallestWeight: data.nInformative > 0 ? data.minTrials : Infinity,
       };
     } finally {
       objective?.dispose();
@@ -177,6 +185,7 @@ export function accumulate(shard: Shard, coefficients: ArrayLike<number>, level:
       nRows: n, nInformative: data.nInformative,
       logLikConstant: data.logLikConstant, saturatedLogLik: data.saturatedLogLik,
       hasOffset: false,
+      smallestWeight: smallestPositive(data.counts),
     };
   } finally {
     objective?.dispose();
@@ -224,6 +233,7 @@ export function combine(a: ShardStatistics, b: ShardStatistics): ShardStatistics
     logLikConstant: a.logLikConstant + b.logLikConstant,
     saturatedLogLik: a.saturatedLogLik + b.saturatedLogLik,
     hasOffset: a.hasOffset || b.hasOffset,
+    ...(a.smallestWeight !== undefined && b.smallestWeight !== undefined ? { smallestWeight: Math.min(a.smallestWeight, b.smallestWeight) } : {}),
   };
 }
 
