@@ -80,3 +80,53 @@ export function logisticResidualSquares(
   store<f64>(out, residualSum);
   store<f64>(out + 8, columnSum);
 }
+
+/**
+ * As `logisticResidualSquares` for the softmax model, in the metric of the information's first
+ * class block: w_i = m_i p_i1 (1 − p_i1), with m_i = Σ_k counts[i, k] (nRowsPadded x K row-major,
+ * the reference class first) and p_i1 the probability of the first non-reference class at the
+ * coefficients `coef` ((K − 1) blocks of nColsPadded doubles, block-major), computed here per row.
+ */
+export function softmaxResidualSquares(
+  x: usize, nPanels: i32, nColsPadded: i32, nClasses: i32, coef: usize, counts: usize, combination: usize, column: i32, out: usize,
+): void {
+  const cols = <usize>nColsPadded;
+  const K = <usize>nClasses;
+  let residualSum: f64 = 0;
+  let columnSum: f64 = 0;
+  for (let b = 0; b < nPanels; b++) {
+    const panel = x + <usize>b * cols * <usize>COLUMN_STRIDE;
+    const rowBase = <usize>b * <usize>PANEL_ROWS;
+    for (let r: usize = 0; r < <usize>PANEL_ROWS; r++) {
+      const countRow = counts + ((rowBase + r) * K << 3);
+      let m: f64 = 0;
+      for (let k: usize = 0; k < K; k++) m += load<f64>(countRow + (k << 3));
+      if (!(m > 0)) continue;
+      // log-sum-exp over eta_0 = 0 (reference) and eta_c = x · coef_c
+      let eta1: f64 = 0;
+      let top: f64 = 0;
+      for (let c: usize = 1; c < K; c++) {
+        let e: f64 = 0;
+        for (let j: usize = 0; j < cols; j++) e += load<f64>(panel + j * <usize>COLUMN_STRIDE + (r << 3)) * load<f64>(coef + (((c - 1) * cols + j) << 3));
+        if (c == 1) eta1 = e;
+        if (e > top) top = e;
+      }
+      let total: f64 = Math.exp(-top);
+      for (let c: usize = 1; c < K; c++) {
+        let e: f64 = 0;
+        for (let j: usize = 0; j < cols; j++) e += load<f64>(panel + j * <usize>COLUMN_STRIDE + (r << 3)) * load<f64>(coef + (((c - 1) * cols + j) << 3));
+        total += Math.exp(e - top);
+      }
+      const p1 = Math.exp(eta1 - top) / total;
+      const w = m * p1 * (1.0 - p1);
+      if (w == 0) continue;
+      let s: f64 = 0;
+      for (let j: usize = 0; j < cols; j++) s += load<f64>(panel + j * <usize>COLUMN_STRIDE + (r << 3)) * load<f64>(combination + (j << 3));
+      const xk = load<f64>(panel + <usize>column * <usize>COLUMN_STRIDE + (r << 3));
+      residualSum += w * s * s;
+      columnSum += w * xk * xk;
+    }
+  }
+  store<f64>(out, residualSum);
+  store<f64>(out + 8, columnSum);
+}

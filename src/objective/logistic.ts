@@ -78,7 +78,7 @@ export class LogisticObjective extends KernelObjective implements Objective {
     const { heap, kernels } = design.runtime;
     const work = heap.alloc((design.nColsPadded + 2) * 8, 'LogisticObjective.residualRatio');
     try {
-      heap.f64(work, design.nColsPadded).set(combination.subarray(0, design.nColsPadded));
+      heap.f64(work, design.nColsPadded).set(combination);
       const out = work + design.nColsPadded * 8;
       kernels.logisticResidualSquares(design.address, design.nPanels, design.nColsPadded, work, column, this.etaAddress, this.trialsAddress, out);
       const [residual, own] = heap.f64(out, 2);

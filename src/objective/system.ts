@@ -16,12 +16,13 @@
 // d_j ≤ 1e-22. XᵀWX summed in floating point cannot resolve pivots that small: exactly collinear
 // columns leave pivots of rounding size, measured up to 6e-15 at n = 1e6. So:
 //   - a pivot above PIVOT_CHECK is full rank;
-//   - a pivot at or below it is checked against the data when the objective can (`setRankCheck`,
-//     the logistic objective): the weighted residual of the column on the earlier ones is formed
-//     row by row, accurate to ~p ε of the column, and the column is aliased when
-//     ‖r‖ ≤ RANK_TOLERANCE ‖x_j‖ (as glm); otherwise the factorization goes on with the pivot;
-//   - without a data check (softmax, stream and shard-statistics fits, which hold only XᵀWX) the
-//     column is aliased when d_j ≤ PIVOT_NOISE.
+//   - a pivot at or below it is checked against the data when the objective can (`setRankCheck`:
+//     the logistic and softmax objectives, for the first class block): the weighted residual of the
+//     column on the earlier ones is formed row by row, accurate to ~p ε of the column, and the
+//     column is aliased when ‖r‖ ≤ RANK_TOLERANCE ‖x_j‖ (as glm); otherwise the factorization goes
+//     on with the pivot;
+//   - without a data check (stream and shard-statistics fits, which hold only XᵀWX) the column is
+//     aliased when d_j ≤ PIVOT_NOISE.
 import type { SoftlogitRuntime } from '../wasm/module.js';
 import type { NewtonDirection } from './types.js';
 
@@ -114,11 +115,12 @@ export class NewtonSystem {
   }
 
   /**
-   * Checks pivots at or below PIVOT_CHECK against the data with `check` (single-block systems
-   * only) instead of calling them aliased at PIVOT_NOISE.
+   * Checks pivots at or below PIVOT_CHECK of the first block's columns against the data with
+   * `check` instead of calling them aliased at PIVOT_NOISE. A column found full rank there is
+   * accepted with any positive pivot in every block (its coefficients are identified for every
+   * class); pivots of later blocks are otherwise decided at PIVOT_NOISE.
    */
   setRankCheck(check: RankCheck): void {
-    if (this.nBlocks !== 1) return;
     this.rankCheck = check;
     for (let j = 0; j < this.nCols; j++) this.floors[j] = PIVOT_CHECK;
   }
@@ -296,16 +298,18 @@ export class NewtonSystem {
       const aliased = Math.floor(bad / this.nColsPadded) * this.nCols + (bad % this.nColsPadded);
       const diagonal = heap.f64(this.infoAddress, d * d)[bad * d + bad]!;
       const floor = this.floors[bad]!;
-      if (this.rankCheck === null || !(floor > 0) || !(diagonal > 0) || !Number.isFinite(diagonal)) return (this.factored = aliased);
+      if (this.rankCheck === null || bad >= this.nColsPadded || !(floor > 0) || !(diagonal > 0) || !Number.isFinite(diagonal)) {
+        return (this.factored = aliased);
+      }
       const combination = this.regressionResidual(bad);
       if (combination === null || !(this.rankCheck(bad, combination) > RANK_TOLERANCE * RANK_TOLERANCE)) return (this.factored = aliased);
-      // Full rank in the data: accept any positive pivot of this column from now on.
-      this.floors[bad] = 0;
+      // Full rank in the data: accept any positive pivot of this column, in every block, from now on.
+      for (let c = 0; c < this.nBlocks; c++) this.floors[c * this.nColsPadded + bad] = 0;
     }
   }
 
   /**
-   * After `choleskyFactor` stopped at column j (single block): e_j − b over the padded columns, b
+   * After `choleskyFactor` stopped at column j of the first block: e_j − b over the block's padded columns, b
    * the regression of column j on the columns before it in the metric of the information, from
    * row j of L (b̃ = L₍<j₎⁻ᵀ l_j in the unit-diagonal scaling, b_k = b̃_k S_k / S_j); null when the
    * pivot 1 − ‖l_j‖² is not positive (nothing left to factor with).
@@ -324,7 +328,7 @@ export class NewtonSystem {
       for (let m = k + 1; m < j; m++) v -= l[m * d + k]! * b[m]!;
       b[k] = v / l[k * d + k]!;
     }
-    const combination = new Float64Array(d);
+    const combination = new Float64Array(this.nColsPadded);
     combination[j] = 1;
     for (let k = 0; k < j; k++) combination[k] = -(b[k]! * scale[k]!) / scale[j]!;
     return combination;

@@ -31,6 +31,9 @@ export interface SoftlogitKernels {
   logisticResidualSquares(
     x: number, nPanels: number, nColsPadded: number, coef: number, column: number, eta: number, trials: number, out: number,
   ): void;
+  softmaxResidualSquares(
+    x: number, nPanels: number, nColsPadded: number, nClasses: number, coef: number, counts: number, combination: number, column: number, out: number,
+  ): void;
   log1pexp(x: number): number;
   sigmoid(x: number): number;
 }
