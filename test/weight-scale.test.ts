@@ -5,7 +5,9 @@
 // |f| ~ 1e-28), and c = 1e-300 made the information underflow.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fitLogistic, fitLogisticStream, fitSoftmax, fitSoftmaxStream, init } from '../src/index.js';
+import {
+  accumulate, combineAll, fitLogistic, fitLogisticFromStatistics, fitLogisticStream, fitSoftmax, fitSoftmaxStream, init,
+} from '../src/index.js';
 import { mulberry32 } from './helpers/random.js';
 
 /**
@@ -110,6 +112,22 @@ describe('uniformly scaled weights (issue #12)', () => {
       expect(scaledSoftmax.converged).toBe(true);
       expect(maxRelDiff(scaledSoftmax.baseline.data, softmax.baseline.data)).toBeLessThan(SCALE_RTOL);
       expect(Math.abs(scaledSoftmax.logLik / c - softmax.logLik)).toBeLessThan(SCALE_RTOL * Math.abs(softmax.logLik));
+    }
+  });
+
+  it('statistics without smallestWeight (from an older producer): normalized by the mean weight instead', async () => {
+    const { X, y, weights } = problem(13, 200, 2);
+    const base = fitLogistic(X, y, { weights });
+    for (const c of [1e-300, 1e300]) {
+      const shards = [0, 100].map((r0) => ({
+        model: 'logistic' as const, X: X.slice(r0, r0 + 100), y: y.slice(r0, r0 + 100), weights: weights.slice(r0, r0 + 100).map((w) => w * c),
+      }));
+      const fit = await fitLogisticFromStatistics((coefficients, level) => {
+        const { smallestWeight: _, ...older } = combineAll(shards.map((shard) => accumulate(shard, coefficients, level)));
+        return older;
+      }, { nFeatures: 2 });
+      expect(fit.converged).toBe(true);
+      expect(maxRelDiff(fit.coefficients, base.coefficients)).toBeLessThan(SCALE_RTOL);
     }
   });
 });

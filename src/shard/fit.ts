@@ -75,7 +75,8 @@ class StatisticsObjective extends SystemObjective implements AsyncObjective {
 
 /** The power of two the statistics are divided by (src/input/weightScale.ts): near the smallest weight, or the mean when the source does not say. */
 function statisticsScale(totals: ShardStatistics): number {
-  const smallest = totals.smallestWeight ?? totals.weightSum / Math.max(1, totals.nInformative);
+  const reported = totals.smallestWeight;
+  const smallest = typeof reported === 'number' && reported > 0 && Number.isFinite(reported) ? reported : totals.weightSum / Math.max(1, totals.nInformative);
   return weightScale(smallest, totals.weightSum);
 }
 

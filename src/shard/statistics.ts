@@ -233,8 +233,15 @@ export function combine(a: ShardStatistics, b: ShardStatistics): ShardStatistics
     logLikConstant: a.logLikConstant + b.logLikConstant,
     saturatedLogLik: a.saturatedLogLik + b.saturatedLogLik,
     hasOffset: a.hasOffset || b.hasOffset,
-    ...(a.smallestWeight !== undefined && b.smallestWeight !== undefined ? { smallestWeight: Math.min(a.smallestWeight, b.smallestWeight) } : {}),
+    ...(a.smallestWeight !== undefined && b.smallestWeight !== undefined ? { smallestWeight: smallerWeight(a.smallestWeight, b.smallestWeight) } : {}),
   };
+}
+
+/** The smaller of two `smallestWeight`s; null (Infinity after a trip through JSON) or 0 counts as none. */
+function smallerWeight(a: number | null, b: number | null): number {
+  const x = typeof a === 'number' && a > 0 ? a : Infinity;
+  const y = typeof b === 'number' && b > 0 ? b : Infinity;
+  return Math.min(x, y);
 }
 
 /** `combine` over a list (left to right). @throws {SoftlogitError} `EMPTY_INPUT` for an empty list. */
