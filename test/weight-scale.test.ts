@@ -12,7 +12,7 @@ import { mulberry32 } from './helpers/random.js';
 
 /**
  * Coefficients and SEs of the scaled fit against the unscaled one. Dividing the weights by the
- * power of two nearest their mean is exact, so the two fits solve the same problem up to the
+ * power of two at or below the smallest weight is exact, so the two fits solve the same problem up to the
  * rounding of c·w itself (one ulp per weight): measured agreement ~1e-15; 1e-10 is the issue's bound.
  */
 const SCALE_RTOL = 1e-10;
