@@ -6,6 +6,7 @@ export { packPanel, packPanels, mirrorUpper } from './panel';
 export { logisticEvaluate } from './logistic';
 export { softmaxEvaluate, completeBlockSymmetric } from './softmax';
 export { choleskyFactor, choleskySolve, choleskyInverse } from './linalg';
+export { columnAbsRange, scaleColumns, logisticResidualSquares, softmaxResidualSquares } from './columns';
 export { log1pexp, sigmoid } from './math';
 
 /** First byte above the module's static data: the JavaScript allocator starts here. */

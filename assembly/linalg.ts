@@ -4,24 +4,22 @@
 //
 // Scaling: A = S^-1 Ã S^-1 with S = diag(1 / sqrt(a_ii)), so Ã has a unit diagonal. Cholesky of
 // Ã is invariant to the units of each column (gre in hundreds next to an intercept, or columns
-// from 1e-6 to 1e6), and its pivots d_j = 1 - R²_j measure how well column j is explained by the
-// columns before it.
-
-/**
- * Pivots at or below this (relative to a unit diagonal) mean the column is a linear combination
- * of earlier ones: 1 - R² < 1e-12, i.e. a residual norm below 1e-6 of the column's. Exact
- * collinearity gives pivots of ~1e-16 (rounding), far below; an ill-conditioned but full-rank
- * design would need a condition number above ~1e6 in the scaled metric to trip it.
- */
-const PIVOT_TOLERANCE: f64 = 1e-12;
+// from 1e-300 to 1e300 once they fit in a double), and its pivots d_j = 1 - R²_j measure how well
+// column j is explained by the columns before it (R² in the metric of A).
+//
+// The rank decision is the caller's: it passes a floor per column (src/objective/system.ts says
+// which), and the factorization stops at the first column whose pivot is at or below its floor.
 
 /**
  * Factors the symmetric matrix `a` (n x n, row-major, both triangles valid) in place: on return
  * its lower triangle holds L with Ã = L L', and `scaleOut` holds S's diagonal.
- * Returns -1 on success, or the index j of the first column whose pivot is not positive
- * (non-positive diagonal, or 1 - R²_j <= PIVOT_TOLERANCE): that column is aliased.
+ * Returns -1 on success, or the index j of the first column whose diagonal is not positive and
+ * finite, or whose pivot d_j = 1 - R²_j is at or below `floors[j]` (n doubles). On that return,
+ * rows 0 .. j of L are complete except L[j][j], so row j holds the coordinates of column j on the
+ * columns before it (the caller can recover d_j = 1 - Σ_k L[j][k]² and the regression of column j
+ * on the earlier ones from it).
  */
-export function choleskyFactor(a: usize, n: i32, scaleOut: usize): i32 {
+export function choleskyFactor(a: usize, n: i32, scaleOut: usize, floors: usize): i32 {
   const ld = <usize>n;
   for (let i: usize = 0; i < ld; i++) {
     const d = load<f64>(a + ((i * ld + i) << 3));
@@ -42,7 +40,7 @@ export function choleskyFactor(a: usize, n: i32, scaleOut: usize): i32 {
       const l = load<f64>(rowJ + (k << 3));
       d -= l * l;
     }
-    if (!(d > PIVOT_TOLERANCE)) return <i32>j;
+    if (!(d > load<f64>(floors + (j << 3)))) return <i32>j;
     const ljj = Math.sqrt(d);
     store<f64>(rowJ + (j << 3), ljj);
     for (let i = j + 1; i < ld; i++) {

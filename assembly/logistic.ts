@@ -88,8 +88,12 @@ export function binomialRowTerms(eta: usize, successes: usize, trials: usize, re
     );
     sum = f64x2.sub(sum, v128.bitselect(term, zero, f64x2.ne(t, zero)));
     const zq = f64x2.mul(z, q);
-    const prob = v128.bitselect(q, zq, f64x2.ge(e, zero));
-    v128.store(residualOut + o, f64x2.sub(s, f64x2.mul(t, prob)));
+    const nonNegative = f64x2.ge(e, zero);
+    const prob = v128.bitselect(q, zq, nonNegative);
+    const complement = v128.bitselect(zq, q, nonNegative); // 1 − p, without the cancellation of 1 − p
+    // s − t p as s (1 − p) − (t − s) p: when p rounds to 1, s − t p would lose every digit of a
+    // row of large weight (t = 1e16, 1 − p = 1e-16), which then dominates the score.
+    v128.store(residualOut + o, f64x2.sub(f64x2.mul(s, complement), f64x2.mul(f64x2.sub(t, s), prob)));
     if (weightOut != 0) v128.store(weightOut + o, f64x2.mul(f64x2.mul(t, zq), q));
   }
   return sum;

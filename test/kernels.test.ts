@@ -8,6 +8,7 @@ import { getRuntime, init, type SoftlogitRuntime } from '../src/wasm/module.js';
 import {
   log1pexpRef, multiply, randomDesign, referenceEvaluate, relativeError, sigmoidRef, Sum, withIntercept,
 } from './helpers/reference.js';
+import { PIVOT_NOISE } from '../src/objective/system.js';
 import { gaussian, mulberry32 } from './helpers/random.js';
 import { LINALG_RTOL, SCALAR_RTOL, SUM_RTOL } from './helpers/tolerances.js';
 
@@ -340,13 +341,18 @@ function randomSpd(rand: () => number, n: number, logScale: number): { A: number
 describe('Cholesky factor, solve and inverse', () => {
   const sizes = [1, 2, 3, 4, 5, 8, 13, 16];
 
-  /** Factors A in WASM memory; returns the factor's address, the scale and the status. */
-  function factor(A: number[][]) {
+  /**
+   * Factors A in WASM memory with pivot floors `floors` (one per column, default PIVOT_NOISE);
+   * returns the factor's address, the scale and the status.
+   */
+  function factor(A: number[][], floors: number[] = A.map(() => PIVOT_NOISE)) {
     const n = A.length;
     const a = alloc(n * n);
     const scale = alloc(n);
+    const floorsAddress = alloc(n);
     view(a, n * n).set(A.flat());
-    const status = runtime.kernels.choleskyFactor(a, n, scale);
+    view(floorsAddress, n).set(floors);
+    const status = runtime.kernels.choleskyFactor(a, n, scale, floorsAddress);
     return { a, scaleAddress: scale, status, n };
   }
 
@@ -420,10 +426,17 @@ describe('Cholesky factor, solve and inverse', () => {
     expect(factor([[0, 0], [0, 1]]).status).toBe(0);
   });
 
-  it('treats 1 − R² above the pivot tolerance 1e-12 as full rank and below it as aliased', () => {
+  it('stops at the first column whose 1 − R² is at or below its floor, whatever the columns\' units', () => {
     const rho = (oneMinusR2: number) => Math.sqrt(1 - oneMinusR2);
-    expect(factor([[1, rho(1e-9)], [rho(1e-9), 1]]).status).toBe(-1);
-    expect(factor([[1e6, 1e6 * rho(1e-14)], [1e6 * rho(1e-14), 1e6]]).status).toBe(1);
+    const pair = (oneMinusR2: number, unit: number) => [[unit * unit, unit * rho(oneMinusR2)], [unit * rho(oneMinusR2), 1]];
+    for (const unit of [1, 1e-150, 1e150]) {
+      expect(factor(pair(1e-9, unit)).status).toBe(-1);
+      expect(factor(pair(1e-12, unit)).status).toBe(-1);
+      expect(factor(pair(1e-14, unit)).status).toBe(1);
+      // a floor of 0 lets any positive pivot through
+      expect(factor(pair(1e-14, unit), [0, 0]).status).toBe(-1);
+      expect(factor(pair(1e-9, unit), [0, 1e-8]).status).toBe(1);
+    }
   });
 });
 

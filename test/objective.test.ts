@@ -251,6 +251,46 @@ describe('hessianSubsample', () => {
   });
 });
 
+describe('a column X\'WX cannot hold (issue #12): rescaled internally, reported as given', () => {
+  /**
+   * Column 1 times 2^-560 (exact): the information of that column (~2^-1120) underflows, so the design
+   * rescales it by a power of two (also exact) and the system converts at its edges. The value is
+   * then the same sums in the same order as for the unscaled design, and gradient, direction and
+   * covariance are the unscaled ones times powers of two: equal to rounding (measured 0 to 1e-16).
+   */
+  const EXACT_RTOL = 1e-14;
+  const FACTOR = 2 ** -560;
+
+  it('value, gradient, Newton direction and inverse Hessian transform exactly', () => {
+    const problem = randomProblem(41, 300, 2);
+    const scaled = { ...problem, X: problem.X.map(([a, b]) => [a!, b! * FACTOR]) };
+    const base = objectiveFor(problem, true);
+    const tiny = objectiveFor(scaled, true);
+    const coef = [0.2, -0.4, 0.7];
+    const units = [1, 1, FACTOR]; // β of the scaled column is β / FACTOR
+    const valueBase = base.evaluate(Float64Array.from(coef), 'hessian');
+    const valueTiny = tiny.evaluate(Float64Array.from(coef, (b, j) => b / units[j]!), 'hessian');
+    expect(relativeError(valueTiny, valueBase)).toBeLessThanOrEqual(EXACT_RTOL);
+    const gBase = base.gradient();
+    const gTiny = tiny.gradient();
+    for (let j = 0; j < 3; j++) expect(relativeError(gTiny[j]! / units[j]!, gBase[j]!)).toBeLessThanOrEqual(EXACT_RTOL);
+    const dBase = base.newtonDirection();
+    const dTiny = tiny.newtonDirection();
+    if (!dBase.ok || !dTiny.ok) throw new Error('expected full rank');
+    for (let j = 0; j < 3; j++) expect(relativeError(dTiny.direction[j]! * units[j]!, dBase.direction[j]!)).toBeLessThanOrEqual(EXACT_RTOL);
+    expect(relativeError(dTiny.decrement, dBase.decrement)).toBeLessThanOrEqual(EXACT_RTOL);
+    const vBase = base.inverseHessian();
+    const vTiny = tiny.inverseHessian();
+    for (let j = 0; j < 3; j++) {
+      for (let k = 0; k < 3; k++) {
+        // the variance of β / 2^-560 (~2^1120) is beyond a double: Infinity, as R's would be
+        if (j === 2 && k === 2) expect(vTiny[8]).toBe(Infinity);
+        else expect(relativeError(vTiny[j * 3 + k]! * units[j]! * units[k]!, vBase[j * 3 + k]!)).toBeLessThanOrEqual(EXACT_RTOL);
+      }
+    }
+  });
+});
+
 describe('memory', () => {
   it('dispose() returns every byte the objective took', () => {
     const before = runtime.heap.allocatedBytes;

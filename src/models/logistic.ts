@@ -16,6 +16,7 @@ import { firthNewton, firthNullLogLik, firthOption } from '../remedies/firth.js'
 import { logisticSeparation } from '../remedies/separation.js';
 import { fitLogisticDropping, singularMode } from '../remedies/singular.js';
 import { checkFitSize } from './capacity.js';
+import { scaleBinomialData, unscaledProgress, weightScale } from '../input/weightScale.js';
 
 export interface LogisticOptions extends CommonFitOptions {
   /** Per-row offset added to the linear predictor (known log-odds). */
@@ -84,26 +85,33 @@ export function fitLogistic(X: DesignInput, y: BinaryResponse, options: Logistic
   }
 
   const design = DesignBuffer.copy(team?.runtime ?? runtime, { ...source, names: names.slice(resolved.intercept ? 1 : 0), fillRows: source.fillRows }, resolved.intercept, caller, team ?? undefined);
+  // Solve with the weights divided by a power of two near the smallest (src/input/weightScale.ts),
+  // not for Firth, whose estimate depends on the scale of the weights.
+  const scale = firth ? 1 : weightScale(data.minTrials, data.totalTrials);
+  const solved = scaleBinomialData(data, scale);
   let objective: LogisticObjective | undefined;
   try {
     objective = new LogisticObjective({
-      design, successes: data.successes, trials: data.trials, offset, l2: resolved.l2,
+      design, successes: solved.successes, trials: solved.trials, offset, l2: resolved.l2 / scale,
       interceptIndex: resolved.intercept ? 0 : -1, kernels: team ?? undefined,
     });
     const start = new Float64Array(p);
-    if (resolved.intercept) start[0] = Math.log(data.totalSuccesses / (data.totalTrials - data.totalSuccesses));
-    const solverOptions = newtonOptions(resolved);
+    // (the totals lose rows of weight 1 next to one of 1e16; then the log-odds can come out infinite)
+    const startLogOdds = Math.log(data.totalSuccesses / (data.totalTrials - data.totalSuccesses));
+    if (resolved.intercept && Number.isFinite(startLogOdds)) start[0] = startLogOdds;
+    const solverOptions = unscaledProgress(newtonOptions(resolved), scale);
     const result = firth
       ? firthNewton(objective, start, { ...solverOptions, source, intercept: resolved.intercept, trials: data.trials })
       : newton(objective, start, { ...solverOptions, hessianSubsample: defaultHessianSubsample(design.nPanels) });
     if (result.aliased !== undefined && result.iterations === 0) throw collinearError(caller, names, result.aliased);
     const warning = convergenceWarning(caller, result, resolved.maxIter);
     const warnings = warning === null ? [] : [warning];
-    const separation = firth ? null : logisticSeparation(caller, result, objective.newtonDirection(), objective.linearPredictorView(), data, source, names, resolved, warnings);
+    const separation = firth ? null : logisticSeparation(caller, result, objective.newtonDirection(), objective.linearPredictorView(), solved, source, names, resolved, warnings);
     const covariance = objective.inverseHessian();
+    if (scale !== 1) for (let i = 0; i < covariance.length; i++) covariance[i] = covariance[i]! / scale;
     const coefficients = result.coefficients;
     const penalty = resolved.l2 > 0 ? penaltyOf(coefficients, resolved.l2, resolved.intercept) : 0;
-    const logLikKernel = -(result.value - penalty);
+    const logLikKernel = -(result.value * scale - penalty);
     const logLik = logLikKernel + data.logLikConstant;
     const deviance = 2 * (data.saturatedLogLik - logLikKernel);
     const nullDeviance = 2 * (data.saturatedLogLik - (firth ? firthNullLogLik : nullLogLik)(data, offset, resolved.intercept));

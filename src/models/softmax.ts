@@ -1,6 +1,7 @@
 // fitSoftmax: validate the input, copy X into WebAssembly memory once, run Newton on the
 // softmax objective in the reference-class form, and build the SoftmaxFit.
 import { SoftlogitError } from '../errors.js';
+import { scaleMultinomialData, smallestPositive, unscaledProgress, weightScale } from '../input/weightScale.js';
 import { fitCounts } from '../inference.js';
 import { SoftmaxObjective } from '../objective/softmax.js';
 import { defaultHessianSubsample, newton } from '../solver/newton.js';
@@ -81,9 +82,12 @@ export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: Soft
   }
 
   const design = DesignBuffer.copy(team?.runtime ?? runtime, { ...source, names: names.slice(resolved.intercept ? 1 : 0), fillRows: source.fillRows }, resolved.intercept, caller, team ?? undefined);
+  // Solve with the weights divided by a power of two near the smallest (src/input/weightScale.ts).
+  const scale = weightScale(smallestPositive(data.counts), data.classTotals.reduce((a, b) => a + b, 0));
+  const solved = scaleMultinomialData(data, scale);
   let objective: SoftmaxObjective | undefined;
   try {
-    objective = new SoftmaxObjective({ design, nClasses: K, counts: data.counts, l2: resolved.l2, interceptIndex: resolved.intercept ? 0 : -1, kernels: team ?? undefined });
+    objective = new SoftmaxObjective({ design, nClasses: K, counts: solved.counts, l2: resolved.l2 / scale, interceptIndex: resolved.intercept ? 0 : -1, kernels: team ?? undefined });
     // Start: intercepts at the log odds of the pooled class shares against the reference.
     const start = new Float64Array(nParams);
     if (resolved.intercept) {
@@ -92,15 +96,16 @@ export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: Soft
     }
     // Early iterations use a Hessian from a panel subsample; the exact one takes over near the
     // optimum and at the end (for the SEs): the same MLE, fewer full-Hessian passes.
-    const result = newton(objective, start, { ...newtonOptions(resolved), hessianSubsample: defaultHessianSubsample(design.nPanels) });
+    const result = newton(objective, start, { ...unscaledProgress(newtonOptions(resolved), scale), hessianSubsample: defaultHessianSubsample(design.nPanels) });
     if (result.aliased !== undefined && result.iterations === 0) throw collinearError(caller, names, result.aliased % p);
     const warning = convergenceWarning(caller, result, resolved.maxIter);
     const warnings = warning === null ? [] : [warning];
     const separation = softmaxSeparation(
-      caller, result, objective.newtonDirection(), objective.smallestWeightedProbability(), data, source, names, resolved, warnings,
+      caller, result, objective.newtonDirection(), objective.smallestWeightedProbability(), solved, source, names, resolved, warnings,
     );
     const covariance = objective.inverseHessian();
-    const logLikKernel = -(result.value - objective.penalty());
+    if (scale !== 1) for (let i = 0; i < covariance.length; i++) covariance[i] = covariance[i]! / scale;
+    const logLikKernel = -scale * (result.value - objective.penalty());
     const logLik = logLikKernel + data.logLikConstant;
     // Re-order the free blocks from internal order (the reference removed, others in class
     // order) — internal order is already class order without the reference, so no permutation.

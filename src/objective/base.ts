@@ -56,15 +56,33 @@ export abstract class KernelObjective extends SystemObjective {
    */
   protected abstract pass(scoreAddress: number, infoAddress: number, stride: number): number;
 
+  /** The design's column scales the system converts with (DesignBuffer.equilibrate). */
+  private appliedScales: Float64Array | null = null;
+
+  /**
+   * f at `coefficients` (see Objective.evaluate). When the information comes out beyond what a
+   * double holds comfortably (a column with values near 1e±300), the design's columns are
+   * rescaled once (DesignBuffer.equilibrate) and the pass is repeated; the system then converts
+   * between the columns as given and the rescaled ones, so nothing outside sees the change.
+   */
   evaluate(coefficients: Float64Array, level: EvaluationLevel, hessianSubsample = 1): number {
     const { design, system } = this;
+    if (design.columnScales !== this.appliedScales) {
+      this.appliedScales = design.columnScales;
+      system.setColumnScales(this.appliedScales ?? new Float64Array(design.nCols).fill(1));
+    }
     system.setCoefficients(coefficients);
     const wantGradient = level !== 'value';
     const wantHessian = level === 'hessian';
     const stride = Math.max(1, Math.min(hessianSubsample, design.nPanels));
     const logLik = this.pass(wantGradient ? system.scoreAddress : 0, wantHessian ? system.infoAddress : 0, stride);
     if (wantGradient) system.finishGradient();
-    if (wantHessian) system.finishHessian(design.nPanels / Math.ceil(design.nPanels / stride));
+    if (wantHessian) {
+      system.finishHessian(design.nPanels / Math.ceil(design.nPanels / stride));
+      if (!design.equilibrated && system.informationOutOfRange() && design.equilibrate() !== null) {
+        return this.evaluate(coefficients, level, hessianSubsample);
+      }
+    }
     return -logLik + system.penaltyValue();
   }
 }

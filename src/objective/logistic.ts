@@ -65,6 +65,27 @@ export class LogisticObjective extends KernelObjective implements Objective {
     heap.f64(this.successesAddress, n).fill(0).set(input.successes);
     heap.f64(this.trialsAddress, n).fill(0).set(input.trials);
     if (input.offset) heap.f64(this.offsetAddress, n).fill(0).set(input.offset);
+    this.system.setRankCheck((column, combination) => this.residualRatio(column, combination));
+  }
+
+  /**
+   * The rank check of the Newton system: Σ w r² / Σ w x_column² for r = X̃ · combination, with the
+   * information weights w = t p (1 − p) at the last evaluated point, formed row by row from the
+   * data (one scalar pass, only for a column the factorization found nearly aliased).
+   */
+  private residualRatio(column: number, combination: Float64Array): number {
+    const { design } = this;
+    const { heap, kernels } = design.runtime;
+    const work = heap.alloc((design.nColsPadded + 2) * 8, 'LogisticObjective.residualRatio');
+    try {
+      heap.f64(work, design.nColsPadded).set(combination);
+      const out = work + design.nColsPadded * 8;
+      kernels.logisticResidualSquares(design.address, design.nPanels, design.nColsPadded, work, column, this.etaAddress, this.trialsAddress, out);
+      const [residual, own] = heap.f64(out, 2);
+      return residual! / own!;
+    } finally {
+      heap.free(work);
+    }
   }
 
   protected pass(scoreAddress: number, infoAddress: number, stride: number): number {

@@ -67,6 +67,29 @@ export class SoftmaxObjective extends KernelObjective implements Objective {
     this.tailAddress = this.scratchAddress + scratch * 8;
     runtime.heap.f64(this.tailAddress, 1)[0] = Infinity;
     runtime.heap.f64(this.countsAddress, rows * K).fill(0).set(input.counts);
+    this.system.setRankCheck((column, combination) => this.residualRatio(column, combination));
+  }
+
+  /**
+   * The rank check of the Newton system (first class block): Σ w r² / Σ w x_column² for
+   * r = X̃ · combination, w = m p₁ (1 − p₁) at the system's coefficients, formed row by row from the
+   * data (one scalar pass, only for a column the factorization found nearly aliased).
+   */
+  private residualRatio(column: number, combination: Float64Array): number {
+    const { design } = this;
+    const { heap, kernels } = design.runtime;
+    const work = heap.alloc((design.nColsPadded + 2) * 8, 'SoftmaxObjective.residualRatio');
+    try {
+      heap.f64(work, design.nColsPadded).set(combination);
+      const out = work + design.nColsPadded * 8;
+      kernels.softmaxResidualSquares(
+        design.address, design.nPanels, design.nColsPadded, this.nClasses, this.system.coefAddress, this.countsAddress, work, column, out,
+      );
+      const [residual, own] = heap.f64(out, 2);
+      return residual! / own!;
+    } finally {
+      heap.free(work);
+    }
   }
 
   protected pass(scoreAddress: number, infoAddress: number, stride: number): number {

@@ -8,17 +8,12 @@ import { featureNames, forEachDesignRow, toRowSource, toRowVector, type DesignIn
 import type { LogisticFit, LogisticModelJSON } from '../models/logisticFit.js';
 import type { SoftmaxFit, SoftmaxModelJSON } from '../models/softmaxFit.js';
 import { toMultinomialData, type ClassLabel, type MultinomialResponse } from '../input/softmaxResponse.js';
+import { smallestPositive } from '../input/weightScale.js';
+import { PIVOT_CHECK, RANK_TOLERANCE } from '../objective/system.js';
+import { equilibrationScale } from '../wasm/design.js';
 
 /** What to do with linearly dependent columns: throw COLLINEAR (default) or drop them (R's NA). */
 export type SingularMode = 'error' | 'drop';
-
-/**
- * A column is aliased when 1 − R²_j ≤ this, R²_j from regressing it on the kept columns before it
- * in the (prior-)weighted Gram matrix: the threshold the Cholesky kernel uses (assembly/linalg.ts
- * PIVOT_TOLERANCE), so a column kept here is never reported as COLLINEAR by the fit itself.
- */
-export const ALIAS_TOL = 1e-12;
-
 
 /**
  * Reads `options.singular`.
@@ -32,17 +27,43 @@ export function singularMode(value: unknown, caller: string): SingularMode {
 
 /**
  * Positions (in the coefficient order: intercept first when present) of the columns that are linear
- * combinations of earlier ones, from the Gram matrix Σᵢ wᵢ xᵢxᵢᵀ over rows with wᵢ > 0, by a
- * Cholesky that visits the columns in order and skips the aliased ones (R's qr keeps the earlier of
- * two dependent columns the same way). O(n p²).
+ * combinations of earlier ones among rows with wᵢ > 0, by the rule of the fit's own Newton system
+ * (src/objective/system.ts): a Cholesky of the weighted Gram matrix Σᵢ wᵢ xᵢxᵢᵀ with a unit
+ * diagonal, visiting the columns in order and skipping the aliased ones (R's qr keeps the earlier
+ * of two dependent columns the same way); a pivot 1 − R²_j above PIVOT_CHECK keeps the column, and
+ * one at or below it is decided on the data: the column is aliased when its weighted residual on
+ * the kept columns before it, formed row by row, is at most RANK_TOLERANCE of its norm (or the
+ * pivot is not positive). Columns with values X'WX cannot hold are rescaled first by the powers of
+ * two the fit uses (equilibrationScale). O(n p²), plus O(n p) per column decided on the data.
  */
 export function aliasedColumns(source: RowSource, intercept: boolean, rowWeights: Float64Array): number[] {
   const q = source.nFeatures;
   const p = q + (intercept ? 1 : 0);
-  const gram = new Float64Array(p * p);
+  // Column ranges among rows that count, for the rescaling.
+  const max = new Float64Array(p);
+  const min = new Float64Array(p).fill(Infinity);
+  let counted = 0;
   forEachDesignRow(source, intercept, (r, x) => {
-    const w = rowWeights[r]!;
+    if (!(rowWeights[r]! > 0)) return;
+    counted++;
+    for (let a = 0; a < p; a++) {
+      const v = Math.abs(x[a]!);
+      if (v > max[a]!) max[a] = v;
+      if (v > 0 && v < min[a]!) min[a] = v;
+    }
+  });
+  const columnScale = Float64Array.from(max, (m, a) => equilibrationScale(m, min[a]!, counted));
+  // (weights too are brought to a smallest value of 1, as the fits solve with them)
+  const weightScale = 2 ** Math.max(-1022, Math.min(1023, Math.floor(Math.log2(smallestPositive(rowWeights)))));
+  const scaled = (x: Float64Array) => {
+    for (let a = 0; a < p; a++) x[a] = x[a]! * columnScale[a]!;
+    return x;
+  };
+  const gram = new Float64Array(p * p);
+  forEachDesignRow(source, intercept, (r, row) => {
+    const w = rowWeights[r]! / weightScale;
     if (!(w > 0)) return;
+    const x = scaled(row);
     for (let a = 0; a < p; a++) {
       const wa = w * x[a]!;
       if (wa === 0) continue;
@@ -52,7 +73,7 @@ export function aliasedColumns(source: RowSource, intercept: boolean, rowWeights
   for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) gram[a * p + b] = gram[b * p + a]!;
   // Scale to unit diagonal (zero columns are aliased outright), then Cholesky in order.
   const scale = new Float64Array(p);
-  for (let j = 0; j < p; j++) scale[j] = gram[j * p + j]! > 0 ? 1 / Math.sqrt(gram[j * p + j]!) : 0;
+  for (let j = 0; j < p; j++) scale[j] = gram[j * p + j]! > 0 && Number.isFinite(gram[j * p + j]!) ? 1 / Math.sqrt(gram[j * p + j]!) : 0;
   const l = new Float64Array(p * p);
   const kept: number[] = [];
   const aliased: number[] = [];
@@ -73,7 +94,7 @@ export function aliasedColumns(source: RowSource, intercept: boolean, rowWeights
       l[j * p + k] = v;
       d -= v * v;
     }
-    if (!(d > ALIAS_TOL)) {
+    if (!(d > PIVOT_CHECK) && !(d > 0 && residualRatio(j) > RANK_TOLERANCE * RANK_TOLERANCE)) {
       aliased.push(j);
       continue;
     }
@@ -81,6 +102,30 @@ export function aliasedColumns(source: RowSource, intercept: boolean, rowWeights
     kept.push(j);
   }
   return aliased;
+
+  /** Σ w r² / Σ w x_j² for r the residual of (rescaled) column j on the kept columns, with b from L. */
+  function residualRatio(j: number): number {
+    // b̃ = L_keptᵀ⁻¹ l_j (unit-diagonal coordinates), b_k = b̃_k scale_k / scale_j
+    const b = new Float64Array(kept.length);
+    for (let t = kept.length - 1; t >= 0; t--) {
+      let v = l[j * p + kept[t]!]!;
+      for (let u = t + 1; u < kept.length; u++) v -= l[kept[u]! * p + kept[t]!]! * b[u]!;
+      b[t] = v / l[kept[t]! * p + kept[t]!]!;
+    }
+    for (let t = 0; t < kept.length; t++) b[t] = (b[t]! * scale[kept[t]!]!) / scale[j]!;
+    let residual = 0;
+    let own = 0;
+    forEachDesignRow(source, intercept, (r, row) => {
+      const w = rowWeights[r]! / weightScale;
+      if (!(w > 0)) return;
+      const x = scaled(row);
+      let s = x[j]!;
+      for (let t = 0; t < kept.length; t++) s -= b[t]! * x[kept[t]!]!;
+      residual += w * s * s;
+      own += w * x[j]! * x[j]!;
+    });
+    return residual / own;
+  }
 }
 
 /** The columns `keep` (positions in X, without the intercept) of X as a row-major buffer. */

@@ -25,6 +25,7 @@ import { getRuntime, type SoftlogitRuntime } from '../wasm/module.js';
 import { SourceGuard } from './guard.js';
 import { reportExactSeparation, separationSuspected, separationSymptoms, separationThreshold, symptomWarning } from './separation.js';
 import { checkShardStatistics, type ShardStatistics } from './statistics.js';
+import { unscaledProgress, weightScale } from '../input/weightScale.js';
 
 /**
  * Statistics of all rows at `coefficients`, computed to at least `level`: typically
@@ -61,7 +62,12 @@ function reader(
   };
 }
 
-/** f = −logLik + penalty on statistics from a StatisticsSource; the Newton system in WASM. */
+/**
+ * f / scale, f = −logLik + penalty, on statistics from a StatisticsSource; the Newton system in
+ * WASM. `scale` is `statisticsScale` of the totals (the penalty given to it already divided by it):
+ * the statistics are divided by it as they come, as fitLogistic divides the weights. `last` and
+ * `startHessian` keep the statistics as the source gave them.
+ */
 class StatisticsObjective extends SystemObjective implements AsyncObjective {
   /** The statistics of the last evaluation (the returned point, once Newton is done). */
   last: ShardStatistics | null = null;
@@ -74,6 +80,7 @@ class StatisticsObjective extends SystemObjective implements AsyncObjective {
     nBlocks: number,
     nCols: number,
     penalty: RidgePenalty | null,
+    private readonly scale: number,
   ) {
     super(new NewtonSystem(runtime, nBlocks, nCols, nCols, penalty));
   }
@@ -83,9 +90,24 @@ class StatisticsObjective extends SystemObjective implements AsyncObjective {
     this.last = stats;
     if (level === 'hessian' && this.startHessian === null) this.startHessian = stats.hessian;
     this.system.setCoefficients(coefficients);
-    if (level !== 'value') this.system.loadStatistics(stats.gradient!, level === 'hessian' ? stats.hessian! : null);
-    return -stats.logLik + this.system.penaltyValue();
+    const c = this.scale;
+    const divided = (values: ArrayLike<number>) => (c === 1 ? values : Float64Array.from(values, (v) => v / c));
+    if (level !== 'value') this.system.loadStatistics(divided(stats.gradient!), level === 'hessian' ? divided(stats.hessian!) : null);
+    return -stats.logLik / c + this.system.penaltyValue();
   }
+}
+
+/** The power of two the statistics are divided by (src/input/weightScale.ts): near the smallest weight, or the mean when the source does not say. */
+function statisticsScale(totals: ShardStatistics): number {
+  const reported = totals.smallestWeight;
+  const smallest = typeof reported === 'number' && reported > 0 && Number.isFinite(reported) ? reported : totals.weightSum / Math.max(1, totals.nInformative);
+  return weightScale(smallest, totals.weightSum);
+}
+
+/** The covariance of the solved (divided) problem for the statistics as given: divided by `scale` too. */
+function dividedCovariance(covariance: Float64Array, scale: number): Float64Array {
+  if (scale !== 1) for (let i = 0; i < covariance.length; i++) covariance[i] = covariance[i]! / scale;
+  return covariance;
 }
 
 const LEVEL_RANK: Record<EvaluationLevel, number> = { value: 0, gradient: 1, hessian: 2 };
@@ -306,12 +328,14 @@ async function separationVerdict(args: {
   caller: string; runtime: SoftlogitRuntime; objective: StatisticsObjective; result: NewtonResult; resolved: ResolvedOptions;
   covariance: Float64Array; nBlocks: number; nCols: number; labels: readonly string[]; exactLabels: readonly string[];
   warnings: string[]; logistic: boolean; hooks: FitHooks; guard: SourceGuard; decrements: readonly number[];
+  /** What the statistics were divided by (statisticsScale): the threshold is in the divided units. */
+  scale: number;
 }): Promise<FitSeparation | null> {
   const { caller, objective, result, resolved, warnings, logistic, hooks } = args;
   if (resolved.l2 > 0) return null; // a ridge keeps the estimate finite whatever the data
   const threshold = separationThreshold(objective.newtonDirection(), result.value, resolved.tol);
   const reported = objective.last?.smallestWeightedProbability;
-  const smallest = typeof reported === 'number' ? reported : undefined;
+  const smallest = typeof reported === 'number' ? reported / args.scale : undefined;
   const suspected = separationSuspected(result, threshold, smallest);
   if (!suspected) return null;
   if (hooks.exactSeparation) {
@@ -381,20 +405,21 @@ export async function fitLogisticWith(source: StatisticsSource, options: Statist
   }
   const start = new Float64Array(p);
   if (resolved.intercept) start[0] = Math.log(successes / failures);
-  const objective = new StatisticsObjective(runtime, read, 1, p, logisticPenalty(resolved.l2, p, resolved.intercept ? 0 : -1));
+  const scale = statisticsScale(totals);
+  const objective = new StatisticsObjective(runtime, read, 1, p, logisticPenalty(resolved.l2 / scale, p, resolved.intercept ? 0 : -1), scale);
   try {
     const decrements: number[] = [];
-    const result = await newtonAsync(objective, start, traced(solverOptions, decrements));
+    const result = await newtonAsync(objective, start, unscaledProgress(traced(solverOptions, decrements), scale));
     if (result.aliased !== undefined && result.iterations === 0) throw collinearError(caller, names, result.aliased);
     const warning = convergenceWarning(caller, result, resolved.maxIter);
     const warnings = warning === null ? [] : [warning];
-    const covariance = objective.inverseHessian();
+    const covariance = dividedCovariance(objective.inverseHessian(), scale);
     const separation = await separationVerdict({
       caller, runtime, objective, result, resolved, covariance, nBlocks: 1, nCols: p, labels: names, exactLabels: names,
-      warnings, logistic: true, hooks, guard, decrements,
+      warnings, logistic: true, hooks, guard, decrements, scale,
     });
     for (const w of warnings) resolved.warn(w);
-    const logLikKernel = -(result.value - objective.penalty());
+    const logLikKernel = -scale * (result.value - objective.penalty());
     const logLik = logLikKernel + totals.logLikConstant;
     let nullLogLik: number;
     if (!resolved.intercept) nullLogLik = totals.logLik; // η = offset: the model at zero coefficients
@@ -498,14 +523,15 @@ export async function fitSoftmaxWith(
   if (resolved.intercept) {
     for (let c = 1; c < K; c++) start[(c - 1) * p] = Math.log(classTotals[internalOrder[c]!]! / classTotals[referenceIndex]!);
   }
-  const objective = new StatisticsObjective(runtime, read, K - 1, p, softmaxPenalty(resolved.l2, K, p, resolved.intercept ? 0 : -1));
+  const scale = statisticsScale(totals);
+  const objective = new StatisticsObjective(runtime, read, K - 1, p, softmaxPenalty(resolved.l2 / scale, K, p, resolved.intercept ? 0 : -1), scale);
   try {
     const decrements: number[] = [];
-    const result = await newtonAsync(objective, start, traced(solverOptions, decrements));
+    const result = await newtonAsync(objective, start, unscaledProgress(traced(solverOptions, decrements), scale));
     if (result.aliased !== undefined && result.iterations === 0) throw collinearError(caller, names, result.aliased % p);
     const warning = convergenceWarning(caller, result, resolved.maxIter);
     const warnings = warning === null ? [] : [warning];
-    const covariance = objective.inverseHessian();
+    const covariance = dividedCovariance(objective.inverseHessian(), scale);
     // Labels of the free classes (classes without the reference, in order): class-major as the
     // coefficient vector, and p × (K − 1) row-major as the LP's direction (and the in-memory report).
     const free = internalOrder.slice(1).map((k) => String(classes[k]));
@@ -513,10 +539,10 @@ export async function fitSoftmaxWith(
     const exactLabels = names.flatMap((name) => free.map((c) => `${c}:${name}`));
     const separation = await separationVerdict({
       caller, runtime, objective, result, resolved, covariance, nBlocks: K - 1, nCols: p, labels, exactLabels,
-      warnings, logistic: false, hooks, guard, decrements,
+      warnings, logistic: false, hooks, guard, decrements, scale,
     });
     for (const w of warnings) resolved.warn(w);
-    const logLikKernel = -(result.value - objective.penalty());
+    const logLikKernel = -scale * (result.value - objective.penalty());
     const logLik = logLikKernel + totals.logLikConstant;
     const total = classTotals.reduce((a, b) => a + b, 0);
     let nullLogLik = 0;

@@ -14,6 +14,7 @@
 // free classes block-major: free class c, column j at c·p + j, free classes = `classes` without
 // the reference, in order). Statistics carry no penalty: the ridge is added once, after the reduce.
 import { SoftlogitError } from '../errors.js';
+import { smallestPositive } from '../input/weightScale.js';
 import { toBinomialData, type BinaryResponse, type BinomialData } from '../input/binaryResponse.js';
 import { toRowSource, toRowVector, type DesignInput, type RowSource } from '../input/design.js';
 import { checkOptionKeys, describeValue } from '../input/optionKeys.js';
@@ -86,6 +87,12 @@ export interface ShardStatistics {
   saturatedLogLik: number;
   /** Whether any row had an offset (the null model then needs a fit, not a closed form). */
   hasOffset: boolean;
+  /**
+   * The smallest positive weighted trials (logistic) or count (softmax) of a row (Infinity when
+   * none): the fits divide the statistics by a power of two near it (src/input/weightScale.ts).
+   * Optional: without it they use the mean weight. `combine` takes the minimum.
+   */
+  smallestWeight?: number;
   /**
    * min over rows with tᵢ > 0 of tᵢ · min(pᵢ, 1 − pᵢ) (logistic; tᵢ the weighted trials) or of
    * mᵢ · min_k p_ik (softmax; mᵢ the weighted count): how close the fitted probabilities came to
@@ -222,6 +229,7 @@ export function accumulate(shard: Shard, coefficients: ArrayLike<number>, level:
         nRows: n, nInformative: data.nInformative,
         logLikConstant: data.logLikConstant, saturatedLogLik: data.saturatedLogLik,
         hasOffset: offset !== null,
+        smallestWeight: data.nInformative > 0 ? data.minTrials : Infinity,
         smallestWeightedProbability: smallestWeightedTail(objective.linearPredictorView(), data.trials),
         fingerprint: rows.fingerprint,
       };
@@ -250,6 +258,7 @@ export function accumulate(shard: Shard, coefficients: ArrayLike<number>, level:
       nRows: n, nInformative: data.nInformative,
       logLikConstant: data.logLikConstant, saturatedLogLik: data.saturatedLogLik,
       hasOffset: false,
+      smallestWeight: smallestPositive(data.counts),
       smallestWeightedProbability: objective.smallestWeightedProbability(),
       fingerprint: rows.fingerprint,
     };
@@ -328,6 +337,9 @@ export function checkShardStatistics(value: unknown, caller: string, what: strin
   }
   if (typeof s.hasOffset !== 'boolean') bad('hasOffset', 'true or false', s.hasOffset);
   // null: JSON's rendering of Infinity (a shard whose rows all have weight 0), read as unknown.
+  if (s.smallestWeight !== undefined && s.smallestWeight !== null && typeof s.smallestWeight !== 'number') {
+    bad('smallestWeight', 'a number (or absent)', s.smallestWeight);
+  }
   if (s.smallestWeightedProbability !== undefined && s.smallestWeightedProbability !== null && typeof s.smallestWeightedProbability !== 'number') {
     bad('smallestWeightedProbability', 'a number (or absent)', s.smallestWeightedProbability);
   }
@@ -379,7 +391,15 @@ function combineChecked(a: ShardStatistics, b: ShardStatistics): ShardStatistics
     sum.smallestWeightedProbability = Math.min(a.smallestWeightedProbability, b.smallestWeightedProbability);
   }
   if (a.fingerprint !== undefined && b.fingerprint !== undefined) sum.fingerprint = addFingerprints(a.fingerprint, b.fingerprint);
+  if (a.smallestWeight !== undefined && b.smallestWeight !== undefined) sum.smallestWeight = smallerWeight(a.smallestWeight, b.smallestWeight);
   return sum;
+}
+
+/** The smaller of two `smallestWeight`s; null (Infinity after a trip through JSON) or 0 counts as none. */
+function smallerWeight(a: number | null, b: number | null): number {
+  const x = typeof a === 'number' && a > 0 ? a : Infinity;
+  const y = typeof b === 'number' && b > 0 ? b : Infinity;
+  return Math.min(x, y);
 }
 
 /**

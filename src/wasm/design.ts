@@ -5,6 +5,30 @@ import { SoftlogitError } from '../errors.js';
 import type { RowSource } from '../input/design.js';
 import type { SoftlogitRuntime } from './module.js';
 
+/**
+ * `equilibrate` leaves alone columns whose magnitudes all lie within 2^±250 (about 1e±75): their
+ * squares, within 2^±500, and sums of up to 2^30 rows of them sit far inside a double's range.
+ */
+const EXTREME_EXPONENT = 250;
+
+/**
+ * The power of two s a column is multiplied by so that X'WX holds it (1 when it needs none): for
+ * a column whose magnitudes reach beyond 2^±EXTREME_EXPONENT (largest `max`, smallest non-zero
+ * `min`), its range of magnitudes is centred on 1, or, when it is too wide for that (one cell of
+ * 1e300 among values near 1), its largest value is put where Σ w x̃² over `nRows` rows (w ≤ 1/4
+ * per unit weight, the smallest weight normalized to 1) still stays below 2^1000, which keeps the
+ * smallest values as far from underflow as possible.
+ */
+export function equilibrationScale(max: number, min: number, nRows: number): number {
+  if (!(max > 0) || !Number.isFinite(max)) return 1;
+  const high = Math.floor(Math.log2(max));
+  const low = Math.floor(Math.log2(min));
+  if (high <= EXTREME_EXPONENT && low >= -EXTREME_EXPONENT) return 1;
+  const top = Math.floor((1000 - Math.log2(Math.max(1, nRows))) / 2) - 1;
+  const shift = Math.max(-1022, Math.min(1023, Math.min(-Math.round((high + low) / 2), top - high)));
+  return 2 ** shift;
+}
+
 /** Copies rows into panels on several threads (a ThreadTeam, src/threads/pool.ts). */
 export interface PanelPacker {
   /** As DesignBuffer.copy's loop, for all rows; returns -1 or the row-major index of the first NaN/infinity. */
@@ -25,6 +49,13 @@ export class DesignBuffer {
   readonly nColsPadded: number;
   readonly nPanels: number;
   readonly nRowsPadded: number;
+  /**
+   * s_j (length nCols) when `equilibrate` rescaled some columns: the panels hold x̃_ij = s_j x_ij.
+   * Null while they hold X as given.
+   */
+  columnScales: Float64Array | null = null;
+  /** Whether `equilibrate` has run (it runs at most once). */
+  equilibrated = false;
 
   private constructor(runtime: SoftlogitRuntime, address: number, nRows: number, nCols: number, nColsPadded: number) {
     this.runtime = runtime;
@@ -91,6 +122,36 @@ export class DesignBuffer {
       throw error;
     }
     return design;
+  }
+
+  /**
+   * Rescales the columns whose values reach beyond 2^±EXTREME_EXPONENT by powers of two (exact;
+   * `equilibrationScale`), so that X'WX holds them. Sets and returns `columnScales` (null when no
+   * column needed it). Runs once; O(n p), a scalar pass: called only when the information came
+   * out of range.
+   */
+  equilibrate(): Float64Array | null {
+    if (this.equilibrated) return this.columnScales;
+    this.equilibrated = true;
+    const { heap, kernels } = this.runtime;
+    const work = heap.alloc(16 * this.nColsPadded, 'DesignBuffer.equilibrate');
+    try {
+      kernels.columnAbsRange(this.address, this.nPanels, this.nColsPadded, work);
+      const range = heap.f64(work, 2 * this.nColsPadded).slice();
+      const scales = new Float64Array(this.nColsPadded).fill(1);
+      let any = false;
+      for (let j = 0; j < this.nCols; j++) {
+        scales[j] = equilibrationScale(range[2 * j]!, range[2 * j + 1]!, this.nRows);
+        if (scales[j] !== 1) any = true;
+      }
+      if (!any) return null;
+      heap.f64(work, this.nColsPadded).set(scales);
+      kernels.scaleColumns(this.address, this.nPanels, this.nColsPadded, work);
+      this.columnScales = scales.slice(0, this.nCols);
+      return this.columnScales;
+    } finally {
+      heap.free(work);
+    }
   }
 
   /** Releases the panels. */

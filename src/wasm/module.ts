@@ -34,9 +34,17 @@ export interface SoftlogitKernels {
     tailOut: number,
   ): number;
   completeBlockSymmetric(a: number, nBlocks: number, blockSize: number): void;
-  choleskyFactor(a: number, n: number, scaleOut: number): number;
+  choleskyFactor(a: number, n: number, scaleOut: number, floors: number): number;
   choleskySolve(l: number, n: number, scale: number, b: number): void;
   choleskyInverse(l: number, n: number, scale: number, out: number, work: number): void;
+  columnAbsRange(x: number, nPanels: number, nColsPadded: number, out: number): void;
+  scaleColumns(x: number, nPanels: number, nColsPadded: number, scales: number): void;
+  logisticResidualSquares(
+    x: number, nPanels: number, nColsPadded: number, coef: number, column: number, eta: number, trials: number, out: number,
+  ): void;
+  softmaxResidualSquares(
+    x: number, nPanels: number, nColsPadded: number, nClasses: number, coef: number, counts: number, combination: number, column: number, out: number,
+  ): void;
   log1pexp(x: number): number;
   sigmoid(x: number): number;
 }
