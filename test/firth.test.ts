@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fitLogistic, init, LogisticFit, SoftlogitError } from '../src/index.js';
 import endometrial from './fixtures/endometrial-firth.json';
 import ucla from './fixtures/ucla-admissions-firth.json';
+import separated from './fixtures/separated-firth.json';
 
 /**
  * The issue's bound for agreement with brglm2: its estimates solve the adjusted score to 3.6e-15
@@ -95,6 +96,27 @@ describe('fitLogistic firth: true against R brglm2 (AS_mean)', () => {
     expect(firth.coefficients[1]).toBeCloseTo(2.929273353, 8);
     expect(Math.abs(ml.coefficients[1]!)).toBeGreaterThan(10);
   });
+});
+
+describe('fitLogistic firth: true on separated data against R brglm2 (issue #12)', () => {
+  // brglm2 stops at an adjusted score of ~1e-15 (the fixture's adjustedScore; scaled as below, its
+  // estimates are at 1e-16 to 1e-12): both tools must reach the same root, to the tolerance of the
+  // plain MLE, not stop short of it (before issue #12: 1e-5 to 2.5e-5 relative away on the uniform ones).
+  for (const fixture of separated.cases) {
+    it(`${fixture.name} separation: coefficients and SEs within 1e-8, the adjusted score at rounding level`, () => {
+      const fit = fitLogistic(fixture.X, fixture.y, { firth: true });
+      const e = fixture.expected;
+      expect(fit.converged).toBe(true);
+      expect(maxRelDiff(fit.coefficients, e.coefficients)).toBeLessThan(BRGLM2_RTOL);
+      expect(maxRelDiff(fit.standardErrors, e.standardErrors)).toBeLessThan(BRGLM2_RTOL);
+      // the deviance moves with the coefficients (here |η| up to ~50): the coefficients' bound
+      expect(maxRelDiff([fit.deviance], [e.deviance])).toBeLessThan(BRGLM2_RTOL);
+      expect(scaledAdjustedScore(fixture.X, fixture.y, fixture.y.map(() => 1), fit.coefficients)).toBeLessThan(SCALED_ADJUSTED_SCORE);
+      // and the ML fit of the same data is reported as separated, of the kind the fixture names
+      const ml = fitLogistic(fixture.X, fixture.y, { onWarning: () => {} });
+      expect(ml.separation?.kind).toBe(fixture.separation);
+    });
+  }
 });
 
 describe('Firth identities', () => {

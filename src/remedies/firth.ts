@@ -27,8 +27,18 @@ import { forEachDesignRow, type RowSource } from '../input/design.js';
 const MAX_HALVINGS = 40;
 /** A trial is accepted when −ℓ* rises by at most this relative amount (rounding noise in a sum of n terms). */
 const ACCEPT_SLACK = 1e-13;
-/** Full steps taken after the tolerance is met, while each still shrinks the decrement fourfold (the scoring iteration converges linearly, fast: a few steps reach rounding level). */
-const MAX_POLISH_STEPS = 20;
+/**
+ * After the tolerance is met, full steps go on while each shrinks the decrement λ² by at least
+ * this factor and λ² is above rounding level. The quasi-Fisher scoring iteration converges only
+ * linearly (its matrix XᵀWX is not the Hessian of ℓ*): on separated data λ² shrinks by only
+ * ~0.3 per step, so a tolerance-level point (λ² ~ 1e-10 |ℓ*|) is ~1e-5 away from the root, and the
+ * next ~40 steps are what takes it to rounding level, as the plain MLE's polish does.
+ */
+const POLISH_MIN_SHRINK = 0.9;
+/** At most this many polishing steps: from λ² ~ 1e-10 |ℓ*| to ε² |ℓ*| at the slowest accepted rate, 0.9, would take ~450; separated data take ~40. */
+const MAX_POLISH_STEPS = 500;
+/** λ² ≤ this · (|ℓ*| + 1) is at rounding level (the plain MLE's bound, src/solver/newton.ts): the polish stops. */
+const NEGLIGIBLE_DECREMENT = Number.EPSILON ** 2;
 
 export interface FirthContext {
   /** The design as the caller gave it (without the intercept column), for the hat values. */
@@ -95,8 +105,9 @@ export function firthNewton(objective: LogisticObjective, start: Float64Array, c
     decrement = Math.max(0, decrement);
     const polishing = converged;
     if (polishing) {
-      // after convergence: full steps while each still shrinks the decrement fourfold
-      if (polish >= MAX_POLISH_STEPS || !(decrement < 0.25 * previousDecrement)) break;
+      // after convergence: full steps while λ² is above rounding level and still shrinking
+      if (polish >= MAX_POLISH_STEPS || decrement <= NEGLIGIBLE_DECREMENT * (Math.abs(penalized) + 1)) break;
+      if (!(decrement < POLISH_MIN_SHRINK * previousDecrement)) break;
       polish++;
     } else if (decrement <= context.tol * (Math.abs(penalized) + 1)) {
       converged = true;
