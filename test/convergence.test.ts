@@ -1,7 +1,7 @@
 // Issue #12, "Never silently wrong, part 2" (the solver's items): the in-memory fits converge
 // wherever exact Newton does (nearly separated data, where a subsampled Hessian misses the few rows
-// that carry the curvature). Against exact-Hessian Newton run here, and an R glm fixture
-// (test/fixtures/README.md, "Convergence").
+// that carry the curvature), and fits with large offsets start where the offset puts them. Against
+// exact-Hessian Newton run here, and R glm fixtures (test/fixtures/README.md, "Convergence").
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { detectSeparationBinary, detectSeparationMultinomial, fitLogistic, fitSoftmax, init } from '../src/index.js';
 import { LogisticObjective } from '../src/objective/logistic.js';
@@ -10,9 +10,11 @@ import { defaultHessianSubsample, newton, type NewtonResult } from '../src/solve
 import { DesignBuffer } from '../src/wasm/design.js';
 import { getRuntime } from '../src/wasm/module.js';
 import { toRowSource } from '../src/input/design.js';
+import { fixtureResponse, logisticFixture } from './helpers/fixtures.js';
 import { nearlySeparatedBinary, nearlySeparatedSoftmax, type NearlySeparatedSpec } from './helpers/nearSeparation.js';
 import { maxRelativeError, normwiseRelativeError } from './helpers/reference.js';
 import nearlySeparatedGlm from './fixtures/nearly-separated-glm.json';
+import offsetsGlm from './fixtures/offsets-glm.json';
 
 /** The fits' default tolerance (src/input/options.ts DEFAULT_TOL), for the exact-Newton reference. */
 const TOL = 1e-10;
@@ -39,6 +41,8 @@ const GLM_NEAR_SEPARATION_NORMWISE = 1e-7;
 const GLM_NEAR_SEPARATION_SE_NORMWISE = 1e-4;
 /** Deviance, a sum of n rounded terms at coefficients equal to ~1e-8: 1e-8 relative. */
 const DEVIANCE_RTOL = 1e-8;
+/** The issue's bound for agreement with R glm(offset =) on well-conditioned data (measured ~1e-13). */
+const GLM_OFFSET_RTOL = 1e-9;
 /** R sums X with long double accumulation, we in double: the sums agree to ~n·ε relative. */
 const DATA_CHECK_RTOL = 1e-9;
 
@@ -153,4 +157,22 @@ describe('nearly separated data: the in-memory fit converges where exact Newton 
     expect(normwiseRelativeError(fit.standardErrors, expected.standardErrors)).toBeLessThan(GLM_NEAR_SEPARATION_SE_NORMWISE);
     expect(maxRelativeError([fit.deviance], [expected.deviance])).toBeLessThan(DEVIANCE_RTOL);
   });
+});
+
+describe('large offsets: the start accounts for the offset (R glm(offset =) to 1e-9)', () => {
+  for (const c of offsetsGlm.cases) {
+    it(`${c.data}, offset ${c.offsetName}`, () => {
+      const fixture = logisticFixture(c.data);
+      const warnings: string[] = [];
+      const options = { offset: c.offset, onWarning: (w: unknown) => warnings.push(String(w)), ...(fixture.weights ? { weights: fixture.weights } : {}) };
+      const fit = fitLogistic(fixture.X, fixtureResponse(fixture), options);
+      const e = c.expected;
+      expect(warnings).toEqual([]);
+      expect(fit.converged).toBe(true);
+      expect(maxRelativeError(fit.coefficients, e.coefficients)).toBeLessThan(GLM_OFFSET_RTOL);
+      expect(maxRelativeError(fit.standardErrors, e.standardErrors)).toBeLessThan(GLM_OFFSET_RTOL);
+      expect(maxRelativeError([fit.deviance, fit.nullDeviance], [e.deviance, e.nullDeviance])).toBeLessThan(GLM_OFFSET_RTOL);
+      expect(fit.iterations).toBeLessThanOrEqual(e.iterations + EXTRA_ITERATIONS);
+    });
+  }
 });
