@@ -176,3 +176,25 @@ describe('large offsets: the start accounts for the offset (R glm(offset =) to 1
     });
   }
 });
+
+describe('large offsets without an intercept: a column of ones in X, intercept: false, is the same model', () => {
+  // No coefficient is "the intercept" here, so the start cannot be the intercept-only MLE: it is
+  // R glm's first step (weighted least squares from mustart). Before, these failed as above.
+  for (const c of offsetsGlm.cases) {
+    it(`${c.data}, offset ${c.offsetName}`, () => {
+      const fixture = logisticFixture(c.data);
+      const warnings: string[] = [];
+      const options = {
+        intercept: false, offset: c.offset, onWarning: (w: unknown) => warnings.push(String(w)),
+        ...(fixture.weights ? { weights: fixture.weights } : {}),
+      };
+      const fit = fitLogistic(fixture.X.map((row) => [1, ...row]), fixtureResponse(fixture), options);
+      const e = c.expected;
+      expect(warnings).toEqual([]);
+      expect(fit.converged).toBe(true);
+      expect(maxRelativeError(fit.coefficients, e.coefficients)).toBeLessThan(GLM_OFFSET_RTOL);
+      expect(maxRelativeError(fit.standardErrors, e.standardErrors)).toBeLessThan(GLM_OFFSET_RTOL);
+      expect(maxRelativeError([fit.deviance], [e.deviance])).toBeLessThan(GLM_OFFSET_RTOL);
+    });
+  }
+});

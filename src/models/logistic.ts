@@ -8,7 +8,7 @@ import { DesignBuffer } from '../wasm/design.js';
 import { threadTeam } from '../threads/pool.js';
 import { getRuntime } from '../wasm/module.js';
 import { toBinomialData, xlogx, type BinaryResponse, type BinomialData } from '../input/binaryResponse.js';
-import { featureNames, toRowSource, toRowVector, type DesignInput } from '../input/design.js';
+import { featureNames, forEachDesignRow, toRowSource, toRowVector, type DesignInput, type RowSource } from '../input/design.js';
 import { LogisticFit } from './logisticFit.js';
 import { collinearError, convergenceWarning, newtonOptions, resolveOptions, type CommonFitOptions } from '../input/options.js';
 import { firthNewton, firthNullLogLik, firthOption } from '../remedies/firth.js';
@@ -78,10 +78,11 @@ export function fitLogistic(X: DesignInput, y: BinaryResponse, options: Logistic
       design, successes: data.successes, trials: data.trials, offset, l2: resolved.l2,
       interceptIndex: resolved.intercept ? 0 : -1, kernels: team ?? undefined,
     });
-    // Start: the intercept-only MLE given the offset (with none, logit(Σs/Σt)), slopes 0. A start
-    // that ignored a large offset would put every η in the tens or hundreds, where the weights
-    // p(1 − p) underflow and the first Newton step is meaningless.
-    const start = new Float64Array(p);
+    // Start: the intercept-only MLE given the offset (with none, logit(Σs/Σt)), slopes 0; with an
+    // offset and no intercept, R glm's first step. A start that ignored a large offset would put
+    // every η in the tens or hundreds, where the weights p(1 − p) underflow and the first Newton
+    // step is meaningless.
+    const start = resolved.intercept || !offset ? new Float64Array(p) : leastSquaresStart(source, data, offset, p);
     if (resolved.intercept) start[0] = interceptGivenOffset(data, offset);
     const solverOptions = newtonOptions(resolved);
     const result = firth
@@ -221,4 +222,54 @@ function interceptGivenOffset(data: BinomialData, offset: Float64Array | null): 
     alpha = next;
   }
   return alpha;
+}
+
+/**
+ * The start for a model with an offset and no intercept (no single coefficient can absorb the
+ * offset): R glm's first iteration, the weighted least-squares fit of z = logit(μ) − offset on X
+ * with weights t μ(1 − μ), μ = (s + ½)/(t + 1) (glm's mustart for binomial data). One pass over
+ * the rows, O(n p²). Returns zeros when XᵀWX is not positive definite (the solver then reports
+ * the collinear columns itself).
+ */
+function leastSquaresStart(source: RowSource, data: BinomialData, offset: Float64Array, p: number): Float64Array {
+  const { successes: s, trials: t } = data;
+  const gram = new Float64Array(p * p);
+  const rhs = new Float64Array(p);
+  forEachDesignRow(source, false, (r, x) => {
+    const tr = t[r]!;
+    if (!(tr > 0)) return;
+    const mu = (s[r]! + 0.5) / (tr + 1);
+    const w = tr * mu * (1 - mu);
+    const z = Math.log(mu / (1 - mu)) - offset[r]!;
+    for (let i = 0; i < p; i++) {
+      const wx = w * x[i]!;
+      rhs[i] = rhs[i]! + wx * z;
+      for (let j = 0; j <= i; j++) gram[i * p + j] = gram[i * p + j]! + wx * x[j]!;
+    }
+  });
+  // Cholesky of the lower triangle, then the two triangular solves
+  for (let j = 0; j < p; j++) {
+    let d = gram[j * p + j]!;
+    for (let k = 0; k < j; k++) d -= gram[j * p + k]! ** 2;
+    if (!(d > 0)) return new Float64Array(p);
+    const root = Math.sqrt(d);
+    gram[j * p + j] = root;
+    for (let i = j + 1; i < p; i++) {
+      let v = gram[i * p + j]!;
+      for (let k = 0; k < j; k++) v -= gram[i * p + k]! * gram[j * p + k]!;
+      gram[i * p + j] = v / root;
+    }
+  }
+  const out = new Float64Array(p);
+  for (let i = 0; i < p; i++) {
+    let v = rhs[i]!;
+    for (let k = 0; k < i; k++) v -= gram[i * p + k]! * out[k]!;
+    out[i] = v / gram[i * p + i]!;
+  }
+  for (let i = p - 1; i >= 0; i--) {
+    let v = out[i]!;
+    for (let k = i + 1; k < p; k++) v -= gram[k * p + i]! * out[k]!;
+    out[i] = v / gram[i * p + i]!;
+  }
+  return Number.isFinite(out.reduce((a, b) => a + b, 0)) ? out : new Float64Array(p);
 }
