@@ -328,6 +328,26 @@ describe('hessianSubsample', () => {
     for (let j = 0; j < 3; j++) expect(relativeError(result.coefficients[j]!, exact.coefficients[j]!)).toBeLessThanOrEqual(SAME_FIT_RTOL);
   });
 
+  it('keeps the subsample while its steps are Newton-like (well-conditioned data: the speed it is there for)', () => {
+    // 40,000 rows, 157 panels: fitLogistic would subsample every 2nd; each subsampled step gains
+    // digits of λ² at a growing rate, so only the final passes need the exact Hessian.
+    const rand = mulberry32(37);
+    const X = randomDesign(rand, 40_000, 5);
+    const y = drawBinary(rand, withIntercept(X), [-0.5, 1, -0.5, 0.25, 0.8, -1]);
+    const objective = wasmObjective(X, y, y.map(() => 1));
+    const calls: number[] = [];
+    const evaluate = objective.evaluate.bind(objective);
+    objective.evaluate = (coefficients, level, hessianSubsample = 1) => {
+      if (level === 'hessian') calls.push(hessianSubsample);
+      return evaluate(coefficients, level, hessianSubsample);
+    };
+    const result = newton(objective, new Float64Array(6), { maxIter: 50, tol: TOL, hessianSubsample: 2 });
+    expect(result.converged).toBe(true);
+    const subsampled = calls.filter((k) => k > 1).length;
+    expect(subsampled).toBeGreaterThanOrEqual(result.iterations - 1);
+    expect(calls.length - subsampled).toBeLessThanOrEqual(2);
+  });
+
   it('passes the subsample to the objective in early iterations and 1 at the end', () => {
     const rand = mulberry32(29);
     const X = withIntercept(randomDesign(rand, 100, 2));
