@@ -28,10 +28,10 @@ const MAX_POLISH_STEPS = 6;
  */
 const SUBSAMPLE_HANDOVER = 1e-6;
 /**
- * With a subsampled Hessian, hand over to the exact one as soon as an iteration shrinks λ² by less
- * than this factor: steps that gain less than 0.6 of a digit of λ² are no longer Newton-like (a
- * subsample that misses the few rows carrying the curvature, as on nearly separated data). On the
- * benchmark data every subsampled step shrinks λ² 15 to 1000 times.
+ * With a subsampled Hessian, hand over to the exact one as soon as an iteration keeps more than
+ * this fraction of λ² (shrinks it less than 4×): steps that gain less than 0.6 of a digit of λ²
+ * are no longer Newton-like (a subsample that misses the few rows carrying the curvature, as on
+ * nearly separated data). On the benchmark data every subsampled step shrinks λ² 15 to 1000 times.
  */
 const SUBSAMPLE_MIN_SHRINK = 0.25;
 /**
@@ -68,7 +68,9 @@ export interface NewtonOptions {
   /**
    * Rows-per-Hessian subsampling for the iterations (1 = exact Newton throughout; see
    * `defaultHessianSubsample`): the gradient is always exact, so this changes the path, not the
-   * optimum. Once converged, the exact Hessian takes over for the polish and the final point.
+   * optimum. The exact Hessian takes over for good once converged (for the polish and the final
+   * point), or as soon as a subsampled step is not Newton-like: halved by the line search, or λ²
+   * shrinking less than 4× or no faster than at the step before.
    */
   hessianSubsample?: number;
   /** Called after every accepted step. */
@@ -202,8 +204,8 @@ export function* newtonSteps(objective: SolverObjective, start: Float64Array, op
       // this step's trial gets the exact Hessian, and the polish goes on from there.
       const handover = subsample > 1 && decrement <= SUBSAMPLE_HANDOVER * (Math.abs(value) + 1);
       // Hand over too, for the remaining iterations, as soon as the subsampled steps stop making
-      // Newton-like progress: λ² shrinking by less than SUBSAMPLE_MIN_SHRINK, or by no more than
-      // at the iteration before (linear convergence, where Newton's is quadratic: λ²'s shrink
+      // Newton-like progress: λ² keeping more than SUBSAMPLE_MIN_SHRINK of itself, or shrinking no
+      // faster than at the iteration before (linear convergence, where Newton's is quadratic: λ²'s shrink
       // factor itself shrinks). The exact Newton path converges wherever Newton does; a subsample
       // of the rows can miss the few that carry the curvature (nearly separated data).
       const stalled = subsample > 1 && Number.isFinite(shrink) && (shrink > SUBSAMPLE_MIN_SHRINK || shrink >= priorShrink);
