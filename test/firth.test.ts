@@ -141,6 +141,20 @@ describe('Firth identities', () => {
     expect(scaledAdjustedScore(X, s, weights, fit.coefficients, offset)).toBeLessThan(SCALED_ADJUSTED_SCORE);
   });
 
+  it('a constant offset c is absorbed by the intercept (β₀ − c, the rest unchanged), null deviance included (issue #12)', () => {
+    // The Firth intercept-only fit with an offset went by unguarded Fisher scoring from a start
+    // that ignored the offset: the null deviance was NaN from an offset of 3 on.
+    const plain = fitLogistic(ucla.X, ucla.y, { firth: true });
+    for (const c of [3, 40, -40, 800]) {
+      const fit = fitLogistic(ucla.X, ucla.y, { firth: true, offset: ucla.X.map(() => c) });
+      expect(fit.converged).toBe(true);
+      // the intercept's absolute error is that of η = β₀ + c: rounding of |c| + |η|
+      expect(Math.abs(fit.coefficients[0]! + c - plain.coefficients[0]!)).toBeLessThan(SAME_FIT_RTOL * (Math.abs(c) + 10));
+      expect(maxRelDiff(fit.coefficients.slice(1), plain.coefficients.slice(1))).toBeLessThan(SAME_FIT_RTOL);
+      expect(maxRelDiff([fit.deviance, fit.nullDeviance], [plain.deviance, plain.nullDeviance])).toBeLessThan(SAME_FIT_RTOL);
+    }
+  });
+
   it('integer weights equal copied rows, and binomial counts equal their 0/1 rows', () => {
     const X = endometrial.X.slice(0, 40);
     const y = endometrial.y.slice(0, 40);

@@ -231,6 +231,15 @@ export function firthNullLogLik(data: BinomialData, offset: Float64Array | null,
   }
   let alpha = Math.log((sumS + 0.5) / (sumT - sumS + 0.5));
   if (!offset) return total(alpha);
+  // From the root for a constant offset equal to the weighted mean one, Fisher scoring kept inside
+  // a bracket of the root (the adjusted score falls from S + ½ to S − T − ½ as α rises), bisecting
+  // when a step would leave it: far from the root the information underflows and a plain step
+  // overshoots (it diverged to NaN for an offset of 3).
+  let meanOffset = 0;
+  for (let i = 0; i < n; i++) if (t[i]! > 0) meanOffset += t[i]! * offset[i]!;
+  alpha -= meanOffset / sumT;
+  let lo = -Infinity;
+  let hi = Infinity;
   for (let iter = 0; iter < 200; iter++) {
     let info = 0;
     const prob = new Float64Array(n);
@@ -246,11 +255,19 @@ export function firthNullLogLik(data: BinomialData, offset: Float64Array | null,
       if (!(t[i]! > 0)) continue;
       const eta = alpha + offset[i]!;
       const z = Math.exp(-Math.abs(eta));
-      const hat = (t[i]! * (z / ((1 + z) * (1 + z)))) / info;
+      const hat = info > 0 ? (t[i]! * (z / ((1 + z) * (1 + z)))) / info : 0;
       score += s[i]! - t[i]! * prob[i]! + hat * (0.5 - prob[i]!);
     }
-    const step = score / info;
-    alpha += step;
+    if (score === 0) break;
+    if (score > 0) lo = alpha;
+    else hi = alpha;
+    let next = alpha + score / info;
+    if (!(next > lo && next < hi)) {
+      if (Number.isFinite(lo) && Number.isFinite(hi)) next = 0.5 * (lo + hi);
+      else next = score > 0 ? alpha + Math.max(1, Math.abs(alpha)) : alpha - Math.max(1, Math.abs(alpha));
+    }
+    const step = next - alpha;
+    alpha = next;
     if (Math.abs(step) <= 1e-15 * (1 + Math.abs(alpha))) break;
   }
   return total(alpha);
