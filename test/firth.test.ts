@@ -6,6 +6,7 @@ import { fitLogistic, init, LogisticFit, SoftlogitError } from '../src/index.js'
 import endometrial from './fixtures/endometrial-firth.json';
 import ucla from './fixtures/ucla-admissions-firth.json';
 import separated from './fixtures/separated-firth.json';
+import offsets from './fixtures/offsets-glm.json';
 
 /**
  * The issue's bound for agreement with brglm2: its estimates solve the adjusted score to 3.6e-15
@@ -115,6 +116,19 @@ describe('fitLogistic firth: true on separated data against R brglm2 (issue #12)
       // and the ML fit of the same data is reported as separated, of the kind the fixture names
       const ml = fitLogistic(fixture.X, fixture.y, { onWarning: () => {} });
       expect(ml.separation?.kind).toBe(fixture.separation);
+    });
+  }
+});
+
+describe('fitLogistic firth: true with large offsets against R brglm2 (issue #12)', () => {
+  for (const fixture of offsets.firthCases) {
+    it(`UCLA, offset ${fixture.offsetName}: coefficients and SEs within 1e-8, deviance and null deviance as brglm2`, () => {
+      const fit = fitLogistic(ucla.X, ucla.y, { firth: true, offset: fixture.offset });
+      const e = fixture.expected;
+      expect(fit.converged).toBe(true);
+      expect(maxRelDiff(fit.coefficients, e.coefficients)).toBeLessThan(BRGLM2_RTOL);
+      expect(maxRelDiff(fit.standardErrors, e.standardErrors)).toBeLessThan(BRGLM2_RTOL);
+      expect(maxRelDiff([fit.deviance, fit.nullDeviance], [e.deviance, e.nullDeviance])).toBeLessThan(LIKELIHOOD_RTOL);
     });
   }
 });
