@@ -5,6 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fitLogistic, init, LogisticFit, SoftlogitError } from '../src/index.js';
 import endometrial from './fixtures/endometrial-firth.json';
 import ucla from './fixtures/ucla-admissions-firth.json';
+import separated from './fixtures/separated-firth.json';
+import offsets from './fixtures/offsets-glm.json';
 
 /**
  * The issue's bound for agreement with brglm2: its estimates solve the adjusted score to 3.6e-15
@@ -97,6 +99,40 @@ describe('fitLogistic firth: true against R brglm2 (AS_mean)', () => {
   });
 });
 
+describe('fitLogistic firth: true on separated data against R brglm2 (issue #12)', () => {
+  // brglm2 stops at an adjusted score of ~1e-15 (the fixture's adjustedScore; scaled as below, its
+  // estimates are at 1e-16 to 1e-12): both tools must reach the same root, to the tolerance of the
+  // plain MLE, not stop short of it (before issue #12: 1e-5 to 2.5e-5 relative away on the uniform ones).
+  for (const fixture of separated.cases) {
+    it(`${fixture.name} separation: coefficients and SEs within 1e-8, the adjusted score at rounding level`, () => {
+      const fit = fitLogistic(fixture.X, fixture.y, { firth: true });
+      const e = fixture.expected;
+      expect(fit.converged).toBe(true);
+      expect(maxRelDiff(fit.coefficients, e.coefficients)).toBeLessThan(BRGLM2_RTOL);
+      expect(maxRelDiff(fit.standardErrors, e.standardErrors)).toBeLessThan(BRGLM2_RTOL);
+      // the deviance moves with the coefficients (here |η| up to ~50): the coefficients' bound
+      expect(maxRelDiff([fit.deviance], [e.deviance])).toBeLessThan(BRGLM2_RTOL);
+      expect(scaledAdjustedScore(fixture.X, fixture.y, fixture.y.map(() => 1), fit.coefficients)).toBeLessThan(SCALED_ADJUSTED_SCORE);
+      // and the ML fit of the same data is reported as separated, of the kind the fixture names
+      const ml = fitLogistic(fixture.X, fixture.y, { onWarning: () => {} });
+      expect(ml.separation?.kind).toBe(fixture.separation);
+    });
+  }
+});
+
+describe('fitLogistic firth: true with large offsets against R brglm2 (issue #12)', () => {
+  for (const fixture of offsets.firthCases) {
+    it(`UCLA, offset ${fixture.offsetName}: coefficients and SEs within 1e-8, deviance and null deviance as brglm2`, () => {
+      const fit = fitLogistic(ucla.X, ucla.y, { firth: true, offset: fixture.offset });
+      const e = fixture.expected;
+      expect(fit.converged).toBe(true);
+      expect(maxRelDiff(fit.coefficients, e.coefficients)).toBeLessThan(BRGLM2_RTOL);
+      expect(maxRelDiff(fit.standardErrors, e.standardErrors)).toBeLessThan(BRGLM2_RTOL);
+      expect(maxRelDiff([fit.deviance, fit.nullDeviance], [e.deviance, e.nullDeviance])).toBeLessThan(LIKELIHOOD_RTOL);
+    });
+  }
+});
+
 describe('Firth identities', () => {
   it('finite on completely separated data, with the adjusted score zero', () => {
     const X = [[-3], [-2], [-1], [1], [2], [3]];
@@ -117,6 +153,20 @@ describe('Firth identities', () => {
     expect(fit.converged).toBe(true);
     const s = y.map((v, i) => v * weights[i]!);
     expect(scaledAdjustedScore(X, s, weights, fit.coefficients, offset)).toBeLessThan(SCALED_ADJUSTED_SCORE);
+  });
+
+  it('a constant offset c is absorbed by the intercept (β₀ − c, the rest unchanged), null deviance included (issue #12)', () => {
+    // The Firth intercept-only fit with an offset went by unguarded Fisher scoring from a start
+    // that ignored the offset: the null deviance was NaN from an offset of 3 on.
+    const plain = fitLogistic(ucla.X, ucla.y, { firth: true });
+    for (const c of [3, 40, -40, 800]) {
+      const fit = fitLogistic(ucla.X, ucla.y, { firth: true, offset: ucla.X.map(() => c) });
+      expect(fit.converged).toBe(true);
+      // the intercept's absolute error is that of η = β₀ + c: rounding of |c| + |η|
+      expect(Math.abs(fit.coefficients[0]! + c - plain.coefficients[0]!)).toBeLessThan(SAME_FIT_RTOL * (Math.abs(c) + 10));
+      expect(maxRelDiff(fit.coefficients.slice(1), plain.coefficients.slice(1))).toBeLessThan(SAME_FIT_RTOL);
+      expect(maxRelDiff([fit.deviance, fit.nullDeviance], [plain.deviance, plain.nullDeviance])).toBeLessThan(SAME_FIT_RTOL);
+    }
   });
 
   it('integer weights equal copied rows, and binomial counts equal their 0/1 rows', () => {

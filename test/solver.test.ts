@@ -290,6 +290,64 @@ describe('hessianSubsample', () => {
     expect(objective.inverseHessian()).toEqual(covariance);
   });
 
+  // A subsample that sees a tenth of the curvature takes steps ten times too long: the first one is
+  // halved. One that sees three times the curvature takes full steps a third as long: λ² shrinks
+  // by only ~(2/3)² per step, linearly. Either way, from the first such step on every Hessian must
+  // be exact (before issue #12 the solver went on with the subsample, at linear speed, until λ²
+  // fell below 1e-6 |f|).
+  for (const { scale, halved, maxSubsampled } of [
+    { scale: 1 / 10, halved: true, maxSubsampled: 2 },
+    { scale: 3, halved: false, maxSubsampled: 3 },
+  ]) it(`hands over to the exact Hessian for good once subsampled steps stop being Newton-like (Hessian × ${scale}; issue #12)`, () => {
+    const rand = mulberry32(31);
+    const X = withIntercept(randomDesign(rand, 200, 2));
+    const y = drawBinary(rand, X, [0.2, 1.5, -1]);
+    const exactSmooth = logisticSmooth(X, y);
+    let subsample = 1;
+    const objective = new FunctionObjective(3, (b) => {
+      const r = exactSmooth(b);
+      return subsample > 1 ? { ...r, hessian: r.hessian.map((row) => row.map((v) => v * scale)) } : r;
+    });
+    const evaluate = objective.evaluate.bind(objective);
+    objective.evaluate = (coefficients, level, hessianSubsample = 1) => {
+      subsample = hessianSubsample;
+      return evaluate(coefficients, level, hessianSubsample);
+    };
+    const exact = newton(new FunctionObjective(3, exactSmooth), new Float64Array(3), { maxIter: 50, tol: TOL });
+    const steps: IterationProgress[] = [];
+    const result = newton(objective, new Float64Array(3), { maxIter: 50, tol: TOL, hessianSubsample: 4, onIteration: (p) => steps.push(p) });
+    expect(result.converged).toBe(true);
+    expect(steps[0]!.stepSize < 1).toBe(halved);
+    const subsamples = objective.calls.filter((c) => c.level === 'hessian').map((c) => c.subsample);
+    const firstExact = subsamples.indexOf(1);
+    expect(subsamples.slice(firstExact).every((k) => k === 1)).toBe(true);
+    // the start and the first step's trial (and the second's, when it takes λ² to tell): no more
+    expect(subsamples.filter((k) => k > 1).length).toBeLessThanOrEqual(maxSubsampled);
+    // and exact Newton's iterations, give or take the halved step
+    expect(result.iterations).toBeLessThanOrEqual(exact.iterations + 2);
+    for (let j = 0; j < 3; j++) expect(relativeError(result.coefficients[j]!, exact.coefficients[j]!)).toBeLessThanOrEqual(SAME_FIT_RTOL);
+  });
+
+  it('keeps the subsample while its steps are Newton-like (well-conditioned data: the speed it is there for)', () => {
+    // 40,000 rows, 157 panels: fitLogistic would subsample every 2nd; each subsampled step gains
+    // digits of λ² at a growing rate, so only the final passes need the exact Hessian.
+    const rand = mulberry32(37);
+    const X = randomDesign(rand, 40_000, 5);
+    const y = drawBinary(rand, withIntercept(X), [-0.5, 1, -0.5, 0.25, 0.8, -1]);
+    const objective = wasmObjective(X, y, y.map(() => 1));
+    const calls: number[] = [];
+    const evaluate = objective.evaluate.bind(objective);
+    objective.evaluate = (coefficients, level, hessianSubsample = 1) => {
+      if (level === 'hessian') calls.push(hessianSubsample);
+      return evaluate(coefficients, level, hessianSubsample);
+    };
+    const result = newton(objective, new Float64Array(6), { maxIter: 50, tol: TOL, hessianSubsample: 2 });
+    expect(result.converged).toBe(true);
+    const subsampled = calls.filter((k) => k > 1).length;
+    expect(subsampled).toBeGreaterThanOrEqual(result.iterations - 1);
+    expect(calls.length - subsampled).toBeLessThanOrEqual(2);
+  });
+
   it('passes the subsample to the objective in early iterations and 1 at the end', () => {
     const rand = mulberry32(29);
     const X = withIntercept(randomDesign(rand, 100, 2));

@@ -8,7 +8,7 @@ import { DesignBuffer } from '../wasm/design.js';
 import { threadTeam } from '../threads/pool.js';
 import { getRuntime } from '../wasm/module.js';
 import { toBinomialData, xlogx, type BinaryResponse, type BinomialData } from '../input/binaryResponse.js';
-import { featureNames, toRowSource, toRowVector, type DesignInput } from '../input/design.js';
+import { featureNames, forEachDesignRow, toRowSource, toRowVector, type DesignInput, type RowSource } from '../input/design.js';
 import { LogisticFit } from './logisticFit.js';
 import { COMMON_FIT_OPTION_KEYS, collinearError, convergenceWarning, newtonOptions, resolveOptions, type CommonFitOptions } from '../input/options.js';
 import { checkOptionKeys, optionKeysOf } from '../input/optionKeys.js';
@@ -95,10 +95,16 @@ export function fitLogistic(X: DesignInput, y: BinaryResponse, options: Logistic
       design, successes: solved.successes, trials: solved.trials, offset, l2: resolved.l2 / scale,
       interceptIndex: resolved.intercept ? 0 : -1, kernels: team ?? undefined,
     });
-    const start = new Float64Array(p);
-    // (the totals lose rows of weight 1 next to one of 1e16; then the log-odds can come out infinite)
-    const startLogOdds = Math.log(data.totalSuccesses / (data.totalTrials - data.totalSuccesses));
-    if (resolved.intercept && Number.isFinite(startLogOdds)) start[0] = startLogOdds;
+    // Start: the intercept-only MLE given the offset (with none, logit(Σs/Σt)), slopes 0; with an
+    // offset and no intercept, R glm's first step. A start that ignored a large offset would put
+    // every η in the tens or hundreds, where the weights p(1 − p) underflow and the first Newton
+    // step is meaningless. (The totals lose rows of weight 1 next to one of 1e16; then the
+    // log-odds can come out infinite, and the intercept starts at 0.)
+    const start = resolved.intercept || !offset ? new Float64Array(p) : leastSquaresStart(source, data, offset, p);
+    if (resolved.intercept) {
+      const startIntercept = interceptGivenOffset(data, offset);
+      if (Number.isFinite(startIntercept)) start[0] = startIntercept;
+    }
     const solverOptions = unscaledProgress(newtonOptions(resolved), scale);
     const result = firth
       ? firthNewton(objective, start, { ...solverOptions, source, intercept: resolved.intercept, trials: data.trials })
@@ -176,20 +182,116 @@ function nullLogLik(data: BinomialData, offset: Float64Array | null, intercept: 
   // Without an offset the null MLE is p̂ = Σs/Σt and its logLik kernel has the closed form
   // S log p̂ + F log(1 − p̂): no pass over the rows.
   if (!offset) return xlogx(sumS, sumT) + xlogx(sumT - sumS, sumT);
-  let alpha = Math.log(sumS / (sumT - sumS));
-  for (let iter = 0; iter < 100; iter++) {
-    let score = 0;
-    let info = 0;
+  return total(interceptGivenOffset(data, offset));
+}
+
+/** Safeguarded scalar Newton: at most this many steps (each halves the bracket at worst: 2^-200 of any start bracket). */
+const INTERCEPT_MAX_STEPS = 200;
+
+/**
+ * The intercept-only MLE α given the offset: the root of g(α) = Σᵢ tᵢ σ(α + oᵢ) − Σᵢ sᵢ (the
+ * fitted total equals the observed one). Without an offset, logit(Σs/Σt) in closed form. With
+ * one, Newton's method on g (increasing in α, g' = Σ tᵢ pᵢ(1 − pᵢ)) from logit(Σs/Σt) minus the
+ * weighted mean offset — the root itself for a constant offset — kept inside a bracket of the
+ * root and bisecting when a step would leave it (far from the root g' underflows and a plain
+ * Newton step is meaningless). Requires 0 < Σs < Σt.
+ */
+function interceptGivenOffset(data: BinomialData, offset: Float64Array | null): number {
+  const { successes: s, trials: t } = data;
+  const sumS = data.totalSuccesses;
+  const sumT = data.totalTrials;
+  const logit = Math.log(sumS / (sumT - sumS));
+  if (!offset) return logit;
+  const n = s.length;
+  let meanOffset = 0;
+  for (let i = 0; i < n; i++) if (t[i]! > 0) meanOffset += t[i]! * offset[i]!;
+  let alpha = logit - meanOffset / sumT;
+  // g(α) and g'(α); g from the side of the smaller of Σ t p and Σ t (1 − p), so that neither
+  // cancels when nearly all probabilities are 0 or 1.
+  const evaluate = (a: number): { g: number; slope: number } => {
+    let fitted = 0;
+    let fittedComplement = 0;
+    let slope = 0;
     for (let i = 0; i < n; i++) {
-      if (!(t[i]! > 0)) continue;
-      const eta = alpha + offset[i]!;
-      const prob = eta >= 0 ? 1 / (1 + Math.exp(-eta)) : Math.exp(eta) / (1 + Math.exp(eta));
-      score += s[i]! - t[i]! * prob;
-      info += t[i]! * prob * (1 - prob);
+      const ti = t[i]!;
+      if (!(ti > 0)) continue;
+      const eta = a + offset[i]!;
+      const z = Math.exp(-Math.abs(eta));
+      const q = 1 / (1 + z);
+      fitted += ti * (eta >= 0 ? q : z * q);
+      fittedComplement += ti * (eta >= 0 ? z * q : q);
+      slope += ti * z * q * q;
     }
-    const step = score / info;
-    alpha += step;
-    if (Math.abs(step) <= 1e-15 * (1 + Math.abs(alpha))) break;
+    return { g: fitted <= fittedComplement ? fitted - sumS : sumT - sumS - fittedComplement, slope };
+  };
+  let lo = -Infinity;
+  let hi = Infinity;
+  for (let k = 0; k < INTERCEPT_MAX_STEPS; k++) {
+    const { g, slope } = evaluate(alpha);
+    if (g === 0) break;
+    if (g < 0) lo = alpha;
+    else hi = alpha;
+    let next = alpha - g / slope;
+    if (!(next > lo && next < hi)) {
+      // outside the bracket (or g' = 0): bisect, or widen the bracket while it is open
+      if (Number.isFinite(lo) && Number.isFinite(hi)) next = 0.5 * (lo + hi);
+      else next = g < 0 ? alpha + Math.max(1, Math.abs(alpha)) : alpha - Math.max(1, Math.abs(alpha));
+    }
+    if (Math.abs(next - alpha) <= 1e-15 * (1 + Math.abs(alpha))) {
+      alpha = next;
+      break;
+    }
+    alpha = next;
   }
-  return total(alpha);
+  return alpha;
+}
+
+/**
+ * The start for a model with an offset and no intercept (no single coefficient can absorb the
+ * offset): R glm's first iteration, the weighted least-squares fit of z = logit(μ) − offset on X
+ * with weights t μ(1 − μ), μ = (s + ½)/(t + 1) (glm's mustart for binomial data). One pass over
+ * the rows, O(n p²). Returns zeros when XᵀWX is not positive definite (the solver then reports
+ * the collinear columns itself).
+ */
+function leastSquaresStart(source: RowSource, data: BinomialData, offset: Float64Array, p: number): Float64Array {
+  const { successes: s, trials: t } = data;
+  const gram = new Float64Array(p * p);
+  const rhs = new Float64Array(p);
+  forEachDesignRow(source, false, (r, x) => {
+    const tr = t[r]!;
+    if (!(tr > 0)) return;
+    const mu = (s[r]! + 0.5) / (tr + 1);
+    const w = tr * mu * (1 - mu);
+    const z = Math.log(mu / (1 - mu)) - offset[r]!;
+    for (let i = 0; i < p; i++) {
+      const wx = w * x[i]!;
+      rhs[i] = rhs[i]! + wx * z;
+      for (let j = 0; j <= i; j++) gram[i * p + j] = gram[i * p + j]! + wx * x[j]!;
+    }
+  });
+  // Cholesky of the lower triangle, then the two triangular solves
+  for (let j = 0; j < p; j++) {
+    let d = gram[j * p + j]!;
+    for (let k = 0; k < j; k++) d -= gram[j * p + k]! ** 2;
+    if (!(d > 0)) return new Float64Array(p);
+    const root = Math.sqrt(d);
+    gram[j * p + j] = root;
+    for (let i = j + 1; i < p; i++) {
+      let v = gram[i * p + j]!;
+      for (let k = 0; k < j; k++) v -= gram[i * p + k]! * gram[j * p + k]!;
+      gram[i * p + j] = v / root;
+    }
+  }
+  const out = new Float64Array(p);
+  for (let i = 0; i < p; i++) {
+    let v = rhs[i]!;
+    for (let k = 0; k < i; k++) v -= gram[i * p + k]! * out[k]!;
+    out[i] = v / gram[i * p + i]!;
+  }
+  for (let i = p - 1; i >= 0; i--) {
+    let v = out[i]!;
+    for (let k = i + 1; k < p; k++) v -= gram[k * p + i]! * out[k]!;
+    out[i] = v / gram[i * p + i]!;
+  }
+  return Number.isFinite(out.reduce((a, b) => a + b, 0)) ? out : new Float64Array(p);
 }

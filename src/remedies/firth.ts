@@ -27,8 +27,18 @@ import { forEachDesignRow, type RowSource } from '../input/design.js';
 const MAX_HALVINGS = 40;
 /** A trial is accepted when −ℓ* rises by at most this relative amount (rounding noise in a sum of n terms). */
 const ACCEPT_SLACK = 1e-13;
-/** Full steps taken after the tolerance is met, while each still shrinks the decrement fourfold (the scoring iteration converges linearly, fast: a few steps reach rounding level). */
-const MAX_POLISH_STEPS = 20;
+/**
+ * After the tolerance is met, full steps go on while each shrinks the decrement λ² by at least
+ * this factor and λ² is above rounding level. The quasi-Fisher scoring iteration converges only
+ * linearly (its matrix XᵀWX is not the Hessian of ℓ*): on separated data λ² shrinks by only
+ * ~0.3 per step, so a tolerance-level point (λ² ~ 1e-10 |ℓ*|) is ~1e-5 away from the root, and the
+ * next ~40 steps are what takes it to rounding level, as the plain MLE's polish does.
+ */
+const POLISH_MIN_SHRINK = 0.9;
+/** At most this many polishing steps: from λ² ~ 1e-10 |ℓ*| to ε² |ℓ*| at the slowest accepted rate, 0.9, would take ~450; separated data take ~40. */
+const MAX_POLISH_STEPS = 500;
+/** λ² ≤ this · (|ℓ*| + 1) is at rounding level (the plain MLE's bound, src/solver/newton.ts): the polish stops. */
+const NEGLIGIBLE_DECREMENT = Number.EPSILON ** 2;
 
 export interface FirthContext {
   /** The design as the caller gave it (without the intercept column), for the hat values. */
@@ -95,8 +105,9 @@ export function firthNewton(objective: LogisticObjective, start: Float64Array, c
     decrement = Math.max(0, decrement);
     const polishing = converged;
     if (polishing) {
-      // after convergence: full steps while each still shrinks the decrement fourfold
-      if (polish >= MAX_POLISH_STEPS || !(decrement < 0.25 * previousDecrement)) break;
+      // after convergence: full steps while λ² is above rounding level and still shrinking
+      if (polish >= MAX_POLISH_STEPS || decrement <= NEGLIGIBLE_DECREMENT * (Math.abs(penalized) + 1)) break;
+      if (!(decrement < POLISH_MIN_SHRINK * previousDecrement)) break;
       polish++;
     } else if (decrement <= context.tol * (Math.abs(penalized) + 1)) {
       converged = true;
@@ -220,6 +231,15 @@ export function firthNullLogLik(data: BinomialData, offset: Float64Array | null,
   }
   let alpha = Math.log((sumS + 0.5) / (sumT - sumS + 0.5));
   if (!offset) return total(alpha);
+  // From the root for a constant offset equal to the weighted mean one, Fisher scoring kept inside
+  // a bracket of the root (the adjusted score falls from S + ½ to S − T − ½ as α rises), bisecting
+  // when a step would leave it: far from the root the information underflows and a plain step
+  // overshoots (it diverged to NaN for an offset of 3).
+  let meanOffset = 0;
+  for (let i = 0; i < n; i++) if (t[i]! > 0) meanOffset += t[i]! * offset[i]!;
+  alpha -= meanOffset / sumT;
+  let lo = -Infinity;
+  let hi = Infinity;
   for (let iter = 0; iter < 200; iter++) {
     let info = 0;
     const prob = new Float64Array(n);
@@ -235,11 +255,19 @@ export function firthNullLogLik(data: BinomialData, offset: Float64Array | null,
       if (!(t[i]! > 0)) continue;
       const eta = alpha + offset[i]!;
       const z = Math.exp(-Math.abs(eta));
-      const hat = (t[i]! * (z / ((1 + z) * (1 + z)))) / info;
+      const hat = info > 0 ? (t[i]! * (z / ((1 + z) * (1 + z)))) / info : 0;
       score += s[i]! - t[i]! * prob[i]! + hat * (0.5 - prob[i]!);
     }
-    const step = score / info;
-    alpha += step;
+    if (score === 0) break;
+    if (score > 0) lo = alpha;
+    else hi = alpha;
+    let next = alpha + score / info;
+    if (!(next > lo && next < hi)) {
+      if (Number.isFinite(lo) && Number.isFinite(hi)) next = 0.5 * (lo + hi);
+      else next = score > 0 ? alpha + Math.max(1, Math.abs(alpha)) : alpha - Math.max(1, Math.abs(alpha));
+    }
+    const step = next - alpha;
+    alpha = next;
     if (Math.abs(step) <= 1e-15 * (1 + Math.abs(alpha))) break;
   }
   return total(alpha);
