@@ -404,7 +404,11 @@ export async function fitLogisticWith(source: StatisticsSource, options: Statist
     throw new SoftlogitError('TOO_FEW_ROWS', `${caller}: ${p} coefficients need at least ${p} rows with non-zero weight, got ${totals.nInformative}`);
   }
   const start = new Float64Array(p);
-  if (resolved.intercept) start[0] = Math.log(successes / failures);
+  // With offsets the intercept starts at the intercept-only MLE given them (as fitLogistic does):
+  // logit(Σs/Σt) ignores a large offset, every η would start in the tens, and the first Newton
+  // step would be meaningless. It is also the null model.
+  const interceptOnly = resolved.intercept && totals.hasOffset ? await interceptGivenOffset(read, p, Math.log(successes / failures)) : null;
+  if (resolved.intercept) start[0] = interceptOnly?.intercept ?? Math.log(successes / failures);
   const scale = statisticsScale(totals);
   const objective = new StatisticsObjective(runtime, read, 1, p, logisticPenalty(resolved.l2 / scale, p, resolved.intercept ? 0 : -1), scale);
   try {
@@ -424,7 +428,7 @@ export async function fitLogisticWith(source: StatisticsSource, options: Statist
     let nullLogLik: number;
     if (!resolved.intercept) nullLogLik = totals.logLik; // η = offset: the model at zero coefficients
     else if (!totals.hasOffset) nullLogLik = xlogx(successes, successes + failures) + xlogx(failures, successes + failures);
-    else nullLogLik = await interceptOnlyLogLik(read, p, start[0]!);
+    else nullLogLik = interceptOnly!.logLik;
     return new LogisticFit({
       names,
       intercept: resolved.intercept,
@@ -446,20 +450,39 @@ export async function fitLogisticWith(source: StatisticsSource, options: Statist
   }
 }
 
+/** Safeguarded scalar Newton for the intercept given the offsets: at most this many evaluations. */
+const INTERCEPT_MAX_STEPS = 100;
+
 /**
- * logLik of the intercept-only model with offsets: scalar Newton on α at coefficients (α, 0, …, 0),
- * where gradient[0] and hessian[0] of the full model are the intercept-only model's.
+ * The intercept-only model with offsets: the root α of g(α) = Σ tᵢ pᵢ − Σ sᵢ, pᵢ = σ(α + oᵢ),
+ * with its logLik. g is gradient[0] and g' = hessian[0] of the statistics at (α, 0, …, 0): one
+ * evaluation (a pass over the rows) per step. Newton's method from `start`, kept inside a bracket
+ * of the root: while the bracket is open on one side a step goes at most max(1, |α|) beyond the
+ * last point (so a root 45 away is bracketed in 6 steps, not approached through an underflowed
+ * g' in one wild jump), and a step that would leave a closed bracket bisects it.
  */
-async function interceptOnlyLogLik(read: StatisticsReader, p: number, start: number): Promise<number> {
+async function interceptGivenOffset(read: StatisticsReader, p: number, start: number): Promise<{ intercept: number; logLik: number }> {
   const coef = new Float64Array(p);
-  coef[0] = start;
-  for (let iter = 0; iter < 50; iter++) {
+  let alpha = start;
+  let lo = -Infinity;
+  let hi = Infinity;
+  for (let k = 0; k < INTERCEPT_MAX_STEPS; k++) {
+    coef[0] = alpha;
     const stats = await read(coef.slice(), 'hessian');
-    const step = -stats.gradient![0]! / stats.hessian![0]!;
-    if (!Number.isFinite(step) || Math.abs(step) <= 1e-15 * (1 + Math.abs(coef[0]!))) return stats.logLik;
-    coef[0] += step;
+    const g = stats.gradient![0]!;
+    const slope = stats.hessian![0]!;
+    if (g === 0) return { intercept: alpha, logLik: stats.logLik };
+    if (g < 0) lo = alpha;
+    else hi = alpha;
+    const reach = Math.max(1, Math.abs(alpha));
+    let next = alpha - g / slope;
+    if (!(next > lo && next < hi)) next = Number.isFinite(lo) && Number.isFinite(hi) ? 0.5 * (lo + hi) : g < 0 ? alpha + reach : alpha - reach;
+    else if (!Number.isFinite(lo) || !Number.isFinite(hi)) next = Math.min(alpha + reach, Math.max(alpha - reach, next));
+    if (Math.abs(next - alpha) <= 1e-15 * (1 + Math.abs(alpha))) return { intercept: alpha, logLik: stats.logLik };
+    alpha = next;
   }
-  return (await read(coef.slice(), 'value')).logLik;
+  coef[0] = alpha;
+  return { intercept: alpha, logLik: (await read(coef.slice(), 'value')).logLik };
 }
 
 /**
