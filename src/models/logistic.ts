@@ -124,6 +124,7 @@ export function fitLogistic(X: DesignInput, y: BinaryResponse, options: Logistic
       warnings,
       separation,
       firth,
+      responseTotals: [data.totalTrials - data.totalSuccesses, data.totalSuccesses],
     });
   } finally {
     objective?.dispose();

@@ -124,6 +124,7 @@ export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: Soft
       l2: resolved.l2,
       warnings,
       separation,
+      responseTotals: Array.from(data.classTotals),
     });
   } finally {
     objective?.dispose();

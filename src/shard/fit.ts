@@ -174,6 +174,7 @@ export async function fitLogisticWith(source: StatisticsSource, options: Statist
       converged: result.converged,
       l2: resolved.l2,
       warnings,
+      responseTotals: [failures, successes],
     });
   } finally {
     objective.dispose();
@@ -274,6 +275,7 @@ export async function fitSoftmaxWith(source: StatisticsSource, options: SoftmaxS
       converged: result.converged,
       l2: resolved.l2,
       warnings,
+      responseTotals: classTotals,
     });
   } finally {
     objective.dispose();

@@ -1,0 +1,223 @@
+// Inference on fitted models (issue #15) against R and statsmodels: likelihood-ratio tests and
+// anova, pseudo-R², Wald tests of linear hypotheses, confidence intervals, odds ratios and
+// relative risk ratios, prediction standard errors. References: test/fixtures/inference/
+// ucla-logistic.json (R glm, anova, car::linearHypothesis, predict; made by
+// test/fixtures/generate/inference/logistic.R) and statsmodels.json (statsmodels Logit and
+// MNLogit; sm_reference.py).
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  anova, fitLogistic, fitSoftmax, init, lrTest, LogisticFit, SoftlogitError, type SoftmaxFit,
+} from '../src/index.js';
+import ucla from './fixtures/inference/ucla-logistic.json';
+import sm from './fixtures/inference/statsmodels.json';
+import housing from './fixtures/housing-weighted-softmax.json';
+import { relativeError } from './helpers/reference.js';
+import * as api from '../src/index.js';
+
+/**
+ * Differences of R's deviances (each within ~1e-13 relative of the MLE's, R glm at epsilon 1e-14
+ * refitted from its solution) and statistics built from its coefficients and covariance (within
+ * ~1e-12): 1e-10 relative bounds the statistic; a wrong df, null model or sign is off by O(1).
+ */
+const STATISTIC_RTOL = 1e-10;
+/**
+ * A p-value's relative error is its statistic's absolute error times |d log p / d statistic|
+ * (≈ ½ for these χ² tails): 1e-10 · 40 · ½ ≈ 2e-9 at most; 1e-8 leaves room.
+ */
+const P_VALUE_RTOL = 1e-8;
+/**
+ * statsmodels computes llnull by an iterative fit that stops ~1e-10 relative short (README of the
+ * fixtures; here llnull is 1.3e-10 off R's exact closed form), so llr and its p-value agree with
+ * the exact ones only to ~1e-8.
+ */
+const STATSMODELS_LLNULL_RTOL = 1e-7;
+/** Intervals, odds ratios and prediction SEs from R's coefficients and covariance: see STATISTIC_RTOL. */
+const ESTIMATE_RTOL = 1e-9;
+
+const names = ucla.names.slice(1);
+let large: LogisticFit;
+let small: LogisticFit;
+
+function worst(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  let max = 0;
+  for (let i = 0; i < expected.length; i++) max = Math.max(max, relativeError(actual[i]!, expected[i]!));
+  return max;
+}
+
+beforeAll(async () => {
+  await init();
+  large = fitLogistic(ucla.X, ucla.y, { names });
+  small = fitLogistic(ucla.X.map((r) => ucla.smallColumns.map((j) => r[j]!)), ucla.y, { names: ucla.smallColumns.map((j) => names[j]!) });
+});
+
+describe('likelihood-ratio tests (logistic, UCLA)', () => {
+  it('fit.lrTest() is R anova(null, fit) and statsmodels llr / llr_pvalue', () => {
+    const test = large.lrTest();
+    expect(test.df).toBe(ucla.lrNull.df[0]);
+    expect(relativeError(test.statistic, ucla.lrNull.statistic[0]!)).toBeLessThan(STATISTIC_RTOL);
+    expect(relativeError(test.pValue, ucla.lrNull.pValue[0]!)).toBeLessThan(P_VALUE_RTOL);
+    expect(test.df).toBe(sm.ucla.dfModel);
+    expect(relativeError(test.statistic, sm.ucla.llr)).toBeLessThan(STATSMODELS_LLNULL_RTOL);
+    expect(relativeError(test.pValue, sm.ucla.llrPvalue)).toBeLessThan(STATSMODELS_LLNULL_RTOL);
+  });
+
+  it('lrTest(smaller, larger) is R anova(m1, m2, test = "Chisq")', () => {
+    const test = lrTest(small, large);
+    expect(test.df).toBe(ucla.lrSmallLarge.df[0]);
+    expect(relativeError(test.statistic, ucla.lrSmallLarge.statistic[0]!)).toBeLessThan(STATISTIC_RTOL);
+    expect(relativeError(test.pValue, ucla.lrSmallLarge.pValue[0]!)).toBeLessThan(P_VALUE_RTOL);
+  });
+
+  it('anova(m0, m1, m2) is R\'s analysis of deviance table', () => {
+    const m0 = fitLogistic(ucla.X.map(() => []), ucla.y, { names: [] });
+    const table = anova(m0, small, large);
+    expect(table.rows.map((r) => r.dfResidual)).toEqual(ucla.anova.dfResidual);
+    expect(worst(table.rows.map((r) => r.deviance), ucla.anova.deviance)).toBeLessThan(1e-12);
+    expect(table.rows.slice(1).map((r) => r.df)).toEqual(ucla.anova.df);
+    expect(worst(table.rows.slice(1).map((r) => r.devianceChange), ucla.anova.devianceChange)).toBeLessThan(STATISTIC_RTOL);
+    expect(worst(table.rows.slice(1).map((r) => r.pValue), ucla.anova.pValue)).toBeLessThan(P_VALUE_RTOL);
+    expect(Number.isNaN(table.rows[0]!.pValue)).toBe(true);
+    const text = table.toString();
+    expect(text).toContain('Analysis of Deviance Table');
+    expect(text).toContain('Resid. Df Resid. Dev Df Deviance');
+    // Reversed order: R reports negative Df and Deviance with the same p-value.
+    const reversed = anova(large, small);
+    expect(reversed.rows[1]!.df).toBe(-3);
+    expect(relativeError(reversed.rows[1]!.pValue, ucla.lrSmallLarge.pValue[0]!)).toBeLessThan(P_VALUE_RTOL);
+  });
+
+  it('refuses models that are not nested fits of the same data', () => {
+    const code = (f: () => unknown) => { try { f(); } catch (e) { return (e as SoftlogitError).code; } return 'none'; };
+    // Other rows: the last 100 left out.
+    const fewer = fitLogistic(ucla.X.slice(0, 300).map((r) => [r[0]!, r[1]!]), ucla.y.slice(0, 300), { names: ['gre', 'gpa'] });
+    expect(code(() => lrTest(fewer, large))).toBe('NOT_NESTED');
+    // Same number of rows, other weights.
+    const weights = ucla.y.map((_, i) => (i % 2 === 0 ? 2 : 0.5));
+    const weighted = fitLogistic(ucla.X.map((r) => [r[0]!, r[1]!]), ucla.y, { names: ['gre', 'gpa'], weights });
+    expect(code(() => lrTest(weighted, large))).toBe('NOT_NESTED');
+    // A column the larger model does not have.
+    const other = fitLogistic(ucla.X.map((r) => [r[0]!, r[2]!]), ucla.y, { names: ['gre', 'z'] });
+    expect(code(() => lrTest(other, large))).toBe('NOT_NESTED');
+    // The same responses in another order: other response per row, same totals; the names and
+    // totals cannot tell (documented), but the larger fit first is refused.
+    expect(code(() => lrTest(large, small))).toBe('NOT_NESTED');
+    // A ridge or Firth fit has no LR test.
+    const ridge = fitLogistic(ucla.X, ucla.y, { names, l2: 1 });
+    expect(code(() => lrTest(small, ridge))).toBe('BAD_MODEL');
+    expect(code(() => ridge.lrTest())).toBe('BAD_MODEL');
+    expect(code(() => fitLogistic(ucla.X, ucla.y, { names, firth: true }).lrTest())).toBe('BAD_MODEL');
+    expect(code(() => lrTest(small, 5 as unknown as LogisticFit))).toBe('BAD_MODEL');
+    expect(code(() => anova(small))).toBe('BAD_MODEL');
+  });
+
+  it('works on a model restored from JSON and on a fit from shard statistics', async () => {
+    const restored = LogisticFit.fromJSON(JSON.stringify(large));
+    expect(restored.lrTest()).toEqual(large.lrTest());
+    expect(lrTest(small, restored)).toEqual(lrTest(small, large));
+    const { accumulate, fitLogisticFromStatistics } = await import('../src/index.js');
+    const shards = [0, 1, 2, 3].map((s) => ({ model: 'logistic' as const, X: ucla.X.filter((_, i) => i % 4 === s), y: ucla.y.filter((_, i) => i % 4 === s) }));
+    const fromShards = await fitLogisticFromStatistics(
+      (b, level) => api.combineAll(shards.map((shard) => accumulate(shard, b, level))), { nFeatures: 5, names },
+    );
+    const test = fromShards.lrTest();
+    expect(relativeError(test.statistic, ucla.lrNull.statistic[0]!)).toBeLessThan(STATISTIC_RTOL);
+    expect(relativeError(lrTest(small, fromShards).statistic, ucla.lrSmallLarge.statistic[0]!)).toBeLessThan(STATISTIC_RTOL);
+    expect(relativeError(fromShards.pseudoR2.mcFadden, ucla.pseudoR2.mcFadden[0]!)).toBeLessThan(STATISTIC_RTOL);
+    expect(relativeError(fromShards.waldTest(['rank2', 'rank3', 'rank4']).statistic, ucla.waldRank.statistic[0]!)).toBeLessThan(ESTIMATE_RTOL);
+  });
+});
+
+describe('pseudo-R² (logistic, UCLA)', () => {
+  it('McFadden is statsmodels prsquared; Cox–Snell and Nagelkerke follow R\'s logLik', () => {
+    const r2 = large.pseudoR2;
+    expect(relativeError(r2.mcFadden, ucla.pseudoR2.mcFadden[0]!)).toBeLessThan(STATISTIC_RTOL);
+    expect(relativeError(r2.coxSnell, ucla.pseudoR2.coxSnell[0]!)).toBeLessThan(STATISTIC_RTOL);
+    expect(relativeError(r2.nagelkerke, ucla.pseudoR2.nagelkerke[0]!)).toBeLessThan(STATISTIC_RTOL);
+    expect(relativeError(r2.logLikNull, ucla.pseudoR2.logLikNull[0]!)).toBeLessThan(1e-12);
+    expect(relativeError(r2.mcFadden, sm.ucla.prsquared)).toBeLessThan(STATSMODELS_LLNULL_RTOL);
+    expect(relativeError(large.bic, ucla.pseudoR2.bic[0]!)).toBeLessThan(1e-12);
+  });
+});
+
+describe('Wald tests (logistic, UCLA)', () => {
+  it('a joint test by names is car::linearHypothesis(fit, c("rank2 = 0", …), test = "Chisq")', () => {
+    const test = large.waldTest(['rank2', 'rank3', 'rank4']);
+    expect(test.df).toBe(ucla.waldRank.df[0]);
+    expect(relativeError(test.statistic, ucla.waldRank.statistic[0]!)).toBeLessThan(ESTIMATE_RTOL);
+    expect(relativeError(test.pValue, ucla.waldRank.pValue[0]!)).toBeLessThan(P_VALUE_RTOL);
+  });
+
+  it('Rβ = q is linearHypothesis(fit, R, q) and statsmodels wald_test((R, q))', () => {
+    const test = large.waldTest(ucla.waldGeneral.R, ucla.waldGeneral.q);
+    expect(test.df).toBe(ucla.waldGeneral.df[0]);
+    expect(relativeError(test.statistic, ucla.waldGeneral.statistic[0]!)).toBeLessThan(ESTIMATE_RTOL);
+    expect(relativeError(test.pValue, ucla.waldGeneral.pValue[0]!)).toBeLessThan(P_VALUE_RTOL);
+    expect(relativeError(test.statistic, sm.ucla.waldGeneral.statistic)).toBeLessThan(ESTIMATE_RTOL);
+    expect(relativeError(test.pValue, sm.ucla.waldGeneral.pValue)).toBeLessThan(P_VALUE_RTOL);
+  });
+
+  it('one coefficient: W = z², the p-value of the z test', () => {
+    const test = large.waldTest(['gpa']);
+    const j = large.names.indexOf('gpa');
+    expect(relativeError(test.statistic, large.zValues[j]! ** 2)).toBeLessThan(1e-14);
+    expect(relativeError(test.pValue, large.pValues[j]!)).toBeLessThan(1e-12);
+  });
+
+  it('refuses unknown names, wrong shapes and dependent rows', () => {
+    const code = (f: () => unknown) => { try { f(); } catch (e) { return (e as SoftlogitError).code; } return 'none'; };
+    expect(code(() => large.waldTest(['rank5']))).toBe('BAD_OPTION');
+    expect(code(() => large.waldTest([[1, 0]]))).toBe('BAD_SHAPE');
+    expect(code(() => large.waldTest([[0, 1, 0, 0, 0, 0], [0, 2, 0, 0, 0, 0]]))).toBe('BAD_SHAPE');
+    expect(code(() => large.waldTest([[0, 1, 0, 0, 0, 0]], [1, 2]))).toBe('BAD_SHAPE');
+    expect(code(() => large.waldTest([[0, Number.NaN, 0, 0, 0, 0]]))).toBe('NON_FINITE');
+    expect(code(() => large.waldTest([]))).toBe('BAD_SHAPE');
+  });
+});
+
+describe('confidence intervals and odds ratios (logistic, UCLA)', () => {
+  it('confint(0.9) is R confint.default(fit, level = 0.9)', () => {
+    const ci = large.confint(0.9);
+    expect(worst(ci.col(0), ucla.confint90.lower)).toBeLessThan(ESTIMATE_RTOL);
+    expect(worst(ci.col(1), ucla.confint90.upper)).toBeLessThan(ESTIMATE_RTOL);
+  });
+
+  it('oddsRatios() is R exp(cbind(coef(fit), confint.default(fit)))', () => {
+    const or = large.oddsRatios();
+    expect(or.names).toEqual(ucla.names);
+    expect(worst(or.oddsRatio, ucla.oddsRatios.oddsRatio)).toBeLessThan(ESTIMATE_RTOL);
+    expect(worst(or.lower, ucla.oddsRatios.lower)).toBeLessThan(ESTIMATE_RTOL);
+    expect(worst(or.upper, ucla.oddsRatios.upper)).toBeLessThan(ESTIMATE_RTOL);
+    expect(() => large.oddsRatios(1.5)).toThrow(SoftlogitError);
+  });
+});
+
+describe('prediction standard errors (logistic, UCLA)', () => {
+  it('type link and response with se: true are R predict(…, se.fit = TRUE)', () => {
+    const link = large.predict(ucla.predict.newX, { type: 'link', se: true });
+    expect(worst(link.fit, ucla.predict.link)).toBeLessThan(ESTIMATE_RTOL);
+    expect(worst(link.se, ucla.predict.linkSe)).toBeLessThan(ESTIMATE_RTOL);
+    const response = large.predict(ucla.predict.newX, { type: 'response', se: true });
+    expect(worst(response.fit, ucla.predict.response)).toBeLessThan(ESTIMATE_RTOL);
+    expect(worst(response.se, ucla.predict.responseSe)).toBeLessThan(ESTIMATE_RTOL);
+    expect(worst(response.lower, ucla.predict.lower)).toBeLessThan(ESTIMATE_RTOL);
+    expect(worst(response.upper, ucla.predict.upper)).toBeLessThan(ESTIMATE_RTOL);
+    expect(response.level).toBe(0.95);
+    // Without se the plain predictions are unchanged.
+    expect(Array.from(large.predict(ucla.predict.newX, { type: 'response' }))).toEqual(Array.from(response.fit));
+  });
+
+  it('the link interval at level L is fit ± qnorm((1 + L)/2) se', () => {
+    const link = large.predict(ucla.predict.newX, { type: 'link', se: true, level: 0.5 });
+    const z = 0.6744897501960817; // R qnorm(0.75)
+    for (let r = 0; r < link.fit.length; r++) {
+      expect(relativeError(link.upper[r]!, link.fit[r]! + z * link.se[r]!)).toBeLessThan(1e-14);
+      expect(relativeError(link.lower[r]!, link.fit[r]! - z * link.se[r]!)).toBeLessThan(1e-14);
+    }
+  });
+
+  it('refuses se with type class, and bad se or level values', () => {
+    expect(() => large.predict(ucla.predict.newX, { type: 'class', se: true })).toThrow(SoftlogitError);
+    expect(() => large.predict(ucla.predict.newX, { se: 1 as unknown as boolean })).toThrow(SoftlogitError);
+    expect(() => large.predict(ucla.predict.newX, { se: true, level: 95 })).toThrow(SoftlogitError);
+  });
+});
