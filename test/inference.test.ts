@@ -221,3 +221,158 @@ describe('prediction standard errors (logistic, UCLA)', () => {
     expect(() => large.predict(ucla.predict.newX, { se: true, level: 95 })).toThrow(SoftlogitError);
   });
 });
+
+describe('softmax inference (MASS housing, statsmodels MNLogit)', () => {
+  /** Rows repeated by their integer weights: statsmodels' data (1681 rows). */
+  const expandedX: number[][] = [];
+  const expandedLabels: string[] = [];
+  housing.X.forEach((row, i) => {
+    for (let r = 0; r < housing.weights[i]!; r++) {
+      expandedX.push(row);
+      expandedLabels.push(housing.labels[i]!);
+    }
+  });
+  const options = { names: housing.featureNames, classes: housing.classes };
+  let full: SoftmaxFit;
+  let weighted: SoftmaxFit;
+  let smaller: SoftmaxFit;
+  const p = housing.featureNames.length + 1;
+  const K = housing.classes.length;
+
+  beforeAll(() => {
+    full = fitSoftmax(expandedX, expandedLabels, options);
+    weighted = fitSoftmax(housing.X, housing.labels, { ...options, weights: housing.weights });
+    const columns = sm.housing.smallColumns;
+    smaller = fitSoftmax(expandedX.map((r) => columns.map((j) => r[j]!)), expandedLabels, { names: columns.map((j) => housing.featureNames[j]!), classes: housing.classes });
+  });
+
+  it('lrTest() is statsmodels llr, df_model, llr_pvalue; the same on the weighted rows', () => {
+    const test = full.lrTest();
+    expect(test.df).toBe(sm.housing.dfModel);
+    expect(relativeError(test.statistic, sm.housing.llr)).toBeLessThan(STATSMODELS_LLNULL_RTOL);
+    // statsmodels' p-value inherits its llnull's error times |d log p / d statistic| ≈ ½ · 178.
+    expect(relativeError(test.pValue, sm.housing.llrPvalue)).toBeLessThan(1e-6);
+    // Exact: llnull of the pooled class shares (sm_reference.py), p from scipy's chi2.sf.
+    expect(relativeError(test.statistic, sm.housing.llrExact)).toBeLessThan(STATISTIC_RTOL);
+    expect(relativeError(test.pValue, sm.housing.llrPvalueExact)).toBeLessThan(P_VALUE_RTOL);
+    const w = weighted.lrTest();
+    expect(relativeError(w.statistic, test.statistic)).toBeLessThan(STATISTIC_RTOL);
+    expect(w.df).toBe(test.df);
+  });
+
+  it('lrTest(smaller, larger) is 2 (llf − llf_small) of statsmodels', () => {
+    const test = lrTest(smaller, full);
+    expect(test.df).toBe(sm.housing.lrSmall.df);
+    expect(relativeError(test.statistic, sm.housing.lrSmall.statistic)).toBeLessThan(STATISTIC_RTOL);
+    expect(relativeError(test.pValue, sm.housing.lrSmall.pValue)).toBeLessThan(P_VALUE_RTOL);
+    expect(() => lrTest(smaller, weighted)).toThrow(SoftlogitError); // 1681 rows against 72
+    expect(() => lrTest(small, full as unknown as LogisticFit)).toThrow(SoftlogitError);
+  });
+
+  it('pseudoR2.mcFadden is statsmodels prsquared; BIC is statsmodels bic', () => {
+    expect(relativeError(full.pseudoR2.mcFadden, sm.housing.prsquared)).toBeLessThan(STATSMODELS_LLNULL_RTOL);
+    expect(relativeError(full.pseudoR2.logLikNull, sm.housing.llnull)).toBeLessThan(STATSMODELS_LLNULL_RTOL);
+    expect(relativeError(full.bic, sm.housing.bic)).toBeLessThan(1e-12);
+  });
+
+  it('waldTest(R) is statsmodels wald_test(R, use_f = False); names give the same test', () => {
+    const test = full.waldTest(sm.housing.waldType.R);
+    expect(test.df).toBe(sm.housing.waldType.df);
+    expect(relativeError(test.statistic, sm.housing.waldType.statistic)).toBeLessThan(ESTIMATE_RTOL);
+    expect(relativeError(test.pValue, sm.housing.waldType.pValue)).toBeLessThan(P_VALUE_RTOL);
+    const byName = full.waldTest(['TypeApartment', 'TypeAtrium', 'TypeTerrace']);
+    expect(relativeError(byName.statistic, test.statistic)).toBeLessThan(1e-13);
+    expect(full.withParameterization('symmetric').waldTest(sm.housing.waldType.R).statistic).toBe(test.statistic);
+    const one = full.waldTest(['High:ContHigh']);
+    const j = full.names.indexOf('ContHigh');
+    expect(relativeError(one.statistic, full.zValues.get(j, 2) ** 2)).toBeLessThan(1e-13);
+    expect(() => full.waldTest(['Low:ContHigh'])).toThrow(SoftlogitError); // the reference class has no free coefficient
+  });
+
+  it('confint() and relativeRiskRatios() are statsmodels conf_int and exp(params)', () => {
+    for (const [level, reference] of [[0.95, sm.housing.confInt95], [0.9, sm.housing.confInt90]] as const) {
+      const ci = full.confint(level);
+      const lower: number[] = [];
+      const upper: number[] = [];
+      for (let c = 1; c < K; c++) for (let j = 0; j < p; j++) { lower.push(ci.lower.get(j, c)); upper.push(ci.upper.get(j, c)); }
+      expect(worst(lower, reference.lower)).toBeLessThan(ESTIMATE_RTOL);
+      expect(worst(upper, reference.upper)).toBeLessThan(ESTIMATE_RTOL);
+      for (let j = 0; j < p; j++) expect([ci.lower.get(j, 0), ci.upper.get(j, 0)]).toEqual([0, 0]);
+    }
+    const rrr = full.relativeRiskRatios();
+    expect(rrr.classes).toEqual(['Medium', 'High']);
+    const ratio: number[] = [];
+    const lower: number[] = [];
+    for (let c = 0; c < K - 1; c++) for (let j = 0; j < p; j++) { ratio.push(rrr.ratio.get(j, c)); lower.push(rrr.lower.get(j, c)); }
+    expect(worst(ratio, sm.housing.rrr)).toBeLessThan(ESTIMATE_RTOL);
+    expect(worst(lower, sm.housing.confInt95.lower.map(Math.exp))).toBeLessThan(ESTIMATE_RTOL);
+    // The symmetric form: the intervals of its own W and SEs; the ratios stay against the reference.
+    const symmetric = full.withParameterization('symmetric');
+    const sci = symmetric.confint();
+    const W = symmetric.coefficients;
+    expect(relativeError((sci.lower.get(1, 1) + sci.upper.get(1, 1)) / 2, W.get(1, 1))).toBeLessThan(1e-14);
+    expect(Array.from(symmetric.relativeRiskRatios().ratio.data)).toEqual(Array.from(rrr.ratio.data));
+  });
+
+  it('predicted probabilities are statsmodels predict; their SEs are the delta method (finite differences)', () => {
+    const rows = sm.housing.newRows.map((i) => housing.X[i]!);
+    const prediction = full.predict(rows, { se: true });
+    expect(worst(prediction.fit.data, sm.housing.predict.flat())).toBeLessThan(ESTIMATE_RTOL);
+    // Numerical Jacobian of the probabilities in the free coefficients, then J Σ Jᵀ.
+    const json = full.toJSON();
+    const n = json.baseline.length;
+    const jacobian = rows.map(() => Array.from({ length: K }, () => new Float64Array(n)));
+    for (let t = 0; t < n; t++) {
+      const h = 1e-6 * (1 + Math.abs(json.baseline[t]!));
+      const shifted = (delta: number) => {
+        const baseline = [...json.baseline];
+        baseline[t] += delta;
+        return (api.loadModel({ ...json, baseline }) as SoftmaxFit).predict(rows);
+      };
+      const plus = shifted(h);
+      const minus = shifted(-h);
+      rows.forEach((_, r) => { for (let k = 0; k < K; k++) jacobian[r]![k]![t] = (plus.get(r, k) - minus.get(r, k)) / (2 * h); });
+    }
+    const cov = full.covariance.data;
+    rows.forEach((_, r) => {
+      for (let k = 0; k < K; k++) {
+        const g = jacobian[r]![k]!;
+        let v = 0;
+        for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) v += g[a]! * cov[a * n + b]! * g[b]!;
+        expect(relativeError(prediction.se.get(r, k), Math.sqrt(v))).toBeLessThan(1e-6);
+      }
+    });
+    // The probabilities sum to 1, so their variances add up: Var(Σ p_k) = 0 is not checked by se alone;
+    // the interval is fit ± z se.
+    expect(relativeError(prediction.upper.get(0, 1), prediction.fit.get(0, 1) + 1.959963984540054 * prediction.se.get(0, 1))).toBeLessThan(1e-14);
+  });
+
+  it('with two classes, the SE of P(second class) is the logistic response SE', () => {
+    const binary = fitSoftmax(ucla.X, ucla.y, { names });
+    const soft = binary.predict(ucla.predict.newX, { se: true });
+    const logit = large.predict(ucla.predict.newX, { type: 'response', se: true });
+    const link = binary.predict(ucla.predict.newX, { type: 'link', se: true });
+    for (let r = 0; r < logit.fit.length; r++) {
+      expect(relativeError(soft.se.get(r, 1), logit.se[r]!)).toBeLessThan(1e-9);
+      expect(relativeError(soft.se.get(r, 0), logit.se[r]!)).toBeLessThan(1e-9);
+      expect(relativeError(link.se.get(r, 1), ucla.predict.linkSe[r]!)).toBeLessThan(ESTIMATE_RTOL);
+      expect(link.se.get(r, 0)).toBe(0);
+    }
+    expect(() => binary.predict(ucla.predict.newX, { type: 'class', se: true } as never)).toThrow(SoftlogitError);
+  });
+
+  it('works on a fit from shard statistics', async () => {
+    const shards = [0, 1].map((s) => ({
+      model: 'softmax' as const, X: housing.X.filter((_, i) => i % 2 === s), y: housing.labels.filter((_, i) => i % 2 === s),
+      weights: housing.weights.filter((_, i) => i % 2 === s), classes: housing.classes,
+    }));
+    const fromShards = await api.fitSoftmaxFromStatistics(
+      (b, level) => api.combineAll(shards.map((shard) => api.accumulate(shard, b, level))), { nFeatures: p - 1, names: housing.featureNames, classes: housing.classes },
+    );
+    expect(relativeError(fromShards.lrTest().statistic, weighted.lrTest().statistic)).toBeLessThan(STATISTIC_RTOL);
+    expect(relativeError(fromShards.waldTest(sm.housing.waldType.R).statistic, sm.housing.waldType.statistic)).toBeLessThan(ESTIMATE_RTOL);
+    expect(relativeError(fromShards.confint().lower.get(1, 1), weighted.confint().lower.get(1, 1))).toBeLessThan(ESTIMATE_RTOL);
+    const smallWeighted = fitSoftmax(housing.X.map((r) => [r[0]!]), housing.labels, { names: [housing.featureNames[0]!], classes: housing.classes, weights: housing.weights });
+    expect(relativeError(lrTest(smallWeighted, fromShards).statistic, lrTest(smallWeighted, weighted).statistic)).toBeLessThan(STATISTIC_RTOL);
+  });
+});

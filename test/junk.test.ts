@@ -184,7 +184,11 @@ const ENTRIES: Entry[] = [
   { name: 'chiSquareQuantile', valid: () => [0.05, 2, false], call: fn(api.chiSquareQuantile) },
   { name: 'LogisticFit#summary', valid: () => [], call: (...a) => fn(logisticFit.summary.bind(logisticFit))(...a) },
   { name: 'LogisticFit#toJSON', valid: () => [], call: (...a) => fn(logisticFit.toJSON.bind(logisticFit))(...a) },
-  { name: 'SoftmaxFit#predict', fields: { 1: ['type'] }, valid: () => [X, { type: 'class' }], call: (...a) => fn(softmaxFit.predict.bind(softmaxFit))(...a) },
+  { name: 'SoftmaxFit#lrTest', valid: () => [], call: (...a) => fn(softmaxFit.lrTest.bind(softmaxFit))(...a) },
+  { name: 'SoftmaxFit#waldTest', valid: () => [['x1']], call: (...a) => fn(softmaxFit.waldTest.bind(softmaxFit))(...a) },
+  { name: 'SoftmaxFit#confint', valid: () => [0.9], call: (...a) => fn(softmaxFit.confint.bind(softmaxFit))(...a) },
+  { name: 'SoftmaxFit#relativeRiskRatios', valid: () => [0.9], call: (...a) => fn(softmaxFit.relativeRiskRatios.bind(softmaxFit))(...a) },
+  { name: 'SoftmaxFit#predict', fields: { 1: ['type', 'se', 'level'] }, valid: () => [X, { type: 'class' }], call: (...a) => fn(softmaxFit.predict.bind(softmaxFit))(...a) },
   { name: 'SoftmaxFit#covarianceOf', valid: () => ['symmetric'], call: (...a) => fn(softmaxFit.covarianceOf.bind(softmaxFit))(...a) },
   { name: 'SoftmaxFit#withParameterization', valid: () => ['symmetric'], call: (...a) => fn(softmaxFit.withParameterization.bind(softmaxFit))(...a) },
   { name: 'SoftmaxFit#toLogistic', valid: () => [], call: (...a) => fn(binarySoftmax.toLogistic.bind(binarySoftmax))(...a) },
@@ -245,7 +249,7 @@ const GETTERS: [string, () => unknown][] = [
   ...(['coefficients', 'covariance', 'standardErrors', 'zValues', 'pValues', 'pseudoR2'] as const).map(
     (g): [string, () => unknown] => [`LogisticFit#${g}`, () => logisticFit[g]],
   ),
-  ...(['baseline', 'coefficients', 'covariance', 'standardErrors', 'zValues', 'pValues'] as const).map(
+  ...(['baseline', 'coefficients', 'covariance', 'standardErrors', 'zValues', 'pValues', 'pseudoR2'] as const).map(
     (g): [string, () => unknown] => [`SoftmaxFit#${g}`, () => softmaxFit[g]],
   ),
 ];
