@@ -376,3 +376,38 @@ describe('softmax inference (MASS housing, statsmodels MNLogit)', () => {
     expect(relativeError(lrTest(smallWeighted, fromShards).statistic, lrTest(smallWeighted, weighted).statistic)).toBeLessThan(STATISTIC_RTOL);
   });
 });
+
+describe('summary() reports the likelihood statistics (as statsmodels and Stata do)', () => {
+  it('logistic: BIC, logLik, the LR test against the null model and the pseudo-R²', () => {
+    const text = large.summary();
+    // R: BIC(m2) = 494.4663, anova(m0, m2): 41.459 on 5 df, p = 7.578e-08; McFadden 0.08292.
+    expect(text).toContain('AIC: 470.52\nBIC: 494.47\nLog-likelihood: -229.26 (df = 6); null model: -249.99');
+    expect(text).toContain('LR test against the null model: Chisq = 41.459 on 5 df, p-value = 7.578e-08');
+    expect(text).toContain('Pseudo R-squared: McFadden 0.08292, Cox-Snell 0.09846, Nagelkerke 0.138');
+    expect(text).toMatch(/Number of Newton iterations: \d+$/);
+    const ridge = fitLogistic(ucla.X, ucla.y, { names, l2: 1 }).summary();
+    expect(ridge).toContain('BIC: ');
+    expect(ridge).not.toContain('LR test');
+  });
+
+  it('softmax: the same lines; a tiny p-value prints as < 2.2e-16', () => {
+    const fit = fitSoftmax(housing.X, housing.labels, { names: housing.featureNames, classes: housing.classes, weights: housing.weights });
+    const text = fit.summary();
+    expect(text).toContain('LR test against the null model: Chisq = 178.79 on 12 df, p-value < 2.2e-16');
+    expect(text).toContain('Pseudo R-squared: McFadden 0.049, Cox-Snell '); // 0.0489997 to 4 digits, as R's format
+  });
+
+  it('Cox–Snell and Nagelkerke count the units behind frequency weights (the expanded rows)', () => {
+    const options = { names: housing.featureNames, classes: housing.classes };
+    const weighted = fitSoftmax(housing.X, housing.labels, { ...options, weights: housing.weights }).pseudoR2;
+    const X: number[][] = [];
+    const y: string[] = [];
+    housing.X.forEach((row, i) => { for (let r = 0; r < housing.weights[i]!; r++) { X.push(row); y.push(housing.labels[i]!); } });
+    const expanded = fitSoftmax(X, y, options).pseudoR2;
+    // statsmodels on the expanded rows: 1 − exp(2 (llnull − llf) / 1681) from its llf and the exact llnull.
+    const coxSnell = -Math.expm1((2 * (sm.housing.llnullExact - sm.housing.llf)) / 1681);
+    expect(relativeError(expanded.coxSnell, coxSnell)).toBeLessThan(STATISTIC_RTOL);
+    expect(relativeError(weighted.coxSnell, expanded.coxSnell)).toBeLessThan(STATISTIC_RTOL);
+    expect(relativeError(weighted.nagelkerke, expanded.nagelkerke)).toBeLessThan(STATISTIC_RTOL);
+  });
+});

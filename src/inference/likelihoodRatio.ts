@@ -25,6 +25,8 @@ export interface LikelihoodFacts {
   intercept: boolean;
   l2: number;
   firth: boolean;
+  /** Σ of the weighted response totals (Σ wᵢ for 0/1 rows, Σ wᵢ tᵢ for counts); 0 when not recorded. */
+  responseTotal: number;
 }
 
 /**
@@ -69,7 +71,7 @@ export function requireMaximumLikelihood(fit: LikelihoodFacts, caller: string): 
  * k − k₀ degrees of freedom, k₀ = K − 1 intercepts (R's `anova(null, fit, test = "Chisq")`,
  * statsmodels' `llr`, `df_model` and `llr_pvalue`, Stata's `LR chi2`).
  * @throws {SoftlogitError} `BAD_MODEL` for a ridge or Firth fit.
- * @example nullLikelihoodRatio({ logLik: -240.17, deviance: 480.34, nullDeviance: 499.98, dfResidual: 397, nObs: 400, nClasses: 2, intercept: true, l2: 0, firth: false }, 'lrTest')
+ * @example nullLikelihoodRatio({ logLik: -240.17, deviance: 480.34, nullDeviance: 499.98, dfResidual: 397, nObs: 400, nClasses: 2, intercept: true, l2: 0, firth: false, responseTotal: 400 }, 'lrTest')
  * // => { statistic: 19.64 (to rounding), df: 2, pValue: 5.43e-5 }
  */
 export function nullLikelihoodRatio(fit: LikelihoodFacts, caller: string): ChiSquareTest {
@@ -91,23 +93,26 @@ export interface PseudoR2 {
 
 /**
  * Pseudo-R² of a fit against its null model, with logLik₀ = logLik − (nullDeviance − deviance)/2
- * (the null model's logLik in the fit's convention) and n = nObs, the rows with non-zero weight:
+ * (the null model's logLik in the fit's convention) and n the number of observations the
+ * likelihood counts, Σ wᵢ tᵢ (the weighted response total: the rows for unweighted 0/1 data, the
+ * units for frequency weights or counts; nObs for a model saved before totals were recorded):
  *   McFadden = 1 − logLik / logLik₀,
  *   Cox–Snell = 1 − exp(2 (logLik₀ − logLik) / n) = −expm1(−G²/n),
  *   Nagelkerke = Cox–Snell / (1 − exp(2 logLik₀ / n)).
  * McFadden is statsmodels' `prsquared` and Stata's `Pseudo R2`; Cox–Snell and Nagelkerke are
  * statsmodels GLM's `pseudo_rsquared('cs')` and DescTools' `PseudoR2(…, 'Nagelkerke')` on rows
- * with unit weights. With frequency weights or counts n is still the number of rows, as in those
- * tools on grouped data; expand the rows for the per-observation versions.
+ * with unit weights, and the same numbers as those tools on the rows expanded by frequency weights
+ * or counts (on grouped rows DescTools would take n = rows, which makes Cox–Snell depend on the
+ * grouping).
  * @throws {SoftlogitError} `BAD_MODEL` for a ridge or Firth fit.
- * @example pseudoR2({ logLik: -240.17199, deviance: 480.34398, nullDeviance: 499.97649, dfResidual: 397, nObs: 400, nClasses: 2, intercept: true, l2: 0, firth: false }, 'pseudoR2').mcFadden
+ * @example pseudoR2({ logLik: -240.17199, deviance: 480.34398, nullDeviance: 499.97649, dfResidual: 397, nObs: 400, nClasses: 2, intercept: true, l2: 0, firth: false, responseTotal: 400 }, 'pseudoR2').mcFadden
  * // => 0.0392670 (to 6 digits)
  */
 export function pseudoR2(fit: LikelihoodFacts, caller: string): PseudoR2 {
   requireMaximumLikelihood(fit, caller);
   const g2 = fit.nullDeviance - fit.deviance;
   const logLikNull = fit.logLik - g2 / 2;
-  const n = fit.nObs;
+  const n = fit.responseTotal > 0 ? fit.responseTotal : fit.nObs;
   const coxSnell = -Math.expm1(-g2 / n);
   return {
     mcFadden: 1 - fit.logLik / logLikNull,

@@ -37,6 +37,7 @@ export function likelihoodFacts(fit: ComparableFit): LikelihoodFacts {
     intercept: fit.intercept,
     l2: fit.l2,
     firth: fit instanceof LogisticFit ? fit.firth : false,
+    responseTotal: fit.responseTotals.reduce((a, b) => a + b, 0),
   };
 }
 

@@ -1,8 +1,8 @@
 // The result of a binary logistic fit: estimates, inference, prediction, summary, JSON.
 import { SoftlogitError } from '../errors.js';
-import { formatCoefficientTable, formatDevianceLines, formatNumber } from '../format.js';
+import { formatCoefficientTable, formatDevianceLines, formatLikelihoodLines, formatNumber } from '../format.js';
 import { bayesian, pValues, standardErrors, waldIntervals, zValues } from '../inference.js';
-import { nullLikelihoodRatio, pseudoR2, type ChiSquareTest, type LikelihoodFacts, type PseudoR2 } from '../inference/likelihoodRatio.js';
+import { freeParameters, nullLikelihoodRatio, pseudoR2, type ChiSquareTest, type LikelihoodFacts, type PseudoR2 } from '../inference/likelihoodRatio.js';
 import { levelOption, quadraticForm } from '../inference/prediction.js';
 import { namesHypothesis, readHypothesis, waldChiSquare } from '../inference/wald.js';
 import { normalQuantile } from '../special.js';
@@ -265,11 +265,18 @@ export class LogisticFit {
     return { fit: out, se, lower, upper, level };
   }
 
+  /** The LR test against the null model and the pseudo-R² for the summary, or null for a penalized fit. */
+  #likelihoodTests(): (ChiSquareTest & PseudoR2) | null {
+    if (this.l2 > 0 || this.firth) return null;
+    return { ...this.lrTest(), ...this.pseudoR2 };
+  }
+
   /** What the likelihood-ratio test and pseudo-R² read. */
   #facts(): LikelihoodFacts {
     return {
       logLik: this.logLik, deviance: this.deviance, nullDeviance: this.nullDeviance, dfResidual: this.dfResidual,
       nObs: this.nObs, nClasses: 2, intercept: this.intercept, l2: this.l2, firth: this.firth,
+      responseTotal: this.responseTotals.reduce((a, b) => a + b, 0),
     };
   }
 
@@ -351,6 +358,7 @@ export class LogisticFit {
       '',
       ...formatDevianceLines(this.nullDeviance, this.dfNull, this.deviance, this.dfResidual),
       `AIC: ${formatNumber(this.aic, 5)}`,
+      ...formatLikelihoodLines(this.bic, this.logLik, freeParameters(this.#facts()), this.#likelihoodTests()),
       '',
       `Number of Newton iterations: ${this.iterations}${this.converged ? '' : ' (did not converge)'}`,
     ];

@@ -5,9 +5,9 @@ import {
   type CoefficientForm,
 } from '../convert.js';
 import { SoftlogitError } from '../errors.js';
-import { formatColumn, formatNumber, formatPValues, formatTable, SUMMARY_DIGITS } from '../format.js';
+import { formatColumn, formatLikelihoodLines, formatNumber, formatPValues, formatTable, SUMMARY_DIGITS } from '../format.js';
 import { pValues } from '../inference.js';
-import { nullLikelihoodRatio, pseudoR2, type ChiSquareTest, type LikelihoodFacts, type PseudoR2 } from '../inference/likelihoodRatio.js';
+import { freeParameters, nullLikelihoodRatio, pseudoR2, type ChiSquareTest, type LikelihoodFacts, type PseudoR2 } from '../inference/likelihoodRatio.js';
 import { levelOption, quadraticForm, softmaxProbabilityVariances } from '../inference/prediction.js';
 import { namesHypothesis, readHypothesis, waldChiSquare } from '../inference/wald.js';
 import { normalQuantile } from '../special.js';
@@ -335,6 +335,7 @@ export class SoftmaxFit {
     return {
       logLik: this.logLik, deviance: this.deviance, nullDeviance: this.nullDeviance, dfResidual: this.dfResidual,
       nObs: this.nObs, nClasses: this.classes.length, intercept: this.intercept, l2: this.l2, firth: false,
+      responseTotal: this.responseTotals.reduce((a, b) => a + b, 0),
     };
   }
 
@@ -510,6 +511,7 @@ export class SoftmaxFit {
       '',
       `Residual Deviance: ${formatNumber(this.deviance)} `,
       `AIC: ${formatNumber(this.aic)} `,
+      ...formatLikelihoodLines(this.bic, this.logLik, freeParameters(this.#facts()), this.l2 > 0 ? null : { ...this.lrTest(), ...this.pseudoR2 }, 7),
       '',
       `Number of Newton iterations: ${this.iterations}${this.converged ? '' : ' (did not converge)'}`,
     ];
