@@ -42,3 +42,7 @@ console.log(soft.confint(0.95).lower.toArray(), soft.relativeRiskRatios().ratio.
 console.log(soft.predict([[0, 1, 1, 0, 0, 1]], { se: true }).se.toArray()); // delta-method SEs of the 3 probabilities
 // 7. summary() ends with BIC, the LR test against the null model and the pseudo-R²
 console.log(fit.summary());
+// 8. Robust covariance: R sandwich::vcovHC(fit, type = "HC1"), and vcovCL with clusters of 8 rows
+console.log(fitLogistic(asX(big), big.response.labels, { names: big.names, covariance: 'HC1' }).standardErrors);
+const cluster = Array.from({ length: big.nRows }, (_, i) => Math.floor(i / 8));
+console.log(fitLogistic(asX(big), big.response.labels, { names: big.names, covariance: 'HC1', cluster }).summary().split('\n')[2]);

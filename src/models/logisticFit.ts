@@ -6,6 +6,7 @@ import { freeParameters, nullLikelihoodRatio, pseudoR2, type ChiSquareTest, type
 import { levelOption, quadraticForm } from '../inference/prediction.js';
 import { namesHypothesis, readHypothesis, waldChiSquare } from '../inference/wald.js';
 import { normalQuantile } from '../special.js';
+import type { CovarianceType } from '../inference/robust.js';
 import { Matrix } from '../matrix.js';
 import { checkFitState, jsonNumber, parseJSON, readFitStatistics, readNames, type FitStatistics } from './fitState.js';
 import { toRowSource, toRowVector, type DesignInput } from '../input/design.js';
@@ -22,6 +23,10 @@ export interface LogisticFitState extends FitStatistics {
   dfNull: number;
   /** Firth's bias-reduced estimate rather than the MLE. */
   firth?: boolean;
+  /** Which covariance `covariance` holds: the inverse information ('model', the default) or a sandwich. */
+  covarianceType?: CovarianceType;
+  /** Number of clusters of a cluster-robust covariance; 0 (or absent) without clusters. */
+  clusters?: number;
 }
 
 /** The JSON form written by `toJSON()` and read by `LogisticFit.fromJSON()` / `loadModel()`. */
@@ -112,6 +117,13 @@ export class LogisticFit {
   readonly firth: boolean;
   /** Weighted failures and successes over the rows the fit used (empty for models saved before it was recorded). */
   readonly responseTotals: readonly number[];
+  /**
+   * What `covariance` (and so the SEs, z, p-values, intervals and Wald tests) is: 'model', the
+   * inverse information, or the sandwich 'HC0' / 'HC1' of the `covariance` fit option.
+   */
+  readonly covarianceType: CovarianceType;
+  /** Clusters of a cluster-robust covariance (the `cluster` fit option); 0 without. */
+  readonly clusters: number;
 
   /**
    * Builds a model from its state; use fitLogistic or `LogisticFit.fromJSON` / `loadModel` instead.
@@ -139,6 +151,8 @@ export class LogisticFit {
     this.aliased = Object.freeze([...(state.aliased ?? [])]);
     this.firth = state.firth ?? false;
     this.responseTotals = Object.freeze([...(state.responseTotals ?? [])]);
+    this.covarianceType = state.covarianceType ?? 'model';
+    this.clusters = state.clusters ?? 0;
     Object.freeze(this);
   }
 
@@ -364,6 +378,10 @@ export class LogisticFit {
     ];
     if (this.l2 > 0) lines.splice(1, 0, `Ridge penalty l2 = ${this.l2} (intercept not penalized)`);
     if (this.firth) lines.splice(1, 0, "Firth's bias-reduced estimates (penalty ½ log det(XᵀWX)); logLik, deviance and AIC are the ordinary ones there");
+    if (this.covarianceType !== 'model') {
+      const kind = this.clusters > 0 ? `cluster-robust (${this.covarianceType}, ${this.clusters} clusters)` : `heteroskedasticity-consistent (${this.covarianceType})`;
+      lines.splice(lines.indexOf('Coefficients:'), 0, `Standard errors: ${kind} sandwich`, '');
+    }
     if (this.aliased.length > 0) lines[lines.indexOf('Coefficients:')] = `Coefficients: (${this.aliased.length} not defined because of singularities)`;
     for (const w of this.warnings) lines.push(`Warning: ${w}`);
     return lines.join('\n');
@@ -396,6 +414,8 @@ export class LogisticFit {
       aliased: [...(s.aliased ?? [])],
       firth: s.firth ?? false,
       responseTotals: [...(s.responseTotals ?? [])],
+      covarianceType: s.covarianceType ?? 'model',
+      clusters: s.clusters ?? 0,
     };
   }
 
@@ -426,6 +446,8 @@ export class LogisticFit {
       covariance: Float64Array.from(v.covariance, jsonNumber),
       dfNull: jsonNumber(v.dfNull),
       firth: v.firth === true,
+      covarianceType: v.covarianceType === 'HC0' || v.covarianceType === 'HC1' ? v.covarianceType : 'model',
+      clusters: typeof v.clusters === 'number' ? v.clusters : 0,
     });
   }
 }
