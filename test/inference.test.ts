@@ -463,3 +463,19 @@ describe('robust covariance (logistic, UCLA): R sandwich::vcovHC and vcovCL', ()
     expect(code(() => fitLogistic(ucla.X, ucla.y, { covariance: 'HC0', firth: true }))).toBe('BAD_OPTION');
   });
 });
+
+describe('inference on streamed fits', () => {
+  it('fitLogisticStream gives the same LR test, pseudo-R², intervals and odds ratios as R', async () => {
+    const batches = [0, 100, 200, 300].map((r0) => ({ X: ucla.X.slice(r0, r0 + 100), y: ucla.y.slice(r0, r0 + 100) }));
+    const streamed = await api.fitLogisticStream(() => batches, { names });
+    expect(relativeError(streamed.lrTest().statistic, ucla.lrNull.statistic[0]!)).toBeLessThan(STATISTIC_RTOL);
+    expect(relativeError(lrTest(small, streamed).pValue, ucla.lrSmallLarge.pValue[0]!)).toBeLessThan(P_VALUE_RTOL);
+    expect(relativeError(streamed.pseudoR2.nagelkerke, ucla.pseudoR2.nagelkerke[0]!)).toBeLessThan(STATISTIC_RTOL);
+    expect(worst(streamed.confint(0.9).col(0), ucla.confint90.lower)).toBeLessThan(ESTIMATE_RTOL);
+    expect(worst(streamed.oddsRatios().upper, ucla.oddsRatios.upper)).toBeLessThan(ESTIMATE_RTOL);
+  });
+
+  it('fitSoftmax refuses the binary-only covariance options with the reason', () => {
+    expect(() => fitSoftmax(housing.X, housing.labels, { covariance: 'HC0' } as never)).toThrow(/binary fits only/);
+  });
+});

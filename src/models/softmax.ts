@@ -32,6 +32,8 @@ export const SOFTMAX_OPTION_KEYS = optionKeysOf<SoftmaxOptions>()([...COMMON_FIT
 const NOT_FOR_SOFTMAX = {
   firth: "Firth's bias reduction is implemented for binary fits only; for two classes use fitLogistic(X, y, { firth: true })",
   offset: 'a softmax fit takes no offset (it would need one per class); for two classes use fitLogistic with offset',
+  covariance: 'the sandwich covariance is implemented for binary fits only; for two classes use fitLogistic(X, y, { covariance })',
+  cluster: 'cluster-robust covariance is implemented for binary fits only; for two classes use fitLogistic(X, y, { covariance, cluster })',
 } as const;
 
 /**
