@@ -475,7 +475,52 @@ describe('inference on streamed fits', () => {
     expect(worst(streamed.oddsRatios().upper, ucla.oddsRatios.upper)).toBeLessThan(ESTIMATE_RTOL);
   });
 
-  it('fitSoftmax refuses the binary-only covariance options with the reason', () => {
-    expect(() => fitSoftmax(housing.X, housing.labels, { covariance: 'HC0' } as never)).toThrow(/binary fits only/);
+});
+
+describe('robust covariance (softmax, MASS housing): statsmodels MNLogit cov_type HC0 and cluster', () => {
+  /** As SANDWICH_RTOL for the logistic fit: V from statsmodels' Newton at tol 1e-12 (SEs within ~1e-13), products of sums of positive terms. */
+  const SANDWICH_RTOL = 1e-10;
+  const X: number[][] = [];
+  const y: string[] = [];
+  housing.X.forEach((row, i) => { for (let r = 0; r < housing.weights[i]!; r++) { X.push(row); y.push(housing.labels[i]!); } });
+  const options = { names: housing.featureNames, classes: housing.classes };
+  function worstScaled(actual: Float64Array, expected: number[][]): number {
+    const k = expected.length;
+    let max = 0;
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
+      max = Math.max(max, Math.abs(actual[i * k + j]! - expected[i]![j]!) / Math.sqrt(expected[i]![i]! * expected[j]![j]!));
+    }
+    return max;
+  }
+
+  it('HC0 is cov_type="HC0"; HC1 is HC0 times n / (n − k), the vcovHC convention (statsmodels applies none to MNLogit)', () => {
+    const hc0 = fitSoftmax(X, y, { ...options, covariance: 'HC0' });
+    expect(worstScaled(hc0.covariance.data, sm.housing.sandwich.HC0)).toBeLessThan(SANDWICH_RTOL);
+    expect(hc0.covarianceType).toBe('HC0');
+    const hc1 = fitSoftmax(X, y, { ...options, covariance: 'HC1' });
+    const n = X.length;
+    const k = hc1.covariance.rows;
+    expect(relativeError(hc1.covariance.get(3, 3), (hc0.covariance.get(3, 3) * n) / (n - k))).toBeLessThan(1e-14);
+    expect(hc1.summary()).toContain('Standard errors: heteroskedasticity-consistent (HC1) sandwich');
+  });
+
+  it('cluster with HC1 is cov_type="cluster"; the robust covariance survives JSON and the symmetric form', () => {
+    const cluster = X.map((_, i) => Math.floor(i / sm.housing.sandwich.clusterSize));
+    const fit = fitSoftmax(X, y, { ...options, covariance: 'HC1', cluster });
+    expect(worstScaled(fit.covariance.data, sm.housing.sandwich.cluster)).toBeLessThan(SANDWICH_RTOL);
+    expect(fit.clusters).toBe(Math.ceil(X.length / sm.housing.sandwich.clusterSize));
+    const restored = api.loadModel(JSON.stringify(fit)) as SoftmaxFit;
+    expect(Array.from(restored.covariance.data)).toEqual(Array.from(fit.covariance.data));
+    expect(restored.covarianceType).toBe('HC1');
+    expect(fit.withParameterization('symmetric').covarianceType).toBe('HC1');
+    expect(() => fitSoftmax(X, y, { ...options, covariance: 'HC1', l2: 1 })).toThrow(SoftlogitError);
+    expect(() => fitSoftmax(X, y, { ...options, cluster })).toThrow(SoftlogitError);
+  });
+
+  it('with two classes, the softmax sandwich is the logistic one', () => {
+    const logit = fitLogistic(ucla.X, ucla.y, { names, covariance: 'HC1', cluster: ucla.sandwich.cluster });
+    const soft = fitSoftmax(ucla.X, ucla.y, { names, covariance: 'HC1', cluster: ucla.sandwich.cluster });
+    expect(worst(soft.toLogistic().standardErrors, logit.standardErrors)).toBeLessThan(1e-9);
+    expect(soft.toLogistic().covarianceType).toBe('HC1');
   });
 });

@@ -9,7 +9,7 @@ import { describeValue, optionKeysOf } from '../input/optionKeys.js';
 /** Which covariance a fit reports: the inverse information, or a sandwich (R's vcovHC types). */
 export type CovarianceType = 'model' | 'HC0' | 'HC1';
 
-/** The covariance options of fitLogistic. */
+/** The covariance options of fitLogistic and fitSoftmax (fits from rows only: the sandwich needs a pass over them). */
 export interface CovarianceOptions {
   /**
    * 'model' (default) the inverse information; 'HC0' the sandwich V M V; 'HC1' the sandwich times
@@ -99,25 +99,94 @@ export function logisticSandwich(args: {
     }
   }
   for (const sum of sums.values()) addOuter(meat, sum, p);
-  const clusters = cluster ? sums.size : n;
+  return { covariance: finishSandwich(meat, V, p, n, cluster ? sums.size : 0, type), clusters: cluster ? sums.size : n };
+}
+
+/**
+ * The sandwich covariance of a softmax fit at its free coefficients β (baseline form, class-major,
+ * reference class internal 0): V M V with score contributions u_i[c·p + j] = (y_ic − m_i π_ic) x_ij
+ * over the free classes c (y the weighted counts in internal order, m_i their row total), summed
+ * per cluster when there are clusters, and the same factors as logisticSandwich with
+ * k = p(K − 1). HC0 and the clustered HC1 are statsmodels MNLogit's `cov_type='HC0'` and
+ * `'cluster'`. O(n (p(K − 1))²).
+ * @returns the covariance (p(K − 1) square, class-major) and the number of clusters (n without).
+ */
+export function softmaxSandwich(args: {
+  source: RowSource; counts: Float64Array; nClasses: number; coefficients: Float64Array; covariance: Float64Array;
+  intercept: boolean; type: 'HC0' | 'HC1'; cluster: (number | string)[] | null;
+}): { covariance: Float64Array; clusters: number } {
+  const { source, counts, nClasses: K, coefficients: beta, covariance: V, intercept, type, cluster } = args;
+  const nFree = K - 1;
+  const q = beta.length;
+  const p = q / nFree;
+  const shift = intercept ? 1 : 0;
+  const n = source.nRows;
+  const nFeatures = source.nFeatures;
+  const meat = new Float64Array(q * q);
+  const sums = new Map<string, Float64Array>();
+  const block = new Float64Array(Math.min(BLOCK_ROWS, Math.max(1, n)) * nFeatures);
+  const psi = new Float64Array(q);
+  const eta = new Float64Array(K);
+  for (let r0 = 0; r0 < n; r0 += BLOCK_ROWS) {
+    const r1 = Math.min(n, r0 + BLOCK_ROWS);
+    source.fillRows(r0, r1, block);
+    for (let r = r0; r < r1; r++) {
+      const base = (r - r0) * nFeatures;
+      let max = 0; // the reference class's score
+      for (let c = 0; c < nFree; c++) {
+        let e = shift ? beta[c * p]! : 0;
+        for (let j = 0; j < nFeatures; j++) e += block[base + j]! * beta[c * p + j + shift]!;
+        eta[c + 1] = e;
+        max = Math.max(max, e);
+      }
+      eta[0] = 0;
+      let total = 0;
+      let rowTotal = 0;
+      for (let k = 0; k < K; k++) {
+        total += Math.exp(eta[k]! - max);
+        rowTotal += counts[r * K + k]!;
+      }
+      for (let c = 0; c < nFree; c++) {
+        const residual = counts[r * K + c + 1]! - rowTotal * (Math.exp(eta[c + 1]! - max) / total);
+        if (shift) psi[c * p] = residual;
+        for (let j = 0; j < nFeatures; j++) psi[c * p + j + shift] = residual * block[base + j]!;
+      }
+      if (cluster) {
+        const key = `${typeof cluster[r]}:${cluster[r]}`;
+        let sum = sums.get(key);
+        if (!sum) sums.set(key, (sum = new Float64Array(q)));
+        for (let j = 0; j < q; j++) sum[j] += psi[j]!;
+      } else {
+        addOuter(meat, psi, q);
+      }
+    }
+  }
+  for (const sum of sums.values()) addOuter(meat, sum, q);
+  return { covariance: finishSandwich(meat, V, q, n, cluster ? sums.size : 0, type), clusters: cluster ? sums.size : n };
+}
+
+/**
+ * V M V times the small-sample factors: G / (G − 1) with G > 0 clusters, and for 'HC1'
+ * n / (n − k) without clusters or (n − 1) / (n − k) with them (k = side of V).
+ */
+function finishSandwich(meat: Float64Array, V: Float64Array, k: number, n: number, clusters: number, type: 'HC0' | 'HC1'): Float64Array {
   let scale = 1;
-  if (cluster) scale *= clusters / (clusters - 1);
-  if (type === 'HC1') scale *= cluster ? (n - 1) / (n - p) : n / (n - p);
-  // V M V, both symmetric.
-  const VM = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) for (let k = 0; k < p; k++) {
-    const v = V[i * p + k]!;
+  if (clusters > 0) scale *= clusters / (clusters - 1);
+  if (type === 'HC1') scale *= clusters > 0 ? (n - 1) / (n - k) : n / (n - k);
+  const VM = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) for (let l = 0; l < k; l++) {
+    const v = V[i * k + l]!;
     if (v === 0) continue;
-    for (let j = 0; j < p; j++) VM[i * p + j] += v * meat[k * p + j]!;
+    for (let j = 0; j < k; j++) VM[i * k + j] += v * meat[l * k + j]!;
   }
-  const out = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) for (let j = 0; j <= i; j++) {
+  const out = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) for (let j = 0; j <= i; j++) {
     let sum = 0;
-    for (let k = 0; k < p; k++) sum += VM[i * p + k]! * V[k * p + j]!;
-    out[i * p + j] = scale * sum;
-    out[j * p + i] = scale * sum;
+    for (let l = 0; l < k; l++) sum += VM[i * k + l]! * V[l * k + j]!;
+    out[i * k + j] = scale * sum;
+    out[j * k + i] = scale * sum;
   }
-  return { covariance: out, clusters };
+  return out;
 }
 
 function addOuter(target: Float64Array, v: Float64Array, p: number): void {

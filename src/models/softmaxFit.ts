@@ -11,6 +11,7 @@ import { freeParameters, nullLikelihoodRatio, pseudoR2, type ChiSquareTest, type
 import { levelOption, quadraticForm, softmaxProbabilityVariances } from '../inference/prediction.js';
 import { namesHypothesis, readHypothesis, waldChiSquare } from '../inference/wald.js';
 import { normalQuantile } from '../special.js';
+import type { CovarianceType } from '../inference/robust.js';
 import { Matrix } from '../matrix.js';
 import { toRowSource, type DesignInput } from '../input/design.js';
 import { checkOptionKeys, describeValue, optionKeysOf } from '../input/optionKeys.js';
@@ -33,6 +34,10 @@ export interface SoftmaxFitState extends FitStatistics {
   baseline: Float64Array;
   /** Covariance of `baseline`, p(K−1) square, same order (R multinom's vcov order). */
   covariance: Float64Array;
+  /** Which covariance `covariance` holds: the inverse information ('model', the default) or a sandwich. */
+  covarianceType?: CovarianceType;
+  /** Number of clusters of a cluster-robust covariance; 0 (or absent) without clusters. */
+  clusters?: number;
 }
 
 /** The JSON form written by `toJSON()`. */
@@ -134,6 +139,10 @@ export class SoftmaxFit {
   readonly aliased: readonly string[];
   /** Weighted totals of the response per class, in `classes` order (empty for models saved before it was recorded). */
   readonly responseTotals: readonly number[];
+  /** What `covariance` is: 'model', the inverse information, or the sandwich 'HC0' / 'HC1' of the `covariance` fit option. */
+  readonly covarianceType: CovarianceType;
+  /** Clusters of a cluster-robust covariance (the `cluster` fit option); 0 without. */
+  readonly clusters: number;
 
   /**
    * Builds a model from its state; use fitSoftmax or `SoftmaxFit.fromJSON` / `loadModel` instead.
@@ -170,6 +179,8 @@ export class SoftmaxFit {
     this.separation = state.separation ?? null;
     this.aliased = Object.freeze([...(state.aliased ?? [])]);
     this.responseTotals = Object.freeze([...(state.responseTotals ?? [])]);
+    this.covarianceType = state.covarianceType ?? 'model';
+    this.clusters = state.clusters ?? 0;
     Object.freeze(this);
   }
 
@@ -477,6 +488,8 @@ export class SoftmaxFit {
       aliased: [...(s.aliased ?? [])],
       // Failures then successes: the reference class then the other.
       responseTotals: s.referenceIndex === 0 ? [...(s.responseTotals ?? [])] : [...(s.responseTotals ?? [])].reverse(),
+      covarianceType: s.covarianceType ?? 'model',
+      clusters: s.clusters ?? 0,
     });
   }
 
@@ -520,6 +533,10 @@ export class SoftmaxFit {
       lines.push('', 'Symmetric (sum-to-zero) coefficients W:');
       lines.push(formatTable(this.classes.map(String), [...this.names], this.names.map((_, j) => formatColumn(this.classes.map((_, k) => W.get(j, k)), SUMMARY_DIGITS))));
     }
+    if (this.covarianceType !== 'model') {
+      const kind = this.clusters > 0 ? `cluster-robust (${this.covarianceType}, ${this.clusters} clusters)` : `heteroskedasticity-consistent (${this.covarianceType})`;
+      lines.splice(lines.indexOf('Coefficients:'), 0, `Standard errors: ${kind} sandwich`, '');
+    }
     if (this.l2 > 0) lines.splice(1, 0, `Ridge penalty l2 = ${this.l2} on the symmetric W (intercepts not penalized)`);
     if (this.aliased.length > 0) lines[lines.indexOf('Coefficients:')] = `Coefficients: (${this.aliased.length} not defined because of singularities: ${this.aliased.join(', ')})`;
     for (const w of this.warnings) lines.push(`Warning: ${w}`);
@@ -554,6 +571,8 @@ export class SoftmaxFit {
       separation: s.separation ?? null,
       aliased: [...(s.aliased ?? [])],
       responseTotals: [...(s.responseTotals ?? [])],
+      covarianceType: s.covarianceType ?? 'model',
+      clusters: s.clusters ?? 0,
     };
   }
 
@@ -590,6 +609,8 @@ export class SoftmaxFit {
       parameterization: v.parameterization === 'symmetric' ? 'symmetric' : 'reference',
       baseline: Float64Array.from(v.baseline, jsonNumber),
       covariance: Float64Array.from(v.covariance, jsonNumber),
+      covarianceType: v.covarianceType === 'HC0' || v.covarianceType === 'HC1' ? v.covarianceType : 'model',
+      clusters: typeof v.clusters === 'number' ? v.clusters : 0,
     });
   }
 }
