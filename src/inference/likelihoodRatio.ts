@@ -43,6 +43,7 @@ export function chiSquareTest(statistic: number, df: number): ChiSquareTest {
 /**
  * Free parameters k of a fit, from its residual degrees of freedom: dfResidual = nObs (K − 1) − k
  * (R's glm and multinom; aliased columns are not counted).
+ * @example freeParameters({ nObs: 400, nClasses: 2, dfResidual: 394, … }) // => 6
  */
 export function freeParameters(fit: LikelihoodFacts): number {
   return fit.nObs * (fit.nClasses - 1) - fit.dfResidual;
@@ -51,6 +52,7 @@ export function freeParameters(fit: LikelihoodFacts): number {
 /**
  * Free parameters of the null model the fit's `nullDeviance` belongs to: the K − 1 intercepts with
  * an intercept, none without (then the null model is η = offset, p = 1/K, as R's glm).
+ * @example nullParameters({ intercept: true, nClasses: 3, … }) // => 2
  */
 export function nullParameters(fit: LikelihoodFacts): number {
   return fit.intercept ? fit.nClasses - 1 : 0;
@@ -59,6 +61,7 @@ export function nullParameters(fit: LikelihoodFacts): number {
 /**
  * Refuses fits whose logLik is not the maximum of the likelihood the test is about.
  * @throws {SoftlogitError} `BAD_MODEL` for a ridge (l2 > 0) or Firth fit.
+ * @example requireMaximumLikelihood({ l2: 1, … }, 'lrTest') // throws BAD_MODEL
  */
 export function requireMaximumLikelihood(fit: LikelihoodFacts, caller: string): void {
   if (fit.l2 > 0) throw new SoftlogitError('BAD_MODEL', `${caller}: needs a maximum-likelihood fit; this one has a ridge penalty (l2 = ${fit.l2}), so its logLik is not the maximum the χ² theory is about`);

@@ -6,6 +6,7 @@ import { describeValue } from '../input/optionKeys.js';
 /**
  * The `level` option of an interval: a number in (0, 1), default 0.95.
  * @throws {SoftlogitError} `BAD_OPTION` otherwise.
+ * @example levelOption(undefined, 'confint') // => 0.95
  */
 export function levelOption(level: unknown, caller: string): number {
   if (level === undefined) return 0.95;
@@ -49,6 +50,10 @@ export function quadraticForm(x: ArrayLike<number>, covariance: ArrayLike<number
  * @param probabilities the row's K class probabilities
  * @param covariance p(K − 1) square, class-major
  * @param out receives the K variances
+ * @example
+ * // K = 2, one free class, p = 1 (intercept only), Var(β) = 1, p = (½, ½): Var(p_k) = (¼)² · 1
+ * const out = new Float64Array(2);
+ * softmaxProbabilityVariances([1], [0.5, 0.5], [1], [1], null, out); // out => [0.0625, 0.0625]
  */
 export function softmaxProbabilityVariances(
   x: ArrayLike<number>, probabilities: ArrayLike<number>, covariance: ArrayLike<number>, freeClasses: readonly number[],

@@ -31,6 +31,7 @@ const BLOCK_ROWS = 4096;
  * Checks the covariance options: the type, and a cluster label per row.
  * @throws {SoftlogitError} `BAD_OPTION` for an unknown type, a cluster with covariance 'model', or
  *   a label that is not a finite number or a string; `LENGTH_MISMATCH` for the wrong number of labels.
+ * @example covarianceOption({ covariance: 'HC1', cluster: ['a', 'a', 'b'] }, 3, 'fitLogistic') // => { type: 'HC1', cluster: ['a', 'a', 'b'] }
  */
 export function covarianceOption(options: CovarianceOptions, nRows: number, caller: string): { type: CovarianceType; cluster: (number | string)[] | null } {
   const type = options.covariance ?? 'model';
@@ -62,6 +63,9 @@ export function covarianceOption(options: CovarianceOptions, nRows: number, call
  * for 'HC1' (R's sandwich::vcovHC(fit, type) and vcovCL(fit, cluster, type), cadjust = TRUE).
  * n counts every row and k the coefficients, as sandwich does. O(n p²).
  * @returns the covariance (p x p row-major) and the number of clusters (n without clusters).
+ * @example
+ * // fitLogistic(X, y, { covariance: 'HC0' }) calls it with the fit's data and V:
+ * logisticSandwich({ source, successes, trials, offset: null, coefficients, covariance, intercept: true, type: 'HC0', cluster: null }).covariance
  */
 export function logisticSandwich(args: {
   source: RowSource; successes: Float64Array; trials: Float64Array; offset: Float64Array | null;
@@ -110,6 +114,9 @@ export function logisticSandwich(args: {
  * k = p(K − 1). HC0 and the clustered HC1 are statsmodels MNLogit's `cov_type='HC0'` and
  * `'cluster'`. O(n (p(K − 1))²).
  * @returns the covariance (p(K − 1) square, class-major) and the number of clusters (n without).
+ * @example
+ * // fitSoftmax(X, y, { covariance: 'HC1', cluster }) calls it with the fit's counts and V:
+ * softmaxSandwich({ source, counts, nClasses: 3, coefficients, covariance, intercept: true, type: 'HC1', cluster }).covariance
  */
 export function softmaxSandwich(args: {
   source: RowSource; counts: Float64Array; nClasses: number; coefficients: Float64Array; covariance: Float64Array;

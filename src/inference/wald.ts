@@ -24,6 +24,7 @@ export interface LinearHypothesis {
  * with n columns, and q (default zeros).
  * @throws {SoftlogitError} `BAD_SHAPE` for ragged rows or a wrong number of columns or of q
  *   entries; `NON_FINITE` for a non-finite entry.
+ * @example readHypothesis([[0, 1, -1]], [0.5], 3, 'waldTest') // => { rows: 1, matrix: Float64Array [0, 1, -1], rhs: Float64Array [0.5] }
  */
 export function readHypothesis(matrix: unknown, rhs: unknown, n: number, caller: string): LinearHypothesis {
   let rows: number;
@@ -132,6 +133,7 @@ export function waldChiSquare(estimates: ArrayLike<number>, covariance: ArrayLik
  * "name = 0" terms, Stata's `test a b c`): one row of R per name. `lookup` maps a name to the
  * positions it stands for (several for a softmax feature name: one per non-reference class).
  * @throws {SoftlogitError} `BAD_OPTION` naming a coefficient that the model does not have.
+ * @example namesHypothesis(['b'], 3, (name) => (name === 'b' ? [1] : []), ['a', 'b', 'c'], 'waldTest') // => { rows: 1, matrix: Float64Array [0, 1, 0], rhs: Float64Array [0] }
  */
 export function namesHypothesis(names: readonly unknown[], n: number, lookup: (name: string) => number[], known: readonly string[], caller: string): LinearHypothesis {
   const positions: number[] = [];

@@ -25,7 +25,10 @@ const TOTALS_RTOL = 1e-10;
  */
 const SATURATED_RTOL = 1e-9;
 
-/** The likelihood facts of a fit, as the tests in src/inference read them. */
+/**
+ * The likelihood facts of a fit, as the tests in src/inference read them.
+ * @example likelihoodFacts(fit).nClasses // => 2 for a LogisticFit
+ */
 export function likelihoodFacts(fit: ComparableFit): LikelihoodFacts {
   return {
     logLik: fit.logLik,
@@ -64,6 +67,7 @@ function totalsByClass(fit: ComparableFit): Map<string, number> | null {
  * that the rows are the same rows (only their number and totals), that an offset is the same, and
  * that a shared name means the same column (default names x1, x2, … always match).
  * @throws {SoftlogitError} `NOT_NESTED` naming the first check that fails.
+ * @example checkNested(small, large, 'lrTest') // returns; checkNested(large, small, 'lrTest') throws NOT_NESTED
  */
 export function checkNested(smaller: ComparableFit, larger: ComparableFit, caller: string): void {
   const notNested = (why: string) => new SoftlogitError('NOT_NESTED', `${caller}: the models are not nested fits of the same data: ${why}`);
@@ -150,7 +154,10 @@ export class AnovaTable {
     Object.freeze(this);
   }
 
-  /** The table as R's `print(anova(m1, m2, test = "Chisq"))` shows it. */
+  /**
+   * The table as R's `print(anova(m1, m2, test = "Chisq"))` shows it.
+   * @example anova(small, fit).toString() // 'Analysis of Deviance Table\n\nModel 1: …'
+   */
   toString(): string {
     const rows = this.rows;
     const blankFirst = (texts: string[]) => texts.map((t, i) => (i === 0 ? ' '.repeat(t.length) : t));
