@@ -52,4 +52,6 @@ export type SoftlogitErrorCode =
   /** A stream or statistics source gave other rows on a later pass than on the first. */
   | 'SOURCE_CHANGED'
   /** An argument that should be shard statistics (combine, combineAll, a statistics source) is not. */
-  | 'BAD_STATISTICS';
+  | 'BAD_STATISTICS'
+  /** lrTest / anova: the models are not nested on the same rows (or cannot be compared). */
+  | 'NOT_NESTED';

@@ -263,3 +263,33 @@ export function formatDevianceLines(nullDeviance: number, dfNull: number, devian
     `Residual deviance: ${residualText}  on ${dfResidualText}  degrees of freedom`,
   ];
 }
+
+/**
+ * The likelihood lines a summary adds under AIC, as statsmodels' and Stata's headers report them:
+ * BIC; the log-likelihood with its number of free parameters and the null model's; for a
+ * maximum-likelihood fit the LR χ² test against the null model (Stata's `LR chi2(df)` and
+ * `Prob > chi2`, statsmodels' `LLR p-value`) and the pseudo-R² (McFadden's is statsmodels'
+ * `Pseudo R-squ.` and Stata's `Pseudo R2`). `test` and `r2` are null for a penalized fit.
+ * @example formatLikelihoodLines(494.466, -229.259, 6, { statistic: 41.459, df: 5, pValue: 7.578e-8, logLikNull: -249.988, mcFadden: 0.08292, coxSnell: 0.09846, nagelkerke: 0.13800 })
+ * // => ['BIC: 494.47', 'Log-likelihood: -229.26 (df = 6); null model: -249.99', 'LR test against the null model: Chisq = 41.459 on 5 df, p-value = 7.578e-08', 'Pseudo R-squared: McFadden 0.08292, Cox-Snell 0.09846, Nagelkerke 0.138']
+ */
+export function formatLikelihoodLines(
+  bic: number,
+  logLik: number,
+  k: number,
+  test: { statistic: number; df: number; pValue: number; logLikNull: number; mcFadden: number; coxSnell: number; nagelkerke: number } | null,
+  digits = 5,
+): string[] {
+  const lines = [`BIC: ${formatNumber(bic, digits)}`];
+  if (!test) {
+    lines.push(`Log-likelihood: ${formatNumber(logLik, digits)} (df = ${k})`);
+    return lines;
+  }
+  const p = formatPValues([test.pValue], 4)[0]!.replace(/^<\s*/, '< ');
+  lines.push(
+    `Log-likelihood: ${formatNumber(logLik, digits)} (df = ${k}); null model: ${formatNumber(test.logLikNull, digits)}`,
+    `LR test against the null model: Chisq = ${formatNumber(test.statistic, 5)} on ${test.df} df, p-value ${p.startsWith('<') ? p : `= ${p}`}`,
+    `Pseudo R-squared: McFadden ${formatNumber(test.mcFadden, 4)}, Cox-Snell ${formatNumber(test.coxSnell, 4)}, Nagelkerke ${formatNumber(test.nagelkerke, 4)}`,
+  );
+  return lines;
+}

@@ -29,7 +29,7 @@ const CODES = new Set<string>([
   'NOT_INITIALIZED', 'EMPTY_INPUT', 'RAGGED_ROWS', 'LENGTH_MISMATCH', 'NON_FINITE', 'BAD_RESPONSE', 'BAD_WEIGHTS',
   'BAD_COUNTS', 'ONE_CLASS', 'EMPTY_CLASS', 'UNKNOWN_LABEL', 'BAD_REFERENCE', 'TOO_FEW_ROWS', 'COLLINEAR', 'BAD_OPTION',
   'BAD_SHAPE', 'BAD_MODEL', 'NOT_POSITIVE_DEFINITE', 'TOO_LARGE', 'BAD_CSV', 'UNKNOWN_COLUMN', 'TERMINATED', 'SOURCE_CHANGED',
-  'BAD_STATISTICS',
+  'BAD_STATISTICS', 'NOT_NESTED',
 ] satisfies api.SoftlogitErrorCode[]);
 
 // Valid arguments, so that junk in a later position is reached past the checks of earlier ones.
@@ -41,6 +41,7 @@ const W = [[1, 2, 4], [0, -1, 3]];
 const csv = 'y,x,g\n0,1,a\n1,2,b\n1,3,a\n0,4,b\n';
 
 let logisticFit: LogisticFit;
+let smallLogisticFit: LogisticFit;
 let softmaxFit: SoftmaxFit;
 let binarySoftmax: SoftmaxFit;
 let frame: api.DataFrame;
@@ -51,6 +52,7 @@ beforeAll(async () => {
   vi.spyOn(console, 'warn').mockImplementation(() => {});
   await init();
   logisticFit = fitLogistic(X, y);
+  smallLogisticFit = fitLogistic(X.map((r) => [r[0]!]), y);
   softmaxFit = fitSoftmax(X, labels);
   binarySoftmax = fitSoftmax(X, y);
   frame = parseCSV(csv);
@@ -171,11 +173,22 @@ const ENTRIES: Entry[] = [
   { name: 'loadModel', fields: { 0: MODEL_KEYS.logistic }, valid: () => [logisticFit.toJSON()], call: fn(api.loadModel) },
   { name: 'LogisticFit.fromJSON', fields: { 0: MODEL_KEYS.logistic }, valid: () => [logisticFit.toJSON()], call: (...a) => fn(LogisticFit.fromJSON)(...a) },
   { name: 'SoftmaxFit.fromJSON', fields: { 0: MODEL_KEYS.softmax }, valid: () => [softmaxFit.toJSON()], call: (...a) => fn(SoftmaxFit.fromJSON)(...a) },
-  { name: 'LogisticFit#predict', fields: { 1: ['type', 'offset'] }, valid: () => [X, { type: 'link' }], call: (...a) => fn(logisticFit.predict.bind(logisticFit))(...a) },
+  { name: 'LogisticFit#predict', fields: { 1: ['type', 'offset', 'se', 'level'] }, valid: () => [X, { type: 'link' }], call: (...a) => fn(logisticFit.predict.bind(logisticFit))(...a) },
   { name: 'LogisticFit#confint', valid: () => [0.9], call: (...a) => fn(logisticFit.confint.bind(logisticFit))(...a) },
+  { name: 'LogisticFit#lrTest', valid: () => [], call: (...a) => fn(logisticFit.lrTest.bind(logisticFit))(...a) },
+  { name: 'LogisticFit#waldTest', valid: () => [[[0, 1, -1]], [0.5]], call: (...a) => fn(logisticFit.waldTest.bind(logisticFit))(...a) },
+  { name: 'LogisticFit#oddsRatios', valid: () => [0.9], call: (...a) => fn(logisticFit.oddsRatios.bind(logisticFit))(...a) },
+  { name: 'lrTest', valid: () => [smallLogisticFit, logisticFit], call: fn(api.lrTest) },
+  { name: 'anova', valid: () => [smallLogisticFit, logisticFit], call: fn(api.anova) },
+  { name: 'chiSquareCdf', valid: () => [3.84, 1, false], call: fn(api.chiSquareCdf) },
+  { name: 'chiSquareQuantile', valid: () => [0.05, 2, false], call: fn(api.chiSquareQuantile) },
   { name: 'LogisticFit#summary', valid: () => [], call: (...a) => fn(logisticFit.summary.bind(logisticFit))(...a) },
   { name: 'LogisticFit#toJSON', valid: () => [], call: (...a) => fn(logisticFit.toJSON.bind(logisticFit))(...a) },
-  { name: 'SoftmaxFit#predict', fields: { 1: ['type'] }, valid: () => [X, { type: 'class' }], call: (...a) => fn(softmaxFit.predict.bind(softmaxFit))(...a) },
+  { name: 'SoftmaxFit#lrTest', valid: () => [], call: (...a) => fn(softmaxFit.lrTest.bind(softmaxFit))(...a) },
+  { name: 'SoftmaxFit#waldTest', valid: () => [['x1']], call: (...a) => fn(softmaxFit.waldTest.bind(softmaxFit))(...a) },
+  { name: 'SoftmaxFit#confint', valid: () => [0.9], call: (...a) => fn(softmaxFit.confint.bind(softmaxFit))(...a) },
+  { name: 'SoftmaxFit#relativeRiskRatios', valid: () => [0.9], call: (...a) => fn(softmaxFit.relativeRiskRatios.bind(softmaxFit))(...a) },
+  { name: 'SoftmaxFit#predict', fields: { 1: ['type', 'se', 'level'] }, valid: () => [X, { type: 'class' }], call: (...a) => fn(softmaxFit.predict.bind(softmaxFit))(...a) },
   { name: 'SoftmaxFit#covarianceOf', valid: () => ['symmetric'], call: (...a) => fn(softmaxFit.covarianceOf.bind(softmaxFit))(...a) },
   { name: 'SoftmaxFit#withParameterization', valid: () => ['symmetric'], call: (...a) => fn(softmaxFit.withParameterization.bind(softmaxFit))(...a) },
   { name: 'SoftmaxFit#toLogistic', valid: () => [], call: (...a) => fn(binarySoftmax.toLogistic.bind(binarySoftmax))(...a) },
@@ -233,10 +246,10 @@ const ENTRIES: Entry[] = [
 
 /** Getters with no arguments: reading them on a fitted model must not throw. */
 const GETTERS: [string, () => unknown][] = [
-  ...(['coefficients', 'covariance', 'standardErrors', 'zValues', 'pValues'] as const).map(
+  ...(['coefficients', 'covariance', 'standardErrors', 'zValues', 'pValues', 'pseudoR2'] as const).map(
     (g): [string, () => unknown] => [`LogisticFit#${g}`, () => logisticFit[g]],
   ),
-  ...(['baseline', 'coefficients', 'covariance', 'standardErrors', 'zValues', 'pValues'] as const).map(
+  ...(['baseline', 'coefficients', 'covariance', 'standardErrors', 'zValues', 'pValues', 'pseudoR2'] as const).map(
     (g): [string, () => unknown] => [`SoftmaxFit#${g}`, () => softmaxFit[g]],
   ),
 ];

@@ -21,6 +21,12 @@ export interface FitStatistics {
   separation?: FitSeparation | null;
   /** Columns dropped as linear combinations of earlier ones (`singular: 'drop'`); NaN in the coefficients and covariance. */
   aliased?: string[];
+  /**
+   * Weighted totals of the response per class, over the rows the fit used (logistic: failures then
+   * successes; softmax: in `classes` order). Lets `lrTest` and `anova` check that two fits saw the
+   * same responses with the same weights. Empty for models saved before it was recorded.
+   */
+  responseTotals?: number[];
 }
 
 /** A number read from a model's JSON: NaN when missing or not a number. */
@@ -52,6 +58,7 @@ export function readFitStatistics(v: { [K in keyof FitStatistics]?: unknown }, c
     warnings: Array.isArray(v.warnings) ? v.warnings.map(String) : [],
     separation: readSeparation(v.separation),
     aliased: Array.isArray(v.aliased) ? v.aliased.map(String) : [],
+    responseTotals: Array.isArray(v.responseTotals) ? v.responseTotals.map(jsonNumber) : [],
   };
 }
 
@@ -82,6 +89,9 @@ export function checkFitState(
     if (typeof v[field] !== 'number') throw bad(field, 'a number');
   }
   if (typeof v.converged !== 'boolean') throw bad('converged', 'true or false');
+  if (v.responseTotals !== undefined && !(Array.isArray(v.responseTotals) && v.responseTotals.every((x: unknown) => typeof x === 'number'))) {
+    throw bad('responseTotals', 'an array of numbers');
+  }
   for (const field of ['warnings', 'aliased'] as const) {
     const list = v[field];
     if (!(list === undefined && field === 'aliased') && !(Array.isArray(list) && list.every((x: unknown) => typeof x === 'string'))) {

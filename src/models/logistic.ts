@@ -17,8 +17,9 @@ import { logisticSeparation } from '../remedies/separation.js';
 import { fitLogisticDropping, singularMode } from '../remedies/singular.js';
 import { checkFitSize } from './capacity.js';
 import { scaleBinomialData, unscaledProgress, weightScale } from '../input/weightScale.js';
+import { COVARIANCE_OPTION_KEYS, covarianceOption, logisticSandwich, type CovarianceOptions } from '../inference/robust.js';
 
-export interface LogisticOptions extends CommonFitOptions {
+export interface LogisticOptions extends CommonFitOptions, CovarianceOptions {
   /** Per-row offset added to the linear predictor (known log-odds). */
   offset?: ArrayLike<number>;
   /**
@@ -30,7 +31,7 @@ export interface LogisticOptions extends CommonFitOptions {
 }
 
 /** Every key of LogisticOptions (the compiler checks the list against the interface). */
-export const LOGISTIC_OPTION_KEYS = optionKeysOf<LogisticOptions>()([...COMMON_FIT_OPTION_KEYS, 'offset', 'firth']);
+export const LOGISTIC_OPTION_KEYS = optionKeysOf<LogisticOptions>()([...COMMON_FIT_OPTION_KEYS, ...COVARIANCE_OPTION_KEYS, 'offset', 'firth']);
 
 /** fitSoftmax options that a binary fit cannot honour, with the reason shown to the user. */
 const NOT_FOR_LOGISTIC = {
@@ -74,6 +75,10 @@ export function fitLogistic(X: DesignInput, y: BinaryResponse, options: Logistic
   const weights = options.weights !== undefined ? toRowVector(options.weights, n, 'weights', caller) : null;
   const offset = options.offset !== undefined ? toRowVector(options.offset, n, 'offset', caller) : null;
   data = toBinomialData(y, n, weights, caller);
+  const robust = covarianceOption(options, n, caller);
+  if (robust.type !== 'model' && (firth || resolved.l2 > 0)) {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: covariance '${robust.type}' is the sandwich of a maximum-likelihood fit; not with ${firth ? 'firth' : 'l2'}`);
+  }
   const names = featureNames(options.names, source.nFeatures, resolved.intercept, caller);
   const p = names.length;
   if (p === 0) throw new SoftlogitError('BAD_SHAPE', `${caller}: the model has no coefficients (X has no columns and intercept is false)`);
@@ -113,9 +118,16 @@ export function fitLogistic(X: DesignInput, y: BinaryResponse, options: Logistic
     const warning = convergenceWarning(caller, result, resolved.maxIter);
     const warnings = warning === null ? [] : [warning];
     const separation = firth ? null : logisticSeparation(caller, result, objective.newtonDirection(), objective.linearPredictorView(), solved, source, names, resolved, warnings);
-    const covariance = objective.inverseHessian();
-    if (scale !== 1) for (let i = 0; i < covariance.length; i++) covariance[i] = covariance[i]! / scale;
     const coefficients = result.coefficients;
+    let covariance = objective.inverseHessian();
+    if (scale !== 1) for (let i = 0; i < covariance.length; i++) covariance[i] = covariance[i]! / scale;
+    let clusters: number | undefined;
+    if (robust.type !== 'model') {
+      ({ covariance, clusters } = logisticSandwich({
+        source, successes: data.successes, trials: data.trials, offset, coefficients, covariance,
+        intercept: resolved.intercept, type: robust.type, cluster: robust.cluster,
+      }));
+    }
     const penalty = resolved.l2 > 0 ? penaltyOf(coefficients, resolved.l2, resolved.intercept) : 0;
     const logLikKernel = -(result.value * scale - penalty);
     const logLik = logLikKernel + data.logLikConstant;
@@ -138,6 +150,8 @@ export function fitLogistic(X: DesignInput, y: BinaryResponse, options: Logistic
       warnings,
       separation,
       firth,
+      responseTotals: [data.totalTrials - data.totalSuccesses, data.totalSuccesses],
+      ...(robust.type !== 'model' ? { covarianceType: robust.type, clusters: robust.cluster ? clusters! : 0 } : {}),
     });
   } finally {
     objective?.dispose();

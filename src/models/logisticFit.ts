@@ -1,7 +1,12 @@
 // The result of a binary logistic fit: estimates, inference, prediction, summary, JSON.
 import { SoftlogitError } from '../errors.js';
-import { formatCoefficientTable, formatDevianceLines, formatNumber } from '../format.js';
-import { pValues, standardErrors, waldIntervals, zValues } from '../inference.js';
+import { formatCoefficientTable, formatDevianceLines, formatLikelihoodLines, formatNumber } from '../format.js';
+import { bayesian, pValues, standardErrors, waldIntervals, zValues } from '../inference.js';
+import { freeParameters, nullLikelihoodRatio, pseudoR2, type ChiSquareTest, type LikelihoodFacts, type PseudoR2 } from '../inference/likelihoodRatio.js';
+import { levelOption, quadraticForm } from '../inference/prediction.js';
+import { namesHypothesis, readHypothesis, waldChiSquare } from '../inference/wald.js';
+import { normalQuantile } from '../special.js';
+import type { CovarianceType } from '../inference/robust.js';
 import { Matrix } from '../matrix.js';
 import { checkFitState, jsonNumber, parseJSON, readFitStatistics, readNames, type FitStatistics } from './fitState.js';
 import { toRowSource, toRowVector, type DesignInput } from '../input/design.js';
@@ -18,6 +23,10 @@ export interface LogisticFitState extends FitStatistics {
   dfNull: number;
   /** Firth's bias-reduced estimate rather than the MLE. */
   firth?: boolean;
+  /** Which covariance `covariance` holds: the inverse information ('model', the default) or a sandwich. */
+  covarianceType?: CovarianceType;
+  /** Number of clusters of a cluster-robust covariance; 0 (or absent) without clusters. */
+  clusters?: number;
 }
 
 /** The JSON form written by `toJSON()` and read by `LogisticFit.fromJSON()` / `loadModel()`. */
@@ -37,10 +46,37 @@ export interface LogisticPredictOptions {
   type?: LogisticPredictionType;
   /** Per-row offset added to the linear predictor, as in the fit. */
   offset?: ArrayLike<number>;
+  /** Also return standard errors and intervals (R's `se.fit = TRUE`); not with type 'class'. Default false. */
+  se?: boolean;
+  /** Confidence level of the intervals returned with `se: true` (default 0.95). */
+  level?: number;
 }
 
 /** Every key of LogisticPredictOptions (the compiler checks the list against the interface). */
-export const LOGISTIC_PREDICT_OPTION_KEYS = optionKeysOf<LogisticPredictOptions>()(['type', 'offset']);
+export const LOGISTIC_PREDICT_OPTION_KEYS = optionKeysOf<LogisticPredictOptions>()(['type', 'offset', 'se', 'level']);
+
+/**
+ * Predictions with their uncertainty (`predict(X, { se: true })`), one entry per row: on the link
+ * scale η with se(η) = √(xᵀΣx) and η ± z·se; on the response scale p = σ(η) with the delta-method
+ * se p(1 − p)·se(η) (R's `predict(…, type = "response", se.fit = TRUE)`) and the interval
+ * σ(η ± z·se(η)), which stays inside (0, 1).
+ */
+export interface LogisticPrediction {
+  fit: Float64Array;
+  se: Float64Array;
+  lower: Float64Array;
+  upper: Float64Array;
+  level: number;
+}
+
+/** Odds ratios exp(β) with the Wald interval exp(β ± z·se), one entry per coefficient (in `names` order). */
+export interface OddsRatios {
+  names: string[];
+  oddsRatio: Float64Array;
+  lower: Float64Array;
+  upper: Float64Array;
+  level: number;
+}
 
 /** Rows predicted per block: bounds the temporary buffer for any n. */
 const PREDICT_BLOCK_ROWS = 4096;
@@ -79,6 +115,15 @@ export class LogisticFit {
   readonly aliased: readonly string[];
   /** True for Firth's bias-reduced fit (`firth: true`). */
   readonly firth: boolean;
+  /** Weighted failures and successes over the rows the fit used (empty for models saved before it was recorded). */
+  readonly responseTotals: readonly number[];
+  /**
+   * What `covariance` (and so the SEs, z, p-values, intervals and Wald tests) is: 'model', the
+   * inverse information, or the sandwich 'HC0' / 'HC1' of the `covariance` fit option.
+   */
+  readonly covarianceType: CovarianceType;
+  /** Clusters of a cluster-robust covariance (the `cluster` fit option); 0 without. */
+  readonly clusters: number;
 
   /**
    * Builds a model from its state; use fitLogistic or `LogisticFit.fromJSON` / `loadModel` instead.
@@ -105,6 +150,9 @@ export class LogisticFit {
     this.separation = state.separation ?? null;
     this.aliased = Object.freeze([...(state.aliased ?? [])]);
     this.firth = state.firth ?? false;
+    this.responseTotals = Object.freeze([...(state.responseTotals ?? [])]);
+    this.covarianceType = state.covarianceType ?? 'model';
+    this.clusters = state.clusters ?? 0;
     Object.freeze(this);
   }
 
@@ -150,15 +198,27 @@ export class LogisticFit {
   /**
    * Predictions for new rows X (without the intercept column, as passed to fitLogistic):
    * 'response' (default) probabilities σ(η), 'link' η = Xβ (+ offset), 'class' 0/1 at 0.5.
+   * With `se: true` (types 'link' and 'response'), a {@link LogisticPrediction}: the predictions
+   * with se(η) = √(xᵀΣx) (Σ the covariance, x the row with its intercept 1) or, on the response
+   * scale, the delta-method se p(1 − p) se(η), and the `level` interval σ(η ± z se(η)), as R's
+   * `predict(fit, newdata, type, se.fit = TRUE)`. O(p²) per row for the SEs.
    * @example fit.predict([[660, 3.67]], { type: 'response' }) // => Float64Array [0.3...]
+   * @example fit.predict([[660, 3.67]], { type: 'response', se: true }).se // => Float64Array [0.03...]
    */
-  predict(X: DesignInput, options: LogisticPredictOptions = {}): Float64Array {
+  predict(X: DesignInput, options: LogisticPredictOptions & { se: true }): LogisticPrediction;
+  predict(X: DesignInput, options?: LogisticPredictOptions & { se?: false }): Float64Array;
+  predict(X: DesignInput, options?: LogisticPredictOptions): Float64Array | LogisticPrediction;
+  predict(X: DesignInput, options: LogisticPredictOptions = {}): Float64Array | LogisticPrediction {
     const caller = 'LogisticFit.predict';
     checkOptionKeys(options, caller, LOGISTIC_PREDICT_OPTION_KEYS);
     const type = options.type ?? 'response';
     if (type !== 'response' && type !== 'link' && type !== 'class') {
       throw new SoftlogitError('BAD_OPTION', `${caller}: type should be 'response', 'link' or 'class', got ${describeValue(type)}`);
     }
+    const withSe = options.se ?? false;
+    if (typeof withSe !== 'boolean') throw new SoftlogitError('BAD_OPTION', `${caller}: se should be true or false, got ${describeValue(withSe)}`);
+    if (withSe && type === 'class') throw new SoftlogitError('BAD_OPTION', `${caller}: se: true needs type 'link' or 'response' (a class has no standard error)`);
+    const level = levelOption(options.level, caller);
     const source = toRowSource(X, caller);
     const beta = predictionCoefficients(this.#state.coefficients, this.#state.aliased);
     const shift = this.intercept ? 1 : 0;
@@ -170,6 +230,12 @@ export class LogisticFit {
     }
     const offset = options.offset !== undefined ? toRowVector(options.offset, source.nRows, 'offset', caller) : null;
     const out = new Float64Array(source.nRows);
+    const seOut = withSe ? new Float64Array(source.nRows) : null;
+    const etaOut = withSe ? new Float64Array(source.nRows) : null;
+    const skip = new Set<number>();
+    this.#state.coefficients.forEach((b, j) => { if (Number.isNaN(b)) skip.add(j); });
+    const full = new Float64Array(beta.length);
+    if (shift) full[0] = 1;
     const p = source.nFeatures;
     const block = new Float64Array(Math.min(PREDICT_BLOCK_ROWS, source.nRows) * p);
     for (let r0 = 0; r0 < source.nRows; r0 += PREDICT_BLOCK_ROWS) {
@@ -184,9 +250,111 @@ export class LogisticFit {
           throw new SoftlogitError('NON_FINITE', `${caller}: row ${r} of X gives a non-finite linear predictor (${eta}); X must be finite`, { row: r });
         }
         out[r] = type === 'link' ? eta : type === 'class' ? (eta > 0 ? 1 : 0) : logistic(eta);
+        if (seOut && etaOut) {
+          etaOut[r] = eta;
+          for (let j = 0; j < p; j++) full[j + shift] = block[base + j]!;
+          seOut[r] = Math.sqrt(quadraticForm(full, this.#state.covariance, beta.length, 0, 0, skip));
+        }
       }
     }
-    return out;
+    if (!seOut || !etaOut) return out;
+    const z = normalQuantile(0.5 + level / 2);
+    const lower = new Float64Array(out.length);
+    const upper = new Float64Array(out.length);
+    const se = new Float64Array(out.length);
+    for (let r = 0; r < out.length; r++) {
+      const eta = etaOut[r]!;
+      const low = eta - z * seOut[r]!;
+      const high = eta + z * seOut[r]!;
+      if (type === 'link') {
+        lower[r] = low;
+        upper[r] = high;
+        se[r] = seOut[r]!;
+      } else {
+        lower[r] = logistic(low);
+        upper[r] = logistic(high);
+        se[r] = out[r]! * (1 - out[r]!) * seOut[r]!;
+      }
+    }
+    return { fit: out, se, lower, upper, level };
+  }
+
+  /** The LR test against the null model and the pseudo-R² for the summary, or null for a penalized fit. */
+  #likelihoodTests(): (ChiSquareTest & PseudoR2) | null {
+    if (this.l2 > 0 || this.firth) return null;
+    return { ...this.lrTest(), ...this.pseudoR2 };
+  }
+
+  /** What the likelihood-ratio test and pseudo-R² read. */
+  #facts(): LikelihoodFacts {
+    return {
+      logLik: this.logLik, deviance: this.deviance, nullDeviance: this.nullDeviance, dfResidual: this.dfResidual,
+      nObs: this.nObs, nClasses: 2, intercept: this.intercept, l2: this.l2, firth: this.firth,
+      responseTotal: this.responseTotals.reduce((a, b) => a + b, 0),
+    };
+  }
+
+  /**
+   * The likelihood-ratio test against the null model (intercept-only; η = offset without an
+   * intercept): G² = nullDeviance − deviance on p − 1 degrees of freedom (p without an
+   * intercept), p = P(χ² > G²). R's `anova(glm(y ~ 1), fit, test = "Chisq")`, statsmodels'
+   * `llr`, `df_model`, `llr_pvalue`, Stata's `LR chi2`. Use `lrTest(smaller, larger)` for other
+   * nested models.
+   * @throws {SoftlogitError} `BAD_MODEL` for a ridge (l2 > 0) or Firth fit, whose logLik is not the maximum.
+   * @example fit.lrTest() // => { statistic: 41.459, df: 5, pValue: 7.58e-8 } (UCLA, gre + gpa + rank)
+   */
+  lrTest(): ChiSquareTest {
+    return nullLikelihoodRatio(this.#facts(), 'LogisticFit.lrTest');
+  }
+
+  /**
+   * McFadden's, Cox–Snell and Nagelkerke pseudo-R² against the null model (formulas in
+   * src/inference/likelihoodRatio.ts; McFadden is statsmodels' `prsquared`).
+   * @throws {SoftlogitError} `BAD_MODEL` for a ridge or Firth fit.
+   * @example fit.pseudoR2.mcFadden // => 0.0829 (UCLA, gre + gpa + rank)
+   */
+  get pseudoR2(): PseudoR2 {
+    return pseudoR2(this.#facts(), 'LogisticFit.pseudoR2');
+  }
+
+  /**
+   * The Wald χ² test of the linear hypothesis Rβ = q: W = (Rβ − q)ᵀ(RΣRᵀ)⁻¹(Rβ − q) on
+   * rows(R) degrees of freedom (R's `car::linearHypothesis(fit, R, q, test = "Chisq")`,
+   * statsmodels' `wald_test(…, use_f = False)`, Stata's `test`). `hypothesis` is either a list of
+   * coefficient names, all tested = 0 jointly, or R as rows of p numbers (or a Matrix) in `names`
+   * order, with q (default 0).
+   * @throws {SoftlogitError} `BAD_OPTION` for an unknown name; `BAD_SHAPE` for a wrong shape,
+   *   dependent rows or an aliased coefficient; `NON_FINITE` for a non-finite entry.
+   * @example fit.waldTest(['rank2', 'rank3', 'rank4']) // => { statistic: 20.895, df: 3, pValue: 1.1e-4 }
+   * @example fit.waldTest([[0, 0, 0, 1, -1, 0]]) // rank2 = rank3
+   */
+  waldTest(hypothesis: readonly string[] | readonly (readonly number[])[] | Matrix, q?: ArrayLike<number>): ChiSquareTest {
+    const caller = 'LogisticFit.waldTest';
+    const p = this.names.length;
+    const byName = Array.isArray(hypothesis) && hypothesis.length > 0 && hypothesis.every((h) => typeof h === 'string');
+    if (byName && q !== undefined) throw new SoftlogitError('BAD_OPTION', `${caller}: q goes with a hypothesis matrix; coefficient names are tested = 0`);
+    const parsed = byName
+      ? namesHypothesis(hypothesis as readonly string[], p, (name) => { const j = this.names.indexOf(name); return j < 0 ? [] : [j]; }, this.names, caller)
+      : readHypothesis(hypothesis, q, p, caller);
+    return waldChiSquare(this.#state.coefficients, this.#state.covariance, parsed, caller);
+  }
+
+  /**
+   * Odds ratios exp(β_j) with Wald intervals exp(β_j ± z·se_j), z = Φ⁻¹((1 + level)/2): R's
+   * `exp(cbind(coef(fit), confint.default(fit)))`, Stata's `logit, or`.
+   * @throws {SoftlogitError} `BAD_OPTION` for a level outside (0, 1).
+   * @example fit.oddsRatios().oddsRatio[2] // => 2.1270 (gpa, UCLA)
+   */
+  oddsRatios(level = 0.95): OddsRatios {
+    const checked = levelOption(level, 'LogisticFit.oddsRatios');
+    const intervals = waldIntervals(this.#state.coefficients, this.standardErrors, checked);
+    return {
+      names: [...this.names],
+      oddsRatio: this.#state.coefficients.map(Math.exp),
+      lower: Float64Array.from(intervals, ([low]) => Math.exp(low)),
+      upper: Float64Array.from(intervals, ([, high]) => Math.exp(high)),
+      level: checked,
+    };
   }
 
   /**
@@ -204,11 +372,16 @@ export class LogisticFit {
       '',
       ...formatDevianceLines(this.nullDeviance, this.dfNull, this.deviance, this.dfResidual),
       `AIC: ${formatNumber(this.aic, 5)}`,
+      ...formatLikelihoodLines(this.bic, this.logLik, freeParameters(this.#facts()), this.#likelihoodTests()),
       '',
       `Number of Newton iterations: ${this.iterations}${this.converged ? '' : ' (did not converge)'}`,
     ];
     if (this.l2 > 0) lines.splice(1, 0, `Ridge penalty l2 = ${this.l2} (intercept not penalized)`);
     if (this.firth) lines.splice(1, 0, "Firth's bias-reduced estimates (penalty ½ log det(XᵀWX)); logLik, deviance and AIC are the ordinary ones there");
+    if (this.covarianceType !== 'model') {
+      const kind = this.clusters > 0 ? `cluster-robust (${this.covarianceType}, ${this.clusters} clusters)` : `heteroskedasticity-consistent (${this.covarianceType})`;
+      lines.splice(lines.indexOf('Coefficients:'), 0, `Standard errors: ${kind} sandwich`, '');
+    }
     if (this.aliased.length > 0) lines[lines.indexOf('Coefficients:')] = `Coefficients: (${this.aliased.length} not defined because of singularities)`;
     for (const w of this.warnings) lines.push(`Warning: ${w}`);
     return lines.join('\n');
@@ -240,6 +413,9 @@ export class LogisticFit {
       separation: s.separation ?? null,
       aliased: [...(s.aliased ?? [])],
       firth: s.firth ?? false,
+      responseTotals: [...(s.responseTotals ?? [])],
+      covarianceType: s.covarianceType ?? 'model',
+      clusters: s.clusters ?? 0,
     };
   }
 
@@ -270,6 +446,8 @@ export class LogisticFit {
       covariance: Float64Array.from(v.covariance, jsonNumber),
       dfNull: jsonNumber(v.dfNull),
       firth: v.firth === true,
+      covarianceType: v.covarianceType === 'HC0' || v.covarianceType === 'HC1' ? v.covarianceType : 'model',
+      clusters: typeof v.clusters === 'number' ? v.clusters : 0,
     });
   }
 }

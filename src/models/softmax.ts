@@ -15,9 +15,10 @@ import { SoftmaxFit, type Parameterization } from './softmaxFit.js';
 import { softmaxSeparation } from '../remedies/separation.js';
 import { fitSoftmaxDropping, singularMode } from '../remedies/singular.js';
 import { checkFitSize } from './capacity.js';
+import { COVARIANCE_OPTION_KEYS, covarianceOption, softmaxSandwich, type CovarianceOptions } from '../inference/robust.js';
 import { toMultinomialData, type ClassLabel, type MultinomialData, type MultinomialResponse } from '../input/softmaxResponse.js';
 
-export interface SoftmaxOptions extends CommonFitOptions {
+export interface SoftmaxOptions extends CommonFitOptions, CovarianceOptions {
   /** Class order (the columns of W). Default: the sorted distinct labels, as R's factor levels. */
   classes?: readonly ClassLabel[];
   /** The reference (baseline) class; default the first class, as R multinom and statsmodels MNLogit. */
@@ -27,7 +28,7 @@ export interface SoftmaxOptions extends CommonFitOptions {
 }
 
 /** Every key of SoftmaxOptions (the compiler checks the list against the interface). */
-export const SOFTMAX_OPTION_KEYS = optionKeysOf<SoftmaxOptions>()([...COMMON_FIT_OPTION_KEYS, 'classes', 'reference', 'parameterization']);
+export const SOFTMAX_OPTION_KEYS = optionKeysOf<SoftmaxOptions>()([...COMMON_FIT_OPTION_KEYS, ...COVARIANCE_OPTION_KEYS, 'classes', 'reference', 'parameterization']);
 
 /** fitLogistic options that a softmax fit cannot honour, with the reason shown to the user. */
 const NOT_FOR_SOFTMAX = {
@@ -72,6 +73,10 @@ export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: Soft
   if (options.classes !== undefined) responseOptions.classes = options.classes;
   if (options.reference !== undefined) responseOptions.reference = options.reference;
   data = toMultinomialData(y, n, weights, responseOptions, caller);
+  const robust = covarianceOption(options, n, caller);
+  if (robust.type !== 'model' && resolved.l2 > 0) {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: covariance '${robust.type}' is the sandwich of a maximum-likelihood fit; not with l2`);
+  }
   const names = featureNames(options.names, source.nFeatures, resolved.intercept, caller);
   const p = names.length;
   const K = data.classes.length;
@@ -103,8 +108,15 @@ export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: Soft
     const separation = softmaxSeparation(
       caller, result, objective.newtonDirection(), objective.smallestWeightedProbability(), solved, source, names, resolved, warnings,
     );
-    const covariance = objective.inverseHessian();
+    let covariance = objective.inverseHessian();
     if (scale !== 1) for (let i = 0; i < covariance.length; i++) covariance[i] = covariance[i]! / scale;
+    let clusters: number | undefined;
+    if (robust.type !== 'model') {
+      ({ covariance, clusters } = softmaxSandwich({
+        source, counts: data.counts, nClasses: K, coefficients: result.coefficients, covariance,
+        intercept: resolved.intercept, type: robust.type, cluster: robust.cluster,
+      }));
+    }
     const logLikKernel = -scale * (result.value - objective.penalty());
     const logLik = logLikKernel + data.logLikConstant;
     // Re-order the free blocks from internal order (the reference removed, others in class
@@ -129,6 +141,8 @@ export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: Soft
       l2: resolved.l2,
       warnings,
       separation,
+      responseTotals: Array.from(data.classTotals),
+      ...(robust.type !== 'model' ? { covarianceType: robust.type, clusters: robust.cluster ? clusters! : 0 } : {}),
     });
   } finally {
     objective?.dispose();

@@ -5,8 +5,13 @@ import {
   type CoefficientForm,
 } from '../convert.js';
 import { SoftlogitError } from '../errors.js';
-import { formatColumn, formatNumber, formatPValues, formatTable, SUMMARY_DIGITS } from '../format.js';
+import { formatColumn, formatLikelihoodLines, formatNumber, formatPValues, formatTable, SUMMARY_DIGITS } from '../format.js';
 import { pValues } from '../inference.js';
+import { freeParameters, nullLikelihoodRatio, pseudoR2, type ChiSquareTest, type LikelihoodFacts, type PseudoR2 } from '../inference/likelihoodRatio.js';
+import { levelOption, quadraticForm, softmaxProbabilityVariances } from '../inference/prediction.js';
+import { namesHypothesis, readHypothesis, waldChiSquare } from '../inference/wald.js';
+import { normalQuantile } from '../special.js';
+import type { CovarianceType } from '../inference/robust.js';
 import { Matrix } from '../matrix.js';
 import { toRowSource, type DesignInput } from '../input/design.js';
 import { checkOptionKeys, describeValue, optionKeysOf } from '../input/optionKeys.js';
@@ -29,6 +34,10 @@ export interface SoftmaxFitState extends FitStatistics {
   baseline: Float64Array;
   /** Covariance of `baseline`, p(K−1) square, same order (R multinom's vcov order). */
   covariance: Float64Array;
+  /** Which covariance `covariance` holds: the inverse information ('model', the default) or a sandwich. */
+  covarianceType?: CovarianceType;
+  /** Number of clusters of a cluster-robust covariance; 0 (or absent) without clusters. */
+  clusters?: number;
 }
 
 /** The JSON form written by `toJSON()`. */
@@ -47,10 +56,48 @@ export type SoftmaxPredictionType = 'prob' | 'class' | 'link';
 export interface SoftmaxPredictOptions {
   /** 'prob' (default) class probabilities, 'link' the scores XW, 'class' the most probable label. */
   type?: SoftmaxPredictionType;
+  /** Also return delta-method standard errors and intervals; not with type 'class'. Default false. */
+  se?: boolean;
+  /** Confidence level of the intervals returned with `se: true` (default 0.95). */
+  level?: number;
 }
 
 /** Every key of SoftmaxPredictOptions (the compiler checks the list against the interface). */
-export const SOFTMAX_PREDICT_OPTION_KEYS = optionKeysOf<SoftmaxPredictOptions>()(['type']);
+export const SOFTMAX_PREDICT_OPTION_KEYS = optionKeysOf<SoftmaxPredictOptions>()(['type', 'se', 'level']);
+
+/**
+ * Predictions with their uncertainty (`predict(X, { se: true })`), each an n x K Matrix: the
+ * probabilities (or scores) `fit`, their standard errors, and the Wald interval fit ± z·se (for
+ * probabilities the delta-method interval of Stata's `margins`, which can leave [0, 1] near the
+ * ends).
+ */
+export interface SoftmaxPrediction {
+  fit: Matrix;
+  se: Matrix;
+  lower: Matrix;
+  upper: Matrix;
+  level: number;
+}
+
+/** Wald intervals of W (p x K, the fit's parameterization): W ± z·se. */
+export interface SoftmaxIntervals {
+  lower: Matrix;
+  upper: Matrix;
+  level: number;
+}
+
+/**
+ * Relative risk ratios exp(β) of the non-reference classes against the reference class, with
+ * their Wald intervals exp(β ± z·se): p x (K − 1) matrices, columns the non-reference classes
+ * in `classes` order (Stata's `mlogit, rrr`).
+ */
+export interface RelativeRiskRatios {
+  classes: ClassLabel[];
+  ratio: Matrix;
+  lower: Matrix;
+  upper: Matrix;
+  level: number;
+}
 
 /** LogisticFit.predict options that a softmax model cannot honour. */
 const NOT_FOR_SOFTMAX_PREDICT = { offset: 'a softmax model has no offset (fitSoftmax takes none)' } as const;
@@ -90,6 +137,12 @@ export class SoftmaxFit {
   readonly separation: FitSeparation | null;
   /** Names of aliased columns dropped with `singular: 'drop'` (R's NA): NaN coefficients and SEs, ignored by predict. */
   readonly aliased: readonly string[];
+  /** Weighted totals of the response per class, in `classes` order (empty for models saved before it was recorded). */
+  readonly responseTotals: readonly number[];
+  /** What `covariance` is: 'model', the inverse information, or the sandwich 'HC0' / 'HC1' of the `covariance` fit option. */
+  readonly covarianceType: CovarianceType;
+  /** Clusters of a cluster-robust covariance (the `cluster` fit option); 0 without. */
+  readonly clusters: number;
 
   /**
    * Builds a model from its state; use fitSoftmax or `SoftmaxFit.fromJSON` / `loadModel` instead.
@@ -125,6 +178,9 @@ export class SoftmaxFit {
     this.warnings = Object.freeze([...state.warnings]);
     this.separation = state.separation ?? null;
     this.aliased = Object.freeze([...(state.aliased ?? [])]);
+    this.responseTotals = Object.freeze([...(state.responseTotals ?? [])]);
+    this.covarianceType = state.covarianceType ?? 'model';
+    this.clusters = state.clusters ?? 0;
     Object.freeze(this);
   }
 
@@ -188,18 +244,29 @@ export class SoftmaxFit {
 
   /**
    * Predictions for new rows X (without the intercept column): 'prob' (default) an n x K Matrix of
-   * class probabilities; 'link' the n x K scores XW; 'class' the most probable label per row.
+   * class probabilities; 'link' the n x K scores XW (in the fit's parameterization); 'class' the
+   * most probable label per row. With `se: true` (types 'prob' and 'link') a
+   * {@link SoftmaxPrediction}: for scores se(xᵀw_k) = √(xᵀΣ_kk x) from `covarianceOf()`; for
+   * probabilities the delta-method se, Var(p_k) = Σ_{c,c'} a_kc a_kc' xᵀΣ_{cc'}x with
+   * a_kc = p_k(δ_kc − p_c) over the free classes c (O((K − 1)² p²) per row).
+   * @example fit.predict([[1, 0]], { se: true }).se.get(0, 1) // SE of P(second class | x)
    */
-  predict(X: DesignInput, options: { type?: 'prob' | 'link' }): Matrix;
-  predict(X: DesignInput, options: { type: 'class' }): ClassLabel[];
+  predict(X: DesignInput, options: { type?: 'prob' | 'link'; se: true; level?: number }): SoftmaxPrediction;
+  predict(X: DesignInput, options: { type?: 'prob' | 'link'; se?: false; level?: number }): Matrix;
+  predict(X: DesignInput, options: { type: 'class'; se?: false }): ClassLabel[];
   predict(X: DesignInput): Matrix;
-  predict(X: DesignInput, options: SoftmaxPredictOptions = {}): Matrix | ClassLabel[] {
+  predict(X: DesignInput, options?: SoftmaxPredictOptions): Matrix | ClassLabel[] | SoftmaxPrediction;
+  predict(X: DesignInput, options: SoftmaxPredictOptions = {}): Matrix | ClassLabel[] | SoftmaxPrediction {
     const caller = 'SoftmaxFit.predict';
     checkOptionKeys(options, caller, SOFTMAX_PREDICT_OPTION_KEYS, NOT_FOR_SOFTMAX_PREDICT);
     const type = options.type ?? 'prob';
     if (type !== 'prob' && type !== 'class' && type !== 'link') {
       throw new SoftlogitError('BAD_OPTION', `${caller}: type should be 'prob', 'class' or 'link', got ${describeValue(type)}`);
     }
+    const withSe = options.se ?? false;
+    if (typeof withSe !== 'boolean') throw new SoftlogitError('BAD_OPTION', `${caller}: se should be true or false, got ${describeValue(withSe)}`);
+    if (withSe && type === 'class') throw new SoftlogitError('BAD_OPTION', `${caller}: se: true needs type 'prob' or 'link' (a class has no standard error)`);
+    const level = levelOption(options.level, caller);
     const source = toRowSource(X, caller);
     const W = this.coefficients;
     if (this.aliased.length > 0) W.data.forEach((w, i) => { if (Number.isNaN(w)) W.data[i] = 0; });
@@ -210,9 +277,14 @@ export class SoftmaxFit {
       throw new SoftlogitError('BAD_SHAPE', `${caller}: X should have ${W.rows - shift} columns (${this.names.slice(shift).join(', ')}), got ${p}`);
     }
     const scores = new Matrix(source.nRows, K);
+    const rows = withSe ? new Float64Array(source.nRows * W.rows) : null;
     const row = new Float64Array(p);
     for (let r = 0; r < source.nRows; r++) {
       source.fillRows(r, r + 1, row);
+      if (rows) {
+        if (shift) rows[r * W.rows] = 1;
+        rows.set(row, r * W.rows + shift);
+      }
       for (let k = 0; k < K; k++) {
         let eta = shift ? W.data[k]! : 0;
         for (let j = 0; j < p; j++) eta += row[j]! * W.data[(j + shift) * K + k]!;
@@ -222,7 +294,6 @@ export class SoftmaxFit {
         scores.data[r * K + k] = eta;
       }
     }
-    if (type === 'link') return scores;
     if (type === 'class') {
       return Array.from({ length: source.nRows }, (_, r) => {
         let best = 0;
@@ -230,14 +301,156 @@ export class SoftmaxFit {
         return this.classes[best]!;
       });
     }
-    for (let r = 0; r < source.nRows; r++) {
-      let max = -Infinity;
-      for (let k = 0; k < K; k++) max = Math.max(max, scores.data[r * K + k]!);
-      let sum = 0;
-      for (let k = 0; k < K; k++) sum += Math.exp(scores.data[r * K + k]! - max);
-      for (let k = 0; k < K; k++) scores.data[r * K + k] = Math.exp(scores.data[r * K + k]! - max) / sum;
+    if (type === 'prob') {
+      for (let r = 0; r < source.nRows; r++) {
+        let max = -Infinity;
+        for (let k = 0; k < K; k++) max = Math.max(max, scores.data[r * K + k]!);
+        let sum = 0;
+        for (let k = 0; k < K; k++) sum += Math.exp(scores.data[r * K + k]! - max);
+        for (let k = 0; k < K; k++) scores.data[r * K + k] = Math.exp(scores.data[r * K + k]! - max) / sum;
+      }
     }
-    return scores;
+    if (!rows) return scores;
+    return this.#predictionErrors(scores, rows, type, level);
+  }
+
+  /** Standard errors and intervals of predicted scores or probabilities (rows: the design rows with their intercept). */
+  #predictionErrors(fit: Matrix, rows: Float64Array, type: 'prob' | 'link', level: number): SoftmaxPrediction {
+    const n = fit.rows;
+    const K = fit.cols;
+    const pFull = this.names.length;
+    const skip = new Set(this.aliased.map((name) => this.names.indexOf(name)));
+    const se = new Matrix(n, K);
+    const variances = new Float64Array(K);
+    if (type === 'link') {
+      const covariance = this.covarianceOf().data;
+      for (let r = 0; r < n; r++) {
+        const x = rows.subarray(r * pFull, (r + 1) * pFull);
+        for (let k = 0; k < K; k++) se.data[r * K + k] = Math.sqrt(Math.max(0, quadraticForm(x, covariance, pFull * K, k * pFull, k * pFull, skip)));
+      }
+    } else {
+      const freeClasses = this.classes.map((_, k) => k).filter((k) => k !== this.#state.referenceIndex);
+      for (let r = 0; r < n; r++) {
+        softmaxProbabilityVariances(rows.subarray(r * pFull, (r + 1) * pFull), fit.data.subarray(r * K, (r + 1) * K), this.#state.covariance, freeClasses, skip, variances);
+        for (let k = 0; k < K; k++) se.data[r * K + k] = Math.sqrt(Math.max(0, variances[k]!));
+      }
+    }
+    const z = normalQuantile(0.5 + level / 2);
+    const lower = new Matrix(n, K, fit.data.map((f, i) => f - z * se.data[i]!));
+    const upper = new Matrix(n, K, fit.data.map((f, i) => f + z * se.data[i]!));
+    return { fit, se, lower, upper, level };
+  }
+
+  /** What the likelihood-ratio test and pseudo-R² read. */
+  #facts(): LikelihoodFacts {
+    return {
+      logLik: this.logLik, deviance: this.deviance, nullDeviance: this.nullDeviance, dfResidual: this.dfResidual,
+      nObs: this.nObs, nClasses: this.classes.length, intercept: this.intercept, l2: this.l2, firth: false,
+      responseTotal: this.responseTotals.reduce((a, b) => a + b, 0),
+    };
+  }
+
+  /**
+   * The likelihood-ratio test against the null model (the K − 1 intercepts: the pooled class
+   * shares; p = 1/K without an intercept): G² = nullDeviance − deviance on (p − 1)(K − 1) degrees
+   * of freedom, p = P(χ² > G²). statsmodels MNLogit's `llr`, `df_model`, `llr_pvalue`, Stata
+   * `mlogit`'s `LR chi2`. Use `lrTest(smaller, larger)` for other nested models.
+   * @throws {SoftlogitError} `BAD_MODEL` for a ridge fit (l2 > 0).
+   * @example fit.lrTest() // => { statistic: 178.79, df: 12, pValue: 7.5e-32 } (MASS housing)
+   */
+  lrTest(): ChiSquareTest {
+    return nullLikelihoodRatio(this.#facts(), 'SoftmaxFit.lrTest');
+  }
+
+  /**
+   * McFadden's, Cox–Snell and Nagelkerke pseudo-R² against the null model (formulas in
+   * src/inference/likelihoodRatio.ts; McFadden is statsmodels MNLogit's `prsquared`).
+   * @throws {SoftlogitError} `BAD_MODEL` for a ridge fit.
+   * @example fit.pseudoR2.mcFadden // => 0.0490 (MASS housing)
+   */
+  get pseudoR2(): PseudoR2 {
+    return pseudoR2(this.#facts(), 'SoftmaxFit.pseudoR2');
+  }
+
+  /**
+   * The Wald χ² test of Rβ = q on the free coefficients β (the baseline form, class-major: the
+   * non-reference class c, feature j at c·p + j, the order of `covariance`, R multinom's `vcov`
+   * and statsmodels' params), W = (Rβ − q)ᵀ(RΣRᵀ)⁻¹(Rβ − q) on rows(R) degrees of freedom
+   * (statsmodels' `wald_test(…, use_f = False)`, Stata's `test`). `hypothesis` is either
+   * coefficient names, all tested = 0 jointly — `'class:feature'` for one coefficient, or a bare
+   * feature name for that feature in every non-reference class (Stata's `test x`) — or R as
+   * rows of p(K − 1) numbers (or a Matrix), with q (default 0). The test does not depend on the
+   * parameterization the fit reports.
+   * @throws {SoftlogitError} as LogisticFit.waldTest.
+   * @example fit.waldTest(['TypeApartment', 'TypeAtrium', 'TypeTerrace']) // 6 df: both classes
+   */
+  waldTest(hypothesis: readonly string[] | readonly (readonly number[])[] | Matrix, q?: ArrayLike<number>): ChiSquareTest {
+    const caller = 'SoftmaxFit.waldTest';
+    const p = this.names.length;
+    const free = this.classes.filter((_, k) => k !== this.#state.referenceIndex).map(String);
+    const n = p * free.length;
+    const byName = Array.isArray(hypothesis) && hypothesis.length > 0 && hypothesis.every((h) => typeof h === 'string');
+    if (byName && q !== undefined) throw new SoftlogitError('BAD_OPTION', `${caller}: q goes with a hypothesis matrix; coefficient names are tested = 0`);
+    const lookup = (name: string): number[] => {
+      const j = this.names.indexOf(name);
+      if (j >= 0) return free.map((_, c) => c * p + j);
+      for (let c = 0; c < free.length; c++) {
+        const prefix = `${free[c]}:`;
+        if (name.startsWith(prefix)) {
+          const feature = this.names.indexOf(name.slice(prefix.length));
+          if (feature >= 0) return [c * p + feature];
+        }
+      }
+      return [];
+    };
+    const known = [...this.names, ...free.flatMap((c) => this.names.map((name) => `${c}:${name}`))];
+    const parsed = byName ? namesHypothesis(hypothesis as readonly string[], n, lookup, known, caller) : readHypothesis(hypothesis, q, n, caller);
+    return waldChiSquare(this.#state.baseline, this.#state.covariance, parsed, caller);
+  }
+
+  /**
+   * Wald confidence intervals W ± z·se, z = Φ⁻¹((1 + level)/2), as p x K matrices in the fit's
+   * parameterization (as `coefficients` and `standardErrors`; in the reference form the reference
+   * column is [0, 0]). The non-reference columns are statsmodels MNLogit's `conf_int` and R's
+   * `confint.default` on a multinom fit.
+   * @throws {SoftlogitError} `BAD_OPTION` for a level outside (0, 1).
+   * @example fit.confint(0.9).lower.get(1, 2) // lower 90% bound of feature 1, class 2
+   */
+  confint(level = 0.95): SoftmaxIntervals {
+    const checked = levelOption(level, 'SoftmaxFit.confint');
+    const z = normalQuantile(0.5 + checked / 2);
+    const W = this.coefficients;
+    const se = this.standardErrors;
+    return {
+      lower: new Matrix(W.rows, W.cols, W.data.map((w, i) => w - z * se.data[i]!)),
+      upper: new Matrix(W.rows, W.cols, W.data.map((w, i) => w + z * se.data[i]!)),
+      level: checked,
+    };
+  }
+
+  /**
+   * Relative risk ratios exp(β_cj) of each non-reference class c against the reference class, with
+   * Wald intervals exp(β_cj ± z·se_cj) (Stata's `mlogit, rrr`; `exp(coef(fit))` and
+   * `exp(confint(fit))` of R's multinom). Whatever the fit's parameterization, the ratios are
+   * against the reference class.
+   * @throws {SoftlogitError} `BAD_OPTION` for a level outside (0, 1).
+   * @example fit.relativeRiskRatios().ratio.get(1, 0) // exp of feature 1's coefficient, first non-reference class
+   */
+  relativeRiskRatios(level = 0.95): RelativeRiskRatios {
+    const checked = levelOption(level, 'SoftmaxFit.relativeRiskRatios');
+    const z = normalQuantile(0.5 + checked / 2);
+    const B = this.baseline;
+    const p = this.names.length;
+    const nFree = B.cols;
+    const se = new Float64Array(p * nFree);
+    for (let c = 0; c < nFree; c++) for (let j = 0; j < p; j++) se[j * nFree + c] = Math.sqrt(this.#state.covariance[(c * p + j) * (p * nFree) + c * p + j]!);
+    return {
+      classes: this.classes.filter((_, k) => k !== this.#state.referenceIndex),
+      ratio: new Matrix(p, nFree, B.data.map(Math.exp)),
+      lower: new Matrix(p, nFree, B.data.map((b, i) => Math.exp(b - z * se[i]!))),
+      upper: new Matrix(p, nFree, B.data.map((b, i) => Math.exp(b + z * se[i]!))),
+      level: checked,
+    };
   }
 
   /**
@@ -273,6 +486,10 @@ export class SoftmaxFit {
         ? { kind: s.separation.kind, direction: s.separation.direction.map((d) => sign * d), coefficients: s.names.filter((_, j) => s.separation!.direction[j] !== 0) }
         : null,
       aliased: [...(s.aliased ?? [])],
+      // Failures then successes: the reference class then the other.
+      responseTotals: s.referenceIndex === 0 ? [...(s.responseTotals ?? [])] : [...(s.responseTotals ?? [])].reverse(),
+      covarianceType: s.covarianceType ?? 'model',
+      clusters: s.clusters ?? 0,
     });
   }
 
@@ -307,6 +524,7 @@ export class SoftmaxFit {
       '',
       `Residual Deviance: ${formatNumber(this.deviance)} `,
       `AIC: ${formatNumber(this.aic)} `,
+      ...formatLikelihoodLines(this.bic, this.logLik, freeParameters(this.#facts()), this.l2 > 0 ? null : { ...this.lrTest(), ...this.pseudoR2 }, 7),
       '',
       `Number of Newton iterations: ${this.iterations}${this.converged ? '' : ' (did not converge)'}`,
     ];
@@ -314,6 +532,10 @@ export class SoftmaxFit {
       const W = this.coefficients;
       lines.push('', 'Symmetric (sum-to-zero) coefficients W:');
       lines.push(formatTable(this.classes.map(String), [...this.names], this.names.map((_, j) => formatColumn(this.classes.map((_, k) => W.get(j, k)), SUMMARY_DIGITS))));
+    }
+    if (this.covarianceType !== 'model') {
+      const kind = this.clusters > 0 ? `cluster-robust (${this.covarianceType}, ${this.clusters} clusters)` : `heteroskedasticity-consistent (${this.covarianceType})`;
+      lines.splice(lines.indexOf('Coefficients:'), 0, `Standard errors: ${kind} sandwich`, '');
     }
     if (this.l2 > 0) lines.splice(1, 0, `Ridge penalty l2 = ${this.l2} on the symmetric W (intercepts not penalized)`);
     if (this.aliased.length > 0) lines[lines.indexOf('Coefficients:')] = `Coefficients: (${this.aliased.length} not defined because of singularities: ${this.aliased.join(', ')})`;
@@ -348,6 +570,9 @@ export class SoftmaxFit {
       warnings: [...s.warnings],
       separation: s.separation ?? null,
       aliased: [...(s.aliased ?? [])],
+      responseTotals: [...(s.responseTotals ?? [])],
+      covarianceType: s.covarianceType ?? 'model',
+      clusters: s.clusters ?? 0,
     };
   }
 
@@ -384,6 +609,8 @@ export class SoftmaxFit {
       parameterization: v.parameterization === 'symmetric' ? 'symmetric' : 'reference',
       baseline: Float64Array.from(v.baseline, jsonNumber),
       covariance: Float64Array.from(v.covariance, jsonNumber),
+      covarianceType: v.covarianceType === 'HC0' || v.covarianceType === 'HC1' ? v.covarianceType : 'model',
+      clusters: typeof v.clusters === 'number' ? v.clusters : 0,
     });
   }
 }

@@ -444,6 +444,7 @@ export async function fitLogisticWith(source: StatisticsSource, options: Statist
       l2: resolved.l2,
       warnings,
       separation,
+      responseTotals: [failures, successes],
     });
   } finally {
     objective.dispose();
@@ -587,6 +588,7 @@ export async function fitSoftmaxWith(
       l2: resolved.l2,
       warnings,
       separation,
+      responseTotals: classTotals,
     });
   } finally {
     objective.dispose();

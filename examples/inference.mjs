@@ -1,0 +1,48 @@
+// `node examples/inference.mjs`: every inference statistic of issue #15 on the UCLA admissions
+// data (logistic) and MASS's housing data (softmax), with the R / statsmodels numbers they match
+// (test/inference.test.ts checks them to 1e-10). Run `npm run build` first; this imports ../dist.
+import { readFileSync } from 'node:fs';
+import { anova, designMatrix, fitLogistic, fitSoftmax, init, lrTest, parseCSV } from '../dist/index.js';
+
+await init();
+const frameOf = (name) => parseCSV(readFileSync(new URL(`../data/${name}`, import.meta.url), 'utf8'));
+const asX = (d) => ({ data: d.X, nRows: d.nRows, nFeatures: d.nFeatures });
+
+// admit ~ gre + gpa + factor(rank), and the smaller admit ~ gre + gpa
+const ucla = frameOf('binary.csv');
+const big = designMatrix(ucla, { response: 'admit', factors: ['rank'] });
+const fit = fitLogistic(asX(big), big.response.labels, { names: big.names });
+const small = designMatrix(ucla, { response: 'admit', predictors: ['gre', 'gpa'] });
+const smallFit = fitLogistic(asX(small), small.response.labels, { names: small.names });
+
+// 1. Likelihood-ratio tests
+console.log(fit.lrTest());               // R anova(glm(admit ~ 1), fit): 41.459 on 5 df, p = 7.578e-08
+console.log(lrTest(smallFit, fit));      // R anova(m1, m2, test = "Chisq"): 21.826 on 3 df, p = 7.088e-05
+console.log(anova(smallFit, fit).toString());
+// 2. Pseudo-R²
+console.log(fit.pseudoR2);               // McFadden 0.08292 (statsmodels prsquared), Cox–Snell 0.09846, Nagelkerke 0.1380
+// 3. Wald tests: all rank dummies = 0; and rank2 = rank3, gpa = 0.5 (Rβ = q)
+console.log(fit.waldTest(['rank2', 'rank3', 'rank4']));            // car::linearHypothesis: 20.895 on 3 df
+console.log(fit.waldTest([[0, 0, 0, 1, -1, 0], [0, 0, 1, 0, 0, 0]], [0, 0.5])); // 5.8342 on 2 df
+// 5. Odds ratios with 95% intervals (R exp(cbind(coef, confint.default)))
+console.log(fit.oddsRatios());
+// 6. Prediction uncertainty (R predict(..., se.fit = TRUE))
+const newRows = [[660, 3.67, 0, 1, 0]]; // gre, gpa, rank2, rank3, rank4
+console.log(fit.predict(newRows, { type: 'response', se: true })); // 0.2922, se 0.04751, [0.2083, 0.3930]
+
+// Softmax: Sat ~ Infl + Type + Cont on MASS housing, weights Freq
+const housing = designMatrix(frameOf('housing.csv'), { response: 'Sat', weights: 'Freq', levels: {
+  Sat: ['Low', 'Medium', 'High'], Infl: ['Low', 'Medium', 'High'], Type: ['Tower', 'Apartment', 'Atrium', 'Terrace'], Cont: ['Low', 'High'],
+} });
+const soft = fitSoftmax(asX(housing), housing.response.labels, { names: housing.names, weights: housing.weights, classes: ['Low', 'Medium', 'High'] });
+console.log(soft.lrTest(), soft.pseudoR2.mcFadden);  // statsmodels MNLogit llr 178.79 on 12 df; prsquared 0.0490
+console.log(soft.waldTest(['TypeApartment', 'TypeAtrium', 'TypeTerrace'])); // 60.021 on 6 df
+// 4. Confidence intervals, and relative risk ratios (Stata mlogit, rrr)
+console.log(soft.confint(0.95).lower.toArray(), soft.relativeRiskRatios().ratio.toArray());
+console.log(soft.predict([[0, 1, 1, 0, 0, 1]], { se: true }).se.toArray()); // delta-method SEs of the 3 probabilities
+// 7. summary() ends with BIC, the LR test against the null model and the pseudo-R²
+console.log(fit.summary());
+// 8. Robust covariance: R sandwich::vcovHC(fit, type = "HC1"), and vcovCL with clusters of 8 rows
+console.log(fitLogistic(asX(big), big.response.labels, { names: big.names, covariance: 'HC1' }).standardErrors);
+const cluster = Array.from({ length: big.nRows }, (_, i) => Math.floor(i / 8));
+console.log(fitLogistic(asX(big), big.response.labels, { names: big.names, covariance: 'HC1', cluster }).summary().split('\n')[2]);

@@ -1,0 +1,526 @@
+// Inference on fitted models (issue #15) against R and statsmodels: likelihood-ratio tests and
+// anova, pseudo-R², Wald tests of linear hypotheses, confidence intervals, odds ratios and
+// relative risk ratios, prediction standard errors. References: test/fixtures/inference/
+// ucla-logistic.json (R glm, anova, car::linearHypothesis, predict; made by
+// test/fixtures/generate/inference/logistic.R) and statsmodels.json (statsmodels Logit and
+// MNLogit; sm_reference.py).
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  anova, fitLogistic, fitSoftmax, init, lrTest, LogisticFit, SoftlogitError, type SoftmaxFit,
+} from '../src/index.js';
+import ucla from './fixtures/inference/ucla-logistic.json';
+import sm from './fixtures/inference/statsmodels.json';
+import housing from './fixtures/housing-weighted-softmax.json';
+import { relativeError } from './helpers/reference.js';
+import * as api from '../src/index.js';
+
+/**
+ * Differences of R's deviances (each within ~1e-13 relative of the MLE's, R glm at epsilon 1e-14
+ * refitted from its solution) and statistics built from its coefficients and covariance (within
+ * ~1e-12): 1e-10 relative bounds the statistic; a wrong df, null model or sign is off by O(1).
+ */
+const STATISTIC_RTOL = 1e-10;
+/**
+ * A p-value's relative error is its statistic's absolute error times |d log p / d statistic|
+ * (≈ ½ for these χ² tails): 1e-10 · 40 · ½ ≈ 2e-9 at most; 1e-8 leaves room.
+ */
+const P_VALUE_RTOL = 1e-8;
+/**
+ * statsmodels computes llnull by an iterative fit that stops ~1e-10 relative short (README of the
+ * fixtures; here llnull is 1.3e-10 off R's exact closed form), so llr and its p-value agree with
+ * the exact ones only to ~1e-8.
+ */
+const STATSMODELS_LLNULL_RTOL = 1e-7;
+/** Intervals, odds ratios and prediction SEs from R's coefficients and covariance: see STATISTIC_RTOL. */
+const ESTIMATE_RTOL = 1e-9;
+
+const names = ucla.names.slice(1);
+let large: LogisticFit;
+let small: LogisticFit;
+
+function worst(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  let max = 0;
+  for (let i = 0; i < expected.length; i++) max = Math.max(max, relativeError(actual[i]!, expected[i]!));
+  return max;
+}
+
+beforeAll(async () => {
+  await init();
+  large = fitLogistic(ucla.X, ucla.y, { names });
+  small = fitLogistic(ucla.X.map((r) => ucla.smallColumns.map((j) => r[j]!)), ucla.y, { names: ucla.smallColumns.map((j) => names[j]!) });
+});
+
+describe('likelihood-ratio tests (logistic, UCLA)', () => {
+  it('fit.lrTest() is R anova(null, fit) and statsmodels llr / llr_pvalue', () => {
+    const test = large.lrTest();
+    expect(test.df).toBe(ucla.lrNull.df[0]);
+    expect(relativeError(test.statistic, ucla.lrNull.statistic[0]!)).toBeLessThan(STATISTIC_RTOL);
+    expect(relativeError(test.pValue, ucla.lrNull.pValue[0]!)).toBeLessThan(P_VALUE_RTOL);
+    expect(test.df).toBe(sm.ucla.dfModel);
+    expect(relativeError(test.statistic, sm.ucla.llr)).toBeLessThan(STATSMODELS_LLNULL_RTOL);
+    expect(relativeError(test.pValue, sm.ucla.llrPvalue)).toBeLessThan(STATSMODELS_LLNULL_RTOL);
+  });
+
+  it('lrTest(smaller, larger) is R anova(m1, m2, test = "Chisq")', () => {
+    const test = lrTest(small, large);
+    expect(test.df).toBe(ucla.lrSmallLarge.df[0]);
+    expect(relativeError(test.statistic, ucla.lrSmallLarge.statistic[0]!)).toBeLessThan(STATISTIC_RTOL);
+    expect(relativeError(test.pValue, ucla.lrSmallLarge.pValue[0]!)).toBeLessThan(P_VALUE_RTOL);
+  });
+
+  it('anova(m0, m1, m2) is R\'s analysis of deviance table', () => {
+    const m0 = fitLogistic(ucla.X.map(() => []), ucla.y, { names: [] });
+    const table = anova(m0, small, large);
+    expect(table.rows.map((r) => r.dfResidual)).toEqual(ucla.anova.dfResidual);
+    expect(worst(table.rows.map((r) => r.deviance), ucla.anova.deviance)).toBeLessThan(1e-12);
+    expect(table.rows.slice(1).map((r) => r.df)).toEqual(ucla.anova.df);
+    expect(worst(table.rows.slice(1).map((r) => r.devianceChange), ucla.anova.devianceChange)).toBeLessThan(STATISTIC_RTOL);
+    expect(worst(table.rows.slice(1).map((r) => r.pValue), ucla.anova.pValue)).toBeLessThan(P_VALUE_RTOL);
+    expect(Number.isNaN(table.rows[0]!.pValue)).toBe(true);
+    const text = table.toString();
+    expect(text).toContain('Analysis of Deviance Table');
+    expect(text).toContain('Resid. Df Resid. Dev Df Deviance');
+    // Reversed order: R reports negative Df and Deviance with the same p-value.
+    const reversed = anova(large, small);
+    expect(reversed.rows[1]!.df).toBe(-3);
+    expect(relativeError(reversed.rows[1]!.pValue, ucla.lrSmallLarge.pValue[0]!)).toBeLessThan(P_VALUE_RTOL);
+  });
+
+  it('refuses models that are not nested fits of the same data', () => {
+    const code = (f: () => unknown) => { try { f(); } catch (e) { return (e as SoftlogitError).code; } return 'none'; };
+    // Other rows: the last 100 left out.
+    const fewer = fitLogistic(ucla.X.slice(0, 300).map((r) => [r[0]!, r[1]!]), ucla.y.slice(0, 300), { names: ['gre', 'gpa'] });
+    expect(code(() => lrTest(fewer, large))).toBe('NOT_NESTED');
+    // Same number of rows, other weights.
+    const weights = ucla.y.map((_, i) => (i % 2 === 0 ? 2 : 0.5));
+    const weighted = fitLogistic(ucla.X.map((r) => [r[0]!, r[1]!]), ucla.y, { names: ['gre', 'gpa'], weights });
+    expect(code(() => lrTest(weighted, large))).toBe('NOT_NESTED');
+    // A column the larger model does not have.
+    const other = fitLogistic(ucla.X.map((r) => [r[0]!, r[2]!]), ucla.y, { names: ['gre', 'z'] });
+    expect(code(() => lrTest(other, large))).toBe('NOT_NESTED');
+    // The same responses in another order: other response per row, same totals; the names and
+    // totals cannot tell (documented), but the larger fit first is refused.
+    expect(code(() => lrTest(large, small))).toBe('NOT_NESTED');
+    // A ridge or Firth fit has no LR test.
+    const ridge = fitLogistic(ucla.X, ucla.y, { names, l2: 1 });
+    expect(code(() => lrTest(small, ridge))).toBe('BAD_MODEL');
+    expect(code(() => ridge.lrTest())).toBe('BAD_MODEL');
+    expect(code(() => fitLogistic(ucla.X, ucla.y, { names, firth: true }).lrTest())).toBe('BAD_MODEL');
+    expect(code(() => lrTest(small, 5 as unknown as LogisticFit))).toBe('BAD_MODEL');
+    expect(code(() => anova(small))).toBe('BAD_MODEL');
+  });
+
+  it('works on a model restored from JSON and on a fit from shard statistics', async () => {
+    const restored = LogisticFit.fromJSON(JSON.stringify(large));
+    expect(restored.lrTest()).toEqual(large.lrTest());
+    expect(lrTest(small, restored)).toEqual(lrTest(small, large));
+    const { accumulate, fitLogisticFromStatistics } = await import('../src/index.js');
+    const shards = [0, 1, 2, 3].map((s) => ({ model: 'logistic' as const, X: ucla.X.filter((_, i) => i % 4 === s), y: ucla.y.filter((_, i) => i % 4 === s) }));
+    const fromShards = await fitLogisticFromStatistics(
+      (b, level) => api.combineAll(shards.map((shard) => accumulate(shard, b, level))), { nFeatures: 5, names },
+    );
+    const test = fromShards.lrTest();
+    expect(relativeError(test.statistic, ucla.lrNull.statistic[0]!)).toBeLessThan(STATISTIC_RTOL);
+    expect(relativeError(lrTest(small, fromShards).statistic, ucla.lrSmallLarge.statistic[0]!)).toBeLessThan(STATISTIC_RTOL);
+    expect(relativeError(fromShards.pseudoR2.mcFadden, ucla.pseudoR2.mcFadden[0]!)).toBeLessThan(STATISTIC_RTOL);
+    expect(relativeError(fromShards.waldTest(['rank2', 'rank3', 'rank4']).statistic, ucla.waldRank.statistic[0]!)).toBeLessThan(ESTIMATE_RTOL);
+  });
+});
+
+describe('pseudo-R² (logistic, UCLA)', () => {
+  it('McFadden is statsmodels prsquared; Cox–Snell and Nagelkerke follow R\'s logLik', () => {
+    const r2 = large.pseudoR2;
+    expect(relativeError(r2.mcFadden, ucla.pseudoR2.mcFadden[0]!)).toBeLessThan(STATISTIC_RTOL);
+    expect(relativeError(r2.coxSnell, ucla.pseudoR2.coxSnell[0]!)).toBeLessThan(STATISTIC_RTOL);
+    expect(relativeError(r2.nagelkerke, ucla.pseudoR2.nagelkerke[0]!)).toBeLessThan(STATISTIC_RTOL);
+    expect(relativeError(r2.logLikNull, ucla.pseudoR2.logLikNull[0]!)).toBeLessThan(1e-12);
+    expect(relativeError(r2.mcFadden, sm.ucla.prsquared)).toBeLessThan(STATSMODELS_LLNULL_RTOL);
+    expect(relativeError(large.bic, ucla.pseudoR2.bic[0]!)).toBeLessThan(1e-12);
+  });
+});
+
+describe('Wald tests (logistic, UCLA)', () => {
+  it('a joint test by names is car::linearHypothesis(fit, c("rank2 = 0", …), test = "Chisq")', () => {
+    const test = large.waldTest(['rank2', 'rank3', 'rank4']);
+    expect(test.df).toBe(ucla.waldRank.df[0]);
+    expect(relativeError(test.statistic, ucla.waldRank.statistic[0]!)).toBeLessThan(ESTIMATE_RTOL);
+    expect(relativeError(test.pValue, ucla.waldRank.pValue[0]!)).toBeLessThan(P_VALUE_RTOL);
+  });
+
+  it('Rβ = q is linearHypothesis(fit, R, q) and statsmodels wald_test((R, q))', () => {
+    const test = large.waldTest(ucla.waldGeneral.R, ucla.waldGeneral.q);
+    expect(test.df).toBe(ucla.waldGeneral.df[0]);
+    expect(relativeError(test.statistic, ucla.waldGeneral.statistic[0]!)).toBeLessThan(ESTIMATE_RTOL);
+    expect(relativeError(test.pValue, ucla.waldGeneral.pValue[0]!)).toBeLessThan(P_VALUE_RTOL);
+    expect(relativeError(test.statistic, sm.ucla.waldGeneral.statistic)).toBeLessThan(ESTIMATE_RTOL);
+    expect(relativeError(test.pValue, sm.ucla.waldGeneral.pValue)).toBeLessThan(P_VALUE_RTOL);
+  });
+
+  it('one coefficient: W = z², the p-value of the z test', () => {
+    const test = large.waldTest(['gpa']);
+    const j = large.names.indexOf('gpa');
+    expect(relativeError(test.statistic, large.zValues[j]! ** 2)).toBeLessThan(1e-14);
+    expect(relativeError(test.pValue, large.pValues[j]!)).toBeLessThan(1e-12);
+  });
+
+  it('refuses unknown names, wrong shapes and dependent rows', () => {
+    const code = (f: () => unknown) => { try { f(); } catch (e) { return (e as SoftlogitError).code; } return 'none'; };
+    expect(code(() => large.waldTest(['rank5']))).toBe('BAD_OPTION');
+    expect(code(() => large.waldTest([[1, 0]]))).toBe('BAD_SHAPE');
+    expect(code(() => large.waldTest([[0, 1, 0, 0, 0, 0], [0, 2, 0, 0, 0, 0]]))).toBe('BAD_SHAPE');
+    expect(code(() => large.waldTest([[0, 1, 0, 0, 0, 0]], [1, 2]))).toBe('BAD_SHAPE');
+    expect(code(() => large.waldTest([[0, Number.NaN, 0, 0, 0, 0]]))).toBe('NON_FINITE');
+    expect(code(() => large.waldTest([]))).toBe('BAD_SHAPE');
+  });
+});
+
+describe('confidence intervals and odds ratios (logistic, UCLA)', () => {
+  it('confint(0.9) is R confint.default(fit, level = 0.9)', () => {
+    const ci = large.confint(0.9);
+    expect(worst(ci.col(0), ucla.confint90.lower)).toBeLessThan(ESTIMATE_RTOL);
+    expect(worst(ci.col(1), ucla.confint90.upper)).toBeLessThan(ESTIMATE_RTOL);
+  });
+
+  it('oddsRatios() is R exp(cbind(coef(fit), confint.default(fit)))', () => {
+    const or = large.oddsRatios();
+    expect(or.names).toEqual(ucla.names);
+    expect(worst(or.oddsRatio, ucla.oddsRatios.oddsRatio)).toBeLessThan(ESTIMATE_RTOL);
+    expect(worst(or.lower, ucla.oddsRatios.lower)).toBeLessThan(ESTIMATE_RTOL);
+    expect(worst(or.upper, ucla.oddsRatios.upper)).toBeLessThan(ESTIMATE_RTOL);
+    expect(() => large.oddsRatios(1.5)).toThrow(SoftlogitError);
+  });
+});
+
+describe('prediction standard errors (logistic, UCLA)', () => {
+  it('type link and response with se: true are R predict(…, se.fit = TRUE)', () => {
+    const link = large.predict(ucla.predict.newX, { type: 'link', se: true });
+    expect(worst(link.fit, ucla.predict.link)).toBeLessThan(ESTIMATE_RTOL);
+    expect(worst(link.se, ucla.predict.linkSe)).toBeLessThan(ESTIMATE_RTOL);
+    const response = large.predict(ucla.predict.newX, { type: 'response', se: true });
+    expect(worst(response.fit, ucla.predict.response)).toBeLessThan(ESTIMATE_RTOL);
+    expect(worst(response.se, ucla.predict.responseSe)).toBeLessThan(ESTIMATE_RTOL);
+    expect(worst(response.lower, ucla.predict.lower)).toBeLessThan(ESTIMATE_RTOL);
+    expect(worst(response.upper, ucla.predict.upper)).toBeLessThan(ESTIMATE_RTOL);
+    expect(response.level).toBe(0.95);
+    // Without se the plain predictions are unchanged.
+    expect(Array.from(large.predict(ucla.predict.newX, { type: 'response' }))).toEqual(Array.from(response.fit));
+  });
+
+  it('the link interval at level L is fit ± qnorm((1 + L)/2) se', () => {
+    const link = large.predict(ucla.predict.newX, { type: 'link', se: true, level: 0.5 });
+    const z = 0.6744897501960817; // R qnorm(0.75)
+    for (let r = 0; r < link.fit.length; r++) {
+      expect(relativeError(link.upper[r]!, link.fit[r]! + z * link.se[r]!)).toBeLessThan(1e-14);
+      expect(relativeError(link.lower[r]!, link.fit[r]! - z * link.se[r]!)).toBeLessThan(1e-14);
+    }
+  });
+
+  it('refuses se with type class, and bad se or level values', () => {
+    expect(() => large.predict(ucla.predict.newX, { type: 'class', se: true })).toThrow(SoftlogitError);
+    expect(() => large.predict(ucla.predict.newX, { se: 1 as unknown as boolean })).toThrow(SoftlogitError);
+    expect(() => large.predict(ucla.predict.newX, { se: true, level: 95 })).toThrow(SoftlogitError);
+  });
+});
+
+describe('softmax inference (MASS housing, statsmodels MNLogit)', () => {
+  /** Rows repeated by their integer weights: statsmodels' data (1681 rows). */
+  const expandedX: number[][] = [];
+  const expandedLabels: string[] = [];
+  housing.X.forEach((row, i) => {
+    for (let r = 0; r < housing.weights[i]!; r++) {
+      expandedX.push(row);
+      expandedLabels.push(housing.labels[i]!);
+    }
+  });
+  const options = { names: housing.featureNames, classes: housing.classes };
+  let full: SoftmaxFit;
+  let weighted: SoftmaxFit;
+  let smaller: SoftmaxFit;
+  const p = housing.featureNames.length + 1;
+  const K = housing.classes.length;
+
+  beforeAll(() => {
+    full = fitSoftmax(expandedX, expandedLabels, options);
+    weighted = fitSoftmax(housing.X, housing.labels, { ...options, weights: housing.weights });
+    const columns = sm.housing.smallColumns;
+    smaller = fitSoftmax(expandedX.map((r) => columns.map((j) => r[j]!)), expandedLabels, { names: columns.map((j) => housing.featureNames[j]!), classes: housing.classes });
+  });
+
+  it('lrTest() is statsmodels llr, df_model, llr_pvalue; the same on the weighted rows', () => {
+    const test = full.lrTest();
+    expect(test.df).toBe(sm.housing.dfModel);
+    expect(relativeError(test.statistic, sm.housing.llr)).toBeLessThan(STATSMODELS_LLNULL_RTOL);
+    // statsmodels' p-value inherits its llnull's error times |d log p / d statistic| ≈ ½ · 178.
+    expect(relativeError(test.pValue, sm.housing.llrPvalue)).toBeLessThan(1e-6);
+    // Exact: llnull of the pooled class shares (sm_reference.py), p from scipy's chi2.sf.
+    expect(relativeError(test.statistic, sm.housing.llrExact)).toBeLessThan(STATISTIC_RTOL);
+    expect(relativeError(test.pValue, sm.housing.llrPvalueExact)).toBeLessThan(P_VALUE_RTOL);
+    const w = weighted.lrTest();
+    expect(relativeError(w.statistic, test.statistic)).toBeLessThan(STATISTIC_RTOL);
+    expect(w.df).toBe(test.df);
+  });
+
+  it('lrTest(smaller, larger) is 2 (llf − llf_small) of statsmodels', () => {
+    const test = lrTest(smaller, full);
+    expect(test.df).toBe(sm.housing.lrSmall.df);
+    expect(relativeError(test.statistic, sm.housing.lrSmall.statistic)).toBeLessThan(STATISTIC_RTOL);
+    expect(relativeError(test.pValue, sm.housing.lrSmall.pValue)).toBeLessThan(P_VALUE_RTOL);
+    expect(() => lrTest(smaller, weighted)).toThrow(SoftlogitError); // 1681 rows against 72
+    expect(() => lrTest(small, full as unknown as LogisticFit)).toThrow(SoftlogitError);
+  });
+
+  it('pseudoR2.mcFadden is statsmodels prsquared; BIC is statsmodels bic', () => {
+    expect(relativeError(full.pseudoR2.mcFadden, sm.housing.prsquared)).toBeLessThan(STATSMODELS_LLNULL_RTOL);
+    expect(relativeError(full.pseudoR2.logLikNull, sm.housing.llnull)).toBeLessThan(STATSMODELS_LLNULL_RTOL);
+    expect(relativeError(full.bic, sm.housing.bic)).toBeLessThan(1e-12);
+  });
+
+  it('waldTest(R) is statsmodels wald_test(R, use_f = False); names give the same test', () => {
+    const test = full.waldTest(sm.housing.waldType.R);
+    expect(test.df).toBe(sm.housing.waldType.df);
+    expect(relativeError(test.statistic, sm.housing.waldType.statistic)).toBeLessThan(ESTIMATE_RTOL);
+    expect(relativeError(test.pValue, sm.housing.waldType.pValue)).toBeLessThan(P_VALUE_RTOL);
+    const byName = full.waldTest(['TypeApartment', 'TypeAtrium', 'TypeTerrace']);
+    expect(relativeError(byName.statistic, test.statistic)).toBeLessThan(1e-13);
+    expect(full.withParameterization('symmetric').waldTest(sm.housing.waldType.R).statistic).toBe(test.statistic);
+    const one = full.waldTest(['High:ContHigh']);
+    const j = full.names.indexOf('ContHigh');
+    expect(relativeError(one.statistic, full.zValues.get(j, 2) ** 2)).toBeLessThan(1e-13);
+    expect(() => full.waldTest(['Low:ContHigh'])).toThrow(SoftlogitError); // the reference class has no free coefficient
+  });
+
+  it('confint() and relativeRiskRatios() are statsmodels conf_int and exp(params)', () => {
+    for (const [level, reference] of [[0.95, sm.housing.confInt95], [0.9, sm.housing.confInt90]] as const) {
+      const ci = full.confint(level);
+      const lower: number[] = [];
+      const upper: number[] = [];
+      for (let c = 1; c < K; c++) for (let j = 0; j < p; j++) { lower.push(ci.lower.get(j, c)); upper.push(ci.upper.get(j, c)); }
+      expect(worst(lower, reference.lower)).toBeLessThan(ESTIMATE_RTOL);
+      expect(worst(upper, reference.upper)).toBeLessThan(ESTIMATE_RTOL);
+      for (let j = 0; j < p; j++) expect([ci.lower.get(j, 0), ci.upper.get(j, 0)]).toEqual([0, 0]);
+    }
+    const rrr = full.relativeRiskRatios();
+    expect(rrr.classes).toEqual(['Medium', 'High']);
+    const ratio: number[] = [];
+    const lower: number[] = [];
+    for (let c = 0; c < K - 1; c++) for (let j = 0; j < p; j++) { ratio.push(rrr.ratio.get(j, c)); lower.push(rrr.lower.get(j, c)); }
+    expect(worst(ratio, sm.housing.rrr)).toBeLessThan(ESTIMATE_RTOL);
+    expect(worst(lower, sm.housing.confInt95.lower.map(Math.exp))).toBeLessThan(ESTIMATE_RTOL);
+    // The symmetric form: the intervals of its own W and SEs; the ratios stay against the reference.
+    const symmetric = full.withParameterization('symmetric');
+    const sci = symmetric.confint();
+    const W = symmetric.coefficients;
+    expect(relativeError((sci.lower.get(1, 1) + sci.upper.get(1, 1)) / 2, W.get(1, 1))).toBeLessThan(1e-14);
+    expect(Array.from(symmetric.relativeRiskRatios().ratio.data)).toEqual(Array.from(rrr.ratio.data));
+  });
+
+  it('predicted probabilities are statsmodels predict; their SEs are the delta method (finite differences)', () => {
+    const rows = sm.housing.newRows.map((i) => housing.X[i]!);
+    const prediction = full.predict(rows, { se: true });
+    expect(worst(prediction.fit.data, sm.housing.predict.flat())).toBeLessThan(ESTIMATE_RTOL);
+    // Numerical Jacobian of the probabilities in the free coefficients, then J Σ Jᵀ.
+    const json = full.toJSON();
+    const n = json.baseline.length;
+    const jacobian = rows.map(() => Array.from({ length: K }, () => new Float64Array(n)));
+    for (let t = 0; t < n; t++) {
+      const h = 1e-6 * (1 + Math.abs(json.baseline[t]!));
+      const shifted = (delta: number) => {
+        const baseline = [...json.baseline];
+        baseline[t] += delta;
+        return (api.loadModel({ ...json, baseline }) as SoftmaxFit).predict(rows);
+      };
+      const plus = shifted(h);
+      const minus = shifted(-h);
+      rows.forEach((_, r) => { for (let k = 0; k < K; k++) jacobian[r]![k]![t] = (plus.get(r, k) - minus.get(r, k)) / (2 * h); });
+    }
+    const cov = full.covariance.data;
+    rows.forEach((_, r) => {
+      for (let k = 0; k < K; k++) {
+        const g = jacobian[r]![k]!;
+        let v = 0;
+        for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) v += g[a]! * cov[a * n + b]! * g[b]!;
+        expect(relativeError(prediction.se.get(r, k), Math.sqrt(v))).toBeLessThan(1e-6);
+      }
+    });
+    // The probabilities sum to 1, so their variances add up: Var(Σ p_k) = 0 is not checked by se alone;
+    // the interval is fit ± z se.
+    expect(relativeError(prediction.upper.get(0, 1), prediction.fit.get(0, 1) + 1.959963984540054 * prediction.se.get(0, 1))).toBeLessThan(1e-14);
+  });
+
+  it('with two classes, the SE of P(second class) is the logistic response SE', () => {
+    const binary = fitSoftmax(ucla.X, ucla.y, { names });
+    const soft = binary.predict(ucla.predict.newX, { se: true });
+    const logit = large.predict(ucla.predict.newX, { type: 'response', se: true });
+    const link = binary.predict(ucla.predict.newX, { type: 'link', se: true });
+    for (let r = 0; r < logit.fit.length; r++) {
+      expect(relativeError(soft.se.get(r, 1), logit.se[r]!)).toBeLessThan(1e-9);
+      expect(relativeError(soft.se.get(r, 0), logit.se[r]!)).toBeLessThan(1e-9);
+      expect(relativeError(link.se.get(r, 1), ucla.predict.linkSe[r]!)).toBeLessThan(ESTIMATE_RTOL);
+      expect(link.se.get(r, 0)).toBe(0);
+    }
+    expect(() => binary.predict(ucla.predict.newX, { type: 'class', se: true } as never)).toThrow(SoftlogitError);
+  });
+
+  it('works on a fit from shard statistics', async () => {
+    const shards = [0, 1].map((s) => ({
+      model: 'softmax' as const, X: housing.X.filter((_, i) => i % 2 === s), y: housing.labels.filter((_, i) => i % 2 === s),
+      weights: housing.weights.filter((_, i) => i % 2 === s), classes: housing.classes,
+    }));
+    const fromShards = await api.fitSoftmaxFromStatistics(
+      (b, level) => api.combineAll(shards.map((shard) => api.accumulate(shard, b, level))), { nFeatures: p - 1, names: housing.featureNames, classes: housing.classes },
+    );
+    expect(relativeError(fromShards.lrTest().statistic, weighted.lrTest().statistic)).toBeLessThan(STATISTIC_RTOL);
+    expect(relativeError(fromShards.waldTest(sm.housing.waldType.R).statistic, sm.housing.waldType.statistic)).toBeLessThan(ESTIMATE_RTOL);
+    expect(relativeError(fromShards.confint().lower.get(1, 1), weighted.confint().lower.get(1, 1))).toBeLessThan(ESTIMATE_RTOL);
+    const smallWeighted = fitSoftmax(housing.X.map((r) => [r[0]!]), housing.labels, { names: [housing.featureNames[0]!], classes: housing.classes, weights: housing.weights });
+    expect(relativeError(lrTest(smallWeighted, fromShards).statistic, lrTest(smallWeighted, weighted).statistic)).toBeLessThan(STATISTIC_RTOL);
+  });
+});
+
+describe('summary() reports the likelihood statistics (as statsmodels and Stata do)', () => {
+  it('logistic: BIC, logLik, the LR test against the null model and the pseudo-R²', () => {
+    const text = large.summary();
+    // R: BIC(m2) = 494.4663, anova(m0, m2): 41.459 on 5 df, p = 7.578e-08; McFadden 0.08292.
+    expect(text).toContain('AIC: 470.52\nBIC: 494.47\nLog-likelihood: -229.26 (df = 6); null model: -249.99');
+    expect(text).toContain('LR test against the null model: Chisq = 41.459 on 5 df, p-value = 7.578e-08');
+    expect(text).toContain('Pseudo R-squared: McFadden 0.08292, Cox-Snell 0.09846, Nagelkerke 0.138');
+    expect(text).toMatch(/Number of Newton iterations: \d+$/);
+    const ridge = fitLogistic(ucla.X, ucla.y, { names, l2: 1 }).summary();
+    expect(ridge).toContain('BIC: ');
+    expect(ridge).not.toContain('LR test');
+  });
+
+  it('softmax: the same lines; a tiny p-value prints as < 2.2e-16', () => {
+    const fit = fitSoftmax(housing.X, housing.labels, { names: housing.featureNames, classes: housing.classes, weights: housing.weights });
+    const text = fit.summary();
+    expect(text).toContain('LR test against the null model: Chisq = 178.79 on 12 df, p-value < 2.2e-16');
+    expect(text).toContain('Pseudo R-squared: McFadden 0.049, Cox-Snell '); // 0.0489997 to 4 digits, as R's format
+  });
+
+  it('Cox–Snell and Nagelkerke count the units behind frequency weights (the expanded rows)', () => {
+    const options = { names: housing.featureNames, classes: housing.classes };
+    const weighted = fitSoftmax(housing.X, housing.labels, { ...options, weights: housing.weights }).pseudoR2;
+    const X: number[][] = [];
+    const y: string[] = [];
+    housing.X.forEach((row, i) => { for (let r = 0; r < housing.weights[i]!; r++) { X.push(row); y.push(housing.labels[i]!); } });
+    const expanded = fitSoftmax(X, y, options).pseudoR2;
+    // statsmodels on the expanded rows: 1 − exp(2 (llnull − llf) / 1681) from its llf and the exact llnull.
+    const coxSnell = -Math.expm1((2 * (sm.housing.llnullExact - sm.housing.llf)) / 1681);
+    expect(relativeError(expanded.coxSnell, coxSnell)).toBeLessThan(STATISTIC_RTOL);
+    expect(relativeError(weighted.coxSnell, expanded.coxSnell)).toBeLessThan(STATISTIC_RTOL);
+    expect(relativeError(weighted.nagelkerke, expanded.nagelkerke)).toBeLessThan(STATISTIC_RTOL);
+  });
+});
+
+describe('robust covariance (logistic, UCLA): R sandwich::vcovHC and vcovCL', () => {
+  /**
+   * Issue #15 asks for 1e-10: the sandwich V M V is a product of the model covariance (R's within
+   * ~1e-12 of the exact one at its refitted solution) and sums of positive outer products, so
+   * entries agree to ~1e-12 of √(Σ_ii Σ_jj); a wrong n/(n − k) or cluster factor is off by > 1e-3.
+   */
+  const SANDWICH_RTOL = 1e-10;
+  function worstScaled(actual: Float64Array, expected: number[][]): number {
+    const p = expected.length;
+    let max = 0;
+    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) {
+      const scale = Math.sqrt(expected[i]![i]! * expected[j]![j]!);
+      max = Math.max(max, Math.abs(actual[i * p + j]! - expected[i]![j]!) / scale);
+    }
+    return max;
+  }
+
+  it('covariance HC0 and HC1 are vcovHC(fit, type = "HC0" / "HC1")', () => {
+    for (const type of ['HC0', 'HC1'] as const) {
+      const fit = fitLogistic(ucla.X, ucla.y, { names, covariance: type });
+      expect(fit.covarianceType).toBe(type);
+      expect(worstScaled(fit.covariance.data, ucla.sandwich[type])).toBeLessThan(SANDWICH_RTOL);
+      expect(Array.from(fit.coefficients)).toEqual(Array.from(large.coefficients));
+      expect(fit.summary()).toContain(`Standard errors: heteroskedasticity-consistent (${type}) sandwich`);
+      // The robust covariance carries into the Wald statistics and survives JSON.
+      const restored = LogisticFit.fromJSON(JSON.stringify(fit));
+      expect(Array.from(restored.covariance.data)).toEqual(Array.from(fit.covariance.data));
+      expect(restored.covarianceType).toBe(type);
+      expect(fit.waldTest(['gpa']).statistic).toBeCloseTo(fit.zValues[2]! ** 2, 12);
+    }
+  });
+
+  it('cluster with HC1 / HC0 is vcovCL(fit, cluster, type = "HC1" / "HC0"); labels may be strings', () => {
+    const hc1 = fitLogistic(ucla.X, ucla.y, { names, covariance: 'HC1', cluster: ucla.sandwich.cluster });
+    expect(worstScaled(hc1.covariance.data, ucla.sandwich.CL)).toBeLessThan(SANDWICH_RTOL);
+    expect(hc1.clusters).toBe(50);
+    expect(hc1.summary()).toContain('Standard errors: cluster-robust (HC1, 50 clusters) sandwich');
+    const hc0 = fitLogistic(ucla.X, ucla.y, { names, covariance: 'HC0', cluster: ucla.sandwich.cluster.map((g) => `school ${g}`) });
+    expect(worstScaled(hc0.covariance.data, ucla.sandwich.CL0)).toBeLessThan(SANDWICH_RTOL);
+  });
+
+  it('refuses a cluster without a sandwich, bad labels, and a sandwich of a penalized fit', () => {
+    const code = (f: () => unknown) => { try { f(); } catch (e) { return (e as SoftlogitError).code; } return 'none'; };
+    expect(code(() => fitLogistic(ucla.X, ucla.y, { cluster: ucla.sandwich.cluster }))).toBe('BAD_OPTION');
+    expect(code(() => fitLogistic(ucla.X, ucla.y, { covariance: 'HC3' as 'HC1' }))).toBe('BAD_OPTION');
+    expect(code(() => fitLogistic(ucla.X, ucla.y, { covariance: 'HC1', cluster: [1, 2] }))).toBe('LENGTH_MISMATCH');
+    expect(code(() => fitLogistic(ucla.X, ucla.y, { covariance: 'HC1', cluster: ucla.y.map(() => Number.NaN) }))).toBe('BAD_OPTION');
+    expect(code(() => fitLogistic(ucla.X, ucla.y, { covariance: 'HC0', l2: 1 }))).toBe('BAD_OPTION');
+    expect(code(() => fitLogistic(ucla.X, ucla.y, { covariance: 'HC0', firth: true }))).toBe('BAD_OPTION');
+  });
+});
+
+describe('inference on streamed fits', () => {
+  it('fitLogisticStream gives the same LR test, pseudo-R², intervals and odds ratios as R', async () => {
+    const batches = [0, 100, 200, 300].map((r0) => ({ X: ucla.X.slice(r0, r0 + 100), y: ucla.y.slice(r0, r0 + 100) }));
+    const streamed = await api.fitLogisticStream(() => batches, { names });
+    expect(relativeError(streamed.lrTest().statistic, ucla.lrNull.statistic[0]!)).toBeLessThan(STATISTIC_RTOL);
+    expect(relativeError(lrTest(small, streamed).pValue, ucla.lrSmallLarge.pValue[0]!)).toBeLessThan(P_VALUE_RTOL);
+    expect(relativeError(streamed.pseudoR2.nagelkerke, ucla.pseudoR2.nagelkerke[0]!)).toBeLessThan(STATISTIC_RTOL);
+    expect(worst(streamed.confint(0.9).col(0), ucla.confint90.lower)).toBeLessThan(ESTIMATE_RTOL);
+    expect(worst(streamed.oddsRatios().upper, ucla.oddsRatios.upper)).toBeLessThan(ESTIMATE_RTOL);
+  });
+
+});
+
+describe('robust covariance (softmax, MASS housing): statsmodels MNLogit cov_type HC0 and cluster', () => {
+  /** As SANDWICH_RTOL for the logistic fit: V from statsmodels' Newton at tol 1e-12 (SEs within ~1e-13), products of sums of positive terms. */
+  const SANDWICH_RTOL = 1e-10;
+  const X: number[][] = [];
+  const y: string[] = [];
+  housing.X.forEach((row, i) => { for (let r = 0; r < housing.weights[i]!; r++) { X.push(row); y.push(housing.labels[i]!); } });
+  const options = { names: housing.featureNames, classes: housing.classes };
+  function worstScaled(actual: Float64Array, expected: number[][]): number {
+    const k = expected.length;
+    let max = 0;
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
+      max = Math.max(max, Math.abs(actual[i * k + j]! - expected[i]![j]!) / Math.sqrt(expected[i]![i]! * expected[j]![j]!));
+    }
+    return max;
+  }
+
+  it('HC0 is cov_type="HC0"; HC1 is HC0 times n / (n − k), the vcovHC convention (statsmodels applies none to MNLogit)', () => {
+    const hc0 = fitSoftmax(X, y, { ...options, covariance: 'HC0' });
+    expect(worstScaled(hc0.covariance.data, sm.housing.sandwich.HC0)).toBeLessThan(SANDWICH_RTOL);
+    expect(hc0.covarianceType).toBe('HC0');
+    const hc1 = fitSoftmax(X, y, { ...options, covariance: 'HC1' });
+    const n = X.length;
+    const k = hc1.covariance.rows;
+    expect(relativeError(hc1.covariance.get(3, 3), (hc0.covariance.get(3, 3) * n) / (n - k))).toBeLessThan(1e-14);
+    expect(hc1.summary()).toContain('Standard errors: heteroskedasticity-consistent (HC1) sandwich');
+  });
+
+  it('cluster with HC1 is cov_type="cluster"; the robust covariance survives JSON and the symmetric form', () => {
+    const cluster = X.map((_, i) => Math.floor(i / sm.housing.sandwich.clusterSize));
+    const fit = fitSoftmax(X, y, { ...options, covariance: 'HC1', cluster });
+    expect(worstScaled(fit.covariance.data, sm.housing.sandwich.cluster)).toBeLessThan(SANDWICH_RTOL);
+    expect(fit.clusters).toBe(Math.ceil(X.length / sm.housing.sandwich.clusterSize));
+    const restored = api.loadModel(JSON.stringify(fit)) as SoftmaxFit;
+    expect(Array.from(restored.covariance.data)).toEqual(Array.from(fit.covariance.data));
+    expect(restored.covarianceType).toBe('HC1');
+    expect(fit.withParameterization('symmetric').covarianceType).toBe('HC1');
+    expect(() => fitSoftmax(X, y, { ...options, covariance: 'HC1', l2: 1 })).toThrow(SoftlogitError);
+    expect(() => fitSoftmax(X, y, { ...options, cluster })).toThrow(SoftlogitError);
+  });
+
+  it('with two classes, the softmax sandwich is the logistic one', () => {
+    const logit = fitLogistic(ucla.X, ucla.y, { names, covariance: 'HC1', cluster: ucla.sandwich.cluster });
+    const soft = fitSoftmax(ucla.X, ucla.y, { names, covariance: 'HC1', cluster: ucla.sandwich.cluster });
+    expect(worst(soft.toLogistic().standardErrors, logit.standardErrors)).toBeLessThan(1e-9);
+    expect(soft.toLogistic().covarianceType).toBe('HC1');
+  });
+});
