@@ -35,6 +35,14 @@ export const EXTREME_PROBABILITY = 10 * Number.EPSILON;
  */
 const MAX_ITEMS = 1000;
 
+/**
+ * Ends every derived table: `OFFSET 0` keeps PostgreSQL from pulling the subquery up into its
+ * parent, which substitutes each alias by its whole expression (p_c by e_c / Σ e, each e by an
+ * exp of η, …) and made a K = 4 softmax pass 30 times slower (616 ms against 20 ms on 400 rows,
+ * a 1.1 MB plan). DuckDB reads it as a no-op.
+ */
+const FENCE = ' OFFSET 0';
+
 /** A column of the design (without the intercept): its name in the fit and its SQL expression. */
 export interface DesignColumn {
   name: string;
@@ -129,7 +137,7 @@ function logisticRows(design: SqlDesign, spec: LogisticSpec, coefficients: Float
   FROM (SELECT f.*, CASE WHEN abs(sl_eta) > ${EXP_CUTOFF} THEN 0 ELSE exp(-abs(sl_eta)) END AS sl_z
     FROM (SELECT e.*, ${eta} AS sl_eta
       FROM (SELECT ${d.join(', ')}
-        FROM ${design.from} WHERE ${design.where}) AS e) AS f) AS g) AS rows_`;
+        FROM ${design.from} WHERE ${design.where}${FENCE}) AS e${FENCE}) AS f${FENCE}) AS g${FENCE}) AS rows_`;
 }
 
 /** Totals every pass carries (cheap), then the sums the level asks for. */
@@ -190,7 +198,7 @@ function softmaxRows(design: SqlDesign, spec: SoftmaxSpec, coefficients: Float64
       FROM (SELECT f.*, ${max} AS sl_m
         FROM (SELECT e.*, ${etas.join(', ')}
           FROM (SELECT ${d.join(', ')}
-            FROM ${design.from} WHERE ${design.where}) AS e) AS f) AS g) AS h) AS i) AS rows_`;
+            FROM ${design.from} WHERE ${design.where}${FENCE}) AS e${FENCE}) AS f${FENCE}) AS g${FENCE}) AS h${FENCE}) AS i${FENCE}) AS rows_`;
 }
 
 /**
