@@ -14,6 +14,7 @@ import {
 import { fitLogisticSQL, fitSoftmaxSQL } from '../src/sql/index.js';
 import { toEngine, type Engine } from '../src/sql/client.js';
 import { readStatistics, statisticsQueries, type SqlDesign } from '../src/sql/query.js';
+import { gaussian, mulberry32 } from './helpers/random.js';
 import { SAME_FIT_RTOL, SUM_RTOL } from './helpers/tolerances.js';
 import { POSTGRES_MISSING, postgresBinaries, startPostgres, type PostgresServer } from './setup/postgres.js';
 
@@ -28,6 +29,29 @@ const n = admit.length;
 const weight = admit.map((_, i) => ((i * 7) % 5) * 0.5);
 /** A known offset in [−0.1, 0.1] (R's offset()). */
 const offset = admit.map((_, i) => 0.1 * ((i % 3) - 1));
+
+/**
+ * A wide softmax: 15 Gaussian features + intercept, K = 4, so P = 16·3 = 48 coefficients and
+ * 1176 information entries: more than the 1000 select items of one statement, so every Hessian
+ * pass is two statements (src/sql/query.ts, MAX_ITEMS). Labels drawn from the model at random
+ * coefficients (seeded), so the MLE exists.
+ */
+const WIDE_FEATURES = 15;
+const wide = (() => {
+  const normal = gaussian(mulberry32(20261203));
+  const rows = 400;
+  const X = Array.from({ length: rows }, () => Array.from({ length: WIDE_FEATURES }, () => normal()));
+  const W = Array.from({ length: 3 }, () => Array.from({ length: WIDE_FEATURES + 1 }, () => 0.5 * normal()));
+  const uniform = mulberry32(7);
+  const y = X.map((x) => {
+    const e = [1, ...W.map((w) => Math.exp(w[0]! + x.reduce((s, v, j) => s + v * w[j + 1]!, 0)))];
+    let u = uniform() * e.reduce((a, b) => a + b, 0);
+    let k = 0;
+    while (k < 3 && u > e[k]!) u -= e[k++]!;
+    return `class ${k + 1}`;
+  });
+  return { X, y, names: Array.from({ length: WIDE_FEATURES }, (_, j) => `f${j + 1}`) };
+})();
 
 /** The UCLA rows with the test's extra columns, as SQL VALUES. */
 const TABLE_COLUMNS = ['admit', 'gre', 'gpa', 'rank', 'w', 'o', 'gpa "quoted" \'name\''];
@@ -167,6 +191,8 @@ for (const engine of engines) {
       // The same rows with text labels, NULLs to skip and a quoted table name.
       await h.exec(`CREATE TABLE "ucla ""text""" AS SELECT CASE WHEN rank = 1 THEN 'one' WHEN rank = 2 THEN 'two' WHEN rank = 3 THEN 'three' ELSE 'four' END AS "rank label", admit, gre, gpa FROM ucla`);
       await h.exec(`INSERT INTO "ucla ""text""" VALUES (NULL, 1, 500, 3.0), ('one', NULL, 500, 3.0), ('two', 0, NULL, 3.1)`);
+      await h.exec(`CREATE TABLE wide (label VARCHAR(10), ${wide.names.map((f) => `${f} DOUBLE PRECISION`).join(', ')})`);
+      await h.exec(`INSERT INTO wide VALUES ${wide.X.map((x, i) => `('${wide.y[i]}', ${x.join(', ')})`).join(',\n')}`);
       // Complete separation: y = 1 exactly when x > 10.
       await h.exec('CREATE TABLE separated (x DOUBLE PRECISION, y INTEGER)');
       await h.exec(`INSERT INTO separated VALUES ${Array.from({ length: 20 }, (_, i) => `(${i + 1}, ${i + 1 > 10 ? 1 : 0})`).join(', ')}`);
@@ -219,6 +245,12 @@ for (const engine of engines) {
       const weighted = await fitSoftmaxSQL(h.client as never, { from: 'ucla', response: 'rank', predictors: names, weights: 'w', reference: 3 });
       expectSameSoftmax(`${engine.name} UCLA softmax K=4 weighted, reference 3`, weighted, fitSoftmax(X, rank, { names, weights: weight, reference: 3 }));
       expect(weighted.reference).toBe(3);
+    });
+
+    it('a wide softmax (P = 48, each Hessian pass split into two statements) equals fitSoftmax', async () => {
+      const fit = await fitSoftmaxSQL(h.client as never, { from: 'wide', response: 'label', predictors: wide.names, parameterization: 'symmetric' });
+      expectSameSoftmax(`${engine.name} wide softmax P=48, 2 statements per pass`, fit, fitSoftmax(wide.X, wide.y, { names: wide.names, parameterization: 'symmetric' }));
+      expect(fit.classes).toEqual(['class 1', 'class 2', 'class 3', 'class 4']);
     });
 
     it('a column name with double and single quotes is quoted, not spliced', async () => {
@@ -279,6 +311,19 @@ for (const engine of engines) {
       await expect(fitLogisticSQL(h.client as never, { from: '(SELECT 1) AS a; DROP TABLE ucla; (SELECT 1)', response: 'admit', predictors: ['gre'] })).rejects.toBeInstanceOf(SoftlogitError);
       const still = await fitLogisticSQL(h.client as never, { from: 'ucla', response: 'admit', predictors: ['gre'] });
       expect(still.nObs).toBe(n);
+    });
+
+    it.skipIf(engine.name !== 'postgres')('a pg Pool works as a Client does', async () => {
+      const client = h.client as { connectionParameters: { host: string; port: number; user: string; database: string } };
+      const { host, port, user, database } = client.connectionParameters;
+      const pool = new pg!.Pool({ host, port, user, database, max: 2 });
+      try {
+        const fit = await fitLogisticSQL(pool, { from: 'ucla', response: 'admit', predictors: ['gre', 'gpa', 'rank'], factors: ['rank'] });
+        expect(fit.names).toEqual(['(Intercept)', 'gre', 'gpa', 'rank2', 'rank3', 'rank4']);
+        expect(fit.converged).toBe(true);
+      } finally {
+        await pool.end();
+      }
     });
   });
 }
