@@ -14,6 +14,7 @@ import {
 import { fitLogisticSQL, fitSoftmaxSQL } from '../src/sql/index.js';
 import { toEngine, type Engine } from '../src/sql/client.js';
 import { readStatistics, statisticsQueries, type SqlDesign } from '../src/sql/query.js';
+import { DIALECTS } from '../src/sql/text.js';
 import { gaussian, mulberry32 } from './helpers/random.js';
 import { SAME_FIT_RTOL, SUM_RTOL } from './helpers/tolerances.js';
 import { POSTGRES_MISSING, postgresBinaries, startPostgres, type PostgresServer } from './setup/postgres.js';
@@ -263,7 +264,7 @@ for (const engine of engines) {
     it('sums at |η| up to 800 are finite and equal accumulate() on the same rows', async () => {
       const adapted: Engine = await toEngine(h.client, undefined, 'test');
       const design: SqlDesign = {
-        from: 'ucla AS t', where: 'TRUE', intercept: true, weight: null, offset: null, numeric: [],
+        dialect: DIALECTS[adapted.dialect], from: 'ucla AS t', where: 'TRUE', intercept: true, weight: null, offset: null, numeric: [],
         columns: [{ name: 'gre', sql: 'CAST(gre AS DOUBLE PRECISION)' }, { name: 'gpa', sql: 'CAST(gpa AS DOUBLE PRECISION)' }],
       };
       // η = −1000 + 2·gre: gre runs 220…800, so η runs −560…600 with rows on both sides.

@@ -12,7 +12,7 @@ import { fitLogisticWith, fitSoftmaxWith, type StatisticsSource } from '../shard
 import type { EvaluationLevel } from '../shard/statistics.js';
 import { toEngine, type Engine, type SqlClient, type SqlRow } from './client.js';
 import { EXTREME_PROBABILITY, readStatistics, statisticsQueries, type DesignColumn, type LogisticSpec, type SoftmaxSpec, type SqlDesign, type SqlStatistics } from './query.js';
-import { DOUBLE, fromItem, literal, quoteIdentifier, type SqlDialect } from './text.js';
+import { DIALECTS, fromItem, literal, quoteIdentifier, type Dialect, type SqlDialect } from './text.js';
 
 /** Options of both SQL fits: where the rows are, which columns play which part, and the fit options. */
 export interface SqlFitOptions extends Omit<CommonFitOptions, 'weights' | 'threads' | 'names' | 'singular'> {
@@ -98,11 +98,11 @@ const MAX_LEVELS = 10_000;
 export async function fitLogisticSQL(client: SqlClient, options: LogisticSqlOptions): Promise<LogisticFit> {
   const caller = 'fitLogisticSQL';
   checkOptionKeys(options, caller, LOGISTIC_SQL_KEYS, NOT_FOR_SQL);
-  const plan = planDesign(options, caller, options.offset);
-  const engine = await toEngine(client, dialectOption(options.dialect, caller), caller);
+  const engine = await toEngine(client, dialectOption(options?.dialect, caller), caller);
   try {
+    const plan = planDesign(options, caller, options.offset, DIALECTS[engine.dialect]);
     const levels = await readLevels(engine, plan, caller);
-    const responseSql = binaryResponse(levels.response, plan.response, caller);
+    const responseSql = binaryResponse(levels.response, plan.response, caller, plan.dialect);
     const design = buildDesign(plan, levels.factors, caller);
     const spec: LogisticSpec = { model: 'logistic', response: responseSql };
     const passes = sqlSource(engine, design, spec, caller);
@@ -129,9 +129,9 @@ export async function fitLogisticSQL(client: SqlClient, options: LogisticSqlOpti
 export async function fitSoftmaxSQL(client: SqlClient, options: SoftmaxSqlOptions): Promise<SoftmaxFit> {
   const caller = 'fitSoftmaxSQL';
   checkOptionKeys(options, caller, SOFTMAX_SQL_KEYS, NOT_FOR_SOFTMAX_SQL);
-  const plan = planDesign(options, caller, undefined);
-  const engine = await toEngine(client, dialectOption(options.dialect, caller), caller);
+  const engine = await toEngine(client, dialectOption(options?.dialect, caller), caller);
   try {
+    const plan = planDesign(options, caller, undefined, DIALECTS[engine.dialect]);
     const levels = await readLevels(engine, plan, caller);
     const design = buildDesign(plan, levels.factors, caller);
     const present = levels.response.filter((l) => l.weight > 0);
@@ -151,7 +151,7 @@ export async function fitSoftmaxSQL(client: SqlClient, options: SoftmaxSqlOption
     const internalOrder = [referenceIndex, ...classes.map((_, k) => k).filter((k) => k !== referenceIndex)];
     const spec: SoftmaxSpec = {
       model: 'softmax',
-      indicators: classes.map((c) => `CASE WHEN ${plan.response} = ${literal(c, caller)} THEN 1 ELSE 0 END`),
+      indicators: classes.map((c) => `CASE WHEN ${plan.response} = ${literal(c, caller, plan.dialect)} THEN 1 ELSE 0 END`),
       internalOrder,
     };
     const passes = sqlSource(engine, design, spec, caller);
@@ -180,12 +180,13 @@ function fitOptions(options: SqlFitOptions): Omit<CommonFitOptions, 'weights' | 
 }
 
 function dialectOption(dialect: unknown, caller: string): SqlDialect | undefined {
-  if (dialect === undefined || dialect === 'postgres' || dialect === 'duckdb') return dialect;
-  throw new SoftlogitError('BAD_OPTION', `${caller}: dialect should be 'postgres' or 'duckdb', got ${describeValue(dialect)}`);
+  if (dialect === undefined || dialect === 'postgres' || dialect === 'duckdb' || dialect === 'clickhouse') return dialect;
+  throw new SoftlogitError('BAD_OPTION', `${caller}: dialect should be 'postgres', 'duckdb' or 'clickhouse', got ${describeValue(dialect)}`);
 }
 
 /** The columns' roles, checked and quoted; nothing is read yet. */
 interface DesignPlan {
+  dialect: Dialect;
   from: string;
   response: string;
   responseName: string;
@@ -196,12 +197,13 @@ interface DesignPlan {
   where: string;
 }
 
-function planDesign(options: SqlFitOptions, caller: string, offset: string | undefined): DesignPlan {
+function planDesign(options: SqlFitOptions, caller: string, offset: string | undefined, dialect: Dialect): DesignPlan {
+  const DOUBLE = dialect.double;
   if (options === null || typeof options !== 'object') {
     throw new SoftlogitError('BAD_OPTION', `${caller}: options should be an object with from, response and predictors, got ${describeValue(options)}`);
   }
-  const from = fromItem(options.from, caller);
-  const response = quoteIdentifier(options.response, 'option response', caller);
+  const from = fromItem(options.from, caller, dialect);
+  const response = quoteIdentifier(options.response, 'option response', caller, dialect);
   if (!Array.isArray(options.predictors)) {
     throw new SoftlogitError('BAD_OPTION', `${caller}: option predictors should be an array of column names, got ${describeValue(options.predictors)}`);
   }
@@ -210,19 +212,19 @@ function planDesign(options: SqlFitOptions, caller: string, offset: string | und
   for (const f of factors) {
     if (!options.predictors.includes(f)) throw new SoftlogitError('BAD_OPTION', `${caller}: factor ${describeValue(f)} is not among the predictors`);
   }
-  const predictors = options.predictors.map((name, j) => ({ name, sql: quoteIdentifier(name, `predictors[${j}]`, caller), factor: factors.includes(name) }));
+  const predictors = options.predictors.map((name, j) => ({ name, sql: quoteIdentifier(name, `predictors[${j}]`, caller, dialect), factor: factors.includes(name) }));
   const roles = [options.response, ...options.predictors, ...(options.weights === undefined ? [] : [options.weights]), ...(offset === undefined ? [] : [offset])];
   const repeated = roles.find((name, i) => roles.indexOf(name) !== i);
   if (repeated !== undefined) throw new SoftlogitError('BAD_OPTION', `${caller}: column ${describeValue(repeated)} is given two roles (response, predictors, weights, offset)`);
   const intercept = options.intercept ?? true;
   if (typeof intercept !== 'boolean') throw new SoftlogitError('BAD_OPTION', `${caller}: option intercept should be true or false, got ${describeValue(intercept)}`);
-  const weight = options.weights === undefined ? null : `CAST(${quoteIdentifier(options.weights, 'option weights', caller)} AS ${DOUBLE})`;
-  const offsetSql = offset === undefined ? null : `CAST(${quoteIdentifier(offset, 'option offset', caller)} AS ${DOUBLE})`;
+  const weight = options.weights === undefined ? null : `CAST(${quoteIdentifier(options.weights, 'option weights', caller, dialect)} AS ${DOUBLE})`;
+  const offsetSql = offset === undefined ? null : `CAST(${quoteIdentifier(offset, 'option offset', caller, dialect)} AS ${DOUBLE})`;
   const used = [response, ...predictors.map((p) => p.sql)];
-  if (options.weights !== undefined) used.push(quoteIdentifier(options.weights, 'option weights', caller));
-  if (offset !== undefined) used.push(quoteIdentifier(offset, 'option offset', caller));
+  if (options.weights !== undefined) used.push(quoteIdentifier(options.weights, 'option weights', caller, dialect));
+  if (offset !== undefined) used.push(quoteIdentifier(offset, 'option offset', caller, dialect));
   return {
-    from, response, responseName: options.response, predictors, weight, offset: offsetSql, intercept,
+    dialect, from, response, responseName: options.response, predictors, weight, offset: offsetSql, intercept,
     where: used.map((sql) => `${sql} IS NOT NULL`).join(' AND '),
   };
 }
@@ -240,12 +242,16 @@ interface Level {
  */
 async function readLevels(engine: Engine, plan: DesignPlan, caller: string): Promise<{ response: Level[]; factors: Map<string, Level[]> }> {
   const grouped = [plan.response, ...plan.predictors.filter((p) => p.factor).map((p) => p.sql)];
-  const select = grouped.map((sql, k) => `${sql} AS sl_v${k}`);
-  const sql = `SELECT ${select.join(', ')}, CAST(COUNT(*) AS ${DOUBLE}) AS sl_n, SUM(${plan.weight ?? `CAST(1 AS ${DOUBLE})`}) AS sl_w
+  const DOUBLE = plan.dialect.double;
+  const totals = `CAST(COUNT(*) AS ${DOUBLE}) AS sl_n, SUM(${plan.weight ?? `CAST(1 AS ${DOUBLE})`}) AS sl_w`;
+  const statements = plan.dialect.groupingSets
+    ? [`SELECT ${grouped.map((sql, k) => `${sql} AS sl_v${k}`).join(', ')}, ${totals}
 FROM ${plan.from} WHERE ${plan.where}
 GROUP BY GROUPING SETS (${grouped.map((g) => `(${g})`).join(', ')})
-LIMIT ${MAX_LEVELS + 1}`;
-  const rows = await engine.query(sql);
+LIMIT ${MAX_LEVELS + 1}`]
+    : grouped.map((sql, k) => `SELECT ${sql} AS sl_v${k}, ${totals} FROM ${plan.from} WHERE ${plan.where} GROUP BY ${sql} LIMIT ${MAX_LEVELS + 1}`);
+  const rows: SqlRow[] = [];
+  for (const statement of statements) rows.push(...(await engine.query(statement)));
   if (rows.length > MAX_LEVELS) {
     throw new SoftlogitError('BAD_RESPONSE', `${caller}: the response and factors have more than ${MAX_LEVELS} distinct values together; a response needs 0/1 or class labels, a factor a few levels`);
   }
@@ -262,12 +268,12 @@ LIMIT ${MAX_LEVELS + 1}`;
 }
 
 /** The response as a 0/1 double: numbers 0/1 cast, booleans mapped; anything else refused. */
-function binaryResponse(levels: Level[], response: string, caller: string): string {
+function binaryResponse(levels: Level[], response: string, caller: string, dialect: Dialect): string {
   const bad = levels.find((l) => !(l.value === 0 || l.value === 1 || typeof l.value === 'boolean'));
   if (bad !== undefined) {
     throw new SoftlogitError('BAD_RESPONSE', `${caller}: the response ${response} should hold 0/1 or true/false, got ${describeValue(bad.value)}`);
   }
-  return levels.some((l) => typeof l.value === 'boolean') ? `CASE WHEN ${response} THEN 1 ELSE 0 END` : `CAST(${response} AS ${DOUBLE})`;
+  return levels.some((l) => typeof l.value === 'boolean') ? `CASE WHEN ${response} THEN 1 ELSE 0 END` : `CAST(${response} AS ${dialect.double})`;
 }
 
 /**
@@ -280,7 +286,7 @@ function buildDesign(plan: DesignPlan, factorLevels: Map<string, Level[]>, calle
   let firstFactor = true;
   for (const predictor of plan.predictors) {
     if (!predictor.factor) {
-      const sql = `CAST(${predictor.sql} AS ${DOUBLE})`;
+      const sql = `CAST(${predictor.sql} AS ${plan.dialect.double})`;
       columns.push({ name: predictor.name, sql });
       numeric.push(sql);
       continue;
@@ -292,13 +298,13 @@ function buildDesign(plan: DesignPlan, factorLevels: Map<string, Level[]>, calle
     const full = !plan.intercept && firstFactor;
     firstFactor = false;
     for (const level of levels.slice(full ? 0 : 1)) {
-      const test = level.values.map((v) => `${predictor.sql} = ${literal(v, caller)}`).join(' OR ');
-      columns.push({ name: predictor.name + level.label, sql: `CAST(CASE WHEN ${test} THEN 1 ELSE 0 END AS ${DOUBLE})` });
+      const test = level.values.map((v) => `${predictor.sql} = ${literal(v, caller, plan.dialect)}`).join(' OR ');
+      columns.push({ name: predictor.name + level.label, sql: `CAST(CASE WHEN ${test} THEN 1 ELSE 0 END AS ${plan.dialect.double})` });
     }
   }
   if (plan.weight !== null) numeric.push(plan.weight);
   if (plan.offset !== null) numeric.push(plan.offset);
-  return { from: plan.from, where: plan.where, columns, intercept: plan.intercept, weight: plan.weight, offset: plan.offset, numeric };
+  return { dialect: plan.dialect, from: plan.from, where: plan.where, columns, intercept: plan.intercept, weight: plan.weight, offset: plan.offset, numeric };
 }
 
 /**

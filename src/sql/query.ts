@@ -12,7 +12,7 @@
 import { SoftlogitError } from '../errors.js';
 import type { EvaluationLevel, ShardStatistics } from '../shard/statistics.js';
 import type { SqlRow } from './client.js';
-import { DOUBLE, numberLiteral } from './text.js';
+import { numberLiteral, type Dialect } from './text.js';
 
 /**
  * Per-row terms below e^−300 ≈ 5e-131 are set to 0 instead of computed: they are far below the
@@ -35,14 +35,6 @@ export const EXTREME_PROBABILITY = 10 * Number.EPSILON;
  */
 const MAX_ITEMS = 1000;
 
-/**
- * Ends every derived table: `OFFSET 0` keeps PostgreSQL from pulling the subquery up into its
- * parent, which substitutes each alias by its whole expression (p_c by e_c / Σ e, each e by an
- * exp of η, …) and made a K = 4 softmax pass 30 times slower (616 ms against 20 ms on 400 rows,
- * a 1.1 MB plan). DuckDB reads it as a no-op.
- */
-const FENCE = ' OFFSET 0';
-
 /** A column of the design (without the intercept): its name in the fit and its SQL expression. */
 export interface DesignColumn {
   name: string;
@@ -51,6 +43,7 @@ export interface DesignColumn {
 
 /** What every statement reads: the rows, their design columns, weight and offset. */
 export interface SqlDesign {
+  dialect: Dialect;
   /** The FROM item (quoted table name or the caller's parenthesized query, with an alias). */
   from: string;
   /** The complete-rows predicate (no NULL in any column the model uses). */
@@ -111,7 +104,7 @@ export function statisticsQueries(design: SqlDesign, spec: LogisticSpec | Softma
 /** Design columns 1..m as sl_x1…, the weight sl_t and the non-finite flag sl_bad. */
 function designSelect(design: SqlDesign): string[] {
   const out = design.columns.map((c, j) => `${c.sql} AS ${x(j + 1)}`);
-  out.push(`${design.weight ?? `CAST(1 AS ${DOUBLE})`} AS sl_t`);
+  out.push(`${design.weight ?? `CAST(1 AS ${design.dialect.double})`} AS sl_t`);
   const bad = design.numeric.map((sql) => `(${sql}) - (${sql}) <> 0`);
   out.push(bad.length === 0 ? '0 AS sl_bad' : `CASE WHEN ${bad.join(' OR ')} THEN 1 ELSE 0 END AS sl_bad`);
   return out;
@@ -121,15 +114,16 @@ function designSelect(design: SqlDesign): string[] {
 function linearPredictor(design: SqlDesign, coefficients: Float64Array, start: number, offset: string | null, caller: string): string {
   const terms: string[] = offset === null ? [] : [offset];
   let k = start;
-  if (design.intercept) terms.push(numberLiteral(coefficients[k++]!, caller));
-  for (let j = 1; j <= design.columns.length; j++) terms.push(`${numberLiteral(coefficients[k++]!, caller)} * ${x(j)}`);
-  return terms.length === 0 ? `CAST(0 AS ${DOUBLE})` : terms.join(' + ');
+  if (design.intercept) terms.push(numberLiteral(coefficients[k++]!, caller, design.dialect));
+  for (let j = 1; j <= design.columns.length; j++) terms.push(`${numberLiteral(coefficients[k++]!, caller, design.dialect)} * ${x(j)}`);
+  return terms.length === 0 ? `CAST(0 AS ${design.dialect.double})` : terms.join(' + ');
 }
 
 function logisticRows(design: SqlDesign, spec: LogisticSpec, coefficients: Float64Array, caller: string): string {
   const d = [...designSelect(design), `${design.weight === null ? '' : `${design.weight} * `}${spec.response} AS sl_s`];
   if (design.offset !== null) d.push(`${design.offset} AS sl_o`);
   const eta = linearPredictor(design, coefficients, 0, design.offset === null ? null : 'sl_o', caller);
+  const fence = design.dialect.fence;
   return `(SELECT g.*,
     CASE WHEN sl_eta >= 0 THEN 1 / (1 + sl_z) ELSE sl_z / (1 + sl_z) END AS sl_p,
     sl_z / ((1 + sl_z) * (1 + sl_z)) AS sl_h,
@@ -137,11 +131,16 @@ function logisticRows(design: SqlDesign, spec: LogisticSpec, coefficients: Float
   FROM (SELECT f.*, CASE WHEN abs(sl_eta) > ${EXP_CUTOFF} THEN 0 ELSE exp(-abs(sl_eta)) END AS sl_z
     FROM (SELECT e.*, ${eta} AS sl_eta
       FROM (SELECT ${d.join(', ')}
-        FROM ${design.from} WHERE ${design.where}${FENCE}) AS e${FENCE}) AS f${FENCE}) AS g${FENCE}) AS rows_`;
+        FROM ${design.from} WHERE ${design.where}${fence}) AS e${fence}) AS f${fence}) AS g${fence}) AS rows_`;
+}
+
+/** greatest / least of several values as nested pairs (ClickHouse's take two arguments). */
+function pairwise(name: 'greatest' | 'least', values: string[]): string {
+  return values.reduceRight((rest, value) => `${name}(${value}, ${rest})`);
 }
 
 /** Totals every pass carries (cheap), then the sums the level asks for. */
-function commonItems(): Item[] {
+function commonItems(DOUBLE: string): Item[] {
   return [
     { alias: 'sl_n', sql: `CAST(COUNT(*) AS ${DOUBLE})` },
     { alias: 'sl_informative', sql: `CAST(SUM(CASE WHEN sl_t > 0 THEN 1 ELSE 0 END) AS ${DOUBLE})` },
@@ -162,12 +161,13 @@ function times(a: string, b: string | null): string {
 
 function logisticItems(design: SqlDesign, level: EvaluationLevel): Item[] {
   const p = design.columns.length + (design.intercept ? 1 : 0);
-  const items = commonItems();
+  const items = commonItems(design.dialect.double);
+  const DOUBLE = design.dialect.double;
   items.push({ alias: 'sl_ssum', sql: 'SUM(sl_s)' });
   items.push({ alias: 'sl_loglik', sql: 'SUM(sl_s * sl_eta - sl_t * sl_l)' });
   items.push({
     alias: 'sl_extreme',
-    sql: `CAST(SUM(CASE WHEN sl_t > 0 AND sl_z / (1 + sl_z) < ${numberLiteral(EXTREME_PROBABILITY, 'sql')} THEN 1 ELSE 0 END) AS ${DOUBLE})`,
+    sql: `CAST(SUM(CASE WHEN sl_t > 0 AND sl_z / (1 + sl_z) < ${numberLiteral(EXTREME_PROBABILITY, 'sql', design.dialect)} THEN 1 ELSE 0 END) AS ${DOUBLE})`,
   });
   if (level === 'value') return items;
   for (let j = 0; j < p; j++) items.push({ alias: `sl_g${j}`, sql: `SUM(${times('(sl_t * sl_p - sl_s)', column(design, j))})` });
@@ -183,9 +183,10 @@ function softmaxRows(design: SqlDesign, spec: SoftmaxSpec, coefficients: Float64
   const p = design.columns.length + (design.intercept ? 1 : 0);
   const t = design.weight;
   const d = [...designSelect(design), ...spec.indicators.map((ind, k) => `${t === null ? '' : `${t} * `}${ind} AS sl_y${k}`)];
+  const fence = design.dialect.fence;
   const free = Array.from({ length: K - 1 }, (_, c) => c + 1);
   const etas = free.map((c) => `${linearPredictor(design, coefficients, (c - 1) * p, null, caller)} AS sl_eta${c}`);
-  const max = `greatest(0, ${free.map((c) => `sl_eta${c}`).join(', ')})`;
+  const max = pairwise('greatest', ['0', ...free.map((c) => `sl_eta${c}`)]);
   const exps = [
     `CASE WHEN sl_m > ${EXP_CUTOFF} THEN 0 ELSE exp(-sl_m) END AS sl_e0`,
     ...free.map((c) => `CASE WHEN sl_eta${c} - sl_m < -${EXP_CUTOFF} THEN 0 ELSE exp(sl_eta${c} - sl_m) END AS sl_e${c}`),
@@ -198,7 +199,7 @@ function softmaxRows(design: SqlDesign, spec: SoftmaxSpec, coefficients: Float64
       FROM (SELECT f.*, ${max} AS sl_m
         FROM (SELECT e.*, ${etas.join(', ')}
           FROM (SELECT ${d.join(', ')}
-            FROM ${design.from} WHERE ${design.where}${FENCE}) AS e${FENCE}) AS f${FENCE}) AS g${FENCE}) AS h${FENCE}) AS i${FENCE}) AS rows_`;
+            FROM ${design.from} WHERE ${design.where}${fence}) AS e${fence}) AS f${fence}) AS g${fence}) AS h${fence}) AS i${fence}) AS rows_`;
 }
 
 /**
@@ -209,14 +210,15 @@ function softmaxItems(design: SqlDesign, spec: SoftmaxSpec, level: EvaluationLev
   const K = spec.indicators.length;
   const p = design.columns.length + (design.intercept ? 1 : 0);
   const y = (c: number) => `sl_y${spec.internalOrder[c]!}`;
-  const items = commonItems();
+  const items = commonItems(design.dialect.double);
+  const DOUBLE = design.dialect.double;
   for (let k = 0; k < K; k++) items.push({ alias: `sl_class${k}`, sql: `SUM(sl_y${k})` });
   const fitted = Array.from({ length: K - 1 }, (_, i) => `${y(i + 1)} * sl_eta${i + 1}`).join(' + ');
   items.push({ alias: 'sl_loglik', sql: `SUM(${fitted} - sl_t * sl_lse)` });
-  const least = `least(${Array.from({ length: K }, (_, c) => `sl_p${c}`).join(', ')})`;
+  const least = pairwise('least', Array.from({ length: K }, (_, c) => `sl_p${c}`));
   items.push({
     alias: 'sl_extreme',
-    sql: `CAST(SUM(CASE WHEN sl_t > 0 AND ${least} < ${numberLiteral(EXTREME_PROBABILITY, 'sql')} THEN 1 ELSE 0 END) AS ${DOUBLE})`,
+    sql: `CAST(SUM(CASE WHEN sl_t > 0 AND ${least} < ${numberLiteral(EXTREME_PROBABILITY, 'sql', design.dialect)} THEN 1 ELSE 0 END) AS ${DOUBLE})`,
   });
   if (level === 'value') return items;
   for (let c = 1; c < K; c++) {
