@@ -6,7 +6,7 @@
  * their own tests) to rounding. The UCLA admissions data are data/binary.csv (R's
  * `read.csv("https://stats.idre.ucla.edu/stat/data/binary.csv")`).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   accumulate, designMatrix, fitLogistic, fitSoftmax, init, parseCSV, SoftlogitError, type LogisticFit, type SoftmaxFit,
@@ -17,6 +17,7 @@ import { readStatistics, statisticsQueries, type SqlDesign } from '../src/sql/qu
 import { DIALECTS } from '../src/sql/text.js';
 import { gaussian, mulberry32 } from './helpers/random.js';
 import { SAME_FIT_RTOL, SUM_RTOL } from './helpers/tolerances.js';
+import { CLICKHOUSE_BINARY, CLICKHOUSE_MISSING, startClickHouseCluster, type ClickHouseCluster } from './setup/clickhouse.js';
 import { POSTGRES_MISSING, postgresBinaries, startPostgres, type PostgresServer } from './setup/postgres.js';
 
 const ucla = parseCSV(readFileSync(new URL('../data/binary.csv', import.meta.url), 'utf8'));
@@ -328,6 +329,85 @@ for (const engine of engines) {
     });
   });
 }
+
+const clickhouseSkip = existsSync(CLICKHOUSE_BINARY) ? null : CLICKHOUSE_MISSING;
+if (clickhouseSkip !== null) console.warn(`sql.node.test: skipping clickhouse: ${clickhouseSkip}`);
+
+/**
+ * A distributed engine: two ClickHouse servers (Debian's 18.16), each holding half the rows in a
+ * local table, and a `Distributed` table on the first that spreads each aggregate over both (each
+ * shard sums its rows, the first server adds the partial sums). The client is a plain
+ * `{ query(sql) }` over ClickHouse's HTTP interface with `dialect: 'clickhouse'`.
+ */
+describe.skipIf(clickhouseSkip !== null)('SQL fits on a two-shard ClickHouse cluster (Distributed table)', () => {
+  let cluster: ClickHouseCluster;
+  let client: { query(sql: string): Promise<Record<string, unknown>[]> };
+  const dialect = 'clickhouse' as const;
+
+  beforeAll(async () => {
+    cluster = await startClickHouseCluster();
+    const tables = {
+      ucla: { columns: TABLE_COLUMNS.map((c) => `"${c.replaceAll('"', '""')}" Float64`), rows: uclaValues().split(',\n') },
+      wide: { columns: ['label String', ...wide.names.map((f) => `${f} Float64`)], rows: wide.X.map((x, i) => `('${wide.y[i]}', ${x.join(', ')})`) },
+      separated: { columns: ['x Float64', 'y Float64'], rows: Array.from({ length: 20 }, (_, i) => `(${i + 1}, ${i + 1 > 10 ? 1 : 0})`) },
+    };
+    for (const [name, table] of Object.entries(tables)) {
+      for (const [s, shard] of cluster.shards.entries()) {
+        await shard.query(`CREATE TABLE ${name}_local (${table.columns.join(', ')}) ENGINE = Log`);
+        // Rows alternate between the shards.
+        await shard.query(`INSERT INTO ${name}_local VALUES ${table.rows.filter((_, i) => i % 2 === s).join(', ')}`);
+      }
+      await cluster.shards[0].query(`CREATE TABLE ${name} AS ${name}_local ENGINE = Distributed(${cluster.cluster}, default, ${name}_local)`);
+    }
+    client = { query: (sql) => cluster.shards[0].query(sql) };
+  }, 120_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+  }, 60_000);
+
+  it('each shard holds half the rows, and the Distributed table all of them', async () => {
+    const count = async (shard: number, table: string) => Number((await cluster.shards[shard]!.query(`SELECT count() AS n FROM ${table}`))[0]!.n);
+    expect(await count(0, 'ucla_local')).toBe(n / 2);
+    expect(await count(1, 'ucla_local')).toBe(n / 2);
+    expect(await count(0, 'ucla')).toBe(n);
+  });
+
+  it('UCLA logistic, weighted with an offset, and with factor rank equal the in-memory fits', async () => {
+    const X = gre.map((g, i) => [g, gpa[i]!]);
+    const plain = await fitLogisticSQL(client, { from: 'ucla', response: 'admit', predictors: ['gre', 'gpa'], dialect });
+    expectSameLogistic('clickhouse 2 shards UCLA logistic', plain, fitLogistic(X, admit, { names: ['gre', 'gpa'] }));
+    const weighted = await fitLogisticSQL(client, { from: 'ucla', response: 'admit', predictors: ['gre', 'gpa'], weights: 'w', offset: 'o', dialect });
+    expectSameLogistic('clickhouse 2 shards UCLA weighted + offset', weighted, fitLogistic(X, admit, { names: ['gre', 'gpa'], weights: weight, offset }));
+    const factor = await fitLogisticSQL(client, { from: 'ucla', response: 'admit', predictors: ['gre', 'gpa', 'rank'], factors: ['rank'], dialect });
+    const design = designMatrix(ucla, { response: 'admit', predictors: ['gre', 'gpa', 'rank'], factors: ['rank'] });
+    expectSameLogistic('clickhouse 2 shards UCLA factor rank', factor, fitLogistic({ data: design.X, nRows: design.nRows, nFeatures: design.nFeatures }, admit, { names: design.names }));
+  });
+
+  it('K = 4 softmax (also weighted) and the wide softmax equal fitSoftmax', async () => {
+    const names = ['gre', 'gpa', 'admit'];
+    const X = gre.map((g, i) => [g, gpa[i]!, admit[i]!]);
+    expectSameSoftmax('clickhouse 2 shards UCLA softmax K=4', await fitSoftmaxSQL(client, { from: 'ucla', response: 'rank', predictors: names, dialect }), fitSoftmax(X, rank, { names }));
+    expectSameSoftmax(
+      'clickhouse 2 shards UCLA softmax K=4 weighted',
+      await fitSoftmaxSQL(client, { from: 'ucla', response: 'rank', predictors: names, weights: 'w', dialect }),
+      fitSoftmax(X, rank, { names, weights: weight }),
+    );
+    expectSameSoftmax(
+      'clickhouse 2 shards wide softmax P=48',
+      await fitSoftmaxSQL(client, { from: 'wide', response: 'label', predictors: wide.names, dialect }),
+      fitSoftmax(wide.X, wide.y, { names: wide.names }),
+    );
+  });
+
+  it('a quoted column name, and separated data reported as not converged', async () => {
+    const quoted = await fitLogisticSQL(client, { from: 'ucla', response: 'admit', predictors: ['gre', 'gpa "quoted" \'name\''], dialect });
+    expectSameLogistic('clickhouse 2 shards quoted column', quoted, fitLogistic(gre.map((g, i) => [g, gpa[i]!]), admit, { names: ['gre', 'gpa "quoted" \'name\''] }));
+    const separated = await fitLogisticSQL(client, { from: 'separated', response: 'y', predictors: ['x'], dialect, onWarning: () => {} });
+    expect(separated.converged).toBe(false);
+    expect(separated.warnings.some((w) => /numerically 0 or 1/.test(w))).toBe(true);
+  });
+});
 
 describe.skipIf(duckdb === null)("client 'duckdb': an in-memory DuckDB reading the CSV file itself", () => {
   it('equals fitLogistic on the parsed file', async () => {
