@@ -30,7 +30,10 @@ export interface SqlFitOptions extends Omit<CommonFitOptions, 'weights' | 'threa
   weights?: string;
   /** Predictors coded as factors (treatment contrasts, first level the reference, names `rank2`, …). */
   factors?: readonly string[];
-  /** SQL dialect of a generic `{ query }` client (default 'postgres'); DuckDB and pg clients set their own. */
+  /**
+   * SQL dialect of a generic `{ query }` client: 'postgres' (default), 'duckdb' or 'clickhouse';
+   * DuckDB and pg clients set their own.
+   */
   dialect?: SqlDialect;
 }
 
@@ -63,7 +66,8 @@ const MAX_LEVELS = 10_000;
 
 /**
  * Fits a binary logistic regression on rows that stay in a database: DuckDB (in process; reads
- * Parquet and CSV directly), PostgreSQL through `pg`, or any client with `query(sql)`. Each
+ * Parquet and CSV directly), PostgreSQL through `pg`, or any client with `query(sql)` (ClickHouse,
+ * where a `Distributed` table spreads each statement over the shards). Each
  * Newton evaluation is one aggregate statement that returns the log-likelihood, score and
  * information (upper triangle) at the current coefficients; Newton's method, the Cholesky solve
  * and all inference run in softlogit as in fitLogisticFromStatistics. The result equals
