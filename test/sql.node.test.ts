@@ -195,6 +195,7 @@ for (const engine of engines) {
       await h.exec(`INSERT INTO "ucla ""text""" VALUES (NULL, 1, 500, 3.0), ('one', NULL, 500, 3.0), ('two', 0, NULL, 3.1)`);
       await h.exec(`CREATE TABLE wide (label VARCHAR(10), ${wide.names.map((f) => `${f} DOUBLE PRECISION`).join(', ')})`);
       await h.exec(`INSERT INTO wide VALUES ${wide.X.map((x, i) => `('${wide.y[i]}', ${x.join(', ')})`).join(',\n')}`);
+      await h.exec('CREATE TABLE bools AS SELECT admit = 1 AS admitted, gre, gpa FROM ucla');
       // Complete separation: y = 1 exactly when x > 10.
       await h.exec('CREATE TABLE separated (x DOUBLE PRECISION, y INTEGER)');
       await h.exec(`INSERT INTO separated VALUES ${Array.from({ length: 20 }, (_, i) => `(${i + 1}, ${i + 1 > 10 ? 1 : 0})`).join(', ')}`);
@@ -297,12 +298,25 @@ for (const engine of engines) {
       expect(relativeError(soft.hessian!, softReference.hessian!)).toBeLessThanOrEqual(SUM_RTOL);
     });
 
+    it('a boolean response equals the 0/1 fit', async () => {
+      const fit = await fitLogisticSQL(h.client as never, { from: 'bools', response: 'admitted', predictors: ['gre', 'gpa'] });
+      expectSameLogistic(`${engine.name} boolean response`, fit, fitLogistic(gre.map((g, i) => [g, gpa[i]!]), admit, { names: ['gre', 'gpa'] }));
+    });
+
     it('separated data: converged false with a warning naming the symptom, never a silent convergence', async () => {
       const warnings: string[] = [];
       const fit = await fitLogisticSQL(h.client as never, { from: 'separated', response: 'y', predictors: ['x'], onWarning: (w) => warnings.push(w) });
       expect(fit.converged).toBe(false);
       expect(fit.warnings.some((w) => /separation/.test(w))).toBe(true);
       expect(warnings.some((w) => /numerically 0 or 1/.test(w))).toBe(true);
+      // With a ridge the estimate is finite: no symptom is reported.
+      const ridge = await fitLogisticSQL(h.client as never, { from: 'separated', response: 'y', predictors: ['x'], l2: 1 });
+      expect(ridge.converged).toBe(true);
+      expect(ridge.warnings).toEqual([]);
+      expectSameLogistic(
+        `${engine.name} separated, l2 = 1`, ridge,
+        fitLogistic(Array.from({ length: 20 }, (_, i) => [i + 1]), Array.from({ length: 20 }, (_, i) => (i + 1 > 10 ? 1 : 0)), { names: ['x'], l2: 1 }),
+      );
     });
 
     it('refuses a response that is not 0/1, an unknown option, and a from that breaks out of its parentheses', async () => {

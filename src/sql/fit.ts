@@ -83,7 +83,8 @@ const MAX_LEVELS = 10_000;
  *
  * Separation: the exact check (detectSeparation) needs the rows. When the fit ends with rows of
  * non-zero weight whose fitted probability is within 10·eps of 0 or 1 (R's glm warning), it is
- * returned with `converged: false` and a warning that names the symptom.
+ * returned with `converged: false` and a warning that names the symptom (not with l2 > 0, whose
+ * estimate is finite whatever the data).
  *
  * @param client a DuckDB connection (`@duckdb/node-api`), a `pg` Client or Pool, an object with
  *   `query(sql)` resolving to rows (or `{ rows }`), or `'duckdb'` for an in-memory DuckDB opened
@@ -111,7 +112,8 @@ export async function fitLogisticSQL(client: SqlClient, options: LogisticSqlOpti
     const spec: LogisticSpec = { model: 'logistic', response: responseSql };
     const passes = sqlSource(engine, design, spec, caller);
     const fit = await fitLogisticWith(passes.source, { ...fitOptions(options), nFeatures: design.columns.length, names: design.columns.map((c) => c.name) }, caller);
-    const extreme = await passes.extremeAt(fit.coefficients);
+    // A ridge keeps the estimate finite whatever the data: extreme probabilities are then no symptom.
+    const extreme = fit.l2 > 0 ? 0 : await passes.extremeAt(fit.coefficients);
     if (extreme === 0) return fit;
     const warning = separationWarning(caller, extreme, fit.coefficients, fit.standardErrors, fit.names);
     (options.onWarning ?? console.warn)(warning);
@@ -165,7 +167,7 @@ export async function fitSoftmaxSQL(client: SqlClient, options: SoftmaxSqlOption
       ...(options.parameterization === undefined ? {} : { parameterization: options.parameterization }),
     };
     const fit = await fitSoftmaxWith(passes.source, fitOpts, caller);
-    const extreme = passes.lastHessianExtreme();
+    const extreme = fit.l2 > 0 ? 0 : passes.lastHessianExtreme();
     if (extreme === 0) return fit;
     const warning = separationWarning(caller, extreme, null, null, null);
     (options.onWarning ?? console.warn)(warning);
