@@ -199,6 +199,11 @@ for (const engine of engines) {
       // Complete separation: y = 1 exactly when x > 10.
       await h.exec('CREATE TABLE separated (x DOUBLE PRECISION, y INTEGER)');
       await h.exec(`INSERT INTO separated VALUES ${Array.from({ length: 20 }, (_, i) => `(${i + 1}, ${i + 1 > 10 ? 1 : 0})`).join(', ')}`);
+      // Quasi-complete separation: as above plus both outcomes at x = 10.
+      await h.exec('CREATE TABLE quasi AS SELECT * FROM separated');
+      await h.exec('INSERT INTO quasi VALUES (10, 1)');
+      // Three classes in three ranges of x: the softmax MLE does not exist either.
+      await h.exec('CREATE TABLE separated3 AS SELECT x, CASE WHEN x <= 7 THEN 1 WHEN x <= 14 THEN 2 ELSE 3 END AS k FROM separated');
     }, 120_000);
 
     afterAll(async () => {
@@ -309,6 +314,12 @@ for (const engine of engines) {
       expect(fit.converged).toBe(false);
       expect(fit.warnings.some((w) => /separation/.test(w))).toBe(true);
       expect(warnings.some((w) => /numerically 0 or 1/.test(w))).toBe(true);
+      const quasi = await fitLogisticSQL(h.client as never, { from: 'quasi', response: 'y', predictors: ['x'], onWarning: () => {} });
+      expect(quasi.converged).toBe(false);
+      expect(quasi.warnings.some((w) => /numerically 0 or 1/.test(w))).toBe(true);
+      const soft = await fitSoftmaxSQL(h.client as never, { from: 'separated3', response: 'k', predictors: ['x'], onWarning: () => {} });
+      expect(soft.converged).toBe(false);
+      expect(soft.warnings.some((w) => /numerically 0 or 1/.test(w))).toBe(true);
       // With a ridge the estimate is finite: no symptom is reported.
       const ridge = await fitLogisticSQL(h.client as never, { from: 'separated', response: 'y', predictors: ['x'], l2: 1 });
       expect(ridge.converged).toBe(true);
