@@ -78,4 +78,30 @@ describe('clients that cannot be used', () => {
       code: 'BAD_OPTION', message: expect.stringContaining('npm install @duckdb/node-api'),
     });
   });
+
+  it('bad options are refused with BAD_OPTION before any statement runs', async () => {
+    const { fitLogisticSQL, fitSoftmaxSQL } = await import('../src/sql/index.js');
+    const statements: string[] = [];
+    const client = { query: async (sql: string) => (statements.push(sql), []) };
+    const base = { from: 'd', response: 'y', predictors: ['x'] };
+    const bad: [string, Record<string, unknown>][] = [
+      ['from a number', { ...base, from: 5 }],
+      ['from an empty name part', { ...base, from: ['schema', ''] }],
+      ['from a query that closes early', { ...base, from: '(SELECT 1) UNION (SELECT 2)' }],
+      ['predictors not an array', { ...base, predictors: 'x' }],
+      ['a predictor that is not a string', { ...base, predictors: [1] }],
+      ['a factor not among the predictors', { ...base, factors: ['z'] }],
+      ['a column in two roles', { ...base, weights: 'x' }],
+      ['the response as a predictor', { ...base, predictors: ['x', 'y'] }],
+      ['an unknown dialect', { ...base, dialect: 'mysql' }],
+      ['names (they come from the columns)', { ...base, names: ['a'] }],
+      ['singular', { ...base, singular: 'drop' }],
+      ['intercept not a boolean', { ...base, intercept: 'yes' }],
+    ];
+    for (const [what, options] of bad) {
+      await expect(fitLogisticSQL(client, options as never), what).rejects.toMatchObject({ code: 'BAD_OPTION' });
+    }
+    await expect(fitSoftmaxSQL(client, { ...base, offset: 'o' } as never)).rejects.toMatchObject({ code: 'BAD_OPTION', message: expect.stringContaining('no offset') });
+    expect(statements).toEqual([]);
+  });
 });
