@@ -26,8 +26,9 @@ export interface Engine {
   close(): void;
 }
 
-/** What to run when @duckdb/node-api is missing. */
-const INSTALL_DUCKDB = 'npm install @duckdb/node-api';
+/** The optional peer dependency behind client 'duckdb', and what to run when it is missing. */
+const DUCKDB_PACKAGE = '@duckdb/node-api';
+const INSTALL_DUCKDB = `npm install ${DUCKDB_PACKAGE}`;
 
 /** PostgreSQL type OIDs read as JavaScript numbers (int2, int4, int8, float4, float8, numeric) and booleans. */
 const PG_NUMBER_TYPES = new Set([21, 23, 20, 700, 701, 1700]);
@@ -110,7 +111,9 @@ async function duckQuery(connection: DuckConnection, sql: string): Promise<SqlRo
 async function openDuckDB(caller: string): Promise<Engine> {
   let duckdb: typeof import('@duckdb/node-api');
   try {
-    duckdb = await import('@duckdb/node-api');
+    // A specifier in a variable: bundlers leave it alone, so softlogit/sql bundles for a browser
+    // page (with a generic client, e.g. over DuckDB-WASM) without @duckdb/node-api installed.
+    duckdb = (await import(/* @vite-ignore */ DUCKDB_PACKAGE)) as typeof import('@duckdb/node-api');
   } catch (error) {
     throw new SoftlogitError(
       'BAD_OPTION',
