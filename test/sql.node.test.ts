@@ -6,7 +6,9 @@
  * their own tests) to rounding. The UCLA admissions data are data/binary.csv (R's
  * `read.csv("https://stats.idre.ucla.edu/stat/data/binary.csv")`).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   accumulate, designMatrix, fitLogistic, fitSoftmax, init, parseCSV, SoftlogitError, type LogisticFit, type SoftmaxFit,
@@ -435,6 +437,23 @@ describe.skipIf(clickhouseSkip !== null)('SQL fits on a two-shard ClickHouse clu
 });
 
 describe.skipIf(duckdb === null)("client 'duckdb': an in-memory DuckDB reading the CSV file itself", () => {
+  it('reads a Parquet file (written by DuckDB from the CSV) to the same fit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'softlogit-parquet-'));
+    try {
+      const csv = new URL('../data/binary.csv', import.meta.url).pathname.replaceAll("'", "''");
+      const parquet = join(dir, "ucla 'admissions'.parquet");
+      const instance = await duckdb!.DuckDBInstance.create(':memory:');
+      const connection = await instance.connect();
+      await connection.run(`COPY (SELECT * FROM read_csv('${csv}')) TO '${parquet.replaceAll("'", "''")}' (FORMAT parquet)`);
+      connection.closeSync();
+      instance.closeSync();
+      const fit = await fitSoftmaxSQL('duckdb', { from: `(SELECT * FROM read_parquet('${parquet.replaceAll("'", "''")}'))`, response: 'rank', predictors: ['gre', 'gpa', 'admit'] });
+      expectSameSoftmax('duckdb read_parquet softmax K=4', fit, fitSoftmax(gre.map((g, i) => [g, gpa[i]!, admit[i]!]), rank, { names: ['gre', 'gpa', 'admit'] }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('equals fitLogistic on the parsed file', async () => {
     const path = new URL('../data/binary.csv', import.meta.url).pathname.replaceAll("'", "''");
     const fit = await fitLogisticSQL('duckdb', { from: `(SELECT * FROM read_csv('${path}'))`, response: 'admit', predictors: ['gre', 'gpa', 'rank'], factors: ['rank'] });
