@@ -48,6 +48,7 @@ import type { LogisticOptions } from '../models/logistic.js';
 import type { BinaryResponse } from '../input/binaryResponse.js';
 import type { DesignInput } from '../input/design.js';
 import type { CommonFitOptions, FitProgress } from '../input/options.js';
+import type { CovarianceOptions } from '../inference/robust.js';
 import type { SoftmaxOptions } from '../models/softmax.js';
 import { SoftmaxFit } from '../models/softmaxFit.js';
 import type { MultinomialResponse } from '../input/softmaxResponse.js';
@@ -106,8 +107,10 @@ const CONSTRUCTOR_KEYS = ['workerURL'] as const satisfies ReadonlyArray<keyof Fi
 const COMMON_KEYS: Record<keyof CommonFitOptions, true> = {
   intercept: true, names: true, weights: true, maxIter: true, tol: true, l2: true, onIteration: true, onWarning: true, singular: true, threads: true,
 };
-const LOGISTIC_KEYS: Record<keyof LogisticOptions, true> = { ...COMMON_KEYS, offset: true, firth: true };
-const SOFTMAX_KEYS: Record<keyof SoftmaxOptions, true> = { ...COMMON_KEYS, classes: true, reference: true, parameterization: true };
+/** The covariance options both fits take (src/inference/robust.ts). */
+const COVARIANCE_KEYS: Record<keyof CovarianceOptions, true> = { covariance: true, cluster: true };
+const LOGISTIC_KEYS: Record<keyof LogisticOptions, true> = { ...COMMON_KEYS, ...COVARIANCE_KEYS, offset: true, firth: true };
+const SOFTMAX_KEYS: Record<keyof SoftmaxOptions, true> = { ...COMMON_KEYS, ...COVARIANCE_KEYS, classes: true, reference: true, parameterization: true };
 /** Options of the other kind of fit, each with why it does not apply (shown in the error). */
 const NOT_FOR_LOGISTIC: Record<string, string> = {
   classes: 'it is a fitSoftmax option (a logistic response has the classes 0 and 1)',
