@@ -7,6 +7,7 @@ export { logisticEvaluate } from './logistic';
 export { softmaxEvaluate, completeBlockSymmetric } from './softmax';
 export { choleskyFactor, choleskySolve, choleskyInverse } from './linalg';
 export { log1pexp, sigmoid } from './math';
+export { fingerprintWorkBytes, fingerprintPrepare, fingerprintRows } from './fingerprint';
 
 /** First byte above the module's static data: the JavaScript allocator starts here. */
 export function heapBase(): usize {

@@ -38,6 +38,12 @@ export interface SoftlogitKernels {
   choleskySolve(l: number, n: number, scale: number, b: number): void;
   choleskyInverse(l: number, n: number, scale: number, out: number, work: number): void;
   log1pexp(x: number): number;
+  fingerprintWorkBytes(length: number): number;
+  fingerprintPrepare(length: number, work: number): void;
+  fingerprintRows(
+    rowMajor: number, nRows: number, nCols: number, extras: number, nExtras: number, length: number,
+    work: number, sumsOut: number,
+  ): void;
   sigmoid(x: number): number;
 }
 
