@@ -6,12 +6,18 @@
 // then the response and offset as the kernels see them), and the row hashes are summed modulo
 // 2^32. The row hash (assembly/fingerprint.ts computes it, test/helpers/fingerprintReference.ts
 // is its scalar definition): the row's doubles as 32-bit words (low, high; −0 as 0), a
-// polynomial hash h ← h·M + word per lane, MurmurHash3's finalizer with the row's length. Integer addition is exact, associative and commutative, so the sum is the same for the
-// same rows in any order and in any split into batches or shards, whatever the floating-point
-// summation order of the statistics; any change of a row's content changes its hash, and so the
-// sum, unless the two hashes collide. Two independent 32-bit lanes (different seeds) make an
-// accidental collision a 2⁻⁶⁴ event. (It is a checksum against mistakes, not a cryptographic
-// hash: data built on purpose to collide can pass.)
+// polynomial hash h ← h·M + word in each of two lanes (M odd, different seeds and multipliers),
+// then MurmurHash3's finalizer with the row's length. Integer addition is exact, associative and
+// commutative, so the sum is the same for the same rows in any order and in any split into
+// batches or shards, whatever the floating-point summation order of the statistics.
+//
+// What it detects: a change of one 32-bit word of a row changes that row's polynomial (h ↦ h·M + k
+// is a bijection for odd M) and so its hash; the finalizer makes the hashes of different rows
+// behave as independent random numbers in the sum, so other changes collide with probability
+// about 2⁻⁶⁴ over the two lanes. Except one blind spot of the polynomial mod 2^32: changing the
+// top bit of an even number of words in one row adds 2^31·(odd + odd) ≡ 0 to both lanes' h, so the
+// row hash does not change: negating two values of a row (two columns on every row) passes. (It is
+// a checksum against mistakes, not a cryptographic hash: data built on purpose to collide pass.)
 import type { RowSource } from '../input/design.js';
 import type { SoftlogitRuntime } from '../wasm/module.js';
 
