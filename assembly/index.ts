@@ -8,6 +8,7 @@ export { softmaxEvaluate, completeBlockSymmetric } from './softmax';
 export { choleskyFactor, choleskySolve, choleskyInverse } from './linalg';
 export { columnAbsRange, scaleColumns, logisticResidualSquares, softmaxResidualSquares } from './columns';
 export { log1pexp, sigmoid } from './math';
+export { fingerprintWorkBytes, fingerprintPrepare, fingerprintRows } from './fingerprint';
 
 /** First byte above the module's static data: the JavaScript allocator starts here. */
 export function heapBase(): usize {

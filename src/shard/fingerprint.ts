@@ -4,20 +4,25 @@
 //
 // Each row is hashed from the exact bits of its values (the design row without the intercept,
 // then the response and offset as the kernels see them), and the row hashes are summed modulo
-// 2^32. Integer addition is exact, associative and commutative, so the sum is the same for the
-// same rows in any order and in any split into batches or shards, whatever the floating-point
-// summation order of the statistics; any change of a row's content changes its hash, and so the
-// sum, unless the two hashes collide. Two independent 32-bit lanes (different seeds) make an
-// accidental collision a 2⁻⁶⁴ event. (It is a checksum against mistakes, not a cryptographic
-// hash: data built on purpose to collide can pass.)
+// 2^32. The row hash (assembly/fingerprint.ts computes it, test/helpers/fingerprintReference.ts
+// is its scalar definition): the row's doubles as 32-bit words (low, high; −0 as 0), a
+// polynomial hash h ← h·M + word in each of two lanes (M odd, different seeds and multipliers),
+// then MurmurHash3's finalizer with the row's length. Integer addition is exact, associative and
+// commutative, so the sum is the same for the same rows in any order and in any split into
+// batches or shards, whatever the floating-point summation order of the statistics.
+//
+// What it detects: a change of one 32-bit word of a row changes that row's polynomial (h ↦ h·M + k
+// is a bijection for odd M) and so its hash; the finalizer makes the hashes of different rows
+// behave as independent random numbers in the sum, so other changes collide with probability
+// about 2⁻⁶⁴ over the two lanes. Except one blind spot of the polynomial mod 2^32: changing the
+// top bit of an even number of words in one row adds 2^31·(odd + odd) ≡ 0 to both lanes' h, so the
+// row hash does not change: negating two values of a row (two columns on every row) passes. (It is
+// a checksum against mistakes, not a cryptographic hash: data built on purpose to collide pass.)
 import type { RowSource } from '../input/design.js';
+import type { SoftlogitRuntime } from '../wasm/module.js';
 
 /** Two 32-bit lanes, each a sum of row hashes modulo 2^32 (unsigned integers). */
 export type RowFingerprint = readonly [number, number];
-
-/** Seeds of the two lanes: arbitrary distinct odd constants (the fractional digits of √2 and √3). */
-const SEED_A = 0x6a09e667;
-const SEED_B = 0xbb67ae85;
 
 /** The fingerprint of no rows: the identity of {@link addFingerprints}. */
 export const EMPTY_FINGERPRINT: RowFingerprint = [0, 0];
@@ -37,93 +42,161 @@ export interface RowValues {
   width: number;
 }
 
-/** Rows hashed per block: bounds the block buffer (ROW_BLOCK × p doubles) for any n. */
+/** Rows of the extras copied into WebAssembly memory at a time (bounds that window: 8·width bytes a row). */
+const EXTRA_WINDOW_ROWS = 4096;
+/** Rows `fingerprintRows` reads per block (bounds its staging block: ROW_BLOCK × p doubles). */
 const ROW_BLOCK = 1024;
 
-// Mixing one 32-bit word k into a lane's state h: h ← h·M + k (mod 2^32), M odd, a polynomial
-// hash of the row's words. For fixed h, different k give different states, and h ↦ h·M + k is a
-// bijection (M is odd), as is the finalizer: so changing any one value of a row always changes
-// that row's hash, and so the sum. The lanes use different multipliers and read each value's two
-// words in opposite order. The finalizer spreads every bit over the whole hash, so the hashes of
-// different rows behave as independent random numbers in the sum.
-/** MurmurHash3's finalizer: every input bit affects every output bit. */
-function finish(h: number, length: number): number {
-  h ^= length;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+/**
+ * Hashes rows as they pass through WebAssembly memory (a fit's staging blocks, see
+ * DesignBuffer.copy), so that X is read once for the copy and the fingerprint. Each block of rows
+ * r0 … r1 − 1 is hashed with the rows r0 … r1 − 1 of the extras, which the hasher copies into
+ * WebAssembly memory a window of EXTRA_WINDOW_ROWS rows at a time. Blocks may come in any
+ * order and sizes; each row must come once. Free it with `free()`.
+ *
+ * @example
+ * const hasher = new RowHasher(runtime, source.nFeatures, source.nRows, extras, 'accumulate');
+ * try {
+ *   const design = DesignBuffer.copy(runtime, source, true, 'accumulate', undefined, hasher.hashBlock);
+ *   hasher.result() // the same as fingerprintRows(runtime, source, extras, 'accumulate')
+ * } finally { hasher.free(); }
+ */
+export class RowHasher {
+  private readonly runtime: SoftlogitRuntime;
+  private readonly nCols: number;
+  private readonly nRows: number;
+  private readonly length: number;
+  private readonly values: Float64Array[];
+  private readonly widths: number[];
+  private readonly address: number;
+  private readonly work: number;
+  private readonly sums: number;
+  private readonly table: number;
+  /** Address of each extra's window: EXTRA_WINDOW_ROWS × width doubles. */
+  private readonly windows: number[];
+  private windowStart = 0;
+  private windowEnd = 0;
+  private tableView: Uint32Array;
 
-/** The 32-bit words of a Float64Array's values (a view, no copy), or of a copy as doubles. */
-function wordsOf(values: ArrayLike<number>): Uint32Array {
-  const doubles = values instanceof Float64Array ? values : Float64Array.from(values);
-  return new Uint32Array(doubles.buffer, doubles.byteOffset, doubles.length * 2);
-}
+  /**
+   * @param nCols doubles per row of the blocks to hash
+   * @param extras per-row values hashed after each block row, nRows × width each
+   * @throws {SoftlogitError} `TOO_LARGE` when WebAssembly memory cannot grow for its buffers.
+   */
+  constructor(runtime: SoftlogitRuntime, nCols: number, nRows: number, extras: readonly RowValues[], caller: string) {
+    this.runtime = runtime;
+    this.nCols = nCols;
+    this.nRows = nRows;
+    this.values = extras.map((e) => (e.values instanceof Float64Array ? e.values : Float64Array.from(e.values)));
+    this.widths = extras.map((e) => e.width);
+    this.length = nCols + this.widths.reduce((s, w) => s + w, 0);
+    const { kernels, heap } = runtime;
+    const round16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
+    const workBytes = round16(kernels.fingerprintWorkBytes(this.length));
+    const tableBytes = round16(8 * extras.length);
+    const windowRows = Math.min(EXTRA_WINDOW_ROWS, nRows);
+    const windowBytes = this.widths.map((w) => round16(8 * w * windowRows));
+    this.address = heap.alloc(workBytes + 16 + tableBytes + windowBytes.reduce((s, b) => s + b, 0), caller);
+    this.work = this.address;
+    this.sums = this.work + workBytes;
+    this.table = this.sums + 16;
+    this.windows = [];
+    let next = this.table + tableBytes;
+    for (const bytes of windowBytes) {
+      this.windows.push(next);
+      next += bytes;
+    }
+    kernels.fingerprintPrepare(this.length, this.work);
+    this.tableView = this.view();
+    new Uint32Array(this.tableView.buffer, this.sums, 2).fill(0);
+  }
 
-/** −0 has the bits of 0 here (hi word 0x80000000, lo word 0): the same number to a fit. */
-const NEGATIVE_ZERO_HI = 0x80000000;
+  /** Hashes rows r0 … r1 − 1, in WebAssembly memory at `rowMajor` (row-major, nCols doubles a row). */
+  readonly hashBlock = (rowMajor: number, r0: number, r1: number): void => {
+    const { kernels } = this.runtime;
+    const nExtras = this.values.length;
+    for (let c0 = r0; c0 < r1; ) {
+      let c1 = r1;
+      if (nExtras > 0) {
+        if (c0 < this.windowStart || c0 >= this.windowEnd) this.loadWindow(c0);
+        c1 = Math.min(r1, this.windowEnd);
+        if (this.tableView.length === 0) this.tableView = this.view();
+        const table = this.tableView;
+        for (let e = 0; e < nExtras; e++) {
+          const width = this.widths[e]!;
+          table[2 * e] = this.windows[e]! + (c0 - this.windowStart) * width * 8;
+          table[2 * e + 1] = width;
+        }
+      }
+      kernels.fingerprintRows(rowMajor + (c0 - r0) * this.nCols * 8, c1 - c0, this.nCols, this.table, nExtras, this.length, this.work, this.sums);
+      c0 = c1;
+    }
+  };
+
+  /** The fingerprint of the rows hashed so far. */
+  result(): RowFingerprint {
+    const sums = new Uint32Array(this.runtime.heap.f64(this.sums, 1).buffer, this.sums, 2);
+    return [sums[0]!, sums[1]!];
+  }
+
+  /** Releases the hasher's WebAssembly memory. */
+  free(): void {
+    this.runtime.heap.free(this.address);
+  }
+
+  /** The extra table as u32 words (a fresh view: memory growth detaches the old one). */
+  private view(): Uint32Array {
+    return new Uint32Array(this.runtime.heap.f64(this.table, 0).buffer, this.table, 2 * this.values.length);
+  }
+
+  /** Copies the extras of rows start … start + EXTRA_WINDOW_ROWS − 1 into their windows. */
+  private loadWindow(start: number): void {
+    const end = Math.min(this.nRows, start + EXTRA_WINDOW_ROWS);
+    for (let e = 0; e < this.values.length; e++) {
+      const width = this.widths[e]!;
+      this.runtime.heap.f64(this.windows[e]!, (end - start) * width).set(this.values[e]!.subarray(start * width, end * width));
+    }
+    this.windowStart = start;
+    this.windowEnd = end;
+  }
+}
 
 /**
  * The fingerprint of the rows of `source` with their per-row values (response, weights, offset):
  * Σᵢ hash(row i) mod 2^32 in each lane. −0 is hashed as 0 (they are the same number to a fit).
- * Cost: one read of X in blocks of ROW_BLOCK rows, a few integer operations per 32-bit word
- * (about 10 ms per million values on the 2-core benchmark machine).
+ * Reads X once, in blocks of ROW_BLOCK rows, into WebAssembly memory; where X is copied into
+ * WebAssembly memory anyway, hash its staging blocks with a {@link RowHasher} instead.
+ * Cost: O(n · (p + Σ widths)), one i32x4 multiply per value and lane.
+ * @throws {SoftlogitError} `TOO_LARGE` when WebAssembly memory cannot grow for the block.
  *
  * @example
  * const source = toRowSource([[1, 2], [3, 4]], 'example');
  * const swapped = toRowSource([[3, 4], [1, 2]], 'example');
- * fingerprintRows(source, [{ values: [0, 1], width: 1 }])
- * // equals fingerprintRows(swapped, [{ values: [1, 0], width: 1 }]): the same rows in another order
+ * fingerprintRows(runtime, source, [{ values: [0, 1], width: 1 }], 'example')
+ * // equals fingerprintRows(runtime, swapped, [{ values: [1, 0], width: 1 }], 'example'): the same rows in another order
  */
-export function fingerprintRows(source: RowSource, extras: readonly RowValues[]): RowFingerprint {
+export function fingerprintRows(runtime: SoftlogitRuntime, source: RowSource, extras: readonly RowValues[], caller: string): RowFingerprint {
   const n = source.nRows;
   const q = source.nFeatures;
-  let length = q;
-  for (const e of extras) length += e.width;
-  const block = new Float64Array(Math.max(1, Math.min(ROW_BLOCK, n) * q));
-  const blockWords = new Uint32Array(block.buffer);
-  const extraWords = extras.map((e) => wordsOf(e.values));
-  let sumA = 0;
-  let sumB = 0;
-  for (let r0 = 0; r0 < n; r0 += ROW_BLOCK) {
-    const r1 = Math.min(n, r0 + ROW_BLOCK);
-    if (q > 0) source.fillRows(r0, r1, block);
-    for (let r = r0; r < r1; r++) {
-      let a = SEED_A;
-      let b = SEED_B;
-      for (let w = 2 * (r - r0) * q, end = w + 2 * q; w < end; w += 2) {
-        const lo = blockWords[w]!;
-        let hi = blockWords[w + 1]!;
-        if (hi === NEGATIVE_ZERO_HI && lo === 0) hi = 0;
-        a = (Math.imul(a, 0xcc9e2d51) + lo) | 0;
-        a = (Math.imul(a, 0xcc9e2d51) + hi) | 0;
-        b = (Math.imul(b, 0x9e3779b1) + hi) | 0;
-        b = (Math.imul(b, 0x9e3779b1) + lo) | 0;
-      }
-      for (let e = 0; e < extras.length; e++) {
-        const words = extraWords[e]!;
-        const width = extras[e]!.width;
-        for (let w = 2 * r * width, end = w + 2 * width; w < end; w += 2) {
-          const lo = words[w]!;
-          let hi = words[w + 1]!;
-          if (hi === NEGATIVE_ZERO_HI && lo === 0) hi = 0;
-          a = (Math.imul(a, 0xcc9e2d51) + lo) | 0;
-          a = (Math.imul(a, 0xcc9e2d51) + hi) | 0;
-          b = (Math.imul(b, 0x9e3779b1) + hi) | 0;
-          b = (Math.imul(b, 0x9e3779b1) + lo) | 0;
-        }
-      }
-      sumA = (sumA + finish(a, length)) >>> 0;
-      sumB = (sumB + finish(b ^ 0x5bd1e995, length)) >>> 0;
+  const blockLength = Math.max(1, Math.min(ROW_BLOCK, n) * q);
+  const hasher = new RowHasher(runtime, q, n, extras, caller);
+  let block = 0;
+  try {
+    block = runtime.heap.alloc(blockLength * 8, caller);
+    for (let r0 = 0; r0 < n; r0 += ROW_BLOCK) {
+      const r1 = Math.min(n, r0 + ROW_BLOCK);
+      if (q > 0) source.fillRows(r0, r1, runtime.heap.f64(block, blockLength));
+      hasher.hashBlock(block, r0, r1);
     }
+    return hasher.result();
+  } finally {
+    if (block !== 0) runtime.heap.free(block);
+    hasher.free();
   }
-  return [sumA, sumB];
 }
 
-/** A fingerprint as 16 hex digits, for messages. * @example
+/** A fingerprint as 16 hex digits, for messages.
+ * @example
  * formatFingerprint([1, 255]) // => '00000001000000ff'
  */
 export function formatFingerprint(f: RowFingerprint): string {

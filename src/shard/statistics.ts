@@ -24,7 +24,7 @@ import { SoftmaxObjective } from '../objective/softmax.js';
 import type { EvaluationLevel } from '../objective/types.js';
 import { DesignBuffer } from '../wasm/design.js';
 import { getRuntime } from '../wasm/module.js';
-import { addFingerprints, fingerprintRows, type RowFingerprint } from './fingerprint.js';
+import { addFingerprints, RowHasher, type RowFingerprint, type RowValues } from './fingerprint.js';
 
 export type { EvaluationLevel } from '../objective/types.js';
 
@@ -110,12 +110,14 @@ export interface ShardStatistics {
 }
 
 /**
- * A shard's rows checked and in the kernels' form, with their fingerprint: what `accumulate`
- * sums, and what a streaming fit's separation pass reads (src/stream/).
+ * A shard's rows checked and in the kernels' form, with the per-row values their fingerprint
+ * hashes after X (`extras`: logistic successes, trials and the offset if any; softmax the counts;
+ * see src/shard/fingerprint.ts): what `accumulate` sums, and what a streaming fit's separation
+ * pass reads (src/stream/).
  */
 export type ShardRows =
-  | { model: 'logistic'; source: RowSource; intercept: boolean; nParams: number; data: BinomialData; offset: Float64Array | null; fingerprint: RowFingerprint }
-  | { model: 'softmax'; source: RowSource; intercept: boolean; nParams: number; data: MultinomialData; fingerprint: RowFingerprint };
+  | { model: 'logistic'; source: RowSource; intercept: boolean; nParams: number; data: BinomialData; offset: Float64Array | null; extras: RowValues[] }
+  | { model: 'softmax'; source: RowSource; intercept: boolean; nParams: number; data: MultinomialData; extras: RowValues[] };
 
 /** The keys a shard may have, per model, and those of the other model with the reason they do not apply. */
 const LOGISTIC_SHARD_KEYS = ['model', 'X', 'y', 'weights', 'offset', 'intercept'] as const;
@@ -156,7 +158,7 @@ export function readShard(shard: Shard, caller: string): ShardRows {
     const data = toBinomialData(shard.y, n, weights, caller, false);
     const extras = [{ values: data.successes, width: 1 }, { values: data.trials, width: 1 }];
     if (offset !== null) extras.push({ values: offset, width: 1 });
-    return { model: 'logistic', source, intercept, nParams: p, data, offset, fingerprint: fingerprintRows(source, extras) };
+    return { model: 'logistic', source, intercept, nParams: p, data, offset, extras };
   }
   if (!Array.isArray(shard.classes) || shard.classes.length < 2) {
     throw new SoftlogitError('BAD_OPTION', `${caller}: a softmax shard needs classes, every class of the whole data set (at least 2), got ${describeValue(shard.classes)}`);
@@ -165,7 +167,7 @@ export function readShard(shard: Shard, caller: string): ShardRows {
   if (shard.reference !== undefined) responseOptions.reference = shard.reference;
   const data = toMultinomialData(shard.y, n, weights, responseOptions, caller);
   const K = data.classes.length;
-  return { model: 'softmax', source, intercept, nParams: p * (K - 1), data, fingerprint: fingerprintRows(source, [{ values: data.counts, width: K }]) };
+  return { model: 'softmax', source, intercept, nParams: p * (K - 1), data, extras: [{ values: data.counts, width: K }] };
 }
 
 function checkArrayLike(values: unknown, what: string, caller: string): ArrayLike<number> {
@@ -206,9 +208,19 @@ export function accumulate(shard: Shard, coefficients: ArrayLike<number>, level:
   const n = source.nRows;
   const coef = checkCoefficients(coefficients, rows.nParams, caller);
 
+  // The fingerprint is hashed from the copy's staging blocks as they pass (X is read once).
+  const hasher = new RowHasher(runtime, source.nFeatures, n, rows.extras, caller);
+  let fingerprint: RowFingerprint;
+  let design: DesignBuffer;
+  try {
+    design = DesignBuffer.copy(runtime, source, intercept, caller, undefined, hasher.hashBlock);
+    fingerprint = hasher.result();
+  } finally {
+    hasher.free();
+  }
+
   if (rows.model === 'logistic') {
     const { data, offset } = rows;
-    const design = DesignBuffer.copy(runtime, source, intercept, caller);
     let objective: LogisticObjective | undefined;
     try {
       objective = new LogisticObjective({ design, successes: data.successes, trials: data.trials, offset, l2: 0, interceptIndex: intercept ? 0 : -1 });
@@ -231,7 +243,7 @@ export function accumulate(shard: Shard, coefficients: ArrayLike<number>, level:
         hasOffset: offset !== null,
         smallestWeight: data.nInformative > 0 ? data.minTrials : Infinity,
         smallestWeightedProbability: smallestWeightedTail(objective.linearPredictorView(), data.trials),
-        fingerprint: rows.fingerprint,
+        fingerprint,
       };
     } finally {
       objective?.dispose();
@@ -241,7 +253,6 @@ export function accumulate(shard: Shard, coefficients: ArrayLike<number>, level:
 
   const { data } = rows;
   const K = data.classes.length;
-  const design = DesignBuffer.copy(runtime, source, intercept, caller);
   let objective: SoftmaxObjective | undefined;
   try {
     objective = new SoftmaxObjective({ design, nClasses: K, counts: data.counts, l2: 0, interceptIndex: intercept ? 0 : -1 });
@@ -260,7 +271,7 @@ export function accumulate(shard: Shard, coefficients: ArrayLike<number>, level:
       hasOffset: false,
       smallestWeight: smallestPositive(data.counts),
       smallestWeightedProbability: objective.smallestWeightedProbability(),
-      fingerprint: rows.fingerprint,
+      fingerprint,
     };
   } finally {
     objective?.dispose();

@@ -16,9 +16,10 @@ import type { EvaluationLevel } from '../objective/types.js';
 import { detectSeparationBinary, detectSeparationMultinomialCounts, type SeparationResult } from '../diagnostics/separation.js';
 import { checkOptionKeys, describeValue } from '../input/optionKeys.js';
 import { checkCallbacks, checkNumbers, checkPlainValues, checkSingularOnSums, fitLogisticWith, fitSoftmaxWith, notOnSums, type StatisticsSource } from '../shard/fit.js';
-import { addFingerprints, EMPTY_FINGERPRINT, type RowFingerprint } from '../shard/fingerprint.js';
+import { addFingerprints, EMPTY_FINGERPRINT, fingerprintRows, type RowFingerprint } from '../shard/fingerprint.js';
 import type { SourceGuard } from '../shard/guard.js';
 import { accumulate, combine, readShard, type LogisticShard, type Shard, type ShardStatistics, type SoftmaxShard } from '../shard/statistics.js';
+import { getRuntime } from '../wasm/module.js';
 
 /** A batch of rows of a binary response: as fitLogistic's arguments (X without the intercept). */
 export interface LogisticBatch {
@@ -246,7 +247,7 @@ class Passes<B> {
       }
       nRows += rows.source.nRows;
       nInformative += rows.data.nInformative;
-      fingerprint = addFingerprints(fingerprint, rows.fingerprint);
+      fingerprint = addFingerprints(fingerprint, fingerprintRows(getRuntime(this.caller), rows.source, rows.extras, this.caller));
       logistic = rows.model === 'logistic';
       const weight = rows.model === 'logistic' ? rows.data.trials : null;
       const successes = rows.model === 'logistic' ? rows.data.successes : null;

@@ -77,10 +77,16 @@ export class DesignBuffer {
    * Copies `source` (with a leading column of ones when `intercept`) into new panels: one panel's
    * rows at a time are read into a row-major staging block in WASM memory (in cache), which
    * `packPanels` transposes into the panel. With a `team` of threads, the team's pipelined copy.
+   * `onBlock`, when given, is called on this thread with each staging block as it is filled (its
+   * address and rows r0 … r1 − 1), before it is packed: to read the rows there (RowHasher) rather
+   * than reading X again.
    * @throws {SoftlogitError} `NON_FINITE` naming the row and column of the first NaN or infinity;
    *   `TOO_LARGE` when the panels do not fit in WebAssembly memory.
    */
-  static copy(runtime: SoftlogitRuntime, source: RowSource, intercept: boolean, caller: string, team?: PanelPacker): DesignBuffer {
+  static copy(
+    runtime: SoftlogitRuntime, source: RowSource, intercept: boolean, caller: string, team?: PanelPacker,
+    onBlock?: (rowMajor: number, r0: number, r1: number) => void,
+  ): DesignBuffer {
     const { heap, kernels, panelRows } = runtime;
     const nCols = source.nFeatures + (intercept ? 1 : 0);
     const nColsPadded = Math.ceil(nCols / runtime.columnMultiple) * runtime.columnMultiple;
@@ -90,7 +96,13 @@ export class DesignBuffer {
     const address = heap.alloc(total + stagingLength * 8, caller);
     const design = new DesignBuffer(runtime, address, source.nRows, nCols, nColsPadded);
     const staging = address + total;
-    const fill = (r0: number, r1: number, target: Float64Array) => source.fillRows(r0, r1, target);
+    // The team's staging blocks are views of WebAssembly memory: byteOffset is their address.
+    const fill = onBlock
+      ? (r0: number, r1: number, target: Float64Array) => {
+          source.fillRows(r0, r1, target);
+          onBlock(target.byteOffset, r0, r1);
+        }
+      : (r0: number, r1: number, target: Float64Array) => source.fillRows(r0, r1, target);
     try {
       let bad = -1;
       if (team) {
@@ -101,6 +113,7 @@ export class DesignBuffer {
           const r0 = b * panelRows;
           const r1 = Math.min(source.nRows, r0 + panelRows);
           source.fillRows(r0, r1, view);
+          onBlock?.(staging, r0, r1);
           bad = kernels.packPanel(staging, r1 - r0, source.nFeatures, intercept ? 1 : 0, nColsPadded, address + b * panelBytes);
           if (bad >= 0) bad += r0 * source.nFeatures;
         }

@@ -46,6 +46,12 @@ export interface SoftlogitKernels {
     x: number, nPanels: number, nColsPadded: number, nClasses: number, coef: number, counts: number, combination: number, column: number, out: number,
   ): void;
   log1pexp(x: number): number;
+  fingerprintWorkBytes(length: number): number;
+  fingerprintPrepare(length: number, work: number): void;
+  fingerprintRows(
+    rowMajor: number, nRows: number, nCols: number, extras: number, nExtras: number, length: number,
+    work: number, sumsOut: number,
+  ): void;
   sigmoid(x: number): number;
 }
 
