@@ -88,7 +88,7 @@ describe('the worker script (dist/worker/worker.js)', () => {
     expect(script).not.toMatch(/(^|[;}\s])import\s*[{*\w'"]/);
     const dynamic = script.match(/\bimport\([^)]*\)/g) ?? [];
     expect(dynamic.length).toBeGreaterThan(0);
-    for (const call of dynamic) expect(call).toMatch(/^import\(\/\* webpackIgnore: true \*\/ \/\* @vite-ignore \*\/ \w+\)$/);
+    for (const call of dynamic) expect(call).toMatch(/^import\(\/\* webpackIgnore: true \*\/ \/\* @vite-ignore \*\/ [\w$]+\)$/);
   });
 });
 
