@@ -16,7 +16,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { NODE_TIMEOUT_MS, RUN_TIMEOUT_MS, THREADS, THREADED_BUNDLERS, UCLA_CSV } from './config.mjs';
+import { NODE_TIMEOUT_MS, REPOSITORY, RUN_TIMEOUT_MS, THREADS, THREADED_BUNDLERS, UCLA_CSV } from './config.mjs';
 import { Report, expectIntercept, run, tail } from './lib/harness.mjs';
 import { installConsumer, packRepository } from './lib/pack.mjs';
 import { TS_SETUPS, typecheck } from './lib/typescript.mjs';
@@ -130,6 +130,13 @@ async function main() {
     return expectIntercept(JSON.parse(result.stdout).coefficients[0], 'softlogit fit');
   });
 
+  // 3. TypeScript: the package's own lint (attw on the tarball for every export and resolver,
+  // publint --strict, the .d.ts without DOM or @types/node), then each consumer setup.
+  await check('lint: attw --pack, publint --strict, consumer type-check (npm run lint:package)', async () => {
+    const result = await run(process.execPath, [join(REPOSITORY, 'scripts', 'lint-package.mjs')], { cwd: REPOSITORY, timeoutMs: 300_000 });
+    if (result.code !== 0) throw new Error(`lint:package failed:\n${tail(result.stdout + result.stderr, 20)}`);
+    return tail(result.stdout, 1).trim();
+  });
   // 3. TypeScript.
   for (const name of Object.keys(TS_SETUPS)) await check(`tsc: ${name}`, () => typecheck(project, name));
 
