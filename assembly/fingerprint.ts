@@ -3,16 +3,21 @@
 // match bit for bit).
 //
 // A row is a sequence of W = 2·length 32-bit words (each double's low word, then its high word;
-// −0 read as 0): the design row, then the row's extra values. Each of two lanes hashes it
-// polynomially, h ← h·M + k (mod 2^32) word after word from a seed S, so after W words
-//   h = S·M^W + Σᵢ kᵢ·M^(W−1−i)   (mod 2^32)
-// (the recurrence is linear in the ring of integers mod 2^32). The sum form is what is computed
-// here: each word times a precomputed power of M, so the products are independent (no chain of
-// multiply latencies, which would cost a multiply's full latency per word) and run four words to
-// a SIMD i32x4 multiply, four rows against one load of the powers; the powers of lane B belong to the words of each double in the order
-// high, low (lane B reads a double's two words in the opposite order). The lane's hash is then
-// MurmurHash3's finalizer of h (lane B: of h ^ 0x5bd1e995) with the row length mixed in, and the
-// block's row hashes are summed mod 2^32, four rows at a time in one i32x4.
+// −0 read as 0): the design row, then the row's extra values. Each word k is first mixed
+// (mixWords: lowbias32, a non-linear bijection, so that the differences of the mixed words do
+// not cancel in the linear polynomial as the top bits of raw words did: 2^31 + 2^31 ≡ 0). Each
+// of two lanes then hashes the mixed words polynomially, h ← h·M + mix(k) (mod 2^32) word after
+// word from a seed S, so after W words
+//   h = S·M^W + Σᵢ mix(kᵢ)·M^(W−1−i)   (mod 2^32)
+// (the recurrence is linear in the ring of integers mod 2^32, in the mixed words). The sum form
+// is what is computed here: each mixed word times a precomputed power of M, so the products are
+// independent (no chain of multiply latencies, which would cost a multiply's full latency per
+// word) and run four words to a SIMD i32x4 multiply, four rows against one load of the powers;
+// the mix is done on the same i32x4 of four words, once for both lanes. The powers of lane B
+// belong to the words of each double in the order high, low (lane B reads a double's two words
+// in the opposite order). The lane's hash is then MurmurHash3's finalizer of h (lane B: of
+// h ^ 0x5bd1e995) with the row length mixed in, and the block's row hashes are summed mod 2^32,
+// four rows at a time in one i32x4.
 
 /** Multipliers of the two lanes: MurmurHash3's c1 and the 32-bit golden ratio (Knuth). */
 const MULTIPLIER_A: u32 = 0xcc9e2d51;
@@ -66,6 +71,22 @@ function horizontalSums(a0: v128, a1: v128, a2: v128, a3: v128): v128 {
   const u = i32x4.add(v128.shuffle<i32>(a0, a1, 0, 1, 4, 5), v128.shuffle<i32>(a0, a1, 2, 3, 6, 7));
   const w = i32x4.add(v128.shuffle<i32>(a2, a3, 0, 1, 4, 5), v128.shuffle<i32>(a2, a3, 2, 3, 6, 7));
   return i32x4.add(v128.shuffle<i32>(u, w, 0, 2, 4, 6), v128.shuffle<i32>(u, w, 1, 3, 5, 7));
+}
+
+/**
+ * Each word's mix before the polynomial step, in each of four lanes: Chris Wellons's lowbias32
+ * (github.com/skeeto/hash-prospector; x ^= x >> 16, x·0x7feb352d, x ^= x >> 15, x·0x846ca68b,
+ * x ^= x >> 16), a bijection of the 32-bit words with mix(0) = 0 (so the zero upper lanes of a
+ * lone double add nothing). Both lanes share it (their polynomials differ).
+ */
+// @ts-ignore: decorator
+@inline
+function mixWords(k: v128): v128 {
+  k = v128.xor(k, i32x4.shr_u(k, 16));
+  k = i32x4.mul(k, i32x4.splat(0x7feb352d));
+  k = v128.xor(k, i32x4.shr_u(k, 15));
+  k = i32x4.mul(k, i32x4.splat(0x846ca68b));
+  return v128.xor(k, i32x4.shr_u(k, 16));
 }
 
 /** MurmurHash3's finalizer (fmix32) of h ^ length, in each of four lanes. */
@@ -135,10 +156,10 @@ export function fingerprintRows(rowMajor: usize, nRows: i32, nCols: i32, extras:
       for (; o < pairBytes; o += 16) {
         const ka = v128.load(pa + o);
         const kb = v128.load(pb + o);
-        const v0 = positiveZero(v128.load(s0 + o));
-        const v1 = positiveZero(v128.load(s1 + o));
-        const v2 = positiveZero(v128.load(s2 + o));
-        const v3 = positiveZero(v128.load(s3 + o));
+        const v0 = mixWords(positiveZero(v128.load(s0 + o)));
+        const v1 = mixWords(positiveZero(v128.load(s1 + o)));
+        const v2 = mixWords(positiveZero(v128.load(s2 + o)));
+        const v3 = mixWords(positiveZero(v128.load(s3 + o)));
         a0 = i32x4.add(a0, i32x4.mul(v0, ka));
         b0 = i32x4.add(b0, i32x4.mul(v0, kb));
         a1 = i32x4.add(a1, i32x4.mul(v1, ka));
@@ -152,10 +173,10 @@ export function fingerprintRows(rowMajor: usize, nRows: i32, nCols: i32, extras:
         // One double left: its two words (upper lanes zero) against the next two powers.
         const ka = v128.load(pa + o);
         const kb = v128.load(pb + o);
-        const v0 = positiveZero(v128.load64_zero(s0 + o));
-        const v1 = positiveZero(v128.load64_zero(s1 + o));
-        const v2 = positiveZero(v128.load64_zero(s2 + o));
-        const v3 = positiveZero(v128.load64_zero(s3 + o));
+        const v0 = mixWords(positiveZero(v128.load64_zero(s0 + o)));
+        const v1 = mixWords(positiveZero(v128.load64_zero(s1 + o)));
+        const v2 = mixWords(positiveZero(v128.load64_zero(s2 + o)));
+        const v3 = mixWords(positiveZero(v128.load64_zero(s3 + o)));
         a0 = i32x4.add(a0, i32x4.mul(v0, ka));
         b0 = i32x4.add(b0, i32x4.mul(v0, kb));
         a1 = i32x4.add(a1, i32x4.mul(v1, ka));

@@ -171,6 +171,17 @@ describe('a stream must give the same rows on every pass', () => {
     ), { numRuns: FIT_RUNS });
   });
 
+  it('two or four columns of one row negated from pass 2 on: SOURCE_CHANGED (signs that cancel in a linear hash)', async () => {
+    const wide = data(6, 240, 5);
+    for (const columns of [[0, 3], [1, 2], [0, 1, 2, 4], [0, 1, 3, 4]]) {
+      for (const row of [0, 117, 239]) {
+        const negated: Data = { ...wide, X: wide.X.map((x, i) => (i === row ? x.map((v, j) => (columns.includes(j) ? -v : v)) : x)) };
+        const error = await failure(() => fitLogisticStream(streamOf((pass) => (pass >= 2 ? negated : wide), row + 1), { ...quiet, nFeatures: 5 }));
+        expectSourceChanged(error, /at pass 2 as at pass 1: the same number of rows and weight total, but rows of other content/);
+      }
+    }
+  });
+
   it('a change of a weight alone (rows otherwise equal) is caught', async () => {
     const reweighted: Data = { ...d, weights: d.weights.map((w, i) => (i === 7 ? w + 1 : w)) };
     expectSourceChanged(await failure(() => fitLogisticStream(streamOf((pass) => (pass >= 3 ? reweighted : d), 3), { ...quiet, nFeatures: 3 })), /at pass 3/);
@@ -230,5 +241,16 @@ describe('a statistics source must sum the same rows at every evaluation', () =>
     const changed = await failure(() => fitLogisticFromStatistics(
       (coefficients, level) => combineAll(shardsOf(++call >= 2 ? edited : d, call).map((s) => accumulate(s, coefficients, level))), { nFeatures: 2, ...quiet }));
     expectSourceChanged(changed, /rows of other content/);
+  });
+
+  it('two or four columns of one row negated from evaluation 2 on: SOURCE_CHANGED', async () => {
+    const wide = data(10, 300, 4);
+    for (const columns of [[0, 1], [1, 3], [0, 1, 2, 3]]) {
+      const negated: Data = { ...wide, X: wide.X.map((x, i) => (i === 42 ? x.map((v, j) => (columns.includes(j) ? -v : v)) : x)) };
+      let call = 0;
+      const error = await failure(() => fitLogisticFromStatistics(
+        (coefficients, level) => combineAll(shardsOf(++call >= 2 ? negated : wide, call).map((s) => accumulate(s, coefficients, level))), { nFeatures: 4, ...quiet }));
+      expectSourceChanged(error, /at evaluation 2 as at evaluation 1: the same number of rows and weight total, but rows of other content/);
+    }
   });
 });

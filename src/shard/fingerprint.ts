@@ -5,19 +5,24 @@
 // Each row is hashed from the exact bits of its values (the design row without the intercept,
 // then the response and offset as the kernels see them), and the row hashes are summed modulo
 // 2^32. The row hash (assembly/fingerprint.ts computes it, test/helpers/fingerprintReference.ts
-// is its scalar definition): the row's doubles as 32-bit words (low, high; −0 as 0), a
-// polynomial hash h ← h·M + word in each of two lanes (M odd, different seeds and multipliers),
-// then MurmurHash3's finalizer with the row's length. Integer addition is exact, associative and
+// is its scalar definition): the row's doubles as 32-bit words (low, high; −0 as 0), each word
+// through a mix (lowbias32, a non-linear bijection of 32-bit words), a polynomial hash
+// h ← h·M + mix(word) in each of two lanes (M odd, different seeds and multipliers), then
+// MurmurHash3's finalizer with the row's length. Integer addition is exact, associative and
 // commutative, so the sum is the same for the same rows in any order and in any split into
 // batches or shards, whatever the floating-point summation order of the statistics.
 //
-// What it detects: a change of one 32-bit word of a row changes that row's polynomial (h ↦ h·M + k
-// is a bijection for odd M) and so its hash; the finalizer makes the hashes of different rows
-// behave as independent random numbers in the sum, so other changes collide with probability
-// about 2⁻⁶⁴ over the two lanes. Except one blind spot of the polynomial mod 2^32: changing the
-// top bit of an even number of words in one row adds 2^31·(odd + odd) ≡ 0 to both lanes' h, so the
-// row hash does not change: negating two values of a row (two columns on every row) passes. (It is
-// a checksum against mistakes, not a cryptographic hash: data built on purpose to collide pass.)
+// What it detects: a change of one 32-bit word of a row changes its mixed word (the mix is a
+// bijection) and so that row's polynomial (h ↦ h·M + k is a bijection for odd M) and its hash.
+// Changes of several words collide only by chance, about 2⁻⁶⁴ over the two lanes: the
+// polynomial is linear in the mixed words, but the mix makes the difference a change of bits
+// makes to a mixed word depend on all the word's bits. Without it (the polynomial on the raw
+// words) the top bit of an even number of words in one row cancelled, 2^31·(odd + odd) ≡ 0:
+// negating two values of a row passed. A mix whose difference for a given bit is fixed up to its
+// sign, as MurmurHash3's k-mix (k·c1, rotl 15, k·c2) is for the top bit, would still cancel for
+// some sets of words: negating values 16 doubles apart in one row passes about 1 time in 7.
+// (It is a checksum against mistakes, not a cryptographic hash: data built on purpose to collide
+// pass.)
 import type { RowSource } from '../input/design.js';
 import type { SoftlogitRuntime } from '../wasm/module.js';
 
@@ -166,7 +171,8 @@ export class RowHasher {
  * Σᵢ hash(row i) mod 2^32 in each lane. −0 is hashed as 0 (they are the same number to a fit).
  * Reads X once, in blocks of ROW_BLOCK rows, into WebAssembly memory; where X is copied into
  * WebAssembly memory anyway, hash its staging blocks with a {@link RowHasher} instead.
- * Cost: O(n · (p + Σ widths)), one i32x4 multiply per value and lane.
+ * Cost: O(n · (p + Σ widths)), per two values (an i32x4 of their four words): the mix (two i32x4
+ * multiplies) and one i32x4 multiply per lane.
  * @throws {SoftlogitError} `TOO_LARGE` when WebAssembly memory cannot grow for the block.
  *
  * @example

@@ -1,7 +1,8 @@
 // The row fingerprint (src/shard/fingerprint.ts) in plain scalar TypeScript, word after word as
 // its definition reads: the WebAssembly kernels (assembly/fingerprint.ts, which use the
-// equivalent sum-of-powers form four words at a time) are checked against it bit for bit. This
-// is the function the library computed in JavaScript before the kernels.
+// equivalent sum-of-powers form four words at a time) are checked against it bit for bit. It is
+// the function the library computed in JavaScript before the kernels, with each word now mixed
+// (lowbias32) before the polynomial step.
 import type { RowSource } from '../../src/input/design.js';
 import type { RowFingerprint, RowValues } from '../../src/shard/fingerprint.js';
 
@@ -23,6 +24,16 @@ function finish(h: number, length: number): number {
   return h >>> 0;
 }
 
+/** lowbias32 (Chris Wellons, github.com/skeeto/hash-prospector): each word's mix before the polynomial step. */
+function mixWord(k: number): number {
+  k ^= k >>> 16;
+  k = Math.imul(k, 0x7feb352d);
+  k ^= k >>> 15;
+  k = Math.imul(k, 0x846ca68b);
+  k ^= k >>> 16;
+  return k;
+}
+
 function wordsOf(values: ArrayLike<number>): Uint32Array {
   const doubles = values instanceof Float64Array ? values : Float64Array.from(values);
   return new Uint32Array(doubles.buffer, doubles.byteOffset, doubles.length * 2);
@@ -30,8 +41,9 @@ function wordsOf(values: ArrayLike<number>): Uint32Array {
 
 /**
  * Σᵢ hash(row i) mod 2^32 in each lane; row i = the source's row then each extra's `width`
- * values of row i; lane A: h ← h·M_A + lo, h ← h·M_A + hi per double from SEED_A, lane B:
- * h ← h·M_B + hi, h ← h·M_B + lo from SEED_B; −0 read as 0; then finish(h_A, length),
+ * values of row i; with lo, hi each double's words passed through mixWord (−0 read as 0 first),
+ * lane A: h ← h·M_A + lo, h ← h·M_A + hi per double from SEED_A, lane B:
+ * h ← h·M_B + hi, h ← h·M_B + lo from SEED_B; then finish(h_A, length),
  * finish(h_B ^ LANE_B_TWEAK, length) with length the row's number of doubles.
  */
 export function fingerprintRowsReference(source: RowSource, extras: readonly RowValues[]): RowFingerprint {
@@ -50,6 +62,8 @@ export function fingerprintRowsReference(source: RowSource, extras: readonly Row
     let b = SEED_B;
     const mix = (lo: number, hi: number) => {
       if (hi === NEGATIVE_ZERO_HI && lo === 0) hi = 0;
+      lo = mixWord(lo);
+      hi = mixWord(hi);
       a = (Math.imul(a, MULTIPLIER_A) + lo) | 0;
       a = (Math.imul(a, MULTIPLIER_A) + hi) | 0;
       b = (Math.imul(b, MULTIPLIER_B) + hi) | 0;
