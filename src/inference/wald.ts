@@ -3,6 +3,7 @@
 // `test`.
 import { SoftlogitError } from '../errors.js';
 import { describeValue } from '../input/optionKeys.js';
+import { choleskyInPlace, solveLowerInPlace } from '../matrix.js';
 import { chiSquareTest, type ChiSquareTest } from './likelihoodRatio.js';
 
 /**
@@ -102,29 +103,13 @@ export function waldChiSquare(estimates: ArrayLike<number>, covariance: ArrayLik
     throw new SoftlogitError('BAD_SHAPE', `${caller}: the hypothesis involves an aliased coefficient (NaN estimate), which has no test`);
   }
   // Cholesky A = L Lᵀ, then W = ‖L⁻¹ d‖².
-  const L = new Float64Array(m * m);
-  for (let j = 0; j < m; j++) {
-    let pivot = A[j * m + j]!;
-    for (let k = 0; k < j; k++) pivot -= L[j * m + k]! ** 2;
-    if (!(pivot > DEPENDENT_PIVOT * A[j * m + j]!)) {
-      throw new SoftlogitError('BAD_SHAPE', `${caller}: the hypotheses are linearly dependent (row ${j} of the hypothesis matrix is a combination of the rows before it)`, { row: j });
-    }
-    const diagonal = Math.sqrt(pivot);
-    L[j * m + j] = diagonal;
-    for (let i = j + 1; i < m; i++) {
-      let sum = A[i * m + j]!;
-      for (let k = 0; k < j; k++) sum -= L[i * m + k]! * L[j * m + k]!;
-      L[i * m + j] = sum / diagonal;
-    }
+  const dependent = choleskyInPlace(A, m, DEPENDENT_PIVOT);
+  if (dependent >= 0) {
+    throw new SoftlogitError('BAD_SHAPE', `${caller}: the hypotheses are linearly dependent (row ${dependent} of the hypothesis matrix is a combination of the rows before it)`, { row: dependent });
   }
+  solveLowerInPlace(A, m, d);
   let statistic = 0;
-  const z = new Float64Array(m);
-  for (let i = 0; i < m; i++) {
-    let sum = d[i]!;
-    for (let k = 0; k < i; k++) sum -= L[i * m + k]! * z[k]!;
-    z[i] = sum / L[i * m + i]!;
-    statistic += z[i]! ** 2;
-  }
+  for (let i = 0; i < m; i++) statistic += d[i]! ** 2;
   return chiSquareTest(statistic, m);
 }
 
