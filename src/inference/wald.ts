@@ -135,3 +135,19 @@ export function namesHypothesis(names: readonly unknown[], n: number, lookup: (n
   positions.forEach((j, i) => { matrix[i * n + j] = 1; });
   return { rows, matrix, rhs: new Float64Array(rows) };
 }
+
+/**
+ * The hypothesis a `waldTest(hypothesis, q)` call states: a non-empty list of strings is read as
+ * coefficient names by {@link namesHypothesis} (`lookup`, `known` as there; q must then be
+ * absent), anything else as R with q by {@link readHypothesis}.
+ * @throws {SoftlogitError} `BAD_OPTION` for q beside names; otherwise as the two readers.
+ * @example waldHypothesis(['b'], undefined, 3, (name) => (name === 'b' ? [1] : []), ['a', 'b', 'c'], 'waldTest') // => { rows: 1, matrix: Float64Array [0, 1, 0], rhs: Float64Array [0] }
+ */
+export function waldHypothesis(
+  hypothesis: unknown, q: unknown, n: number, lookup: (name: string) => number[], known: readonly string[], caller: string,
+): LinearHypothesis {
+  const byName = Array.isArray(hypothesis) && hypothesis.length > 0 && hypothesis.every((h) => typeof h === 'string');
+  if (!byName) return readHypothesis(hypothesis, q, n, caller);
+  if (q !== undefined) throw new SoftlogitError('BAD_OPTION', `${caller}: q goes with a hypothesis matrix; coefficient names are tested = 0`);
+  return namesHypothesis(hypothesis, n, lookup, known, caller);
+}
