@@ -230,22 +230,23 @@ export function firthNullLogLik(data: BinomialData, offset: Float64Array | null,
   alpha -= meanOffset / sumT;
   let lo = -Infinity;
   let hi = Infinity;
+  // per row at the current α: pᵢ and the information weight wᵢ = tᵢ pᵢ(1 − pᵢ) (hᵢ = wᵢ / Σw)
+  const prob = new Float64Array(n);
+  const weight = new Float64Array(n);
   for (let iter = 0; iter < 200; iter++) {
     let info = 0;
-    const prob = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       if (!(t[i]! > 0)) continue;
       const eta = alpha + offset[i]!;
       const z = Math.exp(-Math.abs(eta));
       prob[i] = eta >= 0 ? 1 / (1 + z) : z / (1 + z);
-      info += t[i]! * (z / ((1 + z) * (1 + z)));
+      weight[i] = t[i]! * (z / ((1 + z) * (1 + z)));
+      info += weight[i]!;
     }
     let score = 0;
     for (let i = 0; i < n; i++) {
       if (!(t[i]! > 0)) continue;
-      const eta = alpha + offset[i]!;
-      const z = Math.exp(-Math.abs(eta));
-      const hat = info > 0 ? (t[i]! * (z / ((1 + z) * (1 + z)))) / info : 0;
+      const hat = info > 0 ? weight[i]! / info : 0;
       score += s[i]! - t[i]! * prob[i]! + hat * (0.5 - prob[i]!);
     }
     if (score === 0) break;
