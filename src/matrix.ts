@@ -148,3 +148,60 @@ export class Matrix {
     return { rows: this.rows, cols: this.cols, data: Array.from(this.data) };
   }
 }
+
+/**
+ * Cholesky factor A = L Lᵀ of a symmetric n × n matrix, in place: reads the lower triangle of `a`
+ * (row-major) and overwrites it with L; the strict upper triangle is left as it was. Stops at the
+ * first column j whose pivot A_jj − Σ_{k<j} L_jk² is not above `relativeFloor` · A_jj (not
+ * positive, with the default 0; NaN fails too) and returns j, or returns −1 when every pivot
+ * passed. For the small p × p systems solved outside the kernels (the kernels have their own, in
+ * assembly/linalg.ts). O(n³ / 3).
+ * @example
+ * const a = Float64Array.of(4, 0, 2, 5);
+ * choleskyInPlace(a, 2) // => -1 (a is now 2, 0, 1, 2: L = [[2, 0], [1, 2]])
+ */
+export function choleskyInPlace(a: Float64Array, n: number, relativeFloor = 0): number {
+  for (let j = 0; j < n; j++) {
+    let pivot = a[j * n + j]!;
+    for (let k = 0; k < j; k++) pivot -= a[j * n + k]! ** 2;
+    if (!(pivot > (relativeFloor > 0 ? relativeFloor * a[j * n + j]! : 0))) return j;
+    const root = Math.sqrt(pivot);
+    a[j * n + j] = root;
+    for (let i = j + 1; i < n; i++) {
+      let sum = a[i * n + j]!;
+      for (let k = 0; k < j; k++) sum -= a[i * n + k]! * a[j * n + k]!;
+      a[i * n + j] = sum / root;
+    }
+  }
+  return -1;
+}
+
+/**
+ * Solves L z = b in place in `b` (forward substitution), L the lower triangle of `l` (n × n
+ * row-major) as {@link choleskyInPlace} leaves it. O(n²).
+ * @example
+ * const b = Float64Array.of(2, 5);
+ * solveLowerInPlace(Float64Array.of(2, 0, 1, 2), 2, b) // b => 1, 2
+ */
+export function solveLowerInPlace(l: Float64Array, n: number, b: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    let sum = b[i]!;
+    for (let k = 0; k < i; k++) sum -= l[i * n + k]! * b[k]!;
+    b[i] = sum / l[i * n + i]!;
+  }
+}
+
+/**
+ * Solves Lᵀ x = b in place in `b` (back substitution), L as in {@link solveLowerInPlace}; after
+ * it, A x = b is solved. O(n²).
+ * @example
+ * const b = Float64Array.of(1, 2);
+ * solveLowerTransposedInPlace(Float64Array.of(2, 0, 1, 2), 2, b) // b => 0, 1
+ */
+export function solveLowerTransposedInPlace(l: Float64Array, n: number, b: Float64Array): void {
+  for (let i = n - 1; i >= 0; i--) {
+    let sum = b[i]!;
+    for (let k = i + 1; k < n; k++) sum -= l[k * n + i]! * b[k]!;
+    b[i] = sum / l[i * n + i]!;
+  }
+}

@@ -76,8 +76,7 @@ export function logisticSandwich(args: {
   const shift = intercept ? 1 : 0;
   const n = source.nRows;
   const nFeatures = source.nFeatures;
-  const meat = new Float64Array(p * p);
-  const sums = new Map<string, Float64Array>();
+  const meat = new ScoreMeat(p, cluster);
   const block = new Float64Array(Math.min(BLOCK_ROWS, Math.max(1, n)) * nFeatures);
   const psi = new Float64Array(p);
   for (let r0 = 0; r0 < n; r0 += BLOCK_ROWS) {
@@ -92,18 +91,10 @@ export function logisticSandwich(args: {
       const residual = successes[r]! - trials[r]! * prob;
       if (shift) psi[0] = residual;
       for (let j = 0; j < nFeatures; j++) psi[j + shift] = residual * block[base + j]!;
-      if (cluster) {
-        const key = `${typeof cluster[r]}:${cluster[r]}`;
-        let sum = sums.get(key);
-        if (!sum) sums.set(key, (sum = new Float64Array(p)));
-        for (let j = 0; j < p; j++) sum[j] += psi[j]!;
-      } else {
-        addOuter(meat, psi, p);
-      }
+      meat.add(r, psi);
     }
   }
-  for (const sum of sums.values()) addOuter(meat, sum, p);
-  return { covariance: finishSandwich(meat, V, p, n, cluster ? sums.size : 0, type), clusters: cluster ? sums.size : n };
+  return meat.sandwich(V, n, type);
 }
 
 /**
@@ -129,8 +120,7 @@ export function softmaxSandwich(args: {
   const shift = intercept ? 1 : 0;
   const n = source.nRows;
   const nFeatures = source.nFeatures;
-  const meat = new Float64Array(q * q);
-  const sums = new Map<string, Float64Array>();
+  const meat = new ScoreMeat(q, cluster);
   const block = new Float64Array(Math.min(BLOCK_ROWS, Math.max(1, n)) * nFeatures);
   const psi = new Float64Array(q);
   const eta = new Float64Array(K);
@@ -158,18 +148,51 @@ export function softmaxSandwich(args: {
         if (shift) psi[c * p] = residual;
         for (let j = 0; j < nFeatures; j++) psi[c * p + j + shift] = residual * block[base + j]!;
       }
-      if (cluster) {
-        const key = `${typeof cluster[r]}:${cluster[r]}`;
-        let sum = sums.get(key);
-        if (!sum) sums.set(key, (sum = new Float64Array(q)));
-        for (let j = 0; j < q; j++) sum[j] += psi[j]!;
-      } else {
-        addOuter(meat, psi, q);
-      }
+      meat.add(r, psi);
     }
   }
-  for (const sum of sums.values()) addOuter(meat, sum, q);
-  return { covariance: finishSandwich(meat, V, q, n, cluster ? sums.size : 0, type), clusters: cluster ? sums.size : n };
+  return meat.sandwich(V, n, type);
+}
+
+/**
+ * The meat M = Σ_g u_g u_gᵀ of both sandwiches, built row by row: without clusters each row's
+ * score contribution adds its outer product; with clusters the contributions are summed per label
+ * (a number and the string of it are different labels) and each sum adds its outer product at the
+ * end.
+ */
+class ScoreMeat {
+  readonly #k: number;
+  readonly #cluster: (number | string)[] | null;
+  readonly #meat: Float64Array;
+  readonly #sums = new Map<string, Float64Array>();
+
+  /** `k` the length of a score contribution; `cluster` a label per row, or null. */
+  constructor(k: number, cluster: (number | string)[] | null) {
+    this.#k = k;
+    this.#cluster = cluster;
+    this.#meat = new Float64Array(k * k);
+  }
+
+  /** Adds row r's score contribution `psi` (read now, so the caller may reuse it). */
+  add(r: number, psi: Float64Array): void {
+    const k = this.#k;
+    if (!this.#cluster) {
+      addOuter(this.#meat, psi, k);
+      return;
+    }
+    const key = `${typeof this.#cluster[r]}:${this.#cluster[r]}`;
+    let sum = this.#sums.get(key);
+    if (!sum) this.#sums.set(key, (sum = new Float64Array(k)));
+    for (let j = 0; j < k; j++) sum[j] += psi[j]!;
+  }
+
+  /** V M V with its small-sample factors (finishSandwich), after every one of the n rows was added. */
+  sandwich(V: Float64Array, n: number, type: 'HC0' | 'HC1'): { covariance: Float64Array; clusters: number } {
+    const k = this.#k;
+    for (const sum of this.#sums.values()) addOuter(this.#meat, sum, k);
+    const clusters = this.#cluster ? this.#sums.size : 0;
+    return { covariance: finishSandwich(this.#meat, V, k, n, clusters, type), clusters: this.#cluster ? clusters : n };
+  }
 }
 
 /**

@@ -3,6 +3,7 @@
 // `test`.
 import { SoftlogitError } from '../errors.js';
 import { describeValue } from '../input/optionKeys.js';
+import { choleskyInPlace, solveLowerInPlace } from '../matrix.js';
 import { chiSquareTest, type ChiSquareTest } from './likelihoodRatio.js';
 
 /**
@@ -102,29 +103,13 @@ export function waldChiSquare(estimates: ArrayLike<number>, covariance: ArrayLik
     throw new SoftlogitError('BAD_SHAPE', `${caller}: the hypothesis involves an aliased coefficient (NaN estimate), which has no test`);
   }
   // Cholesky A = L Lᵀ, then W = ‖L⁻¹ d‖².
-  const L = new Float64Array(m * m);
-  for (let j = 0; j < m; j++) {
-    let pivot = A[j * m + j]!;
-    for (let k = 0; k < j; k++) pivot -= L[j * m + k]! ** 2;
-    if (!(pivot > DEPENDENT_PIVOT * A[j * m + j]!)) {
-      throw new SoftlogitError('BAD_SHAPE', `${caller}: the hypotheses are linearly dependent (row ${j} of the hypothesis matrix is a combination of the rows before it)`, { row: j });
-    }
-    const diagonal = Math.sqrt(pivot);
-    L[j * m + j] = diagonal;
-    for (let i = j + 1; i < m; i++) {
-      let sum = A[i * m + j]!;
-      for (let k = 0; k < j; k++) sum -= L[i * m + k]! * L[j * m + k]!;
-      L[i * m + j] = sum / diagonal;
-    }
+  const dependent = choleskyInPlace(A, m, DEPENDENT_PIVOT);
+  if (dependent >= 0) {
+    throw new SoftlogitError('BAD_SHAPE', `${caller}: the hypotheses are linearly dependent (row ${dependent} of the hypothesis matrix is a combination of the rows before it)`, { row: dependent });
   }
+  solveLowerInPlace(A, m, d);
   let statistic = 0;
-  const z = new Float64Array(m);
-  for (let i = 0; i < m; i++) {
-    let sum = d[i]!;
-    for (let k = 0; k < i; k++) sum -= L[i * m + k]! * z[k]!;
-    z[i] = sum / L[i * m + i]!;
-    statistic += z[i]! ** 2;
-  }
+  for (let i = 0; i < m; i++) statistic += d[i]! ** 2;
   return chiSquareTest(statistic, m);
 }
 
@@ -149,4 +134,20 @@ export function namesHypothesis(names: readonly unknown[], n: number, lookup: (n
   const matrix = new Float64Array(rows * n);
   positions.forEach((j, i) => { matrix[i * n + j] = 1; });
   return { rows, matrix, rhs: new Float64Array(rows) };
+}
+
+/**
+ * The hypothesis a `waldTest(hypothesis, q)` call states: a non-empty list of strings is read as
+ * coefficient names by {@link namesHypothesis} (`lookup`, `known` as there; q must then be
+ * absent), anything else as R with q by {@link readHypothesis}.
+ * @throws {SoftlogitError} `BAD_OPTION` for q beside names; otherwise as the two readers.
+ * @example waldHypothesis(['b'], undefined, 3, (name) => (name === 'b' ? [1] : []), ['a', 'b', 'c'], 'waldTest') // => { rows: 1, matrix: Float64Array [0, 1, 0], rhs: Float64Array [0] }
+ */
+export function waldHypothesis(
+  hypothesis: unknown, q: unknown, n: number, lookup: (name: string) => number[], known: readonly string[], caller: string,
+): LinearHypothesis {
+  const byName = Array.isArray(hypothesis) && hypothesis.length > 0 && hypothesis.every((h) => typeof h === 'string');
+  if (!byName) return readHypothesis(hypothesis, q, n, caller);
+  if (q !== undefined) throw new SoftlogitError('BAD_OPTION', `${caller}: q goes with a hypothesis matrix; coefficient names are tested = 0`);
+  return namesHypothesis(hypothesis, n, lookup, known, caller);
 }

@@ -10,6 +10,7 @@ import { getRuntime } from '../wasm/module.js';
 import { toBinomialData, xlogx, type BinaryResponse, type BinomialData } from '../input/binaryResponse.js';
 import { featureNames, forEachDesignRow, toRowSource, toRowVector, type DesignInput, type RowSource } from '../input/design.js';
 import { LogisticFit } from './logisticFit.js';
+import { choleskyInPlace, solveLowerInPlace, solveLowerTransposedInPlace } from '../matrix.js';
 import { COMMON_FIT_OPTION_KEYS, collinearError, convergenceWarning, newtonOptions, resolveOptions, type CommonFitOptions } from '../input/options.js';
 import { checkOptionKeys, optionKeysOf } from '../input/optionKeys.js';
 import { firthNewton, firthNullLogLik, firthOption } from '../remedies/firth.js';
@@ -283,29 +284,9 @@ function leastSquaresStart(source: RowSource, data: BinomialData, offset: Float6
       for (let j = 0; j <= i; j++) gram[i * p + j] = gram[i * p + j]! + wx * x[j]!;
     }
   });
-  // Cholesky of the lower triangle, then the two triangular solves
-  for (let j = 0; j < p; j++) {
-    let d = gram[j * p + j]!;
-    for (let k = 0; k < j; k++) d -= gram[j * p + k]! ** 2;
-    if (!(d > 0)) return new Float64Array(p);
-    const root = Math.sqrt(d);
-    gram[j * p + j] = root;
-    for (let i = j + 1; i < p; i++) {
-      let v = gram[i * p + j]!;
-      for (let k = 0; k < j; k++) v -= gram[i * p + k]! * gram[j * p + k]!;
-      gram[i * p + j] = v / root;
-    }
-  }
-  const out = new Float64Array(p);
-  for (let i = 0; i < p; i++) {
-    let v = rhs[i]!;
-    for (let k = 0; k < i; k++) v -= gram[i * p + k]! * out[k]!;
-    out[i] = v / gram[i * p + i]!;
-  }
-  for (let i = p - 1; i >= 0; i--) {
-    let v = out[i]!;
-    for (let k = i + 1; k < p; k++) v -= gram[k * p + i]! * out[k]!;
-    out[i] = v / gram[i * p + i]!;
-  }
-  return Number.isFinite(out.reduce((a, b) => a + b, 0)) ? out : new Float64Array(p);
+  // Cholesky of the lower triangle, then the two triangular solves leave the solution in rhs
+  if (choleskyInPlace(gram, p) >= 0) return new Float64Array(p);
+  solveLowerInPlace(gram, p, rhs);
+  solveLowerTransposedInPlace(gram, p, rhs);
+  return Number.isFinite(rhs.reduce((a, b) => a + b, 0)) ? rhs : new Float64Array(p);
 }

@@ -4,7 +4,7 @@ import { formatCoefficientTable, formatDevianceLines, formatLikelihoodLines, for
 import { bayesian, pValues, standardErrors, waldIntervals, zValues } from '../inference.js';
 import { freeParameters, nullLikelihoodRatio, pseudoR2, type ChiSquareTest, type LikelihoodFacts, type PseudoR2 } from '../inference/likelihoodRatio.js';
 import { levelOption, quadraticForm } from '../inference/prediction.js';
-import { namesHypothesis, readHypothesis, waldChiSquare } from '../inference/wald.js';
+import { waldChiSquare, waldHypothesis } from '../inference/wald.js';
 import { normalQuantile } from '../special.js';
 import type { CovarianceType } from '../inference/robust.js';
 import { Matrix } from '../matrix.js';
@@ -331,11 +331,8 @@ export class LogisticFit {
   waldTest(hypothesis: readonly string[] | readonly (readonly number[])[] | Matrix, q?: ArrayLike<number>): ChiSquareTest {
     const caller = 'LogisticFit.waldTest';
     const p = this.names.length;
-    const byName = Array.isArray(hypothesis) && hypothesis.length > 0 && hypothesis.every((h) => typeof h === 'string');
-    if (byName && q !== undefined) throw new SoftlogitError('BAD_OPTION', `${caller}: q goes with a hypothesis matrix; coefficient names are tested = 0`);
-    const parsed = byName
-      ? namesHypothesis(hypothesis as readonly string[], p, (name) => { const j = this.names.indexOf(name); return j < 0 ? [] : [j]; }, this.names, caller)
-      : readHypothesis(hypothesis, q, p, caller);
+    const lookup = (name: string): number[] => { const j = this.names.indexOf(name); return j < 0 ? [] : [j]; };
+    const parsed = waldHypothesis(hypothesis, q, p, lookup, this.names, caller);
     return waldChiSquare(this.#state.coefficients, this.#state.covariance, parsed, caller);
   }
 

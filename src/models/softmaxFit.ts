@@ -9,7 +9,7 @@ import { formatColumn, formatLikelihoodLines, formatNumber, formatPValues, forma
 import { pValues } from '../inference.js';
 import { freeParameters, nullLikelihoodRatio, pseudoR2, type ChiSquareTest, type LikelihoodFacts, type PseudoR2 } from '../inference/likelihoodRatio.js';
 import { levelOption, quadraticForm, softmaxProbabilityVariances } from '../inference/prediction.js';
-import { namesHypothesis, readHypothesis, waldChiSquare } from '../inference/wald.js';
+import { waldChiSquare, waldHypothesis } from '../inference/wald.js';
 import { normalQuantile } from '../special.js';
 import type { CovarianceType } from '../inference/robust.js';
 import { Matrix } from '../matrix.js';
@@ -389,8 +389,6 @@ export class SoftmaxFit {
     const p = this.names.length;
     const free = this.classes.filter((_, k) => k !== this.#state.referenceIndex).map(String);
     const n = p * free.length;
-    const byName = Array.isArray(hypothesis) && hypothesis.length > 0 && hypothesis.every((h) => typeof h === 'string');
-    if (byName && q !== undefined) throw new SoftlogitError('BAD_OPTION', `${caller}: q goes with a hypothesis matrix; coefficient names are tested = 0`);
     const lookup = (name: string): number[] => {
       const j = this.names.indexOf(name);
       if (j >= 0) return free.map((_, c) => c * p + j);
@@ -404,7 +402,7 @@ export class SoftmaxFit {
       return [];
     };
     const known = [...this.names, ...free.flatMap((c) => this.names.map((name) => `${c}:${name}`))];
-    const parsed = byName ? namesHypothesis(hypothesis as readonly string[], n, lookup, known, caller) : readHypothesis(hypothesis, q, n, caller);
+    const parsed = waldHypothesis(hypothesis, q, n, lookup, known, caller);
     return waldChiSquare(this.#state.baseline, this.#state.covariance, parsed, caller);
   }
 

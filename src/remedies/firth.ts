@@ -22,6 +22,7 @@ import type { LogisticObjective } from '../objective/logistic.js';
 import type { IterationProgress, NewtonResult } from '../solver/newton.js';
 import type { BinomialData } from '../input/binaryResponse.js';
 import { forEachDesignRow, type RowSource } from '../input/design.js';
+import { choleskyInPlace } from '../matrix.js';
 
 /** Halve at most this many times (as the Newton solver): 2^-40 of a step is no progress. */
 const MAX_HALVINGS = 40;
@@ -186,20 +187,9 @@ function adjustedScore(objective: LogisticObjective, covariance: Float64Array, c
 /** log det of a symmetric positive definite p × p matrix (row-major) by Cholesky; −∞ when not positive definite. */
 export function choleskyLogDet(a: Float64Array, p: number): number {
   const l = Float64Array.from(a);
+  if (choleskyInPlace(l, p) >= 0) return -Infinity;
   let logDet = 0;
-  for (let j = 0; j < p; j++) {
-    let d = l[j * p + j]!;
-    for (let k = 0; k < j; k++) d -= l[j * p + k]! ** 2;
-    if (!(d > 0)) return -Infinity;
-    const root = Math.sqrt(d);
-    l[j * p + j] = root;
-    logDet += 2 * Math.log(root);
-    for (let i = j + 1; i < p; i++) {
-      let s = l[i * p + j]!;
-      for (let k = 0; k < j; k++) s -= l[i * p + k]! * l[j * p + k]!;
-      l[i * p + j] = s / root;
-    }
-  }
+  for (let j = 0; j < p; j++) logDet += 2 * Math.log(l[j * p + j]!);
   return logDet;
 }
 
@@ -240,22 +230,23 @@ export function firthNullLogLik(data: BinomialData, offset: Float64Array | null,
   alpha -= meanOffset / sumT;
   let lo = -Infinity;
   let hi = Infinity;
+  // per row at the current α: pᵢ and the information weight wᵢ = tᵢ pᵢ(1 − pᵢ) (hᵢ = wᵢ / Σw)
+  const prob = new Float64Array(n);
+  const weight = new Float64Array(n);
   for (let iter = 0; iter < 200; iter++) {
     let info = 0;
-    const prob = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       if (!(t[i]! > 0)) continue;
       const eta = alpha + offset[i]!;
       const z = Math.exp(-Math.abs(eta));
       prob[i] = eta >= 0 ? 1 / (1 + z) : z / (1 + z);
-      info += t[i]! * (z / ((1 + z) * (1 + z)));
+      weight[i] = t[i]! * (z / ((1 + z) * (1 + z)));
+      info += weight[i]!;
     }
     let score = 0;
     for (let i = 0; i < n; i++) {
       if (!(t[i]! > 0)) continue;
-      const eta = alpha + offset[i]!;
-      const z = Math.exp(-Math.abs(eta));
-      const hat = info > 0 ? (t[i]! * (z / ((1 + z) * (1 + z)))) / info : 0;
+      const hat = info > 0 ? weight[i]! / info : 0;
       score += s[i]! - t[i]! * prob[i]! + hat * (0.5 - prob[i]!);
     }
     if (score === 0) break;

@@ -36,8 +36,15 @@ export const SEPARATION_TRIGGER_FACTOR = 1e3;
  */
 export const SEPARATION_TRIGGER_FLOOR = 1e-6;
 
-/** λ² at the returned point (from `newtonDirection()` there), or null when the Hessian is singular. */
-function triggerThreshold(finalDirection: NewtonDirection, value: number, tol: number): number | null {
+/**
+ * The threshold of the criterion above: a row with tᵢ min(pᵢ, 1 − pᵢ) (softmax: mᵢ min_k p_ik) at
+ * or below it sends the fit to the separation check. From λ² at the returned point
+ * (`newtonDirection()` there); null when the Hessian there is singular. The fits that do not hold
+ * their rows (src/shard/separation.ts) decide with it too.
+ * @example
+ * separationThreshold({ ok: true, direction, decrement: 1e-20 }, 100, 1e-10) // => 1.01e-11 (1000 × the floor 1e-6 × 1e-10 × 101)
+ */
+export function separationThreshold(finalDirection: NewtonDirection, value: number, tol: number): number | null {
   if (!finalDirection.ok) return null;
   const bound = tol * (Math.abs(value) + 1);
   return SEPARATION_TRIGGER_FACTOR * Math.min(bound, Math.max(finalDirection.decrement, SEPARATION_TRIGGER_FLOOR * bound));
@@ -88,13 +95,13 @@ export function logisticSeparation(
   if (options.l2 > 0) return null;
   const { successes: s, trials: t } = data;
   const n = t.length;
-  const threshold = triggerThreshold(finalDirection, result.value, options.tol);
+  const threshold = separationThreshold(finalDirection, result.value, options.tol);
   if (result.converged && threshold !== null && !logisticSuspicious(eta, t, data.minTrials, threshold)) return null;
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) y[i] = t[i]! > 0 ? Math.min(1, Math.max(0, s[i]! / t[i]!)) : 0;
   const X = rowMajorDesign(source, options.intercept);
   const check = detectSeparationBinary(X, n, names.length, y, t);
-  return report(caller, check, [...names], result, warnings, true);
+  return reportExactSeparation(caller, check, names, result, warnings, true);
 }
 
 /**
@@ -118,7 +125,7 @@ export function softmaxSeparation(
   const K = data.classes.length;
   const p = names.length;
   const n = source.nRows;
-  const threshold = triggerThreshold(finalDirection, result.value, options.tol);
+  const threshold = separationThreshold(finalDirection, result.value, options.tol);
   if (result.converged && threshold !== null && !(smallestWeightedProbability <= threshold)) return null;
   // Counts in the user's class order, as the LP expects (reference by position).
   const counts = new Float64Array(n * K);
@@ -130,24 +137,31 @@ export function softmaxSeparation(
   const free = data.classes.filter((_, k) => k !== data.referenceIndex).map(String);
   const labels: string[] = [];
   for (let j = 0; j < p; j++) for (let c = 0; c < K - 1; c++) labels.push(`${free[c]}:${names[j]}`);
-  return report(caller, check, labels, result, warnings, false);
+  return reportExactSeparation(caller, check, labels, result, warnings, false);
 }
 
-function report(
+/**
+ * Turns an exact LP verdict into the fit's report: `converged` false, the warnings replaced by the
+ * one separation warning. `labels` are in the LP's layout (softmax: p × (K − 1) row-major).
+ * Returns null when the data are not separated. The streams report through it as well.
+ * @example
+ * const separation = reportExactSeparation('fitLogisticStream', detectSeparationBinary(X, n, p, y), names, result, warnings, true);
+ * separation?.kind // => 'complete' | 'quasi-complete' (result.converged is then false)
+ */
+export function reportExactSeparation(
   caller: string,
   check: SeparationResult,
-  labels: string[],
+  labels: readonly string[],
   result: Pick<NewtonResult, 'converged' | 'iterations'>,
   warnings: string[],
   logistic: boolean,
 ): FitSeparation | null {
   if (!check.separated || check.kind === 'none') return null;
   const direction = Array.from(check.direction);
-  const diverging = labels.filter((_, i) => direction[i] !== 0);
   const separation: FitSeparation = Object.freeze({
     kind: check.kind,
     direction: Object.freeze(direction),
-    coefficients: Object.freeze(diverging),
+    coefficients: Object.freeze(labels.filter((_, i) => direction[i] !== 0)),
   });
   const newtonConverged = result.converged;
   result.converged = false;

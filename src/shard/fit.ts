@@ -6,7 +6,7 @@ import { SoftlogitError } from '../errors.js';
 import type { SeparationResult } from '../diagnostics/separation.js';
 import { fitCounts } from '../inference.js';
 import { checkOptionKeys, describeValue } from '../input/optionKeys.js';
-import type { FitSeparation } from '../remedies/separation.js';
+import { reportExactSeparation, separationThreshold, type FitSeparation } from '../remedies/separation.js';
 import { xlogx } from '../input/binaryResponse.js';
 import { featureNames, numberOption } from '../input/design.js';
 import { LogisticFit } from '../models/logisticFit.js';
@@ -23,7 +23,7 @@ import type { AsyncObjective, EvaluationLevel, NewtonDirection } from '../object
 import { newtonAsync, type NewtonOptions, type NewtonResult } from '../solver/newton.js';
 import { getRuntime, type SoftlogitRuntime } from '../wasm/module.js';
 import { SourceGuard } from './guard.js';
-import { reportExactSeparation, separationSuspected, separationSymptoms, separationThreshold, symptomWarning } from './separation.js';
+import { separationSuspected, separationSymptoms, symptomWarning } from './separation.js';
 import { checkShardStatistics, type ShardStatistics } from './statistics.js';
 import { unscaledProgress, weightScale } from '../input/weightScale.js';
 

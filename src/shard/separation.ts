@@ -11,9 +11,6 @@
 //     linearly (its decrement shrinking by a constant factor to the end, see LINEAR_RATE) or the
 //     Hessian is singular, the fit reports those symptoms with converged: false, names the
 //     coefficients whose variances exploded since the start point, and says how to confirm.
-import type { SeparationResult } from '../diagnostics/separation.js';
-import type { NewtonDirection } from '../objective/types.js';
-import { SEPARATION_TRIGGER_FACTOR, SEPARATION_TRIGGER_FLOOR, separationWarning, type FitSeparation } from '../remedies/separation.js';
 import type { NewtonResult } from '../solver/newton.js';
 
 /**
@@ -30,19 +27,6 @@ import type { NewtonResult } from '../solver/newton.js';
 export const VARIANCE_INFLATION_LIMIT = 1e6;
 
 /**
- * The λ²-based threshold of the in-memory fits (src/remedies/separation.ts): a row with
- * tᵢ min(pᵢ, 1 − pᵢ) at or below it sends the fit to the separation check. Null when the Hessian
- * at the returned point is singular.
- * @example
- * separationThreshold({ ok: true, direction, decrement: 1e-20 }, 100, 1e-10) // => 1.01e-11 (1000 × the floor 1e-6 × 1e-10 × 101)
- */
-export function separationThreshold(finalDirection: NewtonDirection, value: number, tol: number): number | null {
-  if (!finalDirection.ok) return null;
-  const bound = tol * (Math.abs(value) + 1);
-  return SEPARATION_TRIGGER_FACTOR * Math.min(bound, Math.max(finalDirection.decrement, SEPARATION_TRIGGER_FLOOR * bound));
-}
-
-/**
  * Whether the returned point shows the symptom that must be checked: Newton did not converge,
  * the Hessian there is singular, or some row's weighted tail probability is at or below the
  * threshold (unknown — statistics made elsewhere — counts as shown).
@@ -54,36 +38,6 @@ export function separationSuspected(
   result: Pick<NewtonResult, 'converged'>, threshold: number | null, smallestWeightedProbability: number | undefined,
 ): boolean {
   return !result.converged || threshold === null || smallestWeightedProbability === undefined || smallestWeightedProbability <= threshold;
-}
-
-/**
- * Turns an exact LP verdict into the fit's report as the in-memory fits do: `converged` false,
- * the warnings replaced by the one separation warning. `labels` are in the LP's layout (softmax:
- * p × (K − 1) row-major). Returns null when the data are not separated.
- * @example
- * const separation = reportExactSeparation('fitLogisticStream', detectSeparationBinary(X, n, p, y), names, result, warnings, true);
- * separation?.kind // => 'complete' | 'quasi-complete' (result.converged is then false)
- */
-export function reportExactSeparation(
-  caller: string,
-  check: SeparationResult,
-  labels: readonly string[],
-  result: Pick<NewtonResult, 'converged' | 'iterations'>,
-  warnings: string[],
-  logistic: boolean,
-): FitSeparation | null {
-  if (!check.separated || check.kind === 'none') return null;
-  const direction = Array.from(check.direction);
-  const separation: FitSeparation = Object.freeze({
-    kind: check.kind,
-    direction: Object.freeze(direction),
-    coefficients: Object.freeze(labels.filter((_, i) => direction[i] !== 0)),
-  });
-  const newtonConverged = result.converged;
-  result.converged = false;
-  warnings.length = 0;
-  warnings.push(separationWarning(caller, separation, labels, result.iterations, logistic, newtonConverged));
-  return separation;
 }
 
 /**

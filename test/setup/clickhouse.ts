@@ -5,9 +5,9 @@
 // `apt-get install -y clickhouse-server` (/usr/sbin/clickhouse-server). Stopped at the end.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../helpers/freePort.js';
 
 export const CLICKHOUSE_BINARY = '/usr/sbin/clickhouse-server';
 export const CLICKHOUSE_MISSING = `${CLICKHOUSE_BINARY} not found (install with: apt-get install -y clickhouse-server)`;
@@ -24,17 +24,6 @@ export interface ClickHouseCluster {
   /** The cluster name in remote_servers. */
   cluster: string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 function config(dir: string, ports: { http: number; tcp: number; interserver: number }, shards: number[]): string {

@@ -4,9 +4,9 @@
 // to run as root, so as root the cluster belongs to the `postgres` user and runs through runuser.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../helpers/freePort.js';
 
 export interface PostgresServer {
   host: string;
@@ -26,17 +26,6 @@ export function postgresBinaries(): string | null {
 }
 
 export const POSTGRES_MISSING = 'PostgreSQL binaries not found under /usr/lib/postgresql/*/bin (install with: apt-get install -y postgresql)';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** Runs a PostgreSQL binary as the cluster's owner (the `postgres` user when we are root). */
 function runAsOwner(bin: string, args: string[], asRoot: boolean): void {
