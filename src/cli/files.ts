@@ -1,6 +1,7 @@
 // Reading the files the CLI is given: CSV data (with the numeric-column check) and model JSON.
+// Data files are streamed into typed columns (readCSV), never read whole into a string.
 import { readFileSync } from 'node:fs';
-import { parseCSV, SoftlogitError, type DataFrame } from '../index.js';
+import { readCSV, readCSVHeader, SoftlogitError, type DataFrame } from '../index.js';
 import { UsageError } from './args.js';
 
 /** The whole file as text; a missing or unreadable file is a UsageError naming it. */
@@ -9,9 +10,28 @@ export function readText(path: string, what: string): string {
     return readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as { code?: string }).code;
-    const reason =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new UsageError(`cannot read ${what} ${path}: ${reason}`);
+    throw unreadable(error, path, what);
+  }
+}
+
+/** The UsageError for a file the system cannot read (missing, a directory, no permission). */
+function unreadable(error: unknown, path: string, what: string): UsageError {
+  const code = (error as { code?: string }).code;
+  const reason =
+    code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+  return new UsageError(`cannot read ${what} ${path}: ${reason}`);
+}
+
+/** readCSV on a data file, with the file system's errors as UsageErrors naming the file. */
+async function readDataFile(path: string, options: Parameters<typeof readCSV>[1]): Promise<DataFrame> {
+  try {
+    return await readCSV(path, options);
+  } catch (error) {
+    if (error instanceof SoftlogitError) throw error;
+    if (typeof (error as { code?: unknown }).code === 'string' && (error as { syscall?: unknown }).syscall !== undefined) {
+      throw unreadable(error, path, 'data file');
+    }
+    throw error;
   }
 }
 
@@ -19,7 +39,7 @@ export function readText(path: string, what: string): string {
 export interface FrameRoles {
   /** Columns that must be numeric (weights, counts). */
   numeric: string[];
-  /** Columns used by the model; `undefined` means every column. */
+  /** Columns used by the model; `undefined` means every column. Only these are kept in memory. */
   used?: string[];
   /** Columns the user declared categorical (`--factor`, `--levels`): never forced numeric. */
   categorical: string[];
@@ -40,9 +60,10 @@ function numberLike(value: string): boolean {
  * reports the first non-numeric cell with its row, line and column. Columns given with
  * `--factor`/`--levels` are left alone.
  */
-export function readFrame(path: string, roles: FrameRoles): { frame: DataFrame; text: string } {
-  const text = readText(path, 'data file');
-  let frame = parseCSV(text);
+export async function readFrame(path: string, roles: FrameRoles): Promise<DataFrame> {
+  const kept = roles.used === undefined ? undefined : await usedColumns(path, roles.used);
+  const columns = kept === undefined ? {} : { columns: kept };
+  let frame = await readDataFile(path, columns);
   const known = new Set(frame.names);
   const numeric = roles.numeric.filter((name) => known.has(name));
   const guessed: string[] = [];
@@ -52,9 +73,9 @@ export function readFrame(path: string, roles: FrameRoles): { frame: DataFrame; 
     const present = column.values.filter((v): v is string => v !== null);
     if (present.filter(numberLike).length * 2 > present.length) guessed.push(column.name);
   }
-  if (numeric.length + guessed.length === 0) return { frame, text };
+  if (numeric.length + guessed.length === 0) return frame;
   try {
-    frame = parseCSV(text, { numeric: [...numeric, ...guessed] });
+    frame = await readDataFile(path, { ...columns, numeric: [...numeric, ...guessed] });
   } catch (error) {
     const column = error instanceof SoftlogitError ? error.details?.['column'] : undefined;
     if (typeof column === 'string' && guessed.includes(column)) {
@@ -66,7 +87,23 @@ export function readFrame(path: string, roles: FrameRoles): { frame: DataFrame; 
     }
     throw error;
   }
-  return { frame, text };
+  return frame;
+}
+
+/**
+ * The used columns, to convert and keep only them, when the file's header has them all; else
+ * undefined (every column is read, so that the error naming the missing one lists them all).
+ * Reads the header only.
+ */
+async function usedColumns(path: string, used: string[]): Promise<string[] | undefined> {
+  let header: string[];
+  try {
+    header = await readCSVHeader(path);
+  } catch (error) {
+    if (error instanceof SoftlogitError) return undefined; // readCSV reports it with the whole file's context
+    throw unreadable(error, path, 'data file');
+  }
+  return used.every((name) => header.includes(name)) ? used : undefined;
 }
 
 /** Parses a model file (JSON); a syntax error is a UsageError naming the file. */

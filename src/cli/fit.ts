@@ -10,7 +10,7 @@ import {
   type OptionSpec, type ParsedArgs,
 } from './args.js';
 import { labelText, matchClass } from './classes.js';
-import { readFrame } from './files.js';
+import { readFrame, type FrameRoles } from './files.js';
 import type { ModelDesign, ModelFile } from './model.js';
 import type { Output } from './output.js';
 
@@ -122,13 +122,11 @@ export async function fitCommand(argv: string[], io: Output): Promise<void> {
     ...(options.offset !== undefined ? [options.offset] : []),
   ];
   const used = options.predictors && [...(options.response !== undefined ? [options.response] : []), ...numeric, ...options.predictors];
-  const { frame } = readFrame(request.path, {
+  const design = await readDesign(request, {
     numeric,
     ...(used ? { used } : {}),
     categorical: [...(options.factors ?? []), ...levelColumns(options)],
   });
-  checkColumns(frame, request);
-  const design = designMatrix(frame, options);
 
   const classes: ClassLabel[] = design.response.kind === 'labels' ? design.response.levels : design.response.classNames;
   const family = request.family ?? (classes.length === 2 ? 'binomial' : 'multinomial');
@@ -219,6 +217,17 @@ export async function fitCommand(argv: string[], io: Output): Promise<void> {
   }
   io.out(header(request, design, responseName, family, modelClasses, referenceIndex, classes) + '\n\n' + fit.summary() + '\n');
   if (design.droppedRows > 0) io.out(`(${droppedNote(design.droppedRows)})\n`);
+}
+
+/**
+ * The data file's design matrix. The frame is local to this function, so its columns can be
+ * collected before the fit copies the design into WebAssembly memory: the peak holds the frame
+ * and the design, or the design and its copy, never all three.
+ */
+async function readDesign(request: FitRequest, roles: FrameRoles): Promise<Design> {
+  const frame = await readFrame(request.path, roles);
+  checkColumns(frame, request);
+  return designMatrix(frame, request.options);
 }
 
 /**

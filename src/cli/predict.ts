@@ -41,7 +41,7 @@ export async function predictCommand(argv: string[], io: Output): Promise<void> 
   const terms = termsOf(model);
   const factorNames = new Set(terms.factors.map((f) => f.name));
   const offsetColumn = terms.offsetColumn === undefined ? [] : [terms.offsetColumn];
-  const { frame } = readFrame(dataPath, {
+  const frame = await readFrame(dataPath, {
     numeric: [...terms.predictors.filter((name) => !factorNames.has(name)), ...offsetColumn],
     used: [...terms.predictors, ...offsetColumn],
     categorical: [...factorNames],

@@ -2,8 +2,8 @@
  * The data layer shared by the CLI and the browser demo: CSV text → typed columns
  * ({@link parseCSV}) → an R-style design matrix ({@link designMatrix}).
  */
-export { parseCSV } from './csv.js';
-export type { Column, DataFrame, NumericColumn, ParseCSVOptions, StringColumn } from './csv.js';
+export { parseCSV, readCSV, readCSVHeader } from './csv.js';
+export type { Column, CSVSource, DataFrame, NumericColumn, ParseCSVOptions, StringColumn } from './csv.js';
 export { designMatrix, levelsOf, newDataMatrix } from './design.js';
 export type {
   CountsResponse, Design, DesignOptions, DesignTerms, FactorCoding, LabelResponse, NewDesign,
