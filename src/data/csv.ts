@@ -270,7 +270,7 @@ async function* readStream(stream: ReadableStream<Uint8Array | string>): AsyncGe
 }
 
 /** Thrown inside a read when an inferred numeric column meets text: read again with it as text. */
-class ReadAgainAsText {
+export class ReadAgainAsText {
   constructor(readonly column: string) {}
 }
 
@@ -279,7 +279,8 @@ interface NumericBuild {
   kind: 'numeric';
   /** Listed in options.numeric: text is an error rather than a reason to read the column as text. */
   required: boolean;
-  blocks: Float64Array[];
+  store: Blocks<Float64Array>;
+  /** The store's current block (rows BLOCK_ROWS·b … of the column). */
   block: Float64Array;
   /** No cell so far held a number (or NaN): the column can become text without reading again. */
   allMissing: boolean;
@@ -296,13 +297,13 @@ interface StringBuild {
  * Builds a DataFrame from records as the tokenizer hands them over: the first record is the
  * header, every other one a data row, converted cell by cell into its column's block.
  */
-class FrameBuilder {
+export class FrameBuilder {
   private header: string[] | null = null;
   /** Index in the header of each kept column. */
   private keptIndex: number[] = [];
   private builds: (NumericBuild | StringBuild)[] = [];
-  private lineBlocks: Uint32Array[] = [];
-  private lineBlock = new Uint32Array(BLOCK_ROWS);
+  private lineStore = new Blocks(Uint32Array);
+  private lineBlock = this.lineStore.block;
   private nRows = 0;
 
   /**
@@ -371,13 +372,39 @@ class FrameBuilder {
     const names = this.keptIndex.map((j) => this.header![j]!);
     const columns = this.builds.map((build, k): Column => {
       if (build.kind === 'string') return { name: names[k]!, kind: 'string', values: build.values };
-      const values = joinBlocks(build.blocks, build.block, n, Float64Array);
-      build.blocks = [];
-      return { name: names[k]!, kind: 'numeric', values };
+      return { name: names[k]!, kind: 'numeric', values: build.store.join(n) };
     });
-    const lineNumbers = joinBlocks(this.lineBlocks, this.lineBlock, n, Uint32Array);
+    const lineNumbers = this.lineStore.join(n);
     return { names, columns, nRows: n, lineNumbers };
   }
+
+  /** Number of data rows taken so far. */
+  get rows(): number {
+    return this.nRows;
+  }
+
+  /**
+   * The rows read since the last call as a frame, and a fresh start for the next rows (types and
+   * header kept); for reading a source in batches. `firstRow` is the 0-based data row of the
+   * batch's first row in the whole source.
+   */
+  takeBatch(): DataFrame & { firstRow: number } {
+    const frame = this.finish();
+    const firstRow = this.rowsBefore;
+    this.rowsBefore += this.nRows;
+    this.nRows = 0;
+    this.lineStore = new Blocks(Uint32Array);
+    this.lineBlock = this.lineStore.block;
+    this.builds = this.builds.map((build) =>
+      // A column that turns to text in a later batch is read again from the start (the batches
+      // handed out had it numeric).
+      build.kind === 'numeric' ? { ...numericBuild(build.required), allMissing: false } : { kind: 'string', values: [], distinct: build.distinct },
+    );
+    return { ...frame, firstRow };
+  }
+
+  /** Data rows handed out in earlier batches. */
+  private rowsBefore = 0;
 
   /** Checks the header and the options against it, and sets up the kept columns. */
   private start(header: string[]): void {
@@ -402,7 +429,7 @@ class FrameBuilder {
       this.builds.push(
         factors.has(name) || (this.asText.has(name) && !numeric.has(name))
           ? { kind: 'string', values: [], distinct: new Map() }
-          : { kind: 'numeric', required: numeric.has(name), blocks: [], block: new Float64Array(BLOCK_ROWS), allMissing: true },
+          : numericBuild(numeric.has(name)),
       );
     });
   }
@@ -410,12 +437,9 @@ class FrameBuilder {
   /** Starts a new block of rows in every numeric column and in the line numbers. */
   private nextBlock(): void {
     for (const build of this.builds) {
-      if (build.kind !== 'numeric') continue;
-      build.blocks.push(build.block);
-      build.block = new Float64Array(BLOCK_ROWS);
+      if (build.kind === 'numeric') build.block = build.store.next();
     }
-    this.lineBlocks.push(this.lineBlock);
-    this.lineBlock = new Uint32Array(BLOCK_ROWS);
+    this.lineBlock = this.lineStore.next();
   }
 
   /**
@@ -425,7 +449,7 @@ class FrameBuilder {
    */
   private notNumeric(build: NumericBuild, k: number, cell: string, line: number): StringBuild {
     const name = this.header![this.keptIndex[k]!]!;
-    const row = this.nRows + 1;
+    const row = this.rowsBefore + this.nRows + 1;
     if (build.required) {
       throw new SoftlogitError(
         'BAD_CSV',
@@ -447,22 +471,88 @@ class FrameBuilder {
   }
 }
 
-/** The first `n` entries of full blocks followed by a partial one, in one array. */
-function joinBlocks<A extends Float64Array | Uint32Array>(
-  blocks: A[],
-  last: A,
-  n: number,
-  Type: { new (length: number): A },
-): A {
-  if (blocks.length === 0) return last.length === n ? last : (last.slice(0, n) as A);
-  const out = new Type(n);
-  let at = 0;
-  for (const block of blocks) {
-    out.set(block, at);
-    at += block.length;
+function numericBuild(required: boolean): NumericBuild {
+  const store = new Blocks(Float64Array);
+  return { kind: 'numeric', required, store, block: store.block, allMissing: true };
+}
+
+/** The most bytes a resizable column buffer may grow to (V8's limit for a resizable ArrayBuffer). */
+const MAX_COLUMN_BYTES = 2 ** 32;
+
+/**
+ * A column filled block by block (BLOCK_ROWS values each) whose length is not known in advance.
+ * Where the platform has resizable ArrayBuffers (Node 20, current browsers) the blocks are
+ * successive views of one buffer grown in place, so the finished column is never copied and the
+ * peak memory is the column itself. Elsewhere (or past 4 GiB) the blocks are separate arrays,
+ * joined into one at the end.
+ *
+ * @example
+ * const store = new Blocks(Float64Array);
+ * store.block.fill(1);
+ * store.next().fill(2);
+ * Array.from(store.join(BLOCK_ROWS + 2).subarray(BLOCK_ROWS - 1)) // => [1, 2, 2]
+ */
+class Blocks<A extends Float64Array | Uint32Array> {
+  /** The block being filled. */
+  block: A;
+  private buffer: ArrayBuffer | null;
+  private readonly full: A[] = [];
+
+  constructor(private readonly Type: { new (length: number): A; new (buffer: ArrayBuffer, offset: number, length: number): A; BYTES_PER_ELEMENT: number }) {
+    this.buffer = resizableBuffer(BLOCK_ROWS * Type.BYTES_PER_ELEMENT);
+    this.block = this.buffer ? new Type(this.buffer, 0, BLOCK_ROWS) : new Type(BLOCK_ROWS);
   }
-  out.set(last.subarray(0, n - at), at);
-  return out;
+
+  /** Starts the next block and returns it. */
+  next(): A {
+    const bytes = BLOCK_ROWS * this.Type.BYTES_PER_ELEMENT;
+    const buffer = this.buffer as (ArrayBuffer & { resize(length: number): void }) | null;
+    if (buffer !== null && buffer.byteLength + bytes <= MAX_COLUMN_BYTES) {
+      const offset = buffer.byteLength;
+      buffer.resize(offset + bytes);
+      this.block = new this.Type(buffer, offset, BLOCK_ROWS);
+    } else {
+      if (buffer !== null) {
+        // Past the resizable limit: keep what the buffer holds as one block and go on in blocks.
+        this.full.push(new this.Type(buffer, 0, buffer.byteLength / this.Type.BYTES_PER_ELEMENT));
+        this.buffer = null;
+      } else {
+        this.full.push(this.block);
+      }
+      this.block = new this.Type(BLOCK_ROWS);
+    }
+    return this.block;
+  }
+
+  /** The first `n` values written, as one array. */
+  join(n: number): A {
+    const buffer = this.buffer as (ArrayBuffer & { resize(length: number): void }) | null;
+    if (buffer !== null) {
+      buffer.resize(n * this.Type.BYTES_PER_ELEMENT);
+      return new this.Type(buffer, 0, n);
+    }
+    if (this.full.length === 0) return this.block.slice(0, n) as A;
+    const out = new this.Type(n);
+    let at = 0;
+    for (const block of this.full) {
+      out.set(block, at);
+      at += block.length;
+    }
+    out.set(this.block.subarray(0, n - at), at);
+    this.full.length = 0;
+    return out;
+  }
+}
+
+/** A resizable ArrayBuffer of `bytes` bytes, or null where the platform has none. */
+function resizableBuffer(bytes: number): ArrayBuffer | null {
+  try {
+    const Resizable = ArrayBuffer as unknown as { new (length: number, options: { maxByteLength: number }): ArrayBuffer };
+    const buffer = new Resizable(bytes, { maxByteLength: MAX_COLUMN_BYTES });
+    return typeof (buffer as { resize?: unknown }).resize === 'function' ? buffer : null;
+  } catch {
+    return null;
+  }
 }
 
 /** A text cell: null when missing, else the string first read for that text. */

@@ -625,7 +625,10 @@ function buildTerms(frame: DataFrame, roles: Roles, kept: Uint32Array, intercept
   let fullCodingLeft = !intercept;
   return roles.predictors.map((column): Term => {
     if (column.kind === 'numeric' && !roles.asFactor.has(column.name)) {
-      return { kind: 'numeric', name: column.name, values: Float64Array.from(kept, (i) => column.values[i]!) };
+      // With every row kept, the column itself is read (no copy: on a large file the copies of all
+      // columns would double the memory the design needs).
+      const values = kept.length === frame.nRows ? column.values : Float64Array.from(kept, (i) => column.values[i]!);
+      return { kind: 'numeric', name: column.name, values };
     }
     const given = roles.levels.get(column.name);
     const { levels, codes } = factorCodes(column, kept, given && { levels: given, frame, caller: 'designMatrix', keepAll: false });
