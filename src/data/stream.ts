@@ -10,6 +10,7 @@
  * designMatrix's rows, in file order. Memory is one batch of rows and one chunk of text.
  */
 import { SoftlogitError } from '../errors.js';
+import { checkDataFrame } from '../input/frame.js';
 import { checkOptionKeys, optionKeysOf } from '../input/optionKeys.js';
 import { CSVTokenizer } from './tokenizer.js';
 import { FrameBuilder, ReadAgainAsText, textChunks, type Column, type DataFrame, type NumericColumn } from './csv.js';
@@ -83,7 +84,8 @@ export async function csvDesignSource(path: string | URL, options: CSVDesignOpti
   const asText = new Set<string>();
   for (;;) {
     try {
-      return await scan(path, options, batchRows, asText, caller);
+      const frames = (columns: string[] | undefined, numeric: string[]) => frameBatches(path, columns, numeric, asText, batchRows, caller);
+      return await scan(frames, options, caller);
     } catch (error) {
       if (!(error instanceof ReadAgainAsText)) throw error;
       asText.add(error.column);
@@ -116,8 +118,56 @@ async function* frameBatches(
   if (last.nRows > 0 || last.firstRow === 0) yield last;
 }
 
+/**
+ * The same source over a data frame in memory: batches of its rows coded one at a time, so that
+ * the whole design is never built (memory: the frame and one batch). For a fit whose design
+ * would not fit beside the frame and its copy in WebAssembly memory.
+ *
+ * @param frame a frame from parseCSV or readCSV.
+ * @param options as csvDesignSource's.
+ * @throws {SoftlogitError} as csvDesignSource.
+ * @example
+ * const design = await frameDesignSource(parseCSV('y,g\n0,a\n1,b\n1,a\n'), { response: 'y', batchRows: 2 });
+ * design.names // => ['gb']
+ * for await (const batch of design.batches()) batch.X.nRows // => 2, then 1
+ */
+export async function frameDesignSource(frame: DataFrame, options: CSVDesignOptions): Promise<CSVDesignSource> {
+  const caller = 'frameDesignSource';
+  checkDataFrame(frame, caller);
+  checkOptionKeys(options, caller, CSV_DESIGN_OPTION_KEYS);
+  if (typeof options.response !== 'string') {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: options.response should name the column of class labels`);
+  }
+  const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
+  if (!Number.isInteger(batchRows) || batchRows < 1) {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: options.batchRows should be a positive integer, got ${String(batchRows)}`);
+  }
+  const frames = async function* (columns: string[] | undefined): AsyncGenerator<FrameBatch> {
+    const kept = columns === undefined ? frame.columns : columns.map((name) => findColumn(frame, name, caller));
+    const names = kept.map((c) => c.name);
+    for (let r0 = 0; r0 < Math.max(frame.nRows, 1); r0 += batchRows) {
+      const r1 = Math.min(frame.nRows, r0 + batchRows);
+      const lineNumbers = frame.lineNumbers?.subarray(r0, r1);
+      yield {
+        names,
+        columns: kept.map((c): Column => (c.kind === 'numeric' ? { name: c.name, kind: 'numeric', values: c.values.subarray(r0, r1) } : { name: c.name, kind: 'string', values: c.values.slice(r0, r1) })),
+        nRows: r1 - r0,
+        firstRow: r0,
+        ...(lineNumbers ? { lineNumbers } : {}),
+      };
+    }
+  };
+  return scan(frames, options, caller);
+}
+
+/** A batch of a frame's rows; `firstRow` is the 0-based row of its first row in the whole. */
+type FrameBatch = DataFrame & { firstRow: number };
+
+/** Starts a pass over the frame batches of a source, keeping the columns named (all if undefined). */
+type FrameBatches = (columns: string[] | undefined, numeric: string[]) => AsyncIterable<FrameBatch>;
+
 /** The scan: types, levels, counts; then the source. */
-async function scan(path: string | URL, options: CSVDesignOptions, batchRows: number, asText: ReadonlySet<string>, caller: string): Promise<CSVDesignSource> {
+async function scan(frames: FrameBatches, options: CSVDesignOptions, caller: string): Promise<CSVDesignSource> {
   const response = options.response!;
   const extra = [...(options.weights !== undefined ? [options.weights] : []), ...(options.offset !== undefined ? [options.offset] : [])];
   const given = levelMap(options.levels);
@@ -129,12 +179,18 @@ async function scan(path: string | URL, options: CSVDesignOptions, batchRows: nu
   let nRows = 0;
   let droppedRows = 0;
   const wanted = options.predictors ? [response, ...extra, ...options.predictors] : undefined;
-  for await (const frame of frameBatches(path, wanted, extra, asText, batchRows, caller)) {
+  for await (const frame of frames(wanted, extra)) {
     if (used === undefined) {
       predictors ??= frame.names.filter((name) => name !== response && !extra.includes(name));
       used = [response, ...extra, ...predictors];
       for (const name of used) findColumn(frame, name, caller);
       kinds = new Map(frame.columns.map((c) => [c.name, c.kind]));
+      if (options.weights !== undefined && kinds.get(options.weights) === 'string') {
+        throw new SoftlogitError('BAD_WEIGHTS', `${caller}: weights column "${options.weights}" must be numeric, but it holds text`, { column: options.weights });
+      }
+      if (options.offset !== undefined && kinds.get(options.offset) === 'string') {
+        throw new SoftlogitError('BAD_OPTION', `${caller}: offset column "${options.offset}" must be numeric, but it holds text`, { column: options.offset });
+      }
     }
     const columns = used.map((name) => findColumn(frame, name, caller));
     const weights = options.weights === undefined ? undefined : (findColumn(frame, options.weights, caller) as NumericColumn);
@@ -205,23 +261,19 @@ async function scan(path: string | URL, options: CSVDesignOptions, batchRows: nu
     classes,
     nRows,
     droppedRows,
-    batches: () => codedBatches(path, columns, extra, asText, batchRows, terms, response, options.weights, caller),
+    batches: () => codedBatches(frames(columns, extra), terms, response, options.weights, caller),
   };
 }
 
 /** A pass: each batch of rows coded with the terms, the rows missing a used value left out. */
 async function* codedBatches(
-  path: string | URL,
-  columns: string[],
-  numeric: string[],
-  asText: ReadonlySet<string>,
-  batchRows: number,
+  frames: AsyncIterable<FrameBatch>,
   terms: DesignTerms,
   response: string,
   weightsColumn: string | undefined,
   caller: string,
 ): AsyncGenerator<DesignBatch> {
-  for await (const frame of frameBatches(path, columns, numeric, asText, batchRows, caller)) {
+  for await (const frame of frames) {
     if (frame.nRows === 0) continue;
     const coded = newDataMatrix(frame, terms);
     const labelsColumn = findColumn(frame, response, caller);
@@ -241,7 +293,7 @@ async function* codedBatches(
     }
     const rows = keep.map((r) => coded.rows[r]!);
     const batch: DesignBatch = { X: { data: X, nRows: keep.length, nFeatures: p }, labels: rows.map((i) => labelsColumn.values[i]!) };
-    if (weights !== undefined) batch.weights = Float64Array.from(rows, (i) => weights.values[i]!);
+    if (weights !== undefined) batch.weights = Float64Array.from(rows, (i) => weights.values[i]!); // rows: a plain array
     if (coded.offset !== undefined) batch.offset = keep.length === coded.nRows ? coded.offset : Float64Array.from(keep, (r) => coded.offset![r]!);
     yield batch;
   }
