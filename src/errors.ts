@@ -46,4 +46,5 @@ export type SoftlogitErrorCode =
   | 'NOT_POSITIVE_DEFINITE'
   | 'TOO_LARGE'
   | 'BAD_CSV'
-  | 'UNKNOWN_COLUMN';
+  | 'UNKNOWN_COLUMN'
+  | 'UNREADABLE';

@@ -104,8 +104,13 @@ describe('readCSV', () => {
     expect(typo.details).toEqual({ column: 'b', row: 2, line: 3, value: 'x4' });
   });
 
-  it('passes on the file system error for a missing file, and refuses a source of another type', async () => {
-    await expect(readCSV(join(dir, 'missing.csv'))).rejects.toMatchObject({ code: 'ENOENT' });
+  it('reports a missing file as UNREADABLE, and refuses a source or a chunk of another type', async () => {
+    const missing = await rejection(readCSV(join(dir, 'missing.csv')));
+    expect(missing.code).toBe('UNREADABLE');
+    expect(missing.details).toEqual({ code: 'ENOENT', path: join(dir, 'missing.csv') });
+    expect(missing.message).toContain('no such file');
+    expect((await rejection(readCSV(dir))).details?.['code']).toBe('EISDIR');
+    expect((await rejection(readCSV(['a,b\n', 5 as never]))).message).toContain('chunk 1');
     expect((await rejection(readCSV(42 as never))).code).toBe('BAD_OPTION');
     expect((await rejection(readCSV([''], { colums: ['a'] } as never))).code).toBe('BAD_OPTION');
   });

@@ -28,7 +28,7 @@ const ASYNC_RUNS = 40;
 const CODES = new Set<string>([
   'NOT_INITIALIZED', 'EMPTY_INPUT', 'RAGGED_ROWS', 'LENGTH_MISMATCH', 'NON_FINITE', 'BAD_RESPONSE', 'BAD_WEIGHTS',
   'BAD_COUNTS', 'ONE_CLASS', 'EMPTY_CLASS', 'UNKNOWN_LABEL', 'BAD_REFERENCE', 'TOO_FEW_ROWS', 'COLLINEAR', 'BAD_OPTION',
-  'BAD_SHAPE', 'BAD_MODEL', 'NOT_POSITIVE_DEFINITE', 'TOO_LARGE', 'BAD_CSV', 'UNKNOWN_COLUMN',
+  'BAD_SHAPE', 'BAD_MODEL', 'NOT_POSITIVE_DEFINITE', 'TOO_LARGE', 'BAD_CSV', 'UNKNOWN_COLUMN', 'UNREADABLE',
 ] satisfies api.SoftlogitErrorCode[]);
 
 // Valid arguments, so that junk in a later position is reached past the checks of earlier ones.
@@ -202,6 +202,11 @@ const ENTRIES: Entry[] = [
   { name: 'convertCovariance', valid: () => [[[4, 1], [1, 3]], [[1], [-1]]], call: fn(api.convertCovariance) },
   { name: 'coefficientStandardErrors', valid: () => [[[4, 1], [1, 9]], 2, 1], call: fn(api.coefficientStandardErrors) },
   { name: 'parseCSV', fields: { 1: ['numeric', 'factors'] }, valid: () => [csv, { factors: ['x'] }], call: fn(api.parseCSV) },
+  { name: 'readCSV', async: true, fields: { 1: ['numeric', 'factors', 'columns'] }, valid: () => [[csv], { factors: ['x'] }], call: fn(api.readCSV) },
+  { name: 'readCSVHeader', async: true, valid: () => [[csv]], call: fn(api.readCSVHeader) },
+  // A path (there is no file system in the browser project; in Node the file does not exist).
+  { name: 'csvDesignSource', async: true, fields: { 1: ['response', 'predictors', 'factors', 'weights', 'intercept', 'levels', 'batchRows'] }, valid: () => ['no-such-dir/data.csv', { response: 'y', batchRows: 2 }], call: fn(api.csvDesignSource) },
+  { name: 'frameDesignSource', async: true, fields: { 0: ['names', 'columns', 'nRows'], 1: ['response', 'predictors', 'factors', 'weights', 'intercept', 'levels', 'batchRows'] }, valid: () => [frame, { response: 'y', factors: ['x'], batchRows: 2 }], call: fn(api.frameDesignSource) },
   { name: 'designMatrix', fields: { 0: ['names', 'columns', 'nRows'], 1: ['response', 'predictors', 'factors', 'weights', 'counts', 'intercept', 'levels'] }, valid: () => [frame, { response: 'y', factors: ['x'] }], call: fn(api.designMatrix) },
   { name: 'levelsOf', fields: { 0: ['name', 'kind', 'values'] }, valid: () => [frame.columns[2], [0, 1]], call: fn(api.levelsOf) },
   { name: 'newDataMatrix', fields: { 0: ['names', 'columns', 'nRows'], 1: ['predictors', 'factors', 'intercept'] }, valid: () => [frame, design], call: fn(api.newDataMatrix) },

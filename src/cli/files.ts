@@ -27,12 +27,14 @@ async function readDataFile(path: string, options: Parameters<typeof readCSV>[1]
   try {
     return await readCSV(path, options);
   } catch (error) {
-    if (error instanceof SoftlogitError) throw error;
-    if (typeof (error as { code?: unknown }).code === 'string' && (error as { syscall?: unknown }).syscall !== undefined) {
-      throw unreadable(error, path, 'data file');
-    }
-    throw error;
+    throw usageIfUnreadable(error, path);
   }
+}
+
+/** readCSV's UNREADABLE (no such file, a directory, no permission) as a UsageError naming the file. */
+function usageIfUnreadable(error: unknown, path: string): unknown {
+  if (!(error instanceof SoftlogitError) || error.code !== 'UNREADABLE') return error;
+  return unreadable({ code: error.details?.['code'], message: error.message }, path, 'data file');
 }
 
 /** Which columns of the data the command uses and how. */
@@ -100,8 +102,9 @@ async function usedColumns(path: string, used: string[]): Promise<string[] | und
   try {
     header = await readCSVHeader(path);
   } catch (error) {
-    if (error instanceof SoftlogitError) return undefined; // readCSV reports it with the whole file's context
-    throw unreadable(error, path, 'data file');
+    const usage = usageIfUnreadable(error, path);
+    if (usage instanceof SoftlogitError) return undefined; // readCSV reports it with the whole file's context
+    throw usage;
   }
   return used.every((name) => header.includes(name)) ? used : undefined;
 }

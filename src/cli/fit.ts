@@ -334,7 +334,8 @@ async function fitStreamed(
     const positive = classes[1 - referenceIndex]!;
     const batches = async function* (): AsyncGenerator<LogisticBatch> {
       for await (const batch of source.batches()) {
-        const y = Float64Array.from(batch.labels, (label) => (label === positive ? 1 : 0));
+        const y = new Float64Array(batch.labels.length);
+        for (let i = 0; i < y.length; i++) y[i] = batch.labels[i] === positive ? 1 : 0;
         yield { X: batch.X, y, ...(batch.weights ? { weights: batch.weights } : {}), ...(batch.offset ? { offset: batch.offset } : {}) };
       }
     };

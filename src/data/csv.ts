@@ -150,9 +150,9 @@ export type CSVSource = string | URL | ReadableStream<Uint8Array | string> | Asy
  * @param options as parseCSV's: `numeric`, `factors`, `columns`.
  * @returns a promise of the frame, as parseCSV returns it.
  * @throws {SoftlogitError} as parseCSV; `BAD_CSV` also for a numeric column that turns to text
- *   in a stream (see above), and `BAD_OPTION` for a source of another type, or a path outside Node.
- * @throws the file system's error (`code` `ENOENT`, `EISDIR`, `EACCES`, ...) for a file that
- *   cannot be read.
+ *   in a stream (see above); `BAD_OPTION` for a source of another type, a chunk that is neither
+ *   text nor a Uint8Array, or a path outside Node; `UNREADABLE` for a file or stream that fails
+ *   while read (`details.code` is the system's: `ENOENT`, `EISDIR`, `EACCES`, ...).
  *
  * @example
  * const frame = await readCSV('data/binary.csv', { factors: ['rank'] });
@@ -216,7 +216,23 @@ const HEADER_READ = Symbol('header read');
 export async function* textChunks(source: CSVSource, caller: string): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8');
   let first = true;
-  for await (const chunk of byteChunks(source, caller)) {
+  let index = 0;
+  const chunks = byteChunks(source, caller);
+  const iterator = Symbol.asyncIterator in chunks ? chunks[Symbol.asyncIterator]() : (chunks as Iterable<Uint8Array | string>)[Symbol.iterator]();
+  for (;;) {
+    let step: IteratorResult<Uint8Array | string>;
+    try {
+      step = await iterator.next();
+    } catch (error) {
+      throw unreadable(error, source, caller);
+    }
+    if (step.done === true) break;
+    const chunk: unknown = step.value;
+    if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
+      await iterator.return?.();
+      throw new SoftlogitError('BAD_OPTION', `${caller}: chunk ${index} of the source should be text or bytes (a Uint8Array), got ${describeValue(chunk)}`);
+    }
+    index++;
     let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
     if (first && text.length > 0) {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -226,6 +242,22 @@ export async function* textChunks(source: CSVSource, caller: string): AsyncGener
   }
   const tail = decoder.decode();
   if (tail.length > 0) yield tail;
+}
+
+/**
+ * A source that failed while being read: a file system error (no such file, a directory, no
+ * permission) as `UNREADABLE` naming the path; a SoftlogitError as it is.
+ */
+function unreadable(error: unknown, source: CSVSource, caller: string): unknown {
+  if (error instanceof SoftlogitError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const reason =
+    code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String((error as Error)?.message ?? error);
+  const what = typeof source === 'string' || source instanceof URL ? String(source) : 'the stream';
+  return new SoftlogitError('UNREADABLE', `${caller}: cannot read ${what}: ${reason}`, {
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(typeof source === 'string' || source instanceof URL ? { path: String(source) } : {}),
+  });
 }
 
 /** File system functions, from Node's built-in module (no import, so browser bundles stay clean). */

@@ -65,11 +65,13 @@ export interface DesignOptions {
 /** Every key of DesignOptions (checked by the compiler against the interface). */
 const DESIGN_OPTION_KEYS = optionKeysOf<DesignOptions>()(['response', 'predictors', 'factors', 'weights', 'offset', 'counts', 'intercept', 'levels']);
 
-/** Checks designMatrix's options: known keys, each of its type (levels are checked where read). */
-function checkDesignOptions(options: DesignOptions): void {
-  const caller = 'designMatrix';
+/**
+ * Checks designMatrix's options (or another function's that takes them, with its own keys):
+ * known keys, each of its type (levels are checked where read).
+ */
+export function checkDesignOptions(options: DesignOptions, caller = 'designMatrix', keys: readonly string[] = DESIGN_OPTION_KEYS): void {
   if (options === undefined) throw new SoftlogitError('BAD_OPTION', `${caller}: options are required ({ response } or { counts })`);
-  checkOptionKeys(options, caller, DESIGN_OPTION_KEYS);
+  checkOptionKeys(options, caller, keys);
   for (const key of ['response', 'weights', 'offset'] as const) checkOptionType(options[key], key, 'a column name (string)', (v) => typeof v === 'string', caller);
   for (const key of ['predictors', 'factors', 'counts'] as const) checkOptionType(options[key], key, 'an array of column names', isStringArray, caller);
   checkOptionType(options.intercept, 'intercept', 'true or false', (v) => typeof v === 'boolean', caller);
@@ -285,13 +287,13 @@ export function newDataMatrix(frame: DataFrame, terms: DesignTerms): NewDesign {
           { column: column.name, row: (i ?? 0) + 1 },
         );
       }
-      return { kind: 'numeric', name: column.name, values: pick(column.values, kept) };
+      return { kind: 'numeric', name: column.name, values: kept.length === frame.nRows ? column.values : pick(column.values, kept) };
     }
     const { codes } = factorCodes(column, kept, { levels: factor.levels, frame, caller, keepAll: true });
     return { kind: 'factor', name: column.name, levels: [...factor.levels], codes, fullCoding: factor.reference === null };
   });
   const coded: NewDesign = { ...fillMatrix(built, kept.length), rows: kept, droppedRowNumbers };
-  if (offset) coded.offset = pick(offset.values, kept);
+  if (offset) coded.offset = kept.length === frame.nRows ? offset.values.slice() : pick(offset.values, kept);
   return coded;
 }
 

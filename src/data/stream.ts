@@ -11,10 +11,10 @@
  */
 import { SoftlogitError } from '../errors.js';
 import { checkDataFrame } from '../input/frame.js';
-import { checkOptionKeys, optionKeysOf } from '../input/optionKeys.js';
+import { optionKeysOf } from '../input/optionKeys.js';
 import { CSVTokenizer } from './tokenizer.js';
 import { FrameBuilder, ReadAgainAsText, textChunks, type Column, type DataFrame, type NumericColumn } from './csv.js';
-import { levelsOf, newDataMatrix, type DesignOptions, type DesignTerms, type FactorCoding } from './design.js';
+import { checkDesignOptions, levelsOf, newDataMatrix, type DesignOptions, type DesignTerms, type FactorCoding } from './design.js';
 
 /** Options of {@link csvDesignSource}: designMatrix's, without `counts`, and the batch size. */
 export interface CSVDesignOptions extends Omit<DesignOptions, 'counts'> {
@@ -73,7 +73,7 @@ const DEFAULT_BATCH_ROWS = 1 << 16;
  */
 export async function csvDesignSource(path: string | URL, options: CSVDesignOptions): Promise<CSVDesignSource> {
   const caller = 'csvDesignSource';
-  checkOptionKeys(options, caller, CSV_DESIGN_OPTION_KEYS);
+  checkDesignOptions(options, caller, CSV_DESIGN_OPTION_KEYS);
   if (typeof options.response !== 'string') {
     throw new SoftlogitError('BAD_OPTION', `${caller}: options.response should name the column of class labels`);
   }
@@ -134,7 +134,7 @@ async function* frameBatches(
 export async function frameDesignSource(frame: DataFrame, options: CSVDesignOptions): Promise<CSVDesignSource> {
   const caller = 'frameDesignSource';
   checkDataFrame(frame, caller);
-  checkOptionKeys(options, caller, CSV_DESIGN_OPTION_KEYS);
+  checkDesignOptions(options, caller, CSV_DESIGN_OPTION_KEYS);
   if (typeof options.response !== 'string') {
     throw new SoftlogitError('BAD_OPTION', `${caller}: options.response should name the column of class labels`);
   }
@@ -170,7 +170,7 @@ type FrameBatches = (columns: string[] | undefined, numeric: string[]) => AsyncI
 async function scan(frames: FrameBatches, options: CSVDesignOptions, caller: string): Promise<CSVDesignSource> {
   const response = options.response!;
   const extra = [...(options.weights !== undefined ? [options.weights] : []), ...(options.offset !== undefined ? [options.offset] : [])];
-  const given = levelMap(options.levels);
+  const given = levelMap(options.levels, caller);
   let predictors = options.predictors;
   let used: string[] | undefined;
   let kinds: Map<string, Column['kind']> | undefined;
@@ -198,8 +198,12 @@ async function scan(frames: FrameBatches, options: CSVDesignOptions, caller: str
     const factorColumns = predictors!
       .map((name) => findColumn(frame, name, caller))
       .filter((column) => column.kind === 'string' || options.factors?.includes(column.name) || given.has(column.name));
+    const complete = new Uint8Array(frame.nRows).fill(1);
+    for (const column of columns) {
+      for (let i = 0; i < frame.nRows; i++) if (isMissing(column, i)) complete[i] = 0;
+    }
     for (let i = 0; i < frame.nRows; i++) {
-      if (columns.some((column) => isMissing(column, i))) {
+      if (complete[i] === 0) {
         droppedRows++;
         continue;
       }
@@ -280,21 +284,42 @@ async function* codedBatches(
     const weights = weightsColumn === undefined ? undefined : (findColumn(frame, weightsColumn, caller) as NumericColumn);
     // newDataMatrix leaves out rows missing a predictor or the offset; the response and weights
     // must be present too.
-    const keep: number[] = [];
-    coded.rows.forEach((i, r) => {
-      if (!isMissing(labelsColumn, i) && (weights === undefined || !Number.isNaN(weights.values[i]!))) keep.push(r);
-    });
-    if (keep.length === 0) continue;
+    const rows = coded.rows;
+    const present = new Uint8Array(rows.length);
+    let nKept = 0;
+    for (let r = 0; r < rows.length; r++) {
+      const i = rows[r]!;
+      if (!isMissing(labelsColumn, i) && (weights === undefined || !Number.isNaN(weights.values[i]!))) {
+        present[r] = 1;
+        nKept++;
+      }
+    }
+    if (nKept === 0) continue;
     const p = coded.nFeatures;
     let X = coded.X;
-    if (keep.length !== coded.nRows) {
-      X = new Float64Array(keep.length * p);
-      keep.forEach((r, k) => X.set(coded.X.subarray(r * p, (r + 1) * p), k * p));
+    let offset = coded.offset;
+    let keptRows: Uint32Array = rows;
+    if (nKept !== rows.length) {
+      X = new Float64Array(nKept * p);
+      keptRows = new Uint32Array(nKept);
+      const keptOffset = offset === undefined ? undefined : new Float64Array(nKept);
+      for (let r = 0, k = 0; r < rows.length; r++) {
+        if (present[r] === 0) continue;
+        X.set(coded.X.subarray(r * p, (r + 1) * p), k * p);
+        if (keptOffset !== undefined) keptOffset[k] = offset![r]!;
+        keptRows[k++] = rows[r]!;
+      }
+      offset = keptOffset;
     }
-    const rows = keep.map((r) => coded.rows[r]!);
-    const batch: DesignBatch = { X: { data: X, nRows: keep.length, nFeatures: p }, labels: rows.map((i) => labelsColumn.values[i]!) };
-    if (weights !== undefined) batch.weights = Float64Array.from(rows, (i) => weights.values[i]!); // rows: a plain array
-    if (coded.offset !== undefined) batch.offset = keep.length === coded.nRows ? coded.offset : Float64Array.from(keep, (r) => coded.offset![r]!);
+    const labels = new Array<string | number>(nKept);
+    for (let k = 0; k < nKept; k++) labels[k] = labelsColumn.values[keptRows[k]!]!;
+    const batch: DesignBatch = { X: { data: X, nRows: nKept, nFeatures: p }, labels };
+    if (weights !== undefined) {
+      const w = new Float64Array(nKept);
+      for (let k = 0; k < nKept; k++) w[k] = weights.values[keptRows[k]!]!;
+      batch.weights = w;
+    }
+    if (offset !== undefined) batch.offset = offset;
     yield batch;
   }
 }
@@ -351,7 +376,14 @@ function responseClasses(
   return classes;
 }
 
-function levelMap(levels: DesignOptions['levels']): Map<string, readonly string[]> {
+/** The `levels` option as a Map, each entry checked as designMatrix checks it. */
+function levelMap(levels: DesignOptions['levels'], caller: string): Map<string, readonly string[]> {
   if (levels === undefined) return new Map();
-  return levels instanceof Map ? new Map(levels) : new Map(Object.entries(levels));
+  const map: Map<string, unknown> = levels instanceof Map ? new Map(levels) : new Map(Object.entries(levels));
+  for (const [name, list] of map) {
+    if (!Array.isArray(list) || list.length === 0 || list.some((level) => typeof level !== 'string')) {
+      throw new SoftlogitError('BAD_OPTION', `${caller}: options.levels["${name}"] should be a non-empty array of strings`, { column: name });
+    }
+  }
+  return map as Map<string, readonly string[]>;
 }
