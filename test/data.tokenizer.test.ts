@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parse } from 'csv-parse/browser/esm/sync';
 import { CSVTokenizer, recordFields } from '../src/data/tokenizer.js';
-import { plainDecimalAt } from '../src/data/csv.js';
+import { BLOCK_ROWS, Blocks, plainDecimalAt } from '../src/data/csv.js';
 import { SoftlogitError } from '../src/errors.js';
 
 /** Records (with their first line) of `text` fed in the given chunks. */
@@ -134,6 +134,24 @@ describe('plainDecimalAt', () => {
   it('leaves everything else to the general path', () => {
     for (const s of ['', '-', '.', '1e5', '1234567890123456', '1.2.3', ' 1', 'NA', 'Inf', '0x10', '1_0']) {
       expect(plainDecimalAt(s, 0, s.length)).toBeUndefined();
+    }
+  });
+});
+
+describe('Blocks (the growing columns of parseCSV and readCSV)', () => {
+  it('joins what was written, in one resizable buffer or in separate blocks', () => {
+    for (const resizable of [true, false]) {
+      for (const n of [0, 5, BLOCK_ROWS, 2 * BLOCK_ROWS + 3]) {
+        const store = new Blocks(Float64Array, resizable);
+        let block = store.block;
+        for (let i = 0; i < n; i++) {
+          if (i > 0 && i % BLOCK_ROWS === 0) block = store.next();
+          block[i % BLOCK_ROWS] = i + 0.5;
+        }
+        const joined = store.join(n);
+        expect(joined.length).toBe(n);
+        expect(joined.every((v, i) => v === i + 0.5)).toBe(true);
+      }
     }
   });
 });

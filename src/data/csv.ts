@@ -81,7 +81,7 @@ const INFINITY = /^([+-]?)inf(?:inity)?$/i;
 const NOT_A_NUMBER = /^[+-]?nan$/i;
 
 /** Rows per block of a column while it is read; the blocks are joined once at the end. */
-const BLOCK_ROWS = 1 << 16;
+export const BLOCK_ROWS = 1 << 16;
 
 /** Characters of text handed to the tokenizer at a time by parseCSV. */
 const TEXT_CHUNK = 1 << 20;
@@ -524,14 +524,18 @@ const MAX_COLUMN_BYTES = 2 ** 32;
  * store.next().fill(2);
  * Array.from(store.join(BLOCK_ROWS + 2).subarray(BLOCK_ROWS - 1)) // => [1, 2, 2]
  */
-class Blocks<A extends Float64Array | Uint32Array> {
+export class Blocks<A extends Float64Array | Uint32Array> {
   /** The block being filled. */
   block: A;
   private buffer: ArrayBuffer | null;
   private readonly full: A[] = [];
 
-  constructor(private readonly Type: { new (length: number): A; new (buffer: ArrayBuffer, offset: number, length: number): A; BYTES_PER_ELEMENT: number }) {
-    this.buffer = resizableBuffer(BLOCK_ROWS * Type.BYTES_PER_ELEMENT);
+  /** @param resizable false to use separate blocks even where resizable buffers exist (tests). */
+  constructor(
+    private readonly Type: { new (length: number): A; new (buffer: ArrayBuffer, offset: number, length: number): A; BYTES_PER_ELEMENT: number },
+    resizable = true,
+  ) {
+    this.buffer = resizable ? resizableBuffer(BLOCK_ROWS * Type.BYTES_PER_ELEMENT) : null;
     this.block = this.buffer ? new Type(this.buffer, 0, BLOCK_ROWS) : new Type(BLOCK_ROWS);
   }
 
