@@ -102,7 +102,8 @@ async function child(kind: string, path: string): Promise<void> {
     const code = await main(argv, { out: (s) => (out += s), err: (s) => (err += s) });
     if (code !== 0) throw new Error(`softlogit ${argv.join(' ')} exited ${code}: ${err}`);
     const deviance = /Residual deviance:\s*(\S+)/.exec(out);
-    note = `residual deviance ${deviance?.[1] ?? '?'}`;
+    const iterations = /Number of Newton iterations: (\d+)/.exec(out);
+    note = `residual deviance ${deviance?.[1] ?? '?'}, ${iterations?.[1] ?? '?'} Newton iterations`;
   }
   const seconds = (performance.now() - started) / 1000;
   const peakRssMB = process.resourceUsage().maxRSS / 1024;
