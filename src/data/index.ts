@@ -5,7 +5,9 @@
 export { parseCSV, readCSV, readCSVHeader } from './csv.js';
 export type { Column, CSVSource, DataFrame, NumericColumn, ParseCSVOptions, StringColumn } from './csv.js';
 export { designMatrix, levelsOf, newDataMatrix } from './design.js';
-export { csvDesignSource, frameDesignSource } from './stream.js';
+export { csvDesignSource, frameDesignSource, logisticBatches, softmaxBatches } from './stream.js';
+export { arrowDesignSource } from './arrow.js';
+export type { ArrowBatchLike, ArrowSource, ArrowVectorLike } from './arrow.js';
 export type { CSVDesignOptions, CSVDesignSource, DesignBatch } from './stream.js';
 export type {
   CountsResponse, Design, DesignOptions, DesignTerms, FactorCoding, LabelResponse, NewDesign,

@@ -11,7 +11,8 @@
  */
 import { SoftlogitError } from '../errors.js';
 import { checkDataFrame } from '../input/frame.js';
-import { optionKeysOf } from '../input/optionKeys.js';
+import { describeValue, optionKeysOf } from '../input/optionKeys.js';
+import type { BatchSource, LogisticBatch, SoftmaxBatch } from '../stream/index.js';
 import { CSVTokenizer } from './tokenizer.js';
 import { FrameBuilder, ReadAgainAsText, textChunks, type Column, type DataFrame, type NumericColumn } from './csv.js';
 import { checkDesignOptions, levelsOf, newDataMatrix, type DesignOptions, type DesignTerms, type FactorCoding } from './design.js';
@@ -135,9 +136,6 @@ export async function frameDesignSource(frame: DataFrame, options: CSVDesignOpti
   const caller = 'frameDesignSource';
   checkDataFrame(frame, caller);
   checkDesignOptions(options, caller, CSV_DESIGN_OPTION_KEYS);
-  if (typeof options.response !== 'string') {
-    throw new SoftlogitError('BAD_OPTION', `${caller}: options.response should name the column of class labels`);
-  }
   const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
   if (!Number.isInteger(batchRows) || batchRows < 1) {
     throw new SoftlogitError('BAD_OPTION', `${caller}: options.batchRows should be a positive integer, got ${String(batchRows)}`);
@@ -157,14 +155,77 @@ export async function frameDesignSource(frame: DataFrame, options: CSVDesignOpti
       };
     }
   };
-  return scan(frames, options, caller);
+  return designSourceOf(frames, options, caller);
 }
 
 /** A batch of a frame's rows; `firstRow` is the 0-based row of its first row in the whole. */
-type FrameBatch = DataFrame & { firstRow: number };
+export type FrameBatch = DataFrame & { firstRow: number };
 
 /** Starts a pass over the frame batches of a source, keeping the columns named (all if undefined). */
-type FrameBatches = (columns: string[] | undefined, numeric: string[]) => AsyncIterable<FrameBatch>;
+export type FrameBatches = (columns: string[] | undefined, numeric: string[]) => AsyncIterable<FrameBatch>;
+
+/**
+ * A design source over any source of frame batches (the Arrow adapter's): options checked as
+ * csvDesignSource checks them, then the scan.
+ */
+export async function designSourceOf(frames: FrameBatches, options: CSVDesignOptions, caller: string): Promise<CSVDesignSource> {
+  checkDesignOptions(options, caller, CSV_DESIGN_OPTION_KEYS);
+  if (typeof options.response !== 'string') {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: options.response should name the column of class labels`);
+  }
+  return scan(frames, options, caller);
+}
+
+/** Rejects anything but a design source (from csvDesignSource and its kin). */
+function checkDesignSource(design: unknown, caller: string): void {
+  const d = design as Partial<CSVDesignSource> | null;
+  if (d === null || typeof d !== 'object' || !Array.isArray(d.classes) || typeof d.batches !== 'function') {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: expected a design source (from csvDesignSource, frameDesignSource or arrowDesignSource), got ${describeValue(design)}`);
+  }
+}
+
+/**
+ * The BatchSource `fitLogisticStream` takes, from a design source: X, y = 1 for `positive` (by
+ * default the second class) and 0 for the other class, weights and offset.
+ *
+ * @throws {SoftlogitError} `BAD_RESPONSE` when the response has more than two classes, or
+ *   `positive` is not one of them.
+ * @example
+ * const design = await csvDesignSource('admissions.csv', { response: 'admit' });
+ * const fit = await fitLogisticStream(logisticBatches(design), { names: design.names, nFeatures: design.nFeatures });
+ */
+export function logisticBatches(design: CSVDesignSource, positive?: string | number): BatchSource<LogisticBatch> {
+  checkDesignSource(design, 'logisticBatches');
+  positive ??= design.classes[1]!;
+  if (design.classes.length !== 2 || !design.classes.includes(positive)) {
+    throw new SoftlogitError(
+      'BAD_RESPONSE',
+      `logisticBatches: expected a response with two classes and one of them as positive, got classes ${design.classes.map(String).join(', ')} and positive ${describeValue(positive)}`,
+    );
+  }
+  return async function* () {
+    for await (const batch of design.batches()) {
+      const y = new Float64Array(batch.labels.length);
+      for (let i = 0; i < y.length; i++) y[i] = batch.labels[i] === positive ? 1 : 0;
+      yield { X: batch.X, y, ...(batch.weights ? { weights: batch.weights } : {}), ...(batch.offset ? { offset: batch.offset } : {}) };
+    }
+  };
+}
+
+/**
+ * The BatchSource `fitSoftmaxStream` takes, from a design source: X, the labels, weights. Pass
+ * `classes: design.classes` to the fit to skip its pass collecting the labels.
+ *
+ * @example
+ * const design = await csvDesignSource('housing.csv', { response: 'Sat', weights: 'Freq' });
+ * const fit = await fitSoftmaxStream(softmaxBatches(design), { names: design.names, nFeatures: design.nFeatures, classes: design.classes });
+ */
+export function softmaxBatches(design: CSVDesignSource): BatchSource<SoftmaxBatch> {
+  checkDesignSource(design, 'softmaxBatches');
+  return async function* () {
+    for await (const batch of design.batches()) yield { X: batch.X, y: batch.labels, ...(batch.weights ? { weights: batch.weights } : {}) };
+  };
+}
 
 /** The scan: types, levels, counts; then the source. */
 async function scan(frames: FrameBatches, options: CSVDesignOptions, caller: string): Promise<CSVDesignSource> {
