@@ -219,6 +219,9 @@ const ENTRIES: Entry[] = [
   { name: 'csvDesignSource', async: true, fields: { 1: ['response', 'predictors', 'factors', 'weights', 'intercept', 'levels', 'batchRows'] }, valid: () => ['no-such-dir/data.csv', { response: 'y', batchRows: 2 }], call: fn(api.csvDesignSource) },
   { name: 'frameDesignSource', async: true, fields: { 0: ['names', 'columns', 'nRows'], 1: ['response', 'predictors', 'factors', 'weights', 'intercept', 'levels', 'batchRows'] }, valid: () => [frame, { response: 'y', factors: ['x'], batchRows: 2 }], call: fn(api.frameDesignSource) },
   { name: 'arrowDesignSource', async: true, fields: { 1: ['response', 'predictors', 'factors', 'weights', 'intercept', 'levels'] }, valid: () => [arrowBatches, { response: 'y' }], call: fn(api.arrowDesignSource) },
+  // Bytes that are not Parquet (the junk test needs no file; test/data.parquet.node.test.ts reads real ones).
+  { name: 'readParquet', async: true, fields: { 1: ['columns'] }, valid: () => [new Uint8Array(16), { columns: ['y'] }], call: fn(api.readParquet) },
+  { name: 'parquetDesignSource', async: true, fields: { 1: ['response', 'predictors', 'factors', 'weights', 'intercept', 'levels'] }, valid: () => [new Uint8Array(16), { response: 'y' }], call: fn(api.parquetDesignSource) },
   { name: 'logisticBatches', valid: () => [designSource(), 1], call: fn(api.logisticBatches) },
   { name: 'softmaxBatches', valid: () => [designSource()], call: fn(api.softmaxBatches) },
   { name: 'designMatrix', fields: { 0: ['names', 'columns', 'nRows'], 1: ['response', 'predictors', 'factors', 'weights', 'counts', 'intercept', 'levels'] }, valid: () => [frame, { response: 'y', factors: ['x'] }], call: fn(api.designMatrix) },

@@ -12,3 +12,5 @@ export type { CSVDesignOptions, CSVDesignSource, DesignBatch } from './stream.js
 export type {
   CountsResponse, Design, DesignOptions, DesignTerms, FactorCoding, LabelResponse, NewDesign,
 } from './design.js';
+export { parquetDesignSource, readParquet } from './parquet.js';
+export type { ParquetFile, ReadParquetOptions } from './parquet.js';
