@@ -72,3 +72,28 @@ describe('parquetDesignSource', () => {
     expect(labels).toEqual((expected.response as LabelResponse).labels);
   });
 });
+
+describe('softlogit fit on a Parquet file', () => {
+  it('prints what it prints for the same data as CSV, in memory and with --stream', async () => {
+    const { main } = await import('../dist/cli/main.js');
+    const run = async (...args: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const status = await main(args, { out: (text: string) => void (stdout += text), err: (text: string) => void (stderr += text) });
+      return { status, stdout, stderr };
+    };
+    const csv = join(dir, 'same.csv');
+    writeFileSync(csv, CSV);
+    const parquet = parquetFile(4);
+    const fromCSV = await run('fit', csv, '--response', 'y', '--predictors', 'x,g', '--json');
+    const fromParquet = await run('fit', parquet, '--response', 'y', '--predictors', 'x,g', '--json');
+    expect(fromParquet.status).toBe(0);
+    expect(fromParquet.stdout).toBe(fromCSV.stdout);
+    const streamed = await run('fit', parquet, '--response', 'y', '--predictors', 'x,g', '--json', '--stream');
+    expect(streamed.status).toBe(0);
+    const a = JSON.parse(fromCSV.stdout) as { coefficients: number[]; design: unknown };
+    const b = JSON.parse(streamed.stdout) as { coefficients: number[]; design: unknown };
+    expect(b.design).toEqual(a.design);
+    b.coefficients.forEach((v, j) => expect(Math.abs(v - a.coefficients[j]!)).toBeLessThan(1e-9 * (1 + Math.abs(a.coefficients[j]!))));
+  });
+});

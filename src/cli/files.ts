@@ -1,7 +1,7 @@
 // Reading the files the CLI is given: CSV data (with the numeric-column check) and model JSON.
 // Data files are streamed into typed columns (readCSV), never read whole into a string.
 import { readFileSync } from 'node:fs';
-import { readCSV, readCSVHeader, SoftlogitError, type DataFrame } from '../index.js';
+import { readCSV, readCSVHeader, readParquet, SoftlogitError, type DataFrame } from '../index.js';
 import { UsageError } from './args.js';
 
 /** The whole file as text; a missing or unreadable file is a UsageError naming it. */
@@ -37,6 +37,31 @@ function usageIfUnreadable(error: unknown, path: string): unknown {
   return unreadable({ code: error.details?.['code'], message: error.message }, path, 'data file');
 }
 
+/** A Parquet file is told by its name (`.parquet`, any case); everything else is read as CSV. */
+export function isParquet(path: string): boolean {
+  return /\.parquet$/i.test(path);
+}
+
+/**
+ * A Parquet file's frame: only the used columns when the file has them all, else every column
+ * (so that the error naming the missing one lists them). Its columns are typed in the file, so
+ * there is nothing to guess.
+ */
+async function readParquetFile(path: string, used: string[] | undefined): Promise<DataFrame> {
+  try {
+    if (used !== undefined) {
+      try {
+        return await readParquet(path, { columns: used });
+      } catch (error) {
+        if (!(error instanceof SoftlogitError && error.code === 'UNKNOWN_COLUMN')) throw error;
+      }
+    }
+    return await readParquet(path);
+  } catch (error) {
+    throw usageIfUnreadable(error, path);
+  }
+}
+
 /** Which columns of the data the command uses and how. */
 export interface FrameRoles {
   /** Columns that must be numeric (weights, counts). */
@@ -63,6 +88,7 @@ function numberLike(value: string): boolean {
  * `--factor`/`--levels` are left alone.
  */
 export async function readFrame(path: string, roles: FrameRoles): Promise<DataFrame> {
+  if (isParquet(path)) return readParquetFile(path, roles.used);
   const kept = roles.used === undefined ? undefined : await usedColumns(path, roles.used);
   const columns = kept === undefined ? {} : { columns: kept };
   let frame = await readDataFile(path, columns);

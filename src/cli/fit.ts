@@ -3,7 +3,7 @@
 import { statSync } from 'node:fs';
 import { freemem } from 'node:os';
 import {
-  csvDesignSource, designMatrix, frameDesignSource, fitLogistic, fitLogisticStream, fitSoftmax, fitSoftmaxStream, init, initThreads, Matrix, shutdownThreads,
+  csvDesignSource, designMatrix, frameDesignSource, parquetDesignSource, fitLogistic, fitLogisticStream, fitSoftmax, fitSoftmaxStream, init, initThreads, Matrix, shutdownThreads,
   type ClassLabel, type CSVDesignSource, type DataFrame, type Design, type DesignOptions, type FitProgress, type LogisticBatch,
   type LogisticFit, type SoftmaxBatch, type SoftmaxFit,
 } from '../index.js';
@@ -13,11 +13,11 @@ import {
   type OptionSpec, type ParsedArgs,
 } from './args.js';
 import { labelText, matchClass } from './classes.js';
-import { readFrame, type FrameRoles } from './files.js';
+import { isParquet, readFrame, type FrameRoles } from './files.js';
 import type { ModelDesign, ModelFile } from './model.js';
 import type { Output } from './output.js';
 
-export const FIT_HELP = `Usage: softlogit fit DATA.csv (--response COLUMN | --counts COL1,COL2,...) [options]
+export const FIT_HELP = `Usage: softlogit fit DATA.csv|DATA.parquet (--response COLUMN | --counts COL1,COL2,...) [options]
 
 Fits a logistic (binomial) or multinomial (softmax) regression by exact Newton iterations and
 prints an R-like summary, or the model as JSON for \`softlogit predict\` and \`softlogit convert\`.
@@ -311,7 +311,9 @@ function streamBySize(request: FitRequest, io: Output): boolean {
 
 /** The design of a streamed fit: one scan of the file for types, levels and counts. */
 async function readStreamDesign(request: FitRequest): Promise<CSVDesignSource> {
-  return csvDesignSource(request.path, request.options); // no --counts here (streamConflict)
+  // No --counts here (streamConflict).
+  if (isParquet(request.path)) return parquetDesignSource(request.path, request.options);
+  return csvDesignSource(request.path, request.options);
 }
 
 /** Fits over the file's batches, read once per pass. */
@@ -388,7 +390,7 @@ function droppedNote(n: number): string {
 
 /** Checks the options and fills in what they imply. */
 function readRequest(args: ParsedArgs): FitRequest {
-  const [path] = positionals(args, ['a data file (CSV)'], 'fit');
+  const [path] = positionals(args, ['a data file (CSV or Parquet)'], 'fit');
   const response = stringOption(args, 'response');
   const counts = listOption(args, 'counts');
   if (response === undefined && counts === undefined) {
