@@ -149,4 +149,13 @@ describe('softlogit fit --stream', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('--stream cannot be combined with --l2');
   });
+
+  it('names a column missing from the file as the in-memory fit does', async () => {
+    const path = file(TEXT);
+    const memory = await run('fit', path, '--response', 'y', '--predictors', 'x,z');
+    const streamed = await run('fit', path, '--response', 'y', '--predictors', 'x,z', '--stream');
+    expect(streamed.status).toBe(2);
+    expect(streamed.stderr).toBe(memory.stderr);
+    expect(streamed.stderr).toContain('--predictors names column "z"');
+  });
 });

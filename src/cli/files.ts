@@ -37,6 +37,11 @@ function usageIfUnreadable(error: unknown, path: string): unknown {
   return unreadable({ code: error.details?.['code'], message: error.message }, path, 'data file');
 }
 
+/** The names on a CSV file's header, or undefined when it cannot be read (readCSV then says why). */
+export async function readHeaderOf(path: string): Promise<string[] | undefined> {
+  return readCSVHeader(path).catch(() => undefined);
+}
+
 /** A Parquet file is told by its name (`.parquet`, any case); everything else is read as CSV. */
 export function isParquet(path: string): boolean {
   return /\.parquet$/i.test(path);
