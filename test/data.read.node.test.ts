@@ -124,3 +124,27 @@ describe('readCSVHeader', () => {
     expect((await rejection(readCSVHeader(['\n\n']))).code).toBe('BAD_CSV');
   });
 });
+
+describe('closing the source', () => {
+  it('closes a stream read only in part: a header read, an error in the text', async () => {
+    let closed = 0;
+    let reachedEnd = false;
+    const source = () => ({
+      *[Symbol.iterator]() {
+        try {
+          yield 'a,b\n';
+          yield '1,2,3\n';
+          yield '4,5\n';
+          reachedEnd = true;
+        } finally {
+          closed++;
+        }
+      },
+    });
+    expect(await readCSVHeader(source())).toEqual(['a', 'b']);
+    expect(closed).toBe(1);
+    await expect(readCSV(source())).rejects.toMatchObject({ code: 'BAD_CSV', details: { line: 2, fields: 3, expected: 2 } });
+    expect(closed).toBe(2);
+    expect(reachedEnd).toBe(false);
+  });
+});

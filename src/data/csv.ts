@@ -219,26 +219,36 @@ export async function* textChunks(source: CSVSource, caller: string): AsyncGener
   let index = 0;
   const chunks = byteChunks(source, caller);
   const iterator = Symbol.asyncIterator in chunks ? chunks[Symbol.asyncIterator]() : (chunks as Iterable<Uint8Array | string>)[Symbol.iterator]();
-  for (;;) {
-    let step: IteratorResult<Uint8Array | string>;
-    try {
-      step = await iterator.next();
-    } catch (error) {
-      throw unreadable(error, source, caller);
+  let finished = false;
+  try {
+    for (;;) {
+      let step: IteratorResult<Uint8Array | string>;
+      try {
+        step = await iterator.next();
+      } catch (error) {
+        finished = true; // a source that threw is not closed again
+        throw unreadable(error, source, caller);
+      }
+      if (step.done === true) {
+        finished = true;
+        break;
+      }
+      const chunk: unknown = step.value;
+      if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
+        throw new SoftlogitError('BAD_OPTION', `${caller}: chunk ${index} of the source should be text or bytes (a Uint8Array), got ${describeValue(chunk)}`);
+      }
+      index++;
+      let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+      if (first && text.length > 0) {
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        first = false;
+      }
+      if (text.length > 0) yield text;
     }
-    if (step.done === true) break;
-    const chunk: unknown = step.value;
-    if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
-      await iterator.return?.();
-      throw new SoftlogitError('BAD_OPTION', `${caller}: chunk ${index} of the source should be text or bytes (a Uint8Array), got ${describeValue(chunk)}`);
-    }
-    index++;
-    let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    if (first && text.length > 0) {
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      first = false;
-    }
-    if (text.length > 0) yield text;
+  } finally {
+    // Stopped early (an error in the text, a header read, a column read again as text): close
+    // the source, so that a file is not left open.
+    if (!finished) await iterator.return?.();
   }
   const tail = decoder.decode();
   if (tail.length > 0) yield tail;
