@@ -109,6 +109,26 @@ describe('csvDesignSource', () => {
     await expectSame('y,g\n0,1\n1,2\n0,1\n1,x\n0,x\n', { response: 'y', batchRows: 2 });
   });
 
+  it('counts the data row of an error in a later batch from the start of the file, with its line', async () => {
+    const text = 'y,x\n0,1\n1,2\n0,3\n1,Inf\n0,5\n';
+    const expected = (() => {
+      try {
+        inMemory(text, { response: 'y' });
+      } catch (error) {
+        return error as SoftlogitError;
+      }
+      throw new Error('designMatrix should refuse Inf');
+    })();
+    const error = await collect(file(text), { response: 'y', batchRows: 2 }).then(
+      () => undefined,
+      (e: unknown) => e as SoftlogitError,
+    );
+    expect(error?.code).toBe('NON_FINITE');
+    expect(error?.details).toEqual(expected.details);
+    expect(error?.message).toContain('data row 4 (line 5)');
+    expect(expected.message).toContain('data row 4 (line 5)');
+  });
+
   it('reports what designMatrix reports: a single-valued response, negative weights, an unknown column', async () => {
     await expect(collect(file('y,x\n1,1\n1,2\n'), { response: 'y' })).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
     await expect(collect(file('y,x,w\n0,1,1\n1,2,-1\n'), { response: 'y', weights: 'w' })).rejects.toMatchObject({ code: 'BAD_WEIGHTS' });

@@ -340,7 +340,12 @@ async function* codedBatches(
 ): AsyncGenerator<DesignBatch> {
   for await (const frame of frames) {
     if (frame.nRows === 0) continue;
-    const coded = newDataMatrix(frame, terms);
+    let coded: ReturnType<typeof newDataMatrix>;
+    try {
+      coded = newDataMatrix(frame, terms);
+    } catch (error) {
+      throw inWholeSource(error, frame.firstRow, caller);
+    }
     const labelsColumn = findColumn(frame, response, caller);
     const weights = weightsColumn === undefined ? undefined : (findColumn(frame, weightsColumn, caller) as NumericColumn);
     // newDataMatrix leaves out rows missing a predictor or the offset; the response and weights
@@ -383,6 +388,20 @@ async function* codedBatches(
     if (offset !== undefined) batch.offset = offset;
     yield batch;
   }
+}
+
+/**
+ * An error newDataMatrix found in a batch, with its data row counted in the whole source (the
+ * batch's rows are numbered from 1) and the source's function named.
+ */
+function inWholeSource(error: unknown, firstRow: number, caller: string): unknown {
+  if (!(error instanceof SoftlogitError)) return error;
+  const row = error.details?.['row'];
+  const message = error.message
+    .replace(/^newDataMatrix:/, `${caller}:`)
+    .replace(/data row (\d+)/g, (_, n: string) => `data row ${Number(n) + firstRow}`);
+  const details = typeof row === 'number' ? { ...error.details, row: row + firstRow } : error.details;
+  return new SoftlogitError(error.code, message, details);
 }
 
 function findColumn(frame: DataFrame, name: string, caller: string): Column {
