@@ -3,7 +3,9 @@
 //
 //   npm run bench                 full suite (builds first), writes bench/results/latest.json
 //   npm run bench -- --quick      small sizes only, writes bench/results/quick.json
-//   options: --seed=N  --only=binary,multinomial,kernel,threads  --filter=REGEX  --out=FILE
+//   options: --seed=N  --only=binary,multinomial,kernel,threads,files  --filter=REGEX  --out=FILE
+//   (files, bench/files.ts: reading a 2e6 x 10 CSV and fitting it, and streaming a 2e7 x 10 one;
+//   only when asked for with --only, as it writes 2 GB of temporary CSV)
 //   --skip=ml,tfjs
 //   (--filter keeps the cases whose key, e.g. "binary n=1000000 p=50" or
 //   "multinomial n=100000 p=20 K=10", matches, and --skip leaves out the slow contenders: to re-run
@@ -25,6 +27,7 @@ import { environment, ROOT, type Environment } from './environment.js';
 import { runKernelBench, type KernelResult, type RowTermsResult } from './kernel.js';
 import { runThreadsBenchInChild, THREADS_RUNS, type ThreadsResult } from './threads.js';
 import { timeMedian } from './timing.js';
+import { runFilesBench, type FilesCaseResult } from './files.js';
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -52,7 +55,7 @@ function parseArgs(argv: readonly string[]): Settings {
     else if (arg.startsWith('--out=')) out = arg.slice(6);
     else if (arg.startsWith('--filter=')) filter = new RegExp(arg.slice(9));
     else if (arg.startsWith('--skip=')) skip = new Set(arg.slice(7).split(','));
-    else throw new Error(`bench: unknown argument ${arg} (expected --quick, --seed=N, --only=binary,multinomial,kernel,threads, --filter=REGEX, --skip=ml,tfjs, --out=FILE)`);
+    else throw new Error(`bench: unknown argument ${arg} (expected --quick, --seed=N, --only=binary,multinomial,kernel,threads,files, --filter=REGEX, --skip=ml,tfjs, --out=FILE)`);
   }
   if (!Number.isInteger(seed)) throw new Error('bench: --seed must be an integer');
   out ||= join(ROOT, 'bench', 'results', quick ? 'quick.json' : 'latest.json');
@@ -289,6 +292,19 @@ async function main(): Promise<void> {
   // First, in a process of its own, while nothing else of the suite has run: a 2-thread fit needs
   // both cores, and in a full run where this case came last, after the others, its first seven
   // 2-thread runs took 0.52-0.54 s and the last two 0.41 s.
+  let files: FilesCaseResult[] | null = null;
+  if (settings.only.has('files')) {
+    log('files: read and fit a 2e6 x 10 CSV; stream a 2e7 x 10 one (not in --quick)');
+    files = await runFilesBench({
+      rows: settings.quick ? 200_000 : 2_000_000,
+      features: 10,
+      streamRows: settings.quick ? 0 : 20_000_000,
+      cases: new Set(['parse', 'fit', 'stream']),
+      seed: settings.seed,
+      out: '',
+    });
+  }
+
   if (settings.only.has('threads') && !settings.quick) {
     log('threads: fitLogistic n=1e6 p=50, threads 1 vs 2');
     try {
@@ -385,6 +401,7 @@ async function main(): Promise<void> {
     cases,
     kernel,
     threads,
+    files,
     targets,
   };
   mkdirSync(join(settings.out, '..'), { recursive: true });

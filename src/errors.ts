@@ -54,4 +54,6 @@ export type SoftlogitErrorCode =
   /** An argument that should be shard statistics (combine, combineAll, a statistics source) is not. */
   | 'BAD_STATISTICS'
   /** lrTest / anova: the models are not nested on the same rows (or cannot be compared). */
-  | 'NOT_NESTED';
+  | 'NOT_NESTED'
+  /** A file could not be read (missing, a directory, no permission). */
+  | 'UNREADABLE';

@@ -608,7 +608,7 @@ describe('user errors: exit 2, one line naming the problem', () => {
     lines[5] = lines[5]!.replace(/,([\d.]+),(\d)$/, ',3.x,$2');
     writeFileSync(tmp('typo.csv'), lines.join('\n'));
     expect(fails('fit', tmp('typo.csv'), '--response', 'admit')).toBe(
-      'softlogit fit: parseCSV: column "gpa" must be numeric, but data row 5 (line 6) holds "3.x" (if "gpa" is categorical, say --factor gpa)',
+      'softlogit fit: readCSV: column "gpa" must be numeric, but data row 5 (line 6) holds "3.x" (if "gpa" is categorical, say --factor gpa)',
     );
     writeFileSync(tmp('weights.csv'), 'y,x,w\n0,1,1\n1,2,heavy\n0,3,1\n1,1,2\n');
     expect(fails('fit', tmp('weights.csv'), '--response', 'y', '--weights', 'w')).toMatch(/column "w" must be numeric, but data row 2 \(line 3\) holds "heavy"/);

@@ -29,7 +29,7 @@ const CODES = new Set<string>([
   'NOT_INITIALIZED', 'EMPTY_INPUT', 'RAGGED_ROWS', 'LENGTH_MISMATCH', 'NON_FINITE', 'BAD_RESPONSE', 'BAD_WEIGHTS',
   'BAD_COUNTS', 'ONE_CLASS', 'EMPTY_CLASS', 'UNKNOWN_LABEL', 'BAD_REFERENCE', 'TOO_FEW_ROWS', 'COLLINEAR', 'BAD_OPTION',
   'BAD_SHAPE', 'BAD_MODEL', 'NOT_POSITIVE_DEFINITE', 'TOO_LARGE', 'BAD_CSV', 'UNKNOWN_COLUMN', 'TERMINATED', 'SOURCE_CHANGED',
-  'BAD_STATISTICS', 'NOT_NESTED',
+  'BAD_STATISTICS', 'NOT_NESTED', 'UNREADABLE',
 ] satisfies api.SoftlogitErrorCode[]);
 
 // Valid arguments, so that junk in a later position is reached past the checks of earlier ones.
@@ -134,6 +134,17 @@ interface Entry {
  * One value of each kind of junk, for the systematic test: each argument, and each field of each
  * object argument, is set to every one of these in turn (the rest valid).
  */
+/** A design source as csvDesignSource returns one (its batches are never read by the junk test). */
+function designSource(): unknown {
+  return { names: ['x'], nFeatures: 1, classes: [0, 1], nRows: 2, droppedRows: 0, predictors: ['x'], factors: [], intercept: true, batches: () => [] };
+}
+
+/** Two Arrow-shaped record batches (duck-typed: the adapter does not import apache-arrow). */
+const arrowBatches = [0, 1].map((y) => {
+  const vector = (value: number) => ({ length: 1, nullCount: 0, type: { typeId: 3 }, get: () => value, isValid: () => true, toArray: () => Float64Array.of(value) });
+  return { numRows: 1, schema: { fields: [{ name: 'y' }, { name: 'x' }] }, getChildAt: (j: number) => vector(j === 0 ? y : y + 0.5) };
+});
+
 const NASTY: readonly unknown[] = [
   null, undefined, Number.NaN, Infinity, -Infinity, 1e9, -1, 0, 1.5, 1.7e308, '', '0', 'ab', Symbol('junk'), 10n, true,
   {}, [], [null], [[null]], ['a'], [[1, '2']], () => 5, Float64Array.of(Number.NaN), new Int32Array(3), new BigInt64Array(2), { length: 2 },
@@ -216,6 +227,17 @@ const ENTRIES: Entry[] = [
   { name: 'convertCovariance', valid: () => [[[4, 1], [1, 3]], [[1], [-1]]], call: fn(api.convertCovariance) },
   { name: 'coefficientStandardErrors', valid: () => [[[4, 1], [1, 9]], 2, 1], call: fn(api.coefficientStandardErrors) },
   { name: 'parseCSV', fields: { 1: ['numeric', 'factors'] }, valid: () => [csv, { factors: ['x'] }], call: fn(api.parseCSV) },
+  { name: 'readCSV', async: true, fields: { 1: ['numeric', 'factors', 'columns'] }, valid: () => [[csv], { factors: ['x'] }], call: fn(api.readCSV) },
+  { name: 'readCSVHeader', async: true, valid: () => [[csv]], call: fn(api.readCSVHeader) },
+  // A path (there is no file system in the browser project; in Node the file does not exist).
+  { name: 'csvDesignSource', async: true, fields: { 1: ['response', 'predictors', 'factors', 'weights', 'intercept', 'levels', 'batchRows'] }, valid: () => ['no-such-dir/data.csv', { response: 'y', batchRows: 2 }], call: fn(api.csvDesignSource) },
+  { name: 'frameDesignSource', async: true, fields: { 0: ['names', 'columns', 'nRows'], 1: ['response', 'predictors', 'factors', 'weights', 'intercept', 'levels', 'batchRows'] }, valid: () => [frame, { response: 'y', factors: ['x'], batchRows: 2 }], call: fn(api.frameDesignSource) },
+  { name: 'arrowDesignSource', async: true, fields: { 1: ['response', 'predictors', 'factors', 'weights', 'intercept', 'levels'] }, valid: () => [arrowBatches, { response: 'y' }], call: fn(api.arrowDesignSource) },
+  // Bytes that are not Parquet (the junk test needs no file; test/data.parquet.node.test.ts reads real ones).
+  { name: 'readParquet', async: true, fields: { 1: ['columns'] }, valid: () => [new Uint8Array(16), { columns: ['y'] }], call: fn(api.readParquet) },
+  { name: 'parquetDesignSource', async: true, fields: { 1: ['response', 'predictors', 'factors', 'weights', 'intercept', 'levels'] }, valid: () => [new Uint8Array(16), { response: 'y' }], call: fn(api.parquetDesignSource) },
+  { name: 'logisticBatches', valid: () => [designSource(), 1], call: fn(api.logisticBatches) },
+  { name: 'softmaxBatches', valid: () => [designSource()], call: fn(api.softmaxBatches) },
   { name: 'designMatrix', fields: { 0: ['names', 'columns', 'nRows'], 1: ['response', 'predictors', 'factors', 'weights', 'counts', 'intercept', 'levels'] }, valid: () => [frame, { response: 'y', factors: ['x'] }], call: fn(api.designMatrix) },
   { name: 'levelsOf', fields: { 0: ['name', 'kind', 'values'] }, valid: () => [frame.columns[2], [0, 1]], call: fn(api.levelsOf) },
   { name: 'newDataMatrix', fields: { 0: ['names', 'columns', 'nRows'], 1: ['predictors', 'factors', 'intercept'] }, valid: () => [frame, design], call: fn(api.newDataMatrix) },

@@ -1,6 +1,7 @@
 // Reading the files the CLI is given: CSV data (with the numeric-column check) and model JSON.
+// Data files are streamed into typed columns (readCSV), never read whole into a string.
 import { readFileSync } from 'node:fs';
-import { parseCSV, SoftlogitError, type DataFrame } from '../index.js';
+import { readCSV, readCSVHeader, readParquet, SoftlogitError, type DataFrame } from '../index.js';
 import { UsageError } from './args.js';
 
 /** The whole file as text; a missing or unreadable file is a UsageError naming it. */
@@ -9,9 +10,60 @@ export function readText(path: string, what: string): string {
     return readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as { code?: string }).code;
-    const reason =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new UsageError(`cannot read ${what} ${path}: ${reason}`);
+    throw unreadable(error, path, what);
+  }
+}
+
+/** The UsageError for a file the system cannot read (missing, a directory, no permission). */
+function unreadable(error: unknown, path: string, what: string): UsageError {
+  const code = (error as { code?: string }).code;
+  const reason =
+    code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+  return new UsageError(`cannot read ${what} ${path}: ${reason}`);
+}
+
+/** readCSV on a data file, with the file system's errors as UsageErrors naming the file. */
+async function readDataFile(path: string, options: Parameters<typeof readCSV>[1]): Promise<DataFrame> {
+  try {
+    return await readCSV(path, options);
+  } catch (error) {
+    throw usageIfUnreadable(error, path);
+  }
+}
+
+/** readCSV's UNREADABLE (no such file, a directory, no permission) as a UsageError naming the file. */
+function usageIfUnreadable(error: unknown, path: string): unknown {
+  if (!(error instanceof SoftlogitError) || error.code !== 'UNREADABLE') return error;
+  return unreadable({ code: error.details?.['code'], message: error.message }, path, 'data file');
+}
+
+/** The names on a CSV file's header, or undefined when it cannot be read (readCSV then says why). */
+export async function readHeaderOf(path: string): Promise<string[] | undefined> {
+  return readCSVHeader(path).catch(() => undefined);
+}
+
+/** A Parquet file is told by its name (`.parquet`, any case); everything else is read as CSV. */
+export function isParquet(path: string): boolean {
+  return /\.parquet$/i.test(path);
+}
+
+/**
+ * A Parquet file's frame: only the used columns when the file has them all, else every column
+ * (so that the error naming the missing one lists them). Its columns are typed in the file, so
+ * there is nothing to guess.
+ */
+async function readParquetFile(path: string, used: string[] | undefined): Promise<DataFrame> {
+  try {
+    if (used !== undefined) {
+      try {
+        return await readParquet(path, { columns: used });
+      } catch (error) {
+        if (!(error instanceof SoftlogitError && error.code === 'UNKNOWN_COLUMN')) throw error;
+      }
+    }
+    return await readParquet(path);
+  } catch (error) {
+    throw usageIfUnreadable(error, path);
   }
 }
 
@@ -19,7 +71,7 @@ export function readText(path: string, what: string): string {
 export interface FrameRoles {
   /** Columns that must be numeric (weights, counts). */
   numeric: string[];
-  /** Columns used by the model; `undefined` means every column. */
+  /** Columns used by the model; `undefined` means every column. Only these are kept in memory. */
   used?: string[];
   /** Columns the user declared categorical (`--factor`, `--levels`): never forced numeric. */
   categorical: string[];
@@ -40,9 +92,11 @@ function numberLike(value: string): boolean {
  * reports the first non-numeric cell with its row, line and column. Columns given with
  * `--factor`/`--levels` are left alone.
  */
-export function readFrame(path: string, roles: FrameRoles): { frame: DataFrame; text: string } {
-  const text = readText(path, 'data file');
-  let frame = parseCSV(text);
+export async function readFrame(path: string, roles: FrameRoles): Promise<DataFrame> {
+  if (isParquet(path)) return readParquetFile(path, roles.used);
+  const kept = roles.used === undefined ? undefined : await usedColumns(path, roles.used);
+  const columns = kept === undefined ? {} : { columns: kept };
+  let frame = await readDataFile(path, columns);
   const known = new Set(frame.names);
   const numeric = roles.numeric.filter((name) => known.has(name));
   const guessed: string[] = [];
@@ -52,9 +106,9 @@ export function readFrame(path: string, roles: FrameRoles): { frame: DataFrame; 
     const present = column.values.filter((v): v is string => v !== null);
     if (present.filter(numberLike).length * 2 > present.length) guessed.push(column.name);
   }
-  if (numeric.length + guessed.length === 0) return { frame, text };
+  if (numeric.length + guessed.length === 0) return frame;
   try {
-    frame = parseCSV(text, { numeric: [...numeric, ...guessed] });
+    frame = await readDataFile(path, { ...columns, numeric: [...numeric, ...guessed] });
   } catch (error) {
     const column = error instanceof SoftlogitError ? error.details?.['column'] : undefined;
     if (typeof column === 'string' && guessed.includes(column)) {
@@ -66,7 +120,24 @@ export function readFrame(path: string, roles: FrameRoles): { frame: DataFrame; 
     }
     throw error;
   }
-  return { frame, text };
+  return frame;
+}
+
+/**
+ * The used columns, to convert and keep only them, when the file's header has them all; else
+ * undefined (every column is read, so that the error naming the missing one lists them all).
+ * Reads the header only.
+ */
+async function usedColumns(path: string, used: string[]): Promise<string[] | undefined> {
+  let header: string[];
+  try {
+    header = await readCSVHeader(path);
+  } catch (error) {
+    const usage = usageIfUnreadable(error, path);
+    if (usage instanceof SoftlogitError) return undefined; // readCSV reports it with the whole file's context
+    throw usage;
+  }
+  return used.every((name) => header.includes(name)) ? used : undefined;
 }
 
 /** Parses a model file (JSON); a syntax error is a UsageError naming the file. */

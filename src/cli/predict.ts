@@ -35,13 +35,13 @@ export async function predictCommand(argv: string[], io: Output): Promise<void> 
     io.out(PREDICT_HELP + '\n');
     return;
   }
-  const [modelPath, dataPath] = positionals(args, ['a model file (JSON)', 'a data file (CSV)'], 'predict') as [string, string];
+  const [modelPath, dataPath] = positionals(args, ['a model file (JSON)', 'a data file (CSV or Parquet)'], 'predict') as [string, string];
   const type = choiceOption(args, 'type', ['prob', 'class', 'link'] as const) ?? 'prob';
   const model = loadModelFile(readJSON(modelPath, 'model file'), modelPath);
   const terms = termsOf(model);
   const factorNames = new Set(terms.factors.map((f) => f.name));
   const offsetColumn = terms.offsetColumn === undefined ? [] : [terms.offsetColumn];
-  const { frame } = readFrame(dataPath, {
+  const frame = await readFrame(dataPath, {
     numeric: [...terms.predictors.filter((name) => !factorNames.has(name)), ...offsetColumn],
     used: [...terms.predictors, ...offsetColumn],
     categorical: [...factorNames],

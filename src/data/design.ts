@@ -65,11 +65,13 @@ export interface DesignOptions {
 /** Every key of DesignOptions (checked by the compiler against the interface). */
 const DESIGN_OPTION_KEYS = optionKeysOf<DesignOptions>()(['response', 'predictors', 'factors', 'weights', 'offset', 'counts', 'intercept', 'levels']);
 
-/** Checks designMatrix's options: known keys, each of its type (levels are checked where read). */
-function checkDesignOptions(options: DesignOptions): void {
-  const caller = 'designMatrix';
+/**
+ * Checks designMatrix's options (or another function's that takes them, with its own keys):
+ * known keys, each of its type (levels are checked where read).
+ */
+export function checkDesignOptions(options: DesignOptions, caller = 'designMatrix', keys: readonly string[] = DESIGN_OPTION_KEYS): void {
   if (options === undefined) throw new SoftlogitError('BAD_OPTION', `${caller}: options are required ({ response } or { counts })`);
-  checkOptionKeys(options, caller, DESIGN_OPTION_KEYS);
+  checkOptionKeys(options, caller, keys);
   for (const key of ['response', 'weights', 'offset'] as const) checkOptionType(options[key], key, 'a column name (string)', (v) => typeof v === 'string', caller);
   for (const key of ['predictors', 'factors', 'counts'] as const) checkOptionType(options[key], key, 'an array of column names', isStringArray, caller);
   checkOptionType(options.intercept, 'intercept', 'true or false', (v) => typeof v === 'boolean', caller);
@@ -213,7 +215,7 @@ export function designMatrix(frame: DataFrame, options: DesignOptions): Design {
   if (roles.weights) design.weights = weightVector(frame, roles.weights, kept);
   if (roles.offset) {
     const values = roles.offset.values;
-    design.offset = Float64Array.from(kept, (i) => values[i]!);
+    design.offset = pick(values, kept);
     design.offsetColumn = roles.offset.name;
   }
   return design;
@@ -285,13 +287,13 @@ export function newDataMatrix(frame: DataFrame, terms: DesignTerms): NewDesign {
           { column: column.name, row: (i ?? 0) + 1 },
         );
       }
-      return { kind: 'numeric', name: column.name, values: Float64Array.from(kept, (i) => column.values[i]!) };
+      return { kind: 'numeric', name: column.name, values: kept.length === frame.nRows ? column.values : pick(column.values, kept) };
     }
     const { codes } = factorCodes(column, kept, { levels: factor.levels, frame, caller, keepAll: true });
     return { kind: 'factor', name: column.name, levels: [...factor.levels], codes, fullCoding: factor.reference === null };
   });
   const coded: NewDesign = { ...fillMatrix(built, kept.length), rows: kept, droppedRowNumbers };
-  if (offset) coded.offset = Float64Array.from(kept, (i) => offset.values[i]!);
+  if (offset) coded.offset = kept.length === frame.nRows ? offset.values.slice() : pick(offset.values, kept);
   return coded;
 }
 
@@ -486,13 +488,25 @@ function rejectDuplicates(names: string[]): void {
 
 /** Splits rows into those complete in every used column and the 1-based numbers of the rest. */
 function completeRows(frame: DataFrame, used: Column[]): { kept: Uint32Array; droppedRowNumbers: number[] } {
-  const kept: number[] = [];
+  // A flag per row, cleared column by column (a column at a time reads memory in order).
+  const complete = new Uint8Array(frame.nRows).fill(1);
+  for (const column of used) {
+    const values = column.values;
+    if (column.kind === 'numeric') {
+      for (let i = 0; i < frame.nRows; i++) if (Number.isNaN(values[i])) complete[i] = 0;
+    } else {
+      for (let i = 0; i < frame.nRows; i++) if (values[i] === null) complete[i] = 0;
+    }
+  }
+  let nKept = 0;
+  for (let i = 0; i < frame.nRows; i++) nKept += complete[i]!;
+  const kept = new Uint32Array(nKept);
   const droppedRowNumbers: number[] = [];
-  for (let i = 0; i < frame.nRows; i++) {
-    if (used.every((column) => !isMissing(column, i))) kept.push(i);
+  for (let i = 0, k = 0; i < frame.nRows; i++) {
+    if (complete[i] === 1) kept[k++] = i;
     else droppedRowNumbers.push(i + 1);
   }
-  return { kept: Uint32Array.from(kept), droppedRowNumbers };
+  return { kept, droppedRowNumbers };
 }
 
 function isMissing(column: Column, i: number): boolean {
@@ -503,8 +517,10 @@ function isMissing(column: Column, i: number): boolean {
 function rejectInfinite(frame: DataFrame, used: Column[], kept: Uint32Array, caller = 'designMatrix'): void {
   for (const column of used) {
     if (column.kind !== 'numeric') continue;
-    for (const i of kept) {
-      const value = column.values[i]!;
+    const values = column.values;
+    for (let r = 0; r < kept.length; r++) {
+      const i = kept[r]!;
+      const value = values[i]!;
       if (!Number.isFinite(value)) {
         throw new SoftlogitError(
           'NON_FINITE',
@@ -625,7 +641,10 @@ function buildTerms(frame: DataFrame, roles: Roles, kept: Uint32Array, intercept
   let fullCodingLeft = !intercept;
   return roles.predictors.map((column): Term => {
     if (column.kind === 'numeric' && !roles.asFactor.has(column.name)) {
-      return { kind: 'numeric', name: column.name, values: Float64Array.from(kept, (i) => column.values[i]!) };
+      // With every row kept, the column itself is read (no copy: on a large file the copies of all
+      // columns would double the memory the design needs).
+      const values = kept.length === frame.nRows ? column.values : pick(column.values, kept);
+      return { kind: 'numeric', name: column.name, values };
     }
     const given = roles.levels.get(column.name);
     const { levels, codes } = factorCodes(column, kept, given && { levels: given, frame, caller: 'designMatrix', keepAll: false });
@@ -719,7 +738,8 @@ function fillMatrix(terms: Term[], nRows: number): Pick<Design, 'X' | 'nRows' | 
   let offset = 0;
   for (const term of terms) {
     if (term.kind === 'numeric') {
-      term.values.forEach((value, r) => (X[r * nFeatures + offset] = value));
+      const values = term.values;
+      for (let r = 0, at = offset; r < nRows; r++, at += nFeatures) X[at] = values[r]!;
       offset += 1;
     } else {
       const first = term.fullCoding ? 0 : 1;
@@ -769,6 +789,16 @@ function codePointRank(codeUnit: number): number {
   if (codeUnit >= 0xd800 && codeUnit <= 0xdfff) return codeUnit + 0x2000;
   if (codeUnit >= 0xe000) return codeUnit - 0x800;
   return codeUnit;
+}
+
+/**
+ * values[rows[0]], values[rows[1]], ... (a loop: `Float64Array.from(rows, fn)` is about ten times
+ * slower in V8, which showed on large files).
+ */
+function pick(values: Float64Array, rows: Uint32Array): Float64Array {
+  const out = new Float64Array(rows.length);
+  for (let r = 0; r < rows.length; r++) out[r] = values[rows[r]!]!;
+  return out;
 }
 
 function allRows(n: number): Uint32Array {
