@@ -22,6 +22,7 @@
 import { SoftlogitError } from '../errors.js';
 import { checkOptionKeys, describeValue, optionKeysOf } from '../input/optionKeys.js';
 import { CSVTokenizer, fieldText, recordFields, type RecordView } from './tokenizer.js';
+import type { FileURLLike, ReadableStreamLike } from './sources.js';
 
 /** A column of numbers; `NaN` marks a missing value. */
 export interface NumericColumn {
@@ -134,7 +135,7 @@ export function parseCSV(text: string, options: ParseCSVOptions = {}): DataFrame
  * Where {@link readCSV} reads from: a file path or `file:` URL (Node), or a stream of bytes
  * (UTF-8) or text: a Node `Readable`, a web `ReadableStream`, or any (async) iterable of chunks.
  */
-export type CSVSource = string | URL | ReadableStream<Uint8Array | string> | AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+export type CSVSource = string | FileURLLike | ReadableStreamLike<Uint8Array | string> | AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
 
 /**
  * Reads CSV from a file or a stream into typed columns, as {@link parseCSV} reads text, without

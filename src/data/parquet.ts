@@ -17,9 +17,10 @@ import { SoftlogitError } from '../errors.js';
 import { describeValue } from '../input/optionKeys.js';
 import type { Column, DataFrame } from './csv.js';
 import { designSourceOf, type CSVDesignOptions, type CSVDesignSource } from './stream.js';
+import type { AsyncBufferLike, FileURLLike } from './sources.js';
 
 /** A Parquet file: a path or `file:` URL (Node), its bytes, or hyparquet's AsyncBuffer. */
-export type ParquetFile = string | URL | ArrayBuffer | Uint8Array | AsyncBuffer;
+export type ParquetFile = string | FileURLLike | ArrayBuffer | Uint8Array | AsyncBufferLike;
 
 /** Options of {@link readParquet}. */
 export interface ReadParquetOptions {

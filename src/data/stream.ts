@@ -16,6 +16,7 @@ import type { BatchSource, LogisticBatch, SoftmaxBatch } from '../stream/index.j
 import { CSVTokenizer } from './tokenizer.js';
 import { FrameBuilder, ReadAgainAsText, textChunks, type Column, type DataFrame, type NumericColumn } from './csv.js';
 import { checkDesignOptions, levelsOf, newDataMatrix, type DesignOptions, type DesignTerms, type FactorCoding } from './design.js';
+import type { FileURLLike } from './sources.js';
 
 /** Options of {@link csvDesignSource}: designMatrix's, without `counts`, and the batch size. */
 export interface CSVDesignOptions extends Omit<DesignOptions, 'counts'> {
@@ -72,7 +73,7 @@ const DEFAULT_BATCH_ROWS = 1 << 16;
  *   { names: design.names, nFeatures: design.nFeatures },
  * );
  */
-export async function csvDesignSource(path: string | URL, options: CSVDesignOptions): Promise<CSVDesignSource> {
+export async function csvDesignSource(path: string | FileURLLike, options: CSVDesignOptions): Promise<CSVDesignSource> {
   const caller = 'csvDesignSource';
   checkDesignOptions(options, caller, CSV_DESIGN_OPTION_KEYS);
   if (typeof options.response !== 'string') {
@@ -96,7 +97,7 @@ export async function csvDesignSource(path: string | URL, options: CSVDesignOpti
 
 /** The frames of batchRows rows of a CSV source, in order (the last one may be shorter). */
 async function* frameBatches(
-  path: string | URL,
+  path: string | FileURLLike,
   columns: string[] | undefined,
   numeric: string[],
   asText: ReadonlySet<string>,
