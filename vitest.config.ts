@@ -82,6 +82,9 @@ export default defineConfig({
           browser: {
             enabled: true,
             headless: true,
+            // Chromium's first connection can take over a minute on a loaded 2-core machine (seen
+            // once: "Failed to connect to the browser session within the timeout" at the default 30 s).
+            connectTimeout: 180_000,
             provider: playwright({
               launchOptions: {
                 executablePath: CHROMIUM,
