@@ -3,13 +3,15 @@
 // relative risk ratios, prediction standard errors. References: test/fixtures/inference/
 // ucla-logistic.json (R glm, anova, car::linearHypothesis, predict; made by
 // test/fixtures/generate/inference/logistic.R) and statsmodels.json (statsmodels Logit and
-// MNLogit; sm_reference.py).
+// MNLogit; sm_reference.py); ucla-residuals.json (R residuals.glm, hatvalues, cooks.distance;
+// residuals.R).
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   anova, fitLogistic, fitSoftmax, init, lrTest, LogisticFit, SoftlogitError, type SoftmaxFit,
 } from '../src/index.js';
 import ucla from './fixtures/inference/ucla-logistic.json';
 import sm from './fixtures/inference/statsmodels.json';
+import residualsRef from './fixtures/inference/ucla-residuals.json';
 import housing from './fixtures/housing-weighted-softmax.json';
 import { relativeError } from './helpers/reference.js';
 import * as api from '../src/index.js';
@@ -522,5 +524,65 @@ describe('robust covariance (softmax, MASS housing): statsmodels MNLogit cov_typ
     const soft = fitSoftmax(ucla.X, ucla.y, { names, covariance: 'HC1', cluster: ucla.sandwich.cluster });
     expect(worst(soft.toLogistic().standardErrors, logit.standardErrors)).toBeLessThan(1e-9);
     expect(soft.toLogistic().covarianceType).toBe('HC1');
+  });
+});
+
+/**
+ * Residuals, leverages and Cook's distances are smooth functions of the coefficients (each within
+ * ~1e-13 relative of R's, both exact MLEs) and of (XᵀWX)⁻¹ (condition ~1e7 with gre in the
+ * hundreds): 1e-10 relative; a wrong prior weight, sign or p is off by O(1) or more.
+ */
+const ROW_DIAGNOSTIC_RTOL = 1e-10;
+/**
+ * R's own deviance residuals on the grouped counts lose digits where y ≈ μ (log of a ratio near 1):
+ * recomputed with mpmath at 50 digits from R's coefficients, rows 2 and 6 are 2.1e-10 and 1.2e-9
+ * off; softlogit's log1p form is within 1e-12 there. 3e-9 bounds R's error.
+ */
+const R_COUNTS_DEVIANCE_RTOL = 3e-9;
+
+describe('residuals, leverages and Cook\'s distances (logistic, UCLA)', () => {
+  type Block = typeof residualsRef.plain;
+  function check(fit: LogisticFit, X: number[][], y: Parameters<LogisticFit['residuals']>[1], ref: Block, options: { weights?: number[]; offset?: number[] } = {}, devianceTolerance = ROW_DIAGNOSTIC_RTOL): void {
+    expect(worst(fit.coefficients, ref.coefficients)).toBeLessThan(1e-9);
+    for (const type of ['response', 'pearson', 'deviance', 'working'] as const) {
+      expect(worst(fit.residuals(X, y, { ...options, type }), ref[type]), type).toBeLessThan(type === 'deviance' ? devianceTolerance : ROW_DIAGNOSTIC_RTOL);
+    }
+    expect(worst(fit.residuals(X, y, options), ref.deviance)).toBeLessThan(devianceTolerance);
+    expect(worst(fit.hatValues(X, y, options), ref.hat)).toBeLessThan(ROW_DIAGNOSTIC_RTOL);
+    expect(worst(fit.cooksDistance(X, y, options), ref.cooks)).toBeLessThan(ROW_DIAGNOSTIC_RTOL);
+    const chi = fit.pearsonChiSquare(X, y, options);
+    expect(chi.df).toBe(ref.dfResidual[0]);
+    expect(relativeError(chi.statistic, ref.pearsonChiSquare[0]!)).toBeLessThan(ROW_DIAGNOSTIC_RTOL);
+    expect(relativeError(chi.dispersion, ref.dispersion[0]!)).toBeLessThan(ROW_DIAGNOSTIC_RTOL);
+  }
+
+  it('match R residuals.glm (4 types), hatvalues, cooks.distance and Σ pearson² / df.residual', () => {
+    check(large, ucla.X, ucla.y, residualsRef.plain);
+    const deviance = large.residuals(ucla.X, ucla.y);
+    expect(relativeError(deviance.reduce((a, d) => a + d * d, 0), large.deviance)).toBeLessThan(1e-12);
+    expect(relativeError(large.hatValues(ucla.X, ucla.y).reduce((a, h) => a + h, 0), 6)).toBeLessThan(1e-12);
+  });
+
+  it('with prior weights and an offset, as at the fit', () => {
+    const options = { weights: residualsRef.weights, offset: residualsRef.offset };
+    const fit = fitLogistic(ucla.X, ucla.y, { names, ...options });
+    check(fit, ucla.X, ucla.y, residualsRef.weightedOffset, options);
+    // Without the fit's offset the residuals are those of other predictions.
+    expect(worst(fit.residuals(ucla.X, ucla.y, { weights: residualsRef.weights }), residualsRef.weightedOffset.deviance)).toBeGreaterThan(1e-3);
+  });
+
+  it('on binomial counts cbind(s, f), and with a sandwich covariance the leverages are unchanged', () => {
+    const { X, successes, failures } = residualsRef.counts;
+    const y = { successes, failures };
+    check(fitLogistic(X, y), X, y, residualsRef.countsFit, {}, R_COUNTS_DEVIANCE_RTOL);
+    const robust = fitLogistic(ucla.X, ucla.y, { names, covariance: 'HC0' });
+    expect(worst(robust.hatValues(ucla.X, ucla.y), residualsRef.plain.hat)).toBeLessThan(ROW_DIAGNOSTIC_RTOL);
+  });
+
+  it('refuses a bad type, unknown options and X of the wrong width', () => {
+    expect(() => large.residuals(ucla.X, ucla.y, { type: 'partial' as never })).toThrow(/type should be/);
+    expect(() => large.hatValues(ucla.X, ucla.y, { type: 'pearson' } as never)).toThrow(SoftlogitError);
+    expect(() => large.cooksDistance(ucla.X.map((r) => r.slice(1)), ucla.y)).toThrow(/columns/);
+    expect(() => large.pearsonChiSquare(ucla.X, ucla.y.slice(1))).toThrow(SoftlogitError);
   });
 });
