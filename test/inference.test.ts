@@ -4,7 +4,7 @@
 // ucla-logistic.json (R glm, anova, car::linearHypothesis, predict; made by
 // test/fixtures/generate/inference/logistic.R) and statsmodels.json (statsmodels Logit and
 // MNLogit; sm_reference.py); ucla-residuals.json (R residuals.glm, hatvalues, cooks.distance;
-// residuals.R).
+// residuals.R); housing-offset.json (nnet::multinom with offset(O); softmax-offset.R).
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   anova, fitLogistic, fitSoftmax, init, lrTest, LogisticFit, SoftlogitError, type SoftmaxFit,
@@ -12,6 +12,7 @@ import {
 import ucla from './fixtures/inference/ucla-logistic.json';
 import sm from './fixtures/inference/statsmodels.json';
 import residualsRef from './fixtures/inference/ucla-residuals.json';
+import housingOffset from './fixtures/inference/housing-offset.json';
 import housing from './fixtures/housing-weighted-softmax.json';
 import { relativeError } from './helpers/reference.js';
 import * as api from '../src/index.js';
@@ -584,5 +585,83 @@ describe('residuals, leverages and Cook\'s distances (logistic, UCLA)', () => {
     expect(() => large.hatValues(ucla.X, ucla.y, { type: 'pearson' } as never)).toThrow(SoftlogitError);
     expect(() => large.cooksDistance(ucla.X.map((r) => r.slice(1)), ucla.y)).toThrow(/columns/);
     expect(() => large.pearsonChiSquare(ucla.X, ucla.y.slice(1))).toThrow(SoftlogitError);
+  });
+});
+
+/**
+ * nnet::multinom's BFGS optimum, run to reltol 1e-15, is not the exact MLE: without the offset its
+ * coefficients are 1.0e-7 relative (4.7e-9 absolute) from statsmodels' Newton fit
+ * (housing-weighted-softmax.json, checked below). 1e-6 relative on coefficients and fitted
+ * probabilities leaves room; an offset ignored, or taken with the wrong class or sign, moves them
+ * by 1e-2 or more. The deviance is flat at the optimum, so nnet's agrees to ~1e-13.
+ */
+const NNET_RTOL = 1e-6;
+
+describe('softmax with an offset per row and class', () => {
+  const options = { names: housing.featureNames, classes: housing.classes, weights: housing.weights };
+  const coefficientsOf = (fit: SoftmaxFit): number[][] => [1, 2].map((k) => Array.from({ length: fit.names.length }, (_, j) => fit.coefficients.get(j, k)));
+
+  it('matches nnet::multinom(Sat ~ Infl + Type + Cont + offset(O)) on housing: coefficients, deviance, fitted', () => {
+    const plain = fitSoftmax(housing.X, housing.labels, options);
+    expect(worst(coefficientsOf(plain).flat(), housingOffset.withoutOffset.coefficients.flat())).toBeLessThan(NNET_RTOL);
+    const fit = fitSoftmax(housing.X, housing.labels, { ...options, offset: housingOffset.offset });
+    expect(fit.converged).toBe(true);
+    expect(worst(coefficientsOf(fit).flat(), housingOffset.coefficients.flat())).toBeLessThan(NNET_RTOL);
+    expect(relativeError(fit.deviance, housingOffset.deviance[0]!)).toBeLessThan(1e-10);
+    expect(worst(fit.predict(housing.X, { offset: housingOffset.offset }).data, housingOffset.fitted.flat())).toBeLessThan(NNET_RTOL);
+    // The offset changes the fit: without it the coefficients are far from nnet's.
+    expect(worst(coefficientsOf(plain).flat(), housingOffset.coefficients.flat())).toBeGreaterThan(1e-2);
+    // Adding the same value to every class of a row changes nothing; a Matrix works as rows do.
+    const shifted = housingOffset.offset.map((row, i) => row.map((o) => o + 3 * Math.cos(i)));
+    const again = fitSoftmax(housing.X, housing.labels, { ...options, offset: api.Matrix.fromArray(shifted) });
+    expect(worst(again.coefficients.data, fit.coefficients.data)).toBeLessThan(1e-9);
+    // The score is 0 at the estimate: logLik falls on either side of each coefficient.
+    const ll = (delta: number, j: number) => {
+      const scores = fit.predict(housing.X, { type: 'link', offset: housingOffset.offset });
+      let sum = 0;
+      housing.X.forEach((row, i) => {
+        const x = [1, ...row];
+        const eta = [0, 1, 2].map((k) => scores.get(i, k) + (k === 1 ? delta * x[j]! : 0));
+        const max = Math.max(...eta);
+        const lse = max + Math.log(eta.reduce((a, e) => a + Math.exp(e - max), 0));
+        sum += housing.weights[i]! * (eta[housing.classes.indexOf(housing.labels[i]!)]! - lse);
+      });
+      return sum;
+    };
+    for (let j = 0; j < fit.names.length; j++) {
+      const h = 1e-5;
+      expect(Math.abs((ll(h, j) - ll(-h, j)) / (2 * h))).toBeLessThan(1e-5);
+    }
+  });
+
+  it('with two classes equals fitLogistic with offset o1 - o0: coefficients, deviances, HC0 sandwich', () => {
+    const o = ucla.y.map((_, i) => 0.3 * Math.sin(i));
+    const base = ucla.y.map((_, i) => Math.cos(i));
+    const offset = o.map((v, i) => [base[i]!, base[i]! + v]);
+    const logit = fitLogistic(ucla.X, ucla.y, { names, offset: o, covariance: 'HC0' });
+    const soft = fitSoftmax(ucla.X, ucla.y, { names, offset, covariance: 'HC0' });
+    const reduced = soft.toLogistic();
+    expect(worst(reduced.coefficients, logit.coefficients)).toBeLessThan(1e-9);
+    expect(relativeError(soft.deviance, logit.deviance)).toBeLessThan(1e-12);
+    expect(relativeError(soft.nullDeviance, logit.nullDeviance)).toBeLessThan(1e-10);
+    expect(worst(reduced.standardErrors, logit.standardErrors)).toBeLessThan(1e-9);
+    const p1 = soft.predict(ucla.X, { offset }).col(1);
+    expect(worst(p1, logit.predict(ucla.X, { offset: o }))).toBeLessThan(1e-9);
+    // Without an intercept the null model is η = offset: its deviance is R's glm(y ~ 0 + offset(o)).
+    const noIntercept = fitSoftmax(ucla.X, ucla.y, { names, offset, intercept: false });
+    const logitNoIntercept = fitLogistic(ucla.X, ucla.y, { names, offset: o, intercept: false });
+    expect(relativeError(noIntercept.nullDeviance, logitNoIntercept.nullDeviance)).toBeLessThan(1e-12);
+  });
+
+  it('refuses an offset shared by all classes (it cancels), a wrong shape and NaN', () => {
+    const n = housing.X.length;
+    expect(() => fitSoftmax(housing.X, housing.labels, { ...options, offset: new Array(n).fill(0.5) as never })).toThrow(/cancels/);
+    expect(() => fitSoftmax(housing.X, housing.labels, { ...options, offset: housingOffset.offset.slice(1) })).toThrow(SoftlogitError);
+    expect(() => fitSoftmax(housing.X, housing.labels, { ...options, offset: housingOffset.offset.map((r) => r.slice(1)) })).toThrow(/3 numbers/);
+    const bad = housingOffset.offset.map((r) => [...r]);
+    bad[5]![1] = Number.NaN;
+    expect(() => fitSoftmax(housing.X, housing.labels, { ...options, offset: bad })).toThrow(/finite/);
+    const fit = fitSoftmax(housing.X, housing.labels, options);
+    expect(() => fit.predict(housing.X, { offset: [[1, 2]] })).toThrow(SoftlogitError);
   });
 });

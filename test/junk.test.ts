@@ -203,7 +203,7 @@ const ENTRIES: Entry[] = [
   { name: 'SoftmaxFit#waldTest', valid: () => [['x1']], call: (...a) => fn(softmaxFit.waldTest.bind(softmaxFit))(...a) },
   { name: 'SoftmaxFit#confint', valid: () => [0.9], call: (...a) => fn(softmaxFit.confint.bind(softmaxFit))(...a) },
   { name: 'SoftmaxFit#relativeRiskRatios', valid: () => [0.9], call: (...a) => fn(softmaxFit.relativeRiskRatios.bind(softmaxFit))(...a) },
-  { name: 'SoftmaxFit#predict', fields: { 1: ['type', 'se', 'level'] }, valid: () => [X, { type: 'class' }], call: (...a) => fn(softmaxFit.predict.bind(softmaxFit))(...a) },
+  { name: 'SoftmaxFit#predict', fields: { 1: ['type', 'se', 'level', 'offset'] }, valid: () => [X, { type: 'class' }], call: (...a) => fn(softmaxFit.predict.bind(softmaxFit))(...a) },
   { name: 'SoftmaxFit#covarianceOf', valid: () => ['symmetric'], call: (...a) => fn(softmaxFit.covarianceOf.bind(softmaxFit))(...a) },
   { name: 'SoftmaxFit#withParameterization', valid: () => ['symmetric'], call: (...a) => fn(softmaxFit.withParameterization.bind(softmaxFit))(...a) },
   { name: 'SoftmaxFit#toLogistic', valid: () => [], call: (...a) => fn(binarySoftmax.toLogistic.bind(binarySoftmax))(...a) },
