@@ -13,6 +13,7 @@ import ucla from './fixtures/inference/ucla-logistic.json';
 import sm from './fixtures/inference/statsmodels.json';
 import residualsRef from './fixtures/inference/ucla-residuals.json';
 import housingOffset from './fixtures/inference/housing-offset.json';
+import profileRef from './fixtures/inference/ucla-profile.json';
 import housing from './fixtures/housing-weighted-softmax.json';
 import { relativeError } from './helpers/reference.js';
 import * as api from '../src/index.js';
@@ -663,5 +664,47 @@ describe('softmax with an offset per row and class', () => {
     expect(() => fitSoftmax(housing.X, housing.labels, { ...options, offset: bad })).toThrow(/finite/);
     const fit = fitSoftmax(housing.X, housing.labels, options);
     expect(() => fit.predict(housing.X, { offset: [[1, 2]] })).toThrow(SoftlogitError);
+  });
+});
+
+/**
+ * The reference ends are uniroot's roots (tol 1e-13) of R's glm deviances; softlogit's are its own
+ * roots of its own deviances, each to ~1e-11 · (|b| + se): 1e-8 relative leaves room and is far
+ * inside the 1e-6 asked. MASS::confint.glm interpolates a spline through a profile grid and is
+ * 0.8e-5 … 9.1e-5 relative from the roots (measured), so it is checked at 2e-4.
+ */
+const PROFILE_RTOL = 1e-8;
+const MASS_SPLINE_RTOL = 2e-4;
+
+describe('profile-likelihood confidence intervals (logistic, UCLA)', () => {
+  it('solve the signed-root equation R solves with uniroot; MASS::confint.glm to its spline accuracy', () => {
+    const ci = api.profileConfint(large, ucla.X, ucla.y);
+    expect(ci.level).toBe(0.95);
+    expect(worst(ci.lower, profileRef.exact95.lower)).toBeLessThan(PROFILE_RTOL);
+    expect(worst(ci.upper, profileRef.exact95.upper)).toBeLessThan(PROFILE_RTOL);
+    expect(worst(ci.lower, profileRef.mass95.lower)).toBeLessThan(MASS_SPLINE_RTOL);
+    expect(worst(ci.upper, profileRef.mass95.upper)).toBeLessThan(MASS_SPLINE_RTOL);
+    const ci90 = api.profileConfint(large, ucla.X, ucla.y, { level: 0.9 });
+    expect(worst(ci90.lower, profileRef.exact90.lower)).toBeLessThan(PROFILE_RTOL);
+    expect(worst(ci90.upper, profileRef.exact90.upper)).toBeLessThan(PROFILE_RTOL);
+    // Not the Wald interval: the profile one is asymmetric about the estimate.
+    const wald = large.confint(0.95);
+    expect(worst(ci.lower, wald.col(0))).toBeGreaterThan(1e-4);
+  });
+
+  it('an intercept-only model, and what it refuses', () => {
+    const fit = fitLogistic({ data: new Float64Array(0), nRows: ucla.y.length, nFeatures: 0 }, ucla.y);
+    const ci = api.profileConfint(fit, { data: new Float64Array(0), nRows: ucla.y.length, nFeatures: 0 }, ucla.y);
+    // Closed form: the deviance of η = b is 2Σ[s log(s/(nσ(b))) + f log(f/(n(1 − σ(b))))], its root found independently by bisection.
+    const s = ucla.y.reduce((a, v) => a + v, 0);
+    const n = ucla.y.length;
+    const dev = (b: number) => { const mu = 1 / (1 + Math.exp(-b)); return 2 * (s * Math.log(s / (n * mu)) + (n - s) * Math.log((n - s) / (n * (1 - mu)))); };
+    const d0 = dev(fit.coefficients[0]!);
+    let lo = fit.coefficients[0]! - 1;
+    let hi = fit.coefficients[0]!;
+    for (let k = 0; k < 200; k++) { const mid = (lo + hi) / 2; if (dev(mid) - d0 > 1.959963984540054 ** 2) lo = mid; else hi = mid; }
+    expect(relativeError(ci.lower[0]!, (lo + hi) / 2)).toBeLessThan(1e-9);
+    expect(() => api.profileConfint(fitLogistic(ucla.X, ucla.y, { names, l2: 1 }), ucla.X, ucla.y)).toThrow(/unpenalized/);
+    expect(() => api.profileConfint(large, ucla.X, ucla.y, { levl: 0.9 } as never)).toThrow(/did you mean 'level'/);
   });
 });

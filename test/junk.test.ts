@@ -194,6 +194,7 @@ const ENTRIES: Entry[] = [
   { name: 'LogisticFit#waldTest', valid: () => [[[0, 1, -1]], [0.5]], call: (...a) => fn(logisticFit.waldTest.bind(logisticFit))(...a) },
   { name: 'LogisticFit#oddsRatios', valid: () => [0.9], call: (...a) => fn(logisticFit.oddsRatios.bind(logisticFit))(...a) },
   { name: 'lrTest', valid: () => [smallLogisticFit, logisticFit], call: fn(api.lrTest) },
+  { name: 'profileConfint', fields: { 3: ['level', 'weights', 'offset'] }, valid: () => [logisticFit, X, y, { level: 0.9 }], call: fn(api.profileConfint) },
   { name: 'anova', valid: () => [smallLogisticFit, logisticFit], call: fn(api.anova) },
   { name: 'chiSquareCdf', valid: () => [3.84, 1, false], call: fn(api.chiSquareCdf) },
   { name: 'chiSquareQuantile', valid: () => [0.05, 2, false], call: fn(api.chiSquareQuantile) },
