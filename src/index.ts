@@ -6,6 +6,7 @@ export { fitLogistic, type LogisticOptions } from './models/logistic.js';
 export { LogisticFit, type LogisticModelJSON, type LogisticPrediction, type LogisticPredictionType, type LogisticPredictOptions, type LogisticResidualOptions, type OddsRatios, type PearsonChiSquare } from './models/logisticFit.js';
 export type { ResidualType, RowDiagnosticOptions } from './inference/residuals.js';
 export type { ClassOffset } from './input/classOffset.js';
+export type { MarginalAt, MarginalEffectOptions, MarginalEffects, MarginalMethod } from './inference/marginalEffects.js';
 export { profileConfint, type ProfileConfintOptions, type ProfileIntervals } from './models/profile.js';
 export { anova, lrTest, type AnovaTable, type AnovaRow, type ComparableFit } from './models/compare.js';
 export { chiSquareCdf, chiSquareQuantile } from './inference/chisq.js';

@@ -189,6 +189,7 @@ const ENTRIES: Entry[] = [
   { name: 'LogisticFit#hatValues', fields: { 2: ['weights', 'offset'] }, valid: () => [X, y, {}], call: (...a) => fn(logisticFit.hatValues.bind(logisticFit))(...a) },
   { name: 'LogisticFit#cooksDistance', fields: { 2: ['weights', 'offset'] }, valid: () => [X, y, {}], call: (...a) => fn(logisticFit.cooksDistance.bind(logisticFit))(...a) },
   { name: 'LogisticFit#pearsonChiSquare', fields: { 2: ['weights', 'offset'] }, valid: () => [X, y, {}], call: (...a) => fn(logisticFit.pearsonChiSquare.bind(logisticFit))(...a) },
+  { name: 'LogisticFit#marginalEffects', fields: { 1: ['at', 'method', 'dummy', 'count'] }, valid: () => [X, { at: 'mean' }], call: (...a) => fn(logisticFit.marginalEffects.bind(logisticFit))(...a) },
   { name: 'LogisticFit#confint', valid: () => [0.9], call: (...a) => fn(logisticFit.confint.bind(logisticFit))(...a) },
   { name: 'LogisticFit#lrTest', valid: () => [], call: (...a) => fn(logisticFit.lrTest.bind(logisticFit))(...a) },
   { name: 'LogisticFit#waldTest', valid: () => [[[0, 1, -1]], [0.5]], call: (...a) => fn(logisticFit.waldTest.bind(logisticFit))(...a) },

@@ -6,6 +6,7 @@ import { freeParameters, nullLikelihoodRatio, pseudoR2, type ChiSquareTest, type
 import { levelOption, quadraticForm } from '../inference/prediction.js';
 import { binomialResidual, binomialRowDiagnostics, type ResidualType, type RowDiagnosticOptions } from '../inference/residuals.js';
 import type { BinaryResponse } from '../input/binaryResponse.js';
+import { logisticMarginalEffects, type MarginalEffectOptions, type MarginalEffects } from '../inference/marginalEffects.js';
 import { waldChiSquare, waldHypothesis } from '../inference/wald.js';
 import { normalQuantile } from '../special.js';
 import type { CovarianceType } from '../inference/robust.js';
@@ -67,6 +68,9 @@ export interface LogisticResidualOptions extends RowDiagnosticOptions {
 export const LOGISTIC_RESIDUAL_OPTION_KEYS = optionKeysOf<LogisticResidualOptions>()(['type', 'weights', 'offset']);
 /** Every key of the options of hatValues, cooksDistance and pearsonChiSquare. */
 export const ROW_DIAGNOSTIC_OPTION_KEYS = optionKeysOf<RowDiagnosticOptions>()(['weights', 'offset']);
+
+/** Every key of MarginalEffectOptions. */
+export const MARGINAL_EFFECT_OPTION_KEYS = optionKeysOf<MarginalEffectOptions>()(['at', 'method', 'dummy', 'count']);
 
 /** Pearson's χ² = Σ rᴾᵢ² on the residual degrees of freedom, and the dispersion estimate χ²/df. */
 export interface PearsonChiSquare {
@@ -368,6 +372,27 @@ export class LogisticFit {
     let statistic = 0;
     d.mu.forEach((mu, r) => { statistic += binomialResidual('pearson', d.proportion[r]!, mu, d.priorWeights[r]!) ** 2; });
     return { statistic, df: this.dfResidual, dispersion: statistic / this.dfResidual };
+  }
+
+  /**
+   * Marginal effects of each column of X on P(y = 1), with delta-method standard errors, as
+   * statsmodels' `get_margeff(at, method, dummy, count)` and Stata's `margins`. At a row x with
+   * p = σ(xᵀβ): 'dydx' ∂p/∂x_j = p(1 − p)β_j; 'eydx' ∂log p/∂x_j = (1 − p)β_j; 'dyex' x_j·dydx;
+   * 'eyex' x_j·eydx. With `dummy` a 0/1 column's effect is the change p(x_j = 1) − p(x_j = 0)
+   * (log p₁ − log p₀ for the 'ey' methods), and with `count` an integer column's is
+   * p(x_j + 1) − p(x_j). `at`: 'overall' (default) averages the rows' effects, 'mean', 'median'
+   * and 'zero' evaluate them at the column means, medians or zeros (intercept 1). The SE is
+   * √(J Σ Jᵀ), J the gradient of the effect in β (analytic), Σ the fit's covariance; z = effect/se, p = 2Φ(−|z|). Pass the fit's X (for
+   * 'overall' and the summaries). O(n p²).
+   * @throws {SoftlogitError} `BAD_OPTION`, `BAD_SHAPE`, `BAD_MODEL` (aliased columns).
+   * @example
+   * // spector: Logit(GRADE ~ GPA + TUCE + PSI); Stata margins, dydx(*): 0.3625808, 0.0122084, 0.3051777
+   * fit.marginalEffects(X).effect // => Float64Array [0.36258083..., 0.01220841..., 0.30517770...]
+   */
+  marginalEffects(X: DesignInput, options: MarginalEffectOptions = {}): MarginalEffects {
+    const caller = 'LogisticFit.marginalEffects';
+    checkOptionKeys(options, caller, MARGINAL_EFFECT_OPTION_KEYS);
+    return logisticMarginalEffects(X, this.#state.coefficients, this.#state.covariance, this.intercept, this.names, options, caller);
   }
 
   #rowDiagnostics(X: DesignInput, y: BinaryResponse, options: RowDiagnosticOptions, caller: string, withHat = false) {
