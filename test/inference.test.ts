@@ -655,6 +655,18 @@ describe('softmax with an offset per row and class', () => {
     expect(relativeError(noIntercept.nullDeviance, logitNoIntercept.nullDeviance)).toBeLessThan(1e-12);
   });
 
+  it("passes through singular: 'drop' and the symmetric parameterization", () => {
+    const fit = fitSoftmax(housing.X, housing.labels, { ...options, offset: housingOffset.offset });
+    const doubled = housing.X.map((row) => [...row, row[0]!]);
+    const dropped = fitSoftmax(doubled, housing.labels, {
+      ...options, names: [...housing.featureNames, 'copy'], offset: housingOffset.offset, singular: 'drop', onWarning: () => {},
+    });
+    expect(dropped.aliased).toEqual(['copy']);
+    expect(relativeError(dropped.deviance, fit.deviance)).toBeLessThan(1e-12);
+    const symmetric = fitSoftmax(housing.X, housing.labels, { ...options, offset: housingOffset.offset, parameterization: 'symmetric' });
+    expect(worst(symmetric.predict(housing.X, { offset: housingOffset.offset }).data, fit.predict(housing.X, { offset: housingOffset.offset }).data)).toBeLessThan(1e-12);
+  });
+
   it('refuses an offset shared by all classes (it cancels), a wrong shape and NaN', () => {
     const n = housing.X.length;
     expect(() => fitSoftmax(housing.X, housing.labels, { ...options, offset: new Array(n).fill(0.5) as never })).toThrow(/cancels/);
