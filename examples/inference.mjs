@@ -2,7 +2,7 @@
 // data (logistic) and MASS's housing data (softmax), with the R / statsmodels numbers they match
 // (test/inference.test.ts checks them to 1e-10). Run `npm run build` first; this imports ../dist.
 import { readFileSync } from 'node:fs';
-import { anova, designMatrix, fitLogistic, fitSoftmax, init, lrTest, parseCSV } from '../dist/index.js';
+import { anova, designMatrix, fitLogistic, fitSoftmax, init, lrTest, parseCSV, profileConfint } from '../dist/index.js';
 
 await init();
 const frameOf = (name) => parseCSV(readFileSync(new URL(`../data/${name}`, import.meta.url), 'utf8'));
@@ -46,3 +46,15 @@ console.log(fit.summary());
 console.log(fitLogistic(asX(big), big.response.labels, { names: big.names, covariance: 'HC1' }).standardErrors);
 const cluster = Array.from({ length: big.nRows }, (_, i) => Math.floor(i / 8));
 console.log(fitLogistic(asX(big), big.response.labels, { names: big.names, covariance: 'HC1', cluster }).summary().split('\n')[2]);
+// 9. Residuals and influence from the rows given again (R residuals.glm, hatvalues, cooks.distance)
+console.log(fit.residuals(asX(big), big.response.labels, { type: 'pearson' }).slice(0, 2)); // -0.45678, 1.5565
+console.log(fit.hatValues(asX(big), big.response.labels).slice(0, 2));                       // 0.016121, 0.010914
+console.log(fit.cooksDistance(asX(big), big.response.labels).slice(0, 2));                   // 0.00057913, 0.0045043
+console.log(fit.pearsonChiSquare(asX(big), big.response.labels));                            // 397.49 on 394 df, dispersion 1.0089
+// 10. Profile-likelihood intervals (the roots MASS::confint.glm interpolates)
+console.log(profileConfint(fit, asX(big), big.response.labels));                             // gre 0.00013758 … 0.0044358
+// 11. Average marginal effects with delta-method SEs (statsmodels get_margeff, Stata margins)
+console.log(fit.marginalEffects(asX(big)));
+// 12. A softmax offset per row and class (nnet::multinom with offset(O)); one shared by all classes cancels
+const offset = Array.from({ length: housing.nRows }, (_, i) => [1, 2, 3].map((k) => 0.4 * Math.sin(1.7 * (i + 1) + 2.3 * k)));
+console.log(fitSoftmax(asX(housing), housing.response.labels, { names: housing.names, weights: housing.weights, classes: ['Low', 'Medium', 'High'], offset }).deviance); // 3701.6109

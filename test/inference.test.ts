@@ -3,13 +3,18 @@
 // relative risk ratios, prediction standard errors. References: test/fixtures/inference/
 // ucla-logistic.json (R glm, anova, car::linearHypothesis, predict; made by
 // test/fixtures/generate/inference/logistic.R) and statsmodels.json (statsmodels Logit and
-// MNLogit; sm_reference.py).
+// MNLogit; sm_reference.py); ucla-residuals.json (R residuals.glm, hatvalues, cooks.distance;
+// residuals.R); housing-offset.json (nnet::multinom with offset(O); softmax-offset.R).
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   anova, fitLogistic, fitSoftmax, init, lrTest, LogisticFit, SoftlogitError, type SoftmaxFit,
 } from '../src/index.js';
 import ucla from './fixtures/inference/ucla-logistic.json';
 import sm from './fixtures/inference/statsmodels.json';
+import residualsRef from './fixtures/inference/ucla-residuals.json';
+import housingOffset from './fixtures/inference/housing-offset.json';
+import profileRef from './fixtures/inference/ucla-profile.json';
+import margeff from './fixtures/inference/spector-margeff.json';
 import housing from './fixtures/housing-weighted-softmax.json';
 import { relativeError } from './helpers/reference.js';
 import * as api from '../src/index.js';
@@ -522,5 +527,231 @@ describe('robust covariance (softmax, MASS housing): statsmodels MNLogit cov_typ
     const soft = fitSoftmax(ucla.X, ucla.y, { names, covariance: 'HC1', cluster: ucla.sandwich.cluster });
     expect(worst(soft.toLogistic().standardErrors, logit.standardErrors)).toBeLessThan(1e-9);
     expect(soft.toLogistic().covarianceType).toBe('HC1');
+  });
+});
+
+/**
+ * Residuals, leverages and Cook's distances are smooth functions of the coefficients (each within
+ * ~1e-13 relative of R's, both exact MLEs) and of (XᵀWX)⁻¹ (condition ~1e7 with gre in the
+ * hundreds): 1e-10 relative; a wrong prior weight, sign or p is off by O(1) or more.
+ */
+const ROW_DIAGNOSTIC_RTOL = 1e-10;
+/**
+ * R's own deviance residuals on the grouped counts lose digits where y ≈ μ (log of a ratio near 1):
+ * recomputed with mpmath at 50 digits from R's coefficients, rows 2 and 6 are 2.1e-10 and 1.2e-9
+ * off; softlogit's log1p form is within 1e-12 there. 3e-9 bounds R's error.
+ */
+const R_COUNTS_DEVIANCE_RTOL = 3e-9;
+
+describe('residuals, leverages and Cook\'s distances (logistic, UCLA)', () => {
+  type Block = typeof residualsRef.plain;
+  function check(fit: LogisticFit, X: number[][], y: Parameters<LogisticFit['residuals']>[1], ref: Block, options: { weights?: number[]; offset?: number[] } = {}, devianceTolerance = ROW_DIAGNOSTIC_RTOL): void {
+    expect(worst(fit.coefficients, ref.coefficients)).toBeLessThan(1e-9);
+    for (const type of ['response', 'pearson', 'deviance', 'working'] as const) {
+      expect(worst(fit.residuals(X, y, { ...options, type }), ref[type]), type).toBeLessThan(type === 'deviance' ? devianceTolerance : ROW_DIAGNOSTIC_RTOL);
+    }
+    expect(worst(fit.residuals(X, y, options), ref.deviance)).toBeLessThan(devianceTolerance);
+    expect(worst(fit.hatValues(X, y, options), ref.hat)).toBeLessThan(ROW_DIAGNOSTIC_RTOL);
+    expect(worst(fit.cooksDistance(X, y, options), ref.cooks)).toBeLessThan(ROW_DIAGNOSTIC_RTOL);
+    const chi = fit.pearsonChiSquare(X, y, options);
+    expect(chi.df).toBe(ref.dfResidual[0]);
+    expect(relativeError(chi.statistic, ref.pearsonChiSquare[0]!)).toBeLessThan(ROW_DIAGNOSTIC_RTOL);
+    expect(relativeError(chi.dispersion, ref.dispersion[0]!)).toBeLessThan(ROW_DIAGNOSTIC_RTOL);
+  }
+
+  it('match R residuals.glm (4 types), hatvalues, cooks.distance and Σ pearson² / df.residual', () => {
+    check(large, ucla.X, ucla.y, residualsRef.plain);
+    const deviance = large.residuals(ucla.X, ucla.y);
+    expect(relativeError(deviance.reduce((a, d) => a + d * d, 0), large.deviance)).toBeLessThan(1e-12);
+    expect(relativeError(large.hatValues(ucla.X, ucla.y).reduce((a, h) => a + h, 0), 6)).toBeLessThan(1e-12);
+  });
+
+  it('with prior weights and an offset, as at the fit', () => {
+    const options = { weights: residualsRef.weights, offset: residualsRef.offset };
+    const fit = fitLogistic(ucla.X, ucla.y, { names, ...options });
+    check(fit, ucla.X, ucla.y, residualsRef.weightedOffset, options);
+    // Without the fit's offset the residuals are those of other predictions.
+    expect(worst(fit.residuals(ucla.X, ucla.y, { weights: residualsRef.weights }), residualsRef.weightedOffset.deviance)).toBeGreaterThan(1e-3);
+  });
+
+  it('on binomial counts cbind(s, f), and with a sandwich covariance the leverages are unchanged', () => {
+    const { X, successes, failures } = residualsRef.counts;
+    const y = { successes, failures };
+    check(fitLogistic(X, y), X, y, residualsRef.countsFit, {}, R_COUNTS_DEVIANCE_RTOL);
+    const robust = fitLogistic(ucla.X, ucla.y, { names, covariance: 'HC0' });
+    expect(worst(robust.hatValues(ucla.X, ucla.y), residualsRef.plain.hat)).toBeLessThan(ROW_DIAGNOSTIC_RTOL);
+  });
+
+  it('refuses a bad type, unknown options and X of the wrong width', () => {
+    expect(() => large.residuals(ucla.X, ucla.y, { type: 'partial' as never })).toThrow(/type should be/);
+    expect(() => large.hatValues(ucla.X, ucla.y, { type: 'pearson' } as never)).toThrow(SoftlogitError);
+    expect(() => large.cooksDistance(ucla.X.map((r) => r.slice(1)), ucla.y)).toThrow(/columns/);
+    expect(() => large.pearsonChiSquare(ucla.X, ucla.y.slice(1))).toThrow(SoftlogitError);
+  });
+});
+
+/**
+ * nnet::multinom's BFGS optimum, run to reltol 1e-15, is not the exact MLE: without the offset its
+ * coefficients are 1.0e-7 relative (4.7e-9 absolute) from statsmodels' Newton fit
+ * (housing-weighted-softmax.json, checked below). 1e-6 relative on coefficients and fitted
+ * probabilities leaves room; an offset ignored, or taken with the wrong class or sign, moves them
+ * by 1e-2 or more. The deviance is flat at the optimum, so nnet's agrees to ~1e-13.
+ */
+const NNET_RTOL = 1e-6;
+
+describe('softmax with an offset per row and class', () => {
+  const options = { names: housing.featureNames, classes: housing.classes, weights: housing.weights };
+  const coefficientsOf = (fit: SoftmaxFit): number[][] => [1, 2].map((k) => Array.from({ length: fit.names.length }, (_, j) => fit.coefficients.get(j, k)));
+
+  it('matches nnet::multinom(Sat ~ Infl + Type + Cont + offset(O)) on housing: coefficients, deviance, fitted', () => {
+    const plain = fitSoftmax(housing.X, housing.labels, options);
+    expect(worst(coefficientsOf(plain).flat(), housingOffset.withoutOffset.coefficients.flat())).toBeLessThan(NNET_RTOL);
+    const fit = fitSoftmax(housing.X, housing.labels, { ...options, offset: housingOffset.offset });
+    expect(fit.converged).toBe(true);
+    expect(worst(coefficientsOf(fit).flat(), housingOffset.coefficients.flat())).toBeLessThan(NNET_RTOL);
+    expect(relativeError(fit.deviance, housingOffset.deviance[0]!)).toBeLessThan(1e-10);
+    expect(worst(fit.predict(housing.X, { offset: housingOffset.offset }).data, housingOffset.fitted.flat())).toBeLessThan(NNET_RTOL);
+    // The offset changes the fit: without it the coefficients are far from nnet's.
+    expect(worst(coefficientsOf(plain).flat(), housingOffset.coefficients.flat())).toBeGreaterThan(1e-2);
+    // Adding the same value to every class of a row changes nothing; a Matrix works as rows do.
+    const shifted = housingOffset.offset.map((row, i) => row.map((o) => o + 3 * Math.cos(i)));
+    const again = fitSoftmax(housing.X, housing.labels, { ...options, offset: api.Matrix.fromArray(shifted) });
+    expect(worst(again.coefficients.data, fit.coefficients.data)).toBeLessThan(1e-9);
+    // The score is 0 at the estimate: logLik falls on either side of each coefficient.
+    const ll = (delta: number, j: number) => {
+      const scores = fit.predict(housing.X, { type: 'link', offset: housingOffset.offset });
+      let sum = 0;
+      housing.X.forEach((row, i) => {
+        const x = [1, ...row];
+        const eta = [0, 1, 2].map((k) => scores.get(i, k) + (k === 1 ? delta * x[j]! : 0));
+        const max = Math.max(...eta);
+        const lse = max + Math.log(eta.reduce((a, e) => a + Math.exp(e - max), 0));
+        sum += housing.weights[i]! * (eta[housing.classes.indexOf(housing.labels[i]!)]! - lse);
+      });
+      return sum;
+    };
+    for (let j = 0; j < fit.names.length; j++) {
+      const h = 1e-5;
+      expect(Math.abs((ll(h, j) - ll(-h, j)) / (2 * h))).toBeLessThan(1e-5);
+    }
+  });
+
+  it('with two classes equals fitLogistic with offset o1 - o0: coefficients, deviances, HC0 sandwich', () => {
+    const o = ucla.y.map((_, i) => 0.3 * Math.sin(i));
+    const base = ucla.y.map((_, i) => Math.cos(i));
+    const offset = o.map((v, i) => [base[i]!, base[i]! + v]);
+    const logit = fitLogistic(ucla.X, ucla.y, { names, offset: o, covariance: 'HC0' });
+    const soft = fitSoftmax(ucla.X, ucla.y, { names, offset, covariance: 'HC0' });
+    const reduced = soft.toLogistic();
+    expect(worst(reduced.coefficients, logit.coefficients)).toBeLessThan(1e-9);
+    expect(relativeError(soft.deviance, logit.deviance)).toBeLessThan(1e-12);
+    expect(relativeError(soft.nullDeviance, logit.nullDeviance)).toBeLessThan(1e-10);
+    expect(worst(reduced.standardErrors, logit.standardErrors)).toBeLessThan(1e-9);
+    const p1 = soft.predict(ucla.X, { offset }).col(1);
+    expect(worst(p1, logit.predict(ucla.X, { offset: o }))).toBeLessThan(1e-9);
+    // Without an intercept the null model is η = offset: its deviance is R's glm(y ~ 0 + offset(o)).
+    const noIntercept = fitSoftmax(ucla.X, ucla.y, { names, offset, intercept: false });
+    const logitNoIntercept = fitLogistic(ucla.X, ucla.y, { names, offset: o, intercept: false });
+    expect(relativeError(noIntercept.nullDeviance, logitNoIntercept.nullDeviance)).toBeLessThan(1e-12);
+  });
+
+  it("passes through singular: 'drop' and the symmetric parameterization", () => {
+    const fit = fitSoftmax(housing.X, housing.labels, { ...options, offset: housingOffset.offset });
+    const doubled = housing.X.map((row) => [...row, row[0]!]);
+    const dropped = fitSoftmax(doubled, housing.labels, {
+      ...options, names: [...housing.featureNames, 'copy'], offset: housingOffset.offset, singular: 'drop', onWarning: () => {},
+    });
+    expect(dropped.aliased).toEqual(['copy']);
+    expect(relativeError(dropped.deviance, fit.deviance)).toBeLessThan(1e-12);
+    const symmetric = fitSoftmax(housing.X, housing.labels, { ...options, offset: housingOffset.offset, parameterization: 'symmetric' });
+    expect(worst(symmetric.predict(housing.X, { offset: housingOffset.offset }).data, fit.predict(housing.X, { offset: housingOffset.offset }).data)).toBeLessThan(1e-12);
+  });
+
+  it('refuses an offset shared by all classes (it cancels), a wrong shape and NaN', () => {
+    const n = housing.X.length;
+    expect(() => fitSoftmax(housing.X, housing.labels, { ...options, offset: new Array(n).fill(0.5) as never })).toThrow(/cancels/);
+    expect(() => fitSoftmax(housing.X, housing.labels, { ...options, offset: housingOffset.offset.slice(1) })).toThrow(SoftlogitError);
+    expect(() => fitSoftmax(housing.X, housing.labels, { ...options, offset: housingOffset.offset.map((r) => r.slice(1)) })).toThrow(/3 numbers/);
+    const bad = housingOffset.offset.map((r) => [...r]);
+    bad[5]![1] = Number.NaN;
+    expect(() => fitSoftmax(housing.X, housing.labels, { ...options, offset: bad })).toThrow(/finite/);
+    const fit = fitSoftmax(housing.X, housing.labels, options);
+    expect(() => fit.predict(housing.X, { offset: [[1, 2]] })).toThrow(SoftlogitError);
+  });
+});
+
+/**
+ * The reference ends are uniroot's roots (tol 1e-13) of R's glm deviances; softlogit's are its own
+ * roots of its own deviances, each to ~1e-11 · (|b| + se): 1e-8 relative leaves room and is far
+ * inside the 1e-6 asked. MASS::confint.glm interpolates a spline through a profile grid and is
+ * 0.8e-5 … 9.1e-5 relative from the roots (measured), so it is checked at 2e-4.
+ */
+const PROFILE_RTOL = 1e-8;
+const MASS_SPLINE_RTOL = 2e-4;
+
+describe('profile-likelihood confidence intervals (logistic, UCLA)', () => {
+  it('solve the signed-root equation R solves with uniroot; MASS::confint.glm to its spline accuracy', () => {
+    const ci = api.profileConfint(large, ucla.X, ucla.y);
+    expect(ci.level).toBe(0.95);
+    expect(worst(ci.lower, profileRef.exact95.lower)).toBeLessThan(PROFILE_RTOL);
+    expect(worst(ci.upper, profileRef.exact95.upper)).toBeLessThan(PROFILE_RTOL);
+    expect(worst(ci.lower, profileRef.mass95.lower)).toBeLessThan(MASS_SPLINE_RTOL);
+    expect(worst(ci.upper, profileRef.mass95.upper)).toBeLessThan(MASS_SPLINE_RTOL);
+    const ci90 = api.profileConfint(large, ucla.X, ucla.y, { level: 0.9 });
+    expect(worst(ci90.lower, profileRef.exact90.lower)).toBeLessThan(PROFILE_RTOL);
+    expect(worst(ci90.upper, profileRef.exact90.upper)).toBeLessThan(PROFILE_RTOL);
+    // Not the Wald interval: the profile one is asymmetric about the estimate.
+    const wald = large.confint(0.95);
+    expect(worst(ci.lower, wald.col(0))).toBeGreaterThan(1e-4);
+  });
+
+  it('an intercept-only model, and what it refuses', () => {
+    const fit = fitLogistic({ data: new Float64Array(0), nRows: ucla.y.length, nFeatures: 0 }, ucla.y);
+    const ci = api.profileConfint(fit, { data: new Float64Array(0), nRows: ucla.y.length, nFeatures: 0 }, ucla.y);
+    // Closed form: the deviance of η = b is 2Σ[s log(s/(nσ(b))) + f log(f/(n(1 − σ(b))))], its root found independently by bisection.
+    const s = ucla.y.reduce((a, v) => a + v, 0);
+    const n = ucla.y.length;
+    const dev = (b: number) => { const mu = 1 / (1 + Math.exp(-b)); return 2 * (s * Math.log(s / (n * mu)) + (n - s) * Math.log((n - s) / (n * (1 - mu)))); };
+    const d0 = dev(fit.coefficients[0]!);
+    let lo = fit.coefficients[0]! - 1;
+    let hi = fit.coefficients[0]!;
+    for (let k = 0; k < 200; k++) { const mid = (lo + hi) / 2; if (dev(mid) - d0 > 1.959963984540054 ** 2) lo = mid; else hi = mid; }
+    expect(relativeError(ci.lower[0]!, (lo + hi) / 2)).toBeLessThan(1e-9);
+    expect(() => api.profileConfint(fitLogistic(ucla.X, ucla.y, { names, l2: 1 }), ucla.X, ucla.y)).toThrow(/unpenalized/);
+    expect(() => api.profileConfint(large, ucla.X, ucla.y, { levl: 0.9 } as never)).toThrow(/did you mean 'level'/);
+  });
+});
+
+/**
+ * statsmodels 0.13.5's effects and SEs for Logit agree with softlogit's to 3.4e-15 and 2.8e-14
+ * relative (measured; both exact MLEs, analytic gradients): 1e-12. Stata's MLE is ~1e-7 relative
+ * from the exact one (its effects differ from statsmodels' by up to 1.1e-6 relative at the tiny
+ * 'zero' point) and its SEs are printed to 7 decimal places (±5e-8): 1e-6 relative plus 5e-8.
+ */
+const STATSMODELS_MARGEFF_RTOL = 1e-12;
+const STATA_MARGEFF_RTOL = 1e-6;
+
+describe('marginal effects (logistic, spector)', () => {
+  it('match statsmodels get_margeff and Stata margins for every at, method and dummy case', () => {
+    const fit = fitLogistic(margeff.X, margeff.y, { names: margeff.names });
+    expect(worst(fit.coefficients, margeff.coefficients)).toBeLessThan(1e-9);
+    const close = (a: number, b: number, rtol: number, atol: number) => Math.abs(a - b) <= rtol * Math.abs(b) + atol;
+    for (const [name, ref] of Object.entries(margeff.statsmodels)) {
+      const m = fit.marginalEffects(margeff.X, { at: ref.at as never, method: ref.method as never, dummy: ref.dummy, count: ref.count });
+      const stata = margeff.stata[name as keyof typeof margeff.stata];
+      for (let j = 0; j < 3; j++) {
+        expect(close(m.effect[j]!, ref.effect[j]!, STATSMODELS_MARGEFF_RTOL, 1e-15), `${name} effect ${j}`).toBe(true);
+        expect(close(m.se[j]!, ref.se[j]!, STATSMODELS_MARGEFF_RTOL, 1e-15), `${name} se ${j}`).toBe(true);
+        expect(close(m.effect[j]!, stata.effect[j]!, STATA_MARGEFF_RTOL, 5e-8), `${name} Stata effect ${j}`).toBe(true);
+        expect(close(m.se[j]!, stata.se[j]!, STATA_MARGEFF_RTOL, 5e-8), `${name} Stata se ${j}`).toBe(true);
+      }
+    }
+  });
+
+  it('refuses bad options', () => {
+    const fit = fitLogistic(margeff.X, margeff.y, { names: margeff.names });
+    expect(() => fit.marginalEffects(margeff.X, { at: 'mode' as never })).toThrow(/at should be/);
+    expect(() => fit.marginalEffects(margeff.X, { metod: 'dydx' } as never)).toThrow(/did you mean 'method'/);
+    expect(() => fit.marginalEffects(margeff.X.map((r) => r.slice(1)))).toThrow(/columns/);
   });
 });

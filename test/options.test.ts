@@ -64,9 +64,9 @@ describe('options: unknown and unsupported keys throw BAD_OPTION', () => {
     );
   });
 
-  it('fitSoftmax refuses firth and offset, saying why', () => {
+  it('fitSoftmax refuses firth and an offset shared by all classes, saying why', () => {
     expectCode(() => fitSoftmax(X, labels, { firth: true } as never), 'BAD_OPTION', /option 'firth' is not supported here: .*binary/);
-    expectCode(() => fitSoftmax(X, labels, { offset: new Float64Array(8) } as never), 'BAD_OPTION', /option 'offset' is not supported here/);
+    expectCode(() => fitSoftmax(X, labels, { offset: new Float64Array(8) } as never), 'BAD_OPTION', /shared by all classes cancels in the softmax/);
     expectCode(() => fitSoftmax(X, labels, { paramterization: 'symmetric' } as never), 'BAD_OPTION', /did you mean 'parameterization'/);
   });
 
@@ -80,7 +80,7 @@ describe('options: unknown and unsupported keys throw BAD_OPTION', () => {
     expectCode(() => fit.predict(X, { typ: 'link' } as never), 'BAD_OPTION', /unknown option 'typ'; did you mean 'type'/);
     const soft = fitSoftmax(X, labels, quiet);
     expectCode(() => soft.predict(X, { typ: 'link' } as never), 'BAD_OPTION', /did you mean 'type'/);
-    expectCode(() => soft.predict(X, { offset: [0] } as never), 'BAD_OPTION', /'offset' is not supported here/);
+    expectCode(() => soft.predict(X, { offset: [0] } as never), 'BAD_OPTION', /cancels in the softmax/);
     expectCode(() => fit.predict(X, null as never), 'BAD_OPTION', /options should be an object, got null/);
   });
 

@@ -99,6 +99,13 @@ describe('threads', () => {
     expectSameSoftmax(fitSoftmax(X, labels, { weights, threads: 2 }), fitSoftmax(X, labels, { weights }));
   });
 
+  it('refuses a softmax offset with threads (its per-class layout cannot be split by panels), and fits it on one', () => {
+    const { X, labels } = data(2_000, 3, 3);
+    const offset = Array.from({ length: labels.length }, (_, i) => [0, 0.1 * Math.sin(i), 0]);
+    expect(() => fitSoftmax(X, labels, { offset, threads: 2 })).toThrow(/offset is not supported with threads/);
+    expect(fitSoftmax(X, labels, { offset }).converged).toBe(true);
+  });
+
   it('copies the design on both threads into the same panels as one thread, byte for byte', () => {
     // 5000 rows: 20 panels, 5 staging blocks of 4 panels, the last one short (ThreadTeam.packRows).
     const { X } = data(5000, 7, 5);

@@ -112,8 +112,12 @@ export function logisticSandwich(args: {
 export function softmaxSandwich(args: {
   source: RowSource; counts: Float64Array; nClasses: number; coefficients: Float64Array; covariance: Float64Array;
   intercept: boolean; type: 'HC0' | 'HC1'; cluster: (number | string)[] | null;
+  /** Reference-form offsets of the free classes, class-major with `offsetStride` rows per class, or null. */
+  offset?: Float64Array | null; offsetStride?: number;
 }): { covariance: Float64Array; clusters: number } {
   const { source, counts, nClasses: K, coefficients: beta, covariance: V, intercept, type, cluster } = args;
+  const offset = args.offset ?? null;
+  const stride = args.offsetStride ?? source.nRows;
   const nFree = K - 1;
   const q = beta.length;
   const p = q / nFree;
@@ -131,7 +135,7 @@ export function softmaxSandwich(args: {
       const base = (r - r0) * nFeatures;
       let max = 0; // the reference class's score
       for (let c = 0; c < nFree; c++) {
-        let e = shift ? beta[c * p]! : 0;
+        let e = (shift ? beta[c * p]! : 0) + (offset ? offset[c * stride + r]! : 0);
         for (let j = 0; j < nFeatures; j++) e += block[base + j]! * beta[c * p + j + shift]!;
         eta[c + 1] = e;
         max = Math.max(max, e);

@@ -4,6 +4,9 @@ import { formatCoefficientTable, formatDevianceLines, formatLikelihoodLines, for
 import { bayesian, pValues, standardErrors, waldIntervals, zValues } from '../inference.js';
 import { freeParameters, nullLikelihoodRatio, pseudoR2, type ChiSquareTest, type LikelihoodFacts, type PseudoR2 } from '../inference/likelihoodRatio.js';
 import { levelOption, quadraticForm } from '../inference/prediction.js';
+import { binomialResidual, binomialRowDiagnostics, type ResidualType, type RowDiagnosticOptions } from '../inference/residuals.js';
+import type { BinaryResponse } from '../input/binaryResponse.js';
+import { logisticMarginalEffects, type MarginalEffectOptions, type MarginalEffects } from '../inference/marginalEffects.js';
 import { waldChiSquare, waldHypothesis } from '../inference/wald.js';
 import { normalQuantile } from '../special.js';
 import type { CovarianceType } from '../inference/robust.js';
@@ -54,6 +57,28 @@ export interface LogisticPredictOptions {
 
 /** Every key of LogisticPredictOptions (the compiler checks the list against the interface). */
 export const LOGISTIC_PREDICT_OPTION_KEYS = optionKeysOf<LogisticPredictOptions>()(['type', 'offset', 'se', 'level']);
+
+/** Options of {@link LogisticFit.residuals}: the rows' weights and offset as at the fit, and the type. */
+export interface LogisticResidualOptions extends RowDiagnosticOptions {
+  /** 'deviance' (default, as R), 'pearson', 'response' or 'working'. */
+  type?: ResidualType;
+}
+
+/** Every key of LogisticResidualOptions. */
+export const LOGISTIC_RESIDUAL_OPTION_KEYS = optionKeysOf<LogisticResidualOptions>()(['type', 'weights', 'offset']);
+/** Every key of the options of hatValues, cooksDistance and pearsonChiSquare. */
+export const ROW_DIAGNOSTIC_OPTION_KEYS = optionKeysOf<RowDiagnosticOptions>()(['weights', 'offset']);
+
+/** Every key of MarginalEffectOptions. */
+export const MARGINAL_EFFECT_OPTION_KEYS = optionKeysOf<MarginalEffectOptions>()(['at', 'method', 'dummy', 'count']);
+
+/** Pearson's χ² = Σ rᴾᵢ² on the residual degrees of freedom, and the dispersion estimate χ²/df. */
+export interface PearsonChiSquare {
+  statistic: number;
+  df: number;
+  /** χ²/df: near 1 when the binomial variance fits; above 1 suggests overdispersion (R's quasibinomial φ). */
+  dispersion: number;
+}
 
 /**
  * Predictions with their uncertainty (`predict(X, { se: true })`), one entry per row: on the link
@@ -277,6 +302,101 @@ export class LogisticFit {
       }
     }
     return { fit: out, se, lower, upper, level };
+  }
+
+  /**
+   * Residuals of the fit on its own rows, which a fit does not keep: pass X (without the
+   * intercept column), y and the `weights` and `offset` exactly as they were passed to
+   * fitLogistic. With y = s/m the observed proportion, a = w·m the prior weight and μ = σ(η):
+   * 'response' y − μ; 'working' (y − μ)/(μ(1 − μ)); 'pearson' (y − μ)√a/√(μ(1 − μ));
+   * 'deviance' (the default) sign(y − μ)√dᵢ, dᵢ = 2a[y log(y/μ) + (1 − y) log((1 − y)/(1 − μ))],
+   * so Σ dᵢ = deviance. R's `residuals(glm, type)`. One pass over X, O(n p).
+   * @throws {SoftlogitError} `BAD_OPTION`, `BAD_SHAPE`, and the checks of fitLogistic on y, weights and offset.
+   * @example fit.residuals(X, y, { type: 'pearson' }) // => Float64Array [-0.45677569960..., 1.5564725616..., ...] (R residuals(m, "pearson"), UCLA)
+   */
+  residuals(X: DesignInput, y: BinaryResponse, options: LogisticResidualOptions = {}): Float64Array {
+    const caller = 'LogisticFit.residuals';
+    checkOptionKeys(options, caller, LOGISTIC_RESIDUAL_OPTION_KEYS);
+    const type = options.type ?? 'deviance';
+    if (type !== 'response' && type !== 'pearson' && type !== 'deviance' && type !== 'working') {
+      throw new SoftlogitError('BAD_OPTION', `${caller}: type should be 'deviance', 'pearson', 'response' or 'working', got ${describeValue(type)}`);
+    }
+    const d = this.#rowDiagnostics(X, y, options, caller);
+    return d.mu.map((mu, r) => binomialResidual(type, d.proportion[r]!, mu, d.priorWeights[r]!));
+  }
+
+  /**
+   * Leverages hᵢ = Wᵢ xᵢᵀ(XᵀWX)⁻¹xᵢ, Wᵢ = a μ(1 − μ), the diagonal of the hat matrix of the final
+   * IRLS step (R's `hatvalues(glm)`); Σ hᵢ = p. XᵀWX is summed again from the rows, so the result
+   * does not depend on a sandwich `covariance`. Pass X, y, `weights` and `offset` as at the fit.
+   * Two passes over X, O(n p²).
+   * @throws {SoftlogitError} as {@link LogisticFit.residuals}; `NOT_POSITIVE_DEFINITE` when XᵀWX is singular.
+   * @example fit.hatValues(X, y) // => Float64Array [0.016121436051..., 0.010913543524..., ...] (R hatvalues(m), UCLA)
+   */
+  hatValues(X: DesignInput, y: BinaryResponse, options: RowDiagnosticOptions = {}): Float64Array {
+    const caller = 'LogisticFit.hatValues';
+    checkOptionKeys(options, caller, ROW_DIAGNOSTIC_OPTION_KEYS);
+    return this.#rowDiagnostics(X, y, options, caller, true).hat;
+  }
+
+  /**
+   * Cook's distances Dᵢ = (rᴾᵢ/(1 − hᵢ))²·hᵢ/(φ·p), rᴾ the Pearson residuals, h the leverages,
+   * φ = 1 (binomial) and p the number of estimated coefficients; NaN where hᵢ = 1. R's
+   * `cooks.distance(glm)`. Pass X, y, `weights` and `offset` as at the fit. O(n p²).
+   * @throws {SoftlogitError} as {@link LogisticFit.hatValues}.
+   * @example fit.cooksDistance(X, y) // => Float64Array [0.00057912919658..., 0.0045043171574..., ...] (R cooks.distance(m), UCLA)
+   */
+  cooksDistance(X: DesignInput, y: BinaryResponse, options: RowDiagnosticOptions = {}): Float64Array {
+    const caller = 'LogisticFit.cooksDistance';
+    checkOptionKeys(options, caller, ROW_DIAGNOSTIC_OPTION_KEYS);
+    const d = this.#rowDiagnostics(X, y, options, caller, true);
+    return d.mu.map((mu, r) => {
+      const h = d.hat[r]!;
+      if (h === 0) return 0;
+      const value = (binomialResidual('pearson', d.proportion[r]!, mu, d.priorWeights[r]!) / (1 - h)) ** 2 * h / d.rank;
+      return Number.isFinite(value) ? value : NaN;
+    });
+  }
+
+  /**
+   * Pearson's χ² = Σ rᴾᵢ² over the rows, with df = dfResidual and the dispersion estimate χ²/df
+   * (R's `sum(residuals(m, "pearson")^2) / df.residual(m)`, the φ of `summary(glm(…, quasibinomial))`).
+   * Pass X, y, `weights` and `offset` as at the fit. One pass over X, O(n p).
+   * @throws {SoftlogitError} as {@link LogisticFit.residuals}.
+   * @example fit.pearsonChiSquare(X, y) // => { statistic: 397.49019893..., df: 394, dispersion: 1.00886... } (UCLA)
+   */
+  pearsonChiSquare(X: DesignInput, y: BinaryResponse, options: RowDiagnosticOptions = {}): PearsonChiSquare {
+    const caller = 'LogisticFit.pearsonChiSquare';
+    checkOptionKeys(options, caller, ROW_DIAGNOSTIC_OPTION_KEYS);
+    const d = this.#rowDiagnostics(X, y, options, caller);
+    let statistic = 0;
+    d.mu.forEach((mu, r) => { statistic += binomialResidual('pearson', d.proportion[r]!, mu, d.priorWeights[r]!) ** 2; });
+    return { statistic, df: this.dfResidual, dispersion: statistic / this.dfResidual };
+  }
+
+  /**
+   * Marginal effects of each column of X on P(y = 1), with delta-method standard errors, as
+   * statsmodels' `get_margeff(at, method, dummy, count)` and Stata's `margins`. At a row x with
+   * p = σ(xᵀβ): 'dydx' ∂p/∂x_j = p(1 − p)β_j; 'eydx' ∂log p/∂x_j = (1 − p)β_j; 'dyex' x_j·dydx;
+   * 'eyex' x_j·eydx. With `dummy` a 0/1 column's effect is the change p(x_j = 1) − p(x_j = 0)
+   * (log p₁ − log p₀ for the 'ey' methods), and with `count` an integer column's is
+   * p(x_j + 1) − p(x_j). `at`: 'overall' (default) averages the rows' effects, 'mean', 'median'
+   * and 'zero' evaluate them at the column means, medians or zeros (intercept 1). The SE is
+   * √(J Σ Jᵀ), J the gradient of the effect in β (analytic), Σ the fit's covariance; z = effect/se, p = 2Φ(−|z|). Pass the fit's X (for
+   * 'overall' and the summaries). O(n p²).
+   * @throws {SoftlogitError} `BAD_OPTION`, `BAD_SHAPE`, `BAD_MODEL` (aliased columns).
+   * @example
+   * // spector: Logit(GRADE ~ GPA + TUCE + PSI); Stata margins, dydx(*): 0.3625808, 0.0122084, 0.3051777
+   * fit.marginalEffects(X).effect // => Float64Array [0.36258083..., 0.01220841..., 0.30517770...]
+   */
+  marginalEffects(X: DesignInput, options: MarginalEffectOptions = {}): MarginalEffects {
+    const caller = 'LogisticFit.marginalEffects';
+    checkOptionKeys(options, caller, MARGINAL_EFFECT_OPTION_KEYS);
+    return logisticMarginalEffects(X, this.#state.coefficients, this.#state.covariance, this.intercept, this.names, options, caller);
+  }
+
+  #rowDiagnostics(X: DesignInput, y: BinaryResponse, options: RowDiagnosticOptions, caller: string, withHat = false) {
+    return binomialRowDiagnostics(X, y, options, this.#state.coefficients, this.intercept, this.names, caller, withHat);
   }
 
   /** The LR test against the null model and the pseudo-R² for the summary, or null for a penalized fit. */

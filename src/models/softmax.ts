@@ -15,8 +15,10 @@ import { SoftmaxFit, type Parameterization } from './softmaxFit.js';
 import { softmaxSeparation } from '../remedies/separation.js';
 import { fitSoftmaxDropping, singularMode } from '../remedies/singular.js';
 import { checkFitSize } from './capacity.js';
+import { choleskyInPlace, solveLowerInPlace, solveLowerTransposedInPlace } from '../matrix.js';
 import { COVARIANCE_OPTION_KEYS, covarianceOption, softmaxSandwich, type CovarianceOptions } from '../inference/robust.js';
 import { toMultinomialData, type ClassLabel, type MultinomialData, type MultinomialResponse } from '../input/softmaxResponse.js';
+import { classOffset, referenceFormOffset, type ClassOffset } from '../input/classOffset.js';
 
 export interface SoftmaxOptions extends CommonFitOptions, CovarianceOptions {
   /** Class order (the columns of W). Default: the sorted distinct labels, as R's factor levels. */
@@ -25,15 +27,21 @@ export interface SoftmaxOptions extends CommonFitOptions, CovarianceOptions {
   reference?: ClassLabel;
   /** How coefficients are reported: 'reference' (default; reference column 0) or 'symmetric' (rows sum to 0, as glmnet). */
   parameterization?: Parameterization;
+  /**
+   * Known terms added to the linear predictors, one per row and class: n rows of K numbers in
+   * `classes` order (or an n x K Matrix), η_ik = x_iᵀw_k + o_ik, as offsets on the linear
+   * predictors of nnet::multinom and VGAM. Only differences between classes matter (the fit
+   * uses o_ik − o_i,ref); an offset shared by all classes cancels and is refused. Not with `threads`.
+   */
+  offset?: ClassOffset;
 }
 
 /** Every key of SoftmaxOptions (the compiler checks the list against the interface). */
-export const SOFTMAX_OPTION_KEYS = optionKeysOf<SoftmaxOptions>()([...COMMON_FIT_OPTION_KEYS, ...COVARIANCE_OPTION_KEYS, 'classes', 'reference', 'parameterization']);
+export const SOFTMAX_OPTION_KEYS = optionKeysOf<SoftmaxOptions>()([...COMMON_FIT_OPTION_KEYS, ...COVARIANCE_OPTION_KEYS, 'classes', 'reference', 'parameterization', 'offset']);
 
 /** fitLogistic options that a softmax fit cannot honour, with the reason shown to the user. */
 const NOT_FOR_SOFTMAX = {
   firth: "Firth's bias reduction is implemented for binary fits only; for two classes use fitLogistic(X, y, { firth: true })",
-  offset: 'a softmax fit takes no offset (it would need one per class); for two classes use fitLogistic with offset',
 } as const;
 
 /**
@@ -73,6 +81,12 @@ export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: Soft
   if (options.classes !== undefined) responseOptions.classes = options.classes;
   if (options.reference !== undefined) responseOptions.reference = options.reference;
   data = toMultinomialData(y, n, weights, responseOptions, caller);
+  const K0 = data.classes.length;
+  const offset = options.offset !== undefined ? classOffset(options.offset, n, K0, caller) : null;
+  if (offset && team) {
+    team.dispose();
+    throw new SoftlogitError('BAD_OPTION', `${caller}: offset is not supported with threads (the kernel's per-class offsets cannot be split across threads); fit on one thread`);
+  }
   const robust = covarianceOption(options, n, caller);
   if (robust.type !== 'model' && resolved.l2 > 0) {
     throw new SoftlogitError('BAD_OPTION', `${caller}: covariance '${robust.type}' is the sandwich of a maximum-likelihood fit; not with l2`);
@@ -92,7 +106,10 @@ export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: Soft
   const solved = scaleMultinomialData(data, scale);
   let objective: SoftmaxObjective | undefined;
   try {
-    objective = new SoftmaxObjective({ design, nClasses: K, counts: solved.counts, l2: resolved.l2 / scale, interceptIndex: resolved.intercept ? 0 : -1, kernels: team ?? undefined });
+    const kernelOffset = offset ? referenceFormOffset(offset, n, data.internalOrder, design.nRowsPadded) : null;
+    objective = new SoftmaxObjective({
+      design, nClasses: K, counts: solved.counts, l2: resolved.l2 / scale, interceptIndex: resolved.intercept ? 0 : -1, kernels: team ?? undefined, offset: kernelOffset,
+    });
     // Start: intercepts at the log odds of the pooled class shares against the reference.
     const start = new Float64Array(nParams);
     if (resolved.intercept) {
@@ -114,7 +131,7 @@ export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: Soft
     if (robust.type !== 'model') {
       ({ covariance, clusters } = softmaxSandwich({
         source, counts: data.counts, nClasses: K, coefficients: result.coefficients, covariance,
-        intercept: resolved.intercept, type: robust.type, cluster: robust.cluster,
+        intercept: resolved.intercept, type: robust.type, cluster: robust.cluster, offset: kernelOffset, offsetStride: design.nRowsPadded,
       }));
     }
     const logLikKernel = -scale * (result.value - objective.penalty());
@@ -122,7 +139,7 @@ export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: Soft
     // Re-order the free blocks from internal order (the reference removed, others in class
     // order) — internal order is already class order without the reference, so no permutation.
     const deviance = 2 * (data.saturatedLogLik - logLikKernel);
-    const nullDeviance = 2 * (data.saturatedLogLik - nullLogLik(data, resolved.intercept));
+    const nullDeviance = 2 * (data.saturatedLogLik - (kernelOffset ? nullLogLikWithOffset(data, kernelOffset, design.nRowsPadded, resolved.intercept) : nullLogLik(data, resolved.intercept)));
     for (const w of warnings) resolved.warn(w);
     return new SoftmaxFit({
       names,
@@ -157,5 +174,70 @@ function nullLogLik(data: MultinomialData, intercept: boolean): number {
   for (const t of data.classTotals) total += t;
   let ll = 0;
   for (const t of data.classTotals) ll += t > 0 ? t * Math.log(intercept ? t / total : 1 / data.classTotals.length) : 0;
+  return ll;
+}
+
+/**
+ * logLik kernel of the null model with an offset: η_ic = α_c + o_ic (free classes c, reference-form
+ * offsets, α = 0 without an intercept), α the MLE by Newton with step halving on the K − 1
+ * intercepts: score_c = Σᵢ (y_ic − tᵢ p_ic), information_cd = Σᵢ tᵢ p_ic (δ_cd − p_id); stops when
+ * max |score| ≤ 1e-10 · Σ t or after 100 steps. One pass over the rows per step, O(n K²).
+ */
+function nullLogLikWithOffset(data: MultinomialData, offset: Float64Array, stride: number, intercept: boolean): number {
+  const K = data.classes.length;
+  const nFree = K - 1;
+  const counts = data.counts;
+  const n = counts.length / K;
+  const prob = new Float64Array(K);
+  const evaluate = (alpha: Float64Array, score: Float64Array | null, info: Float64Array | null): number => {
+    let ll = 0;
+    score?.fill(0);
+    info?.fill(0);
+    for (let i = 0; i < n; i++) {
+      let t = 0;
+      for (let k = 0; k < K; k++) t += counts[i * K + k]!;
+      if (!(t > 0)) continue;
+      let max = 0;
+      for (let c = 0; c < nFree; c++) max = Math.max(max, alpha[c]! + offset[c * stride + i]!);
+      let sum = Math.exp(-max);
+      for (let c = 0; c < nFree; c++) sum += (prob[c + 1] = Math.exp(alpha[c]! + offset[c * stride + i]! - max));
+      const lse = max + Math.log(sum);
+      const y0 = counts[i * K]!;
+      if (y0 !== 0) ll -= y0 * lse;
+      for (let c = 0; c < nFree; c++) {
+        const yc = counts[i * K + c + 1]!;
+        if (yc !== 0) ll += yc * (alpha[c]! + offset[c * stride + i]! - lse);
+        const pc = prob[c + 1]! / sum;
+        if (score) score[c] += yc - t * pc;
+        if (info) for (let d = 0; d < nFree; d++) info[c * nFree + d] += t * pc * ((c === d ? 1 : 0) - prob[d + 1]! / sum);
+      }
+    }
+    return ll;
+  };
+  const alpha = new Float64Array(nFree);
+  if (!intercept) return evaluate(alpha, null, null);
+  let total = 0;
+  for (const t of data.classTotals) total += t;
+  const score = new Float64Array(nFree);
+  const info = new Float64Array(nFree * nFree);
+  let ll = evaluate(alpha, score, info);
+  for (let iter = 0; iter < 100; iter++) {
+    if (Math.max(...Array.from(score, Math.abs)) <= 1e-10 * total) break;
+    if (choleskyInPlace(info, nFree) !== -1) break;
+    const step = score.slice();
+    solveLowerInPlace(info, nFree, step);
+    solveLowerTransposedInPlace(info, nFree, step);
+    let size = 1;
+    let next = alpha.map((a, c) => a + step[c]!);
+    let llNext = evaluate(next, score, info);
+    while (!(llNext >= ll) && size > 1e-10) {
+      size /= 2;
+      next = alpha.map((a, c) => a + size * step[c]!);
+      llNext = evaluate(next, score, info);
+    }
+    if (!(llNext >= ll)) break;
+    alpha.set(next);
+    ll = llNext;
+  }
   return ll;
 }

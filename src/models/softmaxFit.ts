@@ -8,6 +8,7 @@ import { SoftlogitError } from '../errors.js';
 import { formatColumn, formatLikelihoodLines, formatNumber, formatPValues, formatTable, SUMMARY_DIGITS } from '../format.js';
 import { pValues } from '../inference.js';
 import { freeParameters, nullLikelihoodRatio, pseudoR2, type ChiSquareTest, type LikelihoodFacts, type PseudoR2 } from '../inference/likelihoodRatio.js';
+import { classOffset, type ClassOffset } from '../input/classOffset.js';
 import { levelOption, quadraticForm, softmaxProbabilityVariances } from '../inference/prediction.js';
 import { waldChiSquare, waldHypothesis } from '../inference/wald.js';
 import { normalQuantile } from '../special.js';
@@ -60,10 +61,12 @@ export interface SoftmaxPredictOptions {
   se?: boolean;
   /** Confidence level of the intervals returned with `se: true` (default 0.95). */
   level?: number;
+  /** Per row and class offsets added to the scores, n rows of K (classes order), as fitSoftmax's `offset`. */
+  offset?: ClassOffset;
 }
 
 /** Every key of SoftmaxPredictOptions (the compiler checks the list against the interface). */
-export const SOFTMAX_PREDICT_OPTION_KEYS = optionKeysOf<SoftmaxPredictOptions>()(['type', 'se', 'level']);
+export const SOFTMAX_PREDICT_OPTION_KEYS = optionKeysOf<SoftmaxPredictOptions>()(['type', 'se', 'level', 'offset']);
 
 /**
  * Predictions with their uncertainty (`predict(X, { se: true })`), each an n x K Matrix: the
@@ -99,8 +102,6 @@ export interface RelativeRiskRatios {
   level: number;
 }
 
-/** LogisticFit.predict options that a softmax model cannot honour. */
-const NOT_FOR_SOFTMAX_PREDICT = { offset: 'a softmax model has no offset (fitSoftmax takes none)' } as const;
 
 /**
  * A fitted multinomial (softmax) regression model, P(class k | x) = exp(xᵀw_k) / Σ_l exp(xᵀw_l)
@@ -248,17 +249,18 @@ export class SoftmaxFit {
    * most probable label per row. With `se: true` (types 'prob' and 'link') a
    * {@link SoftmaxPrediction}: for scores se(xᵀw_k) = √(xᵀΣ_kk x) from `covarianceOf()`; for
    * probabilities the delta-method se, Var(p_k) = Σ_{c,c'} a_kc a_kc' xᵀΣ_{cc'}x with
-   * a_kc = p_k(δ_kc − p_c) over the free classes c (O((K − 1)² p²) per row).
+   * a_kc = p_k(δ_kc − p_c) over the free classes c (O((K − 1)² p²) per row). With `offset`
+   * (n rows of K, as at the fit) the scores are xᵀw_k + o_k; the SEs do not change.
    * @example fit.predict([[1, 0]], { se: true }).se.get(0, 1) // SE of P(second class | x)
    */
-  predict(X: DesignInput, options: { type?: 'prob' | 'link'; se: true; level?: number }): SoftmaxPrediction;
-  predict(X: DesignInput, options: { type?: 'prob' | 'link'; se?: false; level?: number }): Matrix;
-  predict(X: DesignInput, options: { type: 'class'; se?: false }): ClassLabel[];
+  predict(X: DesignInput, options: { type?: 'prob' | 'link'; se: true; level?: number; offset?: ClassOffset }): SoftmaxPrediction;
+  predict(X: DesignInput, options: { type?: 'prob' | 'link'; se?: false; level?: number; offset?: ClassOffset }): Matrix;
+  predict(X: DesignInput, options: { type: 'class'; se?: false; offset?: ClassOffset }): ClassLabel[];
   predict(X: DesignInput): Matrix;
   predict(X: DesignInput, options?: SoftmaxPredictOptions): Matrix | ClassLabel[] | SoftmaxPrediction;
   predict(X: DesignInput, options: SoftmaxPredictOptions = {}): Matrix | ClassLabel[] | SoftmaxPrediction {
     const caller = 'SoftmaxFit.predict';
-    checkOptionKeys(options, caller, SOFTMAX_PREDICT_OPTION_KEYS, NOT_FOR_SOFTMAX_PREDICT);
+    checkOptionKeys(options, caller, SOFTMAX_PREDICT_OPTION_KEYS);
     const type = options.type ?? 'prob';
     if (type !== 'prob' && type !== 'class' && type !== 'link') {
       throw new SoftlogitError('BAD_OPTION', `${caller}: type should be 'prob', 'class' or 'link', got ${describeValue(type)}`);
@@ -276,6 +278,7 @@ export class SoftmaxFit {
     if (p !== W.rows - shift) {
       throw new SoftlogitError('BAD_SHAPE', `${caller}: X should have ${W.rows - shift} columns (${this.names.slice(shift).join(', ')}), got ${p}`);
     }
+    const offset = options.offset !== undefined ? classOffset(options.offset, source.nRows, K, caller) : null;
     const scores = new Matrix(source.nRows, K);
     const rows = withSe ? new Float64Array(source.nRows * W.rows) : null;
     const row = new Float64Array(p);
@@ -286,7 +289,7 @@ export class SoftmaxFit {
         rows.set(row, r * W.rows + shift);
       }
       for (let k = 0; k < K; k++) {
-        let eta = shift ? W.data[k]! : 0;
+        let eta = (shift ? W.data[k]! : 0) + (offset ? offset[r * K + k]! : 0);
         for (let j = 0; j < p; j++) eta += row[j]! * W.data[(j + shift) * K + k]!;
         if (!Number.isFinite(eta)) {
           throw new SoftlogitError('NON_FINITE', `${caller}: row ${r} of X gives a non-finite score; X must be finite`, { row: r });

@@ -16,6 +16,11 @@ export interface SoftmaxObjectiveInput {
   /** Weighted counts, nRows x nClasses row-major, internal class 0 = the reference. */
   counts: Float64Array;
   l2: number;
+  /**
+   * Offsets of the free classes against the reference, (K − 1) · nRowsPadded class-major (see
+   * `referenceFormOffset` in src/input/classOffset.ts), or null/absent.
+   */
+  offset?: Float64Array | null;
   /** Index of the intercept column (not penalized), or -1. */
   interceptIndex: number;
   /**
@@ -45,6 +50,7 @@ export class SoftmaxObjective extends KernelObjective implements Objective {
   private readonly countsAddress: number;
   private readonly scratchAddress: number;
   private readonly tailAddress: number;
+  private readonly offsetAddress: number;
 
   constructor(input: SoftmaxObjectiveInput) {
     const { design, nClasses: K } = input;
@@ -57,7 +63,7 @@ export class SoftmaxObjective extends KernelObjective implements Objective {
     const rows = design.nRowsPadded;
     const scratch = softmaxScratchDoubles(runtime.panelRows, design.nColsPadded, K);
     try {
-      this.block = runtime.heap.alloc((rows * K + scratch + 2) * 8, 'SoftmaxObjective');
+      this.block = runtime.heap.alloc((rows * K + scratch + 2 + (input.offset ? rows * (K - 1) : 0)) * 8, 'SoftmaxObjective');
     } catch (error) {
       this.system.dispose(); // nobody else can free it: the caller never gets this object
       throw error;
@@ -65,6 +71,8 @@ export class SoftmaxObjective extends KernelObjective implements Objective {
     this.countsAddress = this.block;
     this.scratchAddress = this.block + rows * K * 8;
     this.tailAddress = this.scratchAddress + scratch * 8;
+    this.offsetAddress = input.offset ? this.tailAddress + 2 * 8 : 0;
+    if (input.offset) runtime.heap.f64(this.offsetAddress, rows * (K - 1)).set(input.offset);
     runtime.heap.f64(this.tailAddress, 1)[0] = Infinity;
     runtime.heap.f64(this.countsAddress, rows * K).fill(0).set(input.counts);
     this.system.setRankCheck((column, combination) => this.residualRatio(column, combination));
@@ -73,7 +81,8 @@ export class SoftmaxObjective extends KernelObjective implements Objective {
   /**
    * The rank check of the Newton system (first class block): Σ w r² / Σ w x_column² for
    * r = X̃ · combination, w = m p₁ (1 − p₁) at the system's coefficients, formed row by row from the
-   * data (one scalar pass, only for a column the factorization found nearly aliased).
+   * data (one scalar pass, only for a column the factorization found nearly aliased). The kernel
+   * leaves an offset out of p₁: the weights only scale the metric of this near-alias check.
    */
   private residualRatio(column: number, combination: Float64Array): number {
     const { design } = this;
@@ -95,7 +104,7 @@ export class SoftmaxObjective extends KernelObjective implements Objective {
   protected pass(scoreAddress: number, infoAddress: number, stride: number): number {
     const { design } = this;
     return this.kernels.softmaxEvaluate(
-      design.address, design.nPanels, design.nColsPadded, this.nClasses, this.system.coefAddress, 0,
+      design.address, design.nPanels, design.nColsPadded, this.nClasses, this.system.coefAddress, this.offsetAddress,
       this.countsAddress, 0, scoreAddress, infoAddress, stride, this.scratchAddress, this.tailAddress,
     );
   }

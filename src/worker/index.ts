@@ -110,7 +110,7 @@ const COMMON_KEYS: Record<keyof CommonFitOptions, true> = {
 /** The covariance options both fits take (src/inference/robust.ts). */
 const COVARIANCE_KEYS: Record<keyof CovarianceOptions, true> = { covariance: true, cluster: true };
 const LOGISTIC_KEYS: Record<keyof LogisticOptions, true> = { ...COMMON_KEYS, ...COVARIANCE_KEYS, offset: true, firth: true };
-const SOFTMAX_KEYS: Record<keyof SoftmaxOptions, true> = { ...COMMON_KEYS, ...COVARIANCE_KEYS, classes: true, reference: true, parameterization: true };
+const SOFTMAX_KEYS: Record<keyof SoftmaxOptions, true> = { ...COMMON_KEYS, ...COVARIANCE_KEYS, classes: true, reference: true, parameterization: true, offset: true };
 /** Options of the other kind of fit, each with why it does not apply (shown in the error). */
 const NOT_FOR_LOGISTIC: Record<string, string> = {
   classes: 'it is a fitSoftmax option (a logistic response has the classes 0 and 1)',
@@ -118,7 +118,6 @@ const NOT_FOR_LOGISTIC: Record<string, string> = {
   parameterization: 'it is a fitSoftmax option (a logistic fit has one coefficient vector)',
 };
 const NOT_FOR_SOFTMAX: Record<string, string> = {
-  offset: 'offsets are a fitLogistic option',
   firth: "Firth's bias reduction is a fitLogistic option",
 };
 

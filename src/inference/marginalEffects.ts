@@ -1,0 +1,139 @@
+// Marginal effects of a logistic fit with delta-method standard errors, as statsmodels'
+// get_margeff and Stata's margins compute them.
+import { SoftlogitError } from '../errors.js';
+import { forEachDesignRow, toRowSource, type DesignInput } from '../input/design.js';
+import { describeValue } from '../input/optionKeys.js';
+import { pValues } from '../inference.js';
+import { quadraticForm } from './prediction.js';
+
+/** Where the effects are evaluated: averaged over the rows, or at the column means, medians or zeros. */
+export type MarginalAt = 'overall' | 'mean' | 'median' | 'zero';
+/** dy/dx, elasticities ey/ex, semi-elasticities ey/dx (d log p/dx) and dy/ex (dp/d log x). */
+export type MarginalMethod = 'dydx' | 'eyex' | 'dyex' | 'eydx';
+
+/** Options of `LogisticFit.marginalEffects`. */
+export interface MarginalEffectOptions {
+  /** Default 'overall' (the average of the rows' effects). */
+  at?: MarginalAt;
+  /** Default 'dydx'. */
+  method?: MarginalMethod;
+  /** Discrete change for 0/1 columns, from 0 to 1 (default false). */
+  dummy?: boolean;
+  /** Discrete change for integer-valued columns, from x to x + 1 (default false). */
+  count?: boolean;
+}
+
+/** Marginal effects of the columns of X (not the intercept), with delta-method SEs and Wald z, p. */
+export interface MarginalEffects {
+  names: string[];
+  effect: Float64Array;
+  se: Float64Array;
+  z: Float64Array;
+  pValue: Float64Array;
+  at: MarginalAt;
+  method: MarginalMethod;
+}
+
+const logistic = (eta: number): number => (eta >= 0 ? 1 / (1 + Math.exp(-eta)) : Math.exp(eta) / (1 + Math.exp(eta)));
+
+/**
+ * See `LogisticFit.marginalEffects` for the formulas. `coefficients` and `covariance` (p × p) in
+ * design order, the intercept first when `intercept`.
+ */
+export function logisticMarginalEffects(
+  X: DesignInput, coefficients: Float64Array, covariance: Float64Array, intercept: boolean, names: readonly string[],
+  options: MarginalEffectOptions, caller: string,
+): MarginalEffects {
+  const at = options.at ?? 'overall';
+  const method = options.method ?? 'dydx';
+  const dummy = options.dummy ?? false;
+  const count = options.count ?? false;
+  if (!['overall', 'mean', 'median', 'zero'].includes(at)) throw new SoftlogitError('BAD_OPTION', `${caller}: at should be 'overall', 'mean', 'median' or 'zero', got ${describeValue(at)}`);
+  if (!['dydx', 'eyex', 'dyex', 'eydx'].includes(method)) throw new SoftlogitError('BAD_OPTION', `${caller}: method should be 'dydx', 'eyex', 'dyex' or 'eydx', got ${describeValue(method)}`);
+  if (typeof dummy !== 'boolean') throw new SoftlogitError('BAD_OPTION', `${caller}: dummy should be true or false, got ${describeValue(dummy)}`);
+  if (typeof count !== 'boolean') throw new SoftlogitError('BAD_OPTION', `${caller}: count should be true or false, got ${describeValue(count)}`);
+  const source = toRowSource(X, caller);
+  const shift = intercept ? 1 : 0;
+  const p = coefficients.length;
+  if (source.nFeatures !== p - shift) {
+    throw new SoftlogitError('BAD_SHAPE', `${caller}: X should have ${p - shift} columns (${names.slice(shift).join(', ')}), got ${source.nFeatures}`);
+  }
+  if (coefficients.some((b) => Number.isNaN(b))) throw new SoftlogitError('BAD_MODEL', `${caller}: not for a fit with aliased columns`);
+  const n = source.nRows;
+  const rows = new Float64Array(n * p);
+  forEachDesignRow(source, intercept, (r, x) => { rows.set(x, r * p); });
+  // Which columns change discretely: 0/1 columns with `dummy`, other integer columns with `count`.
+  const kind = new Array<'continuous' | 'dummy' | 'count'>(p).fill('continuous');
+  for (let j = shift; j < p; j++) {
+    let binary = true;
+    let integer = true;
+    for (let r = 0; r < n; r++) {
+      const v = rows[r * p + j]!;
+      if (v !== 0 && v !== 1) binary = false;
+      if (!Number.isInteger(v)) integer = false;
+    }
+    if (dummy && binary) kind[j] = 'dummy';
+    else if (count && integer && !binary) kind[j] = 'count';
+  }
+  // The points: every row ('overall'), or one summary row.
+  let points: Float64Array;
+  if (at === 'overall') points = rows;
+  else {
+    points = new Float64Array(p);
+    for (let j = 0; j < p; j++) {
+      if (j < shift) { points[j] = 1; continue; }
+      if (at === 'zero') continue;
+      const column = Array.from({ length: n }, (_, r) => rows[r * p + j]!);
+      if (at === 'mean') points[j] = column.reduce((a, v) => a + v, 0) / n;
+      else {
+        column.sort((a, b) => a - b);
+        points[j] = n % 2 === 1 ? column[(n - 1) / 2]! : (column[n / 2 - 1]! + column[n / 2]!) / 2;
+      }
+    }
+  }
+  const nPoints = points.length / p;
+  const ey = method === 'eyex' || method === 'eydx';
+  const ex = method === 'eyex' || method === 'dyex';
+  const effectNames = names.slice(shift);
+  const q = p - shift;
+  const effect = new Float64Array(q);
+  const jacobian = new Float64Array(q * p);
+  const x1 = new Float64Array(p);
+  const eta = (x: ArrayLike<number>): number => { let e = 0; for (let k = 0; k < p; k++) e += x[k]! * coefficients[k]!; return e; };
+  for (let i = 0; i < nPoints; i++) {
+    const x = points.subarray(i * p, (i + 1) * p);
+    const prob = logistic(eta(x));
+    for (let j = shift; j < p; j++) {
+      const out = (j - shift) * p;
+      const bj = coefficients[j]!;
+      if (kind[j] === 'continuous') {
+        // dydx: p(1 − p)β_j, gradient p(1 − p)(1 − 2p)β_j x + p(1 − p)e_j; eydx: (1 − p)β_j, gradient −p(1 − p)β_j x + (1 − p)e_j.
+        const scale = ex ? x[j]! : 1;
+        const v = ey ? (1 - prob) * bj : prob * (1 - prob) * bj;
+        const g = ey ? -prob * (1 - prob) * bj : prob * (1 - prob) * (1 - 2 * prob) * bj;
+        effect[j - shift] += scale * v;
+        for (let k = 0; k < p; k++) jacobian[out + k] += scale * g * x[k]!;
+        jacobian[out + j] += scale * (ey ? 1 - prob : prob * (1 - prob));
+      } else {
+        // Discrete change from x_j = 0 to 1 (dummy) or x_j to x_j + 1 (count): p₁ − p₀, or log p₁ − log p₀ for ey.
+        x1.set(x);
+        const base = kind[j] === 'dummy' ? 0 : x[j]!;
+        x1[j] = base;
+        const p0 = logistic(eta(x1));
+        const g0 = ey ? 1 - p0 : p0 * (1 - p0);
+        for (let k = 0; k < p; k++) jacobian[out + k] -= g0 * x1[k]!;
+        x1[j] = base + 1;
+        const p1 = logistic(eta(x1));
+        const g1 = ey ? 1 - p1 : p1 * (1 - p1);
+        for (let k = 0; k < p; k++) jacobian[out + k] += g1 * x1[k]!;
+        effect[j - shift] += ey ? Math.log(p1) - Math.log(p0) : p1 - p0;
+      }
+    }
+  }
+  for (let j = 0; j < q; j++) effect[j] /= nPoints;
+  for (let k = 0; k < q * p; k++) jacobian[k] /= nPoints;
+  const se = new Float64Array(q);
+  for (let j = 0; j < q; j++) se[j] = Math.sqrt(Math.max(0, quadraticForm(jacobian.subarray(j * p, (j + 1) * p), covariance, p)));
+  const z = effect.map((e, j) => e / se[j]!);
+  return { names: effectNames, effect, se, z, pValue: pValues(z), at, method };
+}
