@@ -2,7 +2,7 @@
 // DuckDB reads the file and runs the passes, and the printed model is the in-memory fit's.
 // Needs `npm run build` first and @duckdb/node-api installed.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,6 +82,27 @@ describe('fit --engine duckdb', () => {
     const memory = cli(args);
     const engine = cli([...args, '--engine', 'duckdb']);
     expect(engine.status).toBe(0);
+    expect(engine.stdout).toBe(memory.stdout);
+  });
+
+  it('reads CSV as the in-memory fit does: yes/no as text, NA and empty cells missing', () => {
+    // DuckDB's own CSV sniffing would make yes/no a BOOLEAN and a column with NA text.
+    const lines = readFileSync(UCLA, 'utf8').trim().split('\n');
+    const rows = lines.slice(1).map((line, i) => {
+      const cells = line.split(',');
+      cells[0] = cells[0] === '1' ? 'yes' : 'no';
+      if (i % 50 === 3) cells[1] = 'NA';
+      if (i % 70 === 5) cells[2] = '';
+      return cells.join(',');
+    });
+    const path = join(temp, 'text-response.csv');
+    writeFileSync(path, [lines[0], ...rows].join('\n') + '\n');
+    const args = ['fit', path, '--response', 'admit', '--reference', 'yes', '--factor', 'rank', '--quiet'];
+    const memory = cli(args);
+    expect(memory.status).toBe(0);
+    expect(memory.stdout).toContain('observations deleted due to missingness');
+    const engine = cli([...args, '--engine', 'duckdb']);
+    expect(engine.stderr).toBe('');
     expect(engine.stdout).toBe(memory.stdout);
   });
 

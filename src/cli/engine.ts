@@ -1,5 +1,5 @@
 // `softlogit fit FILE --engine duckdb`: the passes over the rows run inside DuckDB, which reads the
-// CSV or Parquet file itself (read_csv_auto / read_parquet); the fit is fitLogisticSQL or
+// CSV or Parquet file itself (read_csv / read_parquet); the fit is fitLogisticSQL or
 // fitSoftmaxSQL, and the command prints what the in-memory fit prints.
 import { levelsOf } from '../data/design.js';
 import type { ClassLabel, FactorCoding, FitProgress, LogisticFit, SoftmaxFit } from '../index.js';
@@ -47,17 +47,22 @@ const duck = DIALECTS.duckdb;
 const id = (name: string, what: string) => quoteIdentifier(name, what, 'softlogit fit', duck);
 
 /**
- * The file as a DuckDB query: `(SELECT * FROM read_parquet('…'))` or read_csv_auto, the path a
+ * The file as a DuckDB query: `(SELECT * FROM read_parquet('…'))` or read_csv, the path a
  * string literal with embedded quotes doubled (the same quoting as every literal in src/sql).
  */
 export function fileQuery(path: string): string {
   return `(SELECT * FROM ${fileReader(path)})`;
 }
 
-/** The table function that reads the file: `read_csv_auto('data/binary.csv')`. */
+/**
+ * The table function that reads the file. CSV as the in-memory fit reads it (R's read.csv): a
+ * column is numbers or text (DuckDB would otherwise make yes/no a BOOLEAN and dates DATEs), and
+ * `NA` or an empty cell is missing (DuckDB would read `NA` as text and the column as VARCHAR).
+ */
 function fileReader(path: string): string {
-  const reader = isParquet(path) ? 'read_parquet' : 'read_csv_auto';
-  return `${reader}(${literal(path, 'softlogit fit', duck)})`;
+  const file = literal(path, 'softlogit fit', duck);
+  if (isParquet(path)) return `read_parquet(${file})`;
+  return `read_csv(${file}, auto_type_candidates = ['BIGINT', 'DOUBLE', 'VARCHAR'], nullstr = ['NA', ''])`;
 }
 
 /** Opens an in-memory DuckDB, or says in one line how to install it (exit 2). */
