@@ -5,7 +5,9 @@
 //   npm run bench -- --quick      small sizes only, writes bench/results/quick.json
 //   options: --seed=N  --only=binary,multinomial,kernel,threads,files  --filter=REGEX  --out=FILE
 //   (files, bench/files.ts: reading a 2e6 x 10 CSV and fitting it, and streaming a 2e7 x 10 one;
-//   only when asked for with --only, as it writes 2 GB of temporary CSV)
+//   only when asked for with --only, as it writes 2 GB of temporary CSV; sql, bench/sql.ts:
+//   fitLogisticSQL on DuckDB over a 1e7 x 20 Parquet file against loading it and fitLogistic,
+//   only with --only=sql, as it writes 1.7 GB of temporary Parquet)
 //   --skip=ml,tfjs
 //   (--filter keeps the cases whose key, e.g. "binary n=1000000 p=50" or
 //   "multinomial n=100000 p=20 K=10", matches, and --skip leaves out the slow contenders: to re-run
@@ -28,6 +30,7 @@ import { runKernelBench, type KernelResult, type RowTermsResult } from './kernel
 import { runThreadsBenchInChild, THREADS_RUNS, type ThreadsResult } from './threads.js';
 import { timeMedian } from './timing.js';
 import { runFilesBench, type FilesCaseResult } from './files.js';
+import { runSqlBench, type SqlCaseResult } from './sql.js';
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -55,7 +58,7 @@ function parseArgs(argv: readonly string[]): Settings {
     else if (arg.startsWith('--out=')) out = arg.slice(6);
     else if (arg.startsWith('--filter=')) filter = new RegExp(arg.slice(9));
     else if (arg.startsWith('--skip=')) skip = new Set(arg.slice(7).split(','));
-    else throw new Error(`bench: unknown argument ${arg} (expected --quick, --seed=N, --only=binary,multinomial,kernel,threads,files, --filter=REGEX, --skip=ml,tfjs, --out=FILE)`);
+    else throw new Error(`bench: unknown argument ${arg} (expected --quick, --seed=N, --only=binary,multinomial,kernel,threads,files,sql, --filter=REGEX, --skip=ml,tfjs, --out=FILE)`);
   }
   if (!Number.isInteger(seed)) throw new Error('bench: --seed must be an integer');
   out ||= join(ROOT, 'bench', 'results', quick ? 'quick.json' : 'latest.json');
@@ -305,6 +308,12 @@ async function main(): Promise<void> {
     });
   }
 
+  let sql: SqlCaseResult[] | null = null;
+  if (settings.only.has('sql')) {
+    log('sql: fitLogisticSQL on DuckDB over a 1e7 x 20 Parquet file vs loading it and fitLogistic (1e5 rows in --quick)');
+    sql = await runSqlBench({ rows: settings.quick ? 100_000 : 10_000_000, features: 20, cases: new Set(['engine', 'memory']), seed: settings.seed, out: '' });
+  }
+
   if (settings.only.has('threads') && !settings.quick) {
     log('threads: fitLogistic n=1e6 p=50, threads 1 vs 2');
     try {
@@ -402,6 +411,7 @@ async function main(): Promise<void> {
     kernel,
     threads,
     files,
+    sql,
     targets,
   };
   mkdirSync(join(settings.out, '..'), { recursive: true });

@@ -13,6 +13,7 @@ import {
   type OptionSpec, type ParsedArgs,
 } from './args.js';
 import { labelText, matchClass } from './classes.js';
+import { ENGINES, fitWithEngine } from './engine.js';
 import { isParquet, readFrame, readHeaderOf, type FrameRoles } from './files.js';
 import type { ModelDesign, ModelFile } from './model.js';
 import type { Output } from './output.js';
@@ -52,6 +53,9 @@ Model:
                             memory (memory: one batch of rows); chosen by itself, with a note,
                             when the file is too large for the free memory. Not with --counts,
                             --firth, --l2 or --threads
+  --engine duckdb           run the passes inside DuckDB, which reads the CSV or Parquet file
+                            itself (fitLogisticSQL / fitSoftmaxSQL; needs @duckdb/node-api).
+                            Not with --counts, --levels, --firth, --threads or --stream
 
 Output:
   --json                    print the fitted model as JSON instead of the summary
@@ -84,6 +88,7 @@ export const FIT_OPTIONS: OptionSpec = {
   'max-iter': { type: 'string' },
   'no-intercept': { type: 'boolean' },
   stream: { type: 'boolean' },
+  engine: { type: 'string' },
   json: { type: 'boolean' },
   trace: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
@@ -113,6 +118,8 @@ interface FitRequest {
   maxIter?: number;
   /** --stream: read the file once per pass (fitLogisticStream / fitSoftmaxStream). */
   stream: boolean;
+  /** --engine: the passes run inside this engine, which reads the file itself. */
+  engine?: (typeof ENGINES)[number];
   json: boolean;
   trace: boolean;
   quiet: boolean;
@@ -142,6 +149,7 @@ export async function fitCommand(argv: string[], io: Output): Promise<void> {
   }
   const request = readRequest(args);
   const { options } = request;
+  if (request.engine !== undefined) return fitInEngine(request, io);
   const numeric = [
     ...(options.counts ?? []),
     ...(options.weights !== undefined ? [options.weights] : []),
@@ -176,17 +184,7 @@ export async function fitCommand(argv: string[], io: Output): Promise<void> {
   }
 
   await init();
-  const started = performance.now();
-  const progress = {
-    onIteration: (p: FitProgress) => {
-      if (request.quiet || !(request.trace || performance.now() - started > PROGRESS_AFTER_MS)) return;
-      const step = p.stepSize < 1 ? `  step ${p.stepSize}` : '';
-      io.err(`iteration ${p.iteration}  deviance ${formatNumber(p.deviance, 10)}${step}\n`);
-    },
-    onWarning: (message: string) => {
-      if (!request.quiet) io.err(`warning: ${commandLineWording(message)}\n`);
-    },
-  };
+  const progress = progressReporter(request, io);
   if ('classes' in design) {
     const streamed = await fitStreamed(design, request, classes, family, referenceIndex, progress);
     return report(request, io, design, streamed.fit, streamed.modelClasses, responseName, family, referenceIndex, classes);
@@ -233,6 +231,55 @@ export async function fitCommand(argv: string[], io: Output): Promise<void> {
     if (request.threads > 1) await shutdownThreads();
   }
   report(request, io, design, fit, modelClasses, responseName, family, referenceIndex, classes);
+}
+
+/** --engine duckdb: the fit runs in DuckDB, the output is the in-memory fit's. */
+async function fitInEngine(request: FitRequest, io: Output): Promise<void> {
+  const { options } = request;
+  await init();
+  const result = await fitWithEngine(
+    {
+      path: request.path,
+      response: options.response!,
+      intercept: options.intercept ?? true,
+      ...(options.predictors !== undefined ? { predictors: options.predictors } : {}),
+      ...(options.factors !== undefined ? { factors: options.factors } : {}),
+      ...(options.weights !== undefined ? { weights: options.weights } : {}),
+      ...(options.offset !== undefined ? { offset: options.offset } : {}),
+      ...(request.family !== undefined ? { family: request.family } : {}),
+      ...(request.reference !== undefined ? { reference: request.reference } : {}),
+      ...(request.parameterization !== undefined ? { parameterization: request.parameterization } : {}),
+      ...(request.l2 !== undefined ? { l2: request.l2 } : {}),
+      ...(request.maxIter !== undefined ? { maxIter: request.maxIter } : {}),
+    },
+    progressReporter(request, io),
+  );
+  report(request, io, result.design, result.fit, result.modelClasses, options.response!, result.family, result.referenceIndex, result.classes);
+}
+
+/** Progress on stderr after a second of work (every iteration with --trace), and warnings. */
+function progressReporter(request: FitRequest, io: Output) {
+  const started = performance.now();
+  return {
+    onIteration: (p: FitProgress) => {
+      if (request.quiet || !(request.trace || performance.now() - started > PROGRESS_AFTER_MS)) return;
+      const step = p.stepSize < 1 ? `  step ${p.stepSize}` : '';
+      io.err(`iteration ${p.iteration}  deviance ${formatNumber(p.deviance, 10)}${step}\n`);
+    },
+    onWarning: (message: string) => {
+      if (!request.quiet) io.err(`warning: ${commandLineWording(message)}\n`);
+    },
+  };
+}
+
+/** The first flag of the request an engine fit cannot honour, if any. */
+function engineConflict(request: FitRequest): string | undefined {
+  if (request.options.counts !== undefined) return '--counts';
+  if (request.options.levels !== undefined) return '--levels';
+  if (request.firth) return '--firth';
+  if (request.threads > 1) return '--threads';
+  if (request.stream) return '--stream';
+  return undefined;
 }
 
 /** Prints the fit: the summary under its header, or the model file (--json). */
@@ -434,6 +481,12 @@ function readRequest(args: ParsedArgs): FitRequest {
   if (request.stream) {
     const conflict = streamConflict(request);
     if (conflict !== undefined) throw new UsageError(`--stream cannot be combined with ${conflict}: a streamed fit does not support it yet`);
+  }
+  const engine = choiceOption(args, 'engine', ENGINES);
+  if (engine !== undefined) {
+    request.engine = engine;
+    const conflict = engineConflict(request);
+    if (conflict !== undefined) throw new UsageError(`--engine ${engine} cannot be combined with ${conflict}: the fit inside the engine does not support it`);
   }
   if (request.firth && l2 !== undefined && l2 > 0) {
     throw new UsageError(`--firth and --l2 cannot be combined (both penalize the likelihood); choose one, got --l2 ${l2}`);
