@@ -10,6 +10,7 @@
 import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
+import { logisticRows } from './syntheticData.mjs';
 
 const RUNS = Number(process.argv[2] ?? 9);
 const dist = pathToFileURL(resolve(process.argv[3] ?? 'dist') + '/').href;
@@ -23,31 +24,9 @@ const P = 10;
 const BATCH = 10_000;
 const SEED = 20261203;
 
-/** mulberry32: a small seeded generator, so every build times the same data. */
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
+/** n rows of P features and a 0/1 response, the same for every build (scripts/syntheticData.mjs). */
 function makeData(n) {
-  const next = mulberry32(SEED);
-  const data = new Float64Array(n * P);
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let eta = -0.3;
-    for (let j = 0; j < P; j++) {
-      const v = 2 * next() - 1;
-      data[i * P + j] = v;
-      eta += v * (j % 2 === 0 ? 0.5 : -0.25);
-    }
-    y[i] = next() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
-  }
+  const { data, y } = logisticRows(SEED, n, P);
   return { data, y };
 }
 
