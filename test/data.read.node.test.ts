@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseCSV, readCSV, readCSVHeader } from '../src/data/index.js';
-import { SoftlogitError } from '../src/errors.js';
+import { rejection } from './helpers/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'softlogit-read-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,15 +23,6 @@ function file(name: string, text: string | Uint8Array): string {
   return path;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<SoftlogitError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(SoftlogitError);
-    return error as SoftlogitError;
-  }
-  throw new Error('expected a SoftlogitError, nothing was thrown');
-}
 
 /** More than one block of rows (65 536), so joining blocks is exercised. */
 const N_LARGE = 70_001;

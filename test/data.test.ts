@@ -10,18 +10,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { designMatrix, levelsOf, newDataMatrix, parseCSV } from '../src/data/index.js';
 import type { Column, DataFrame, Design } from '../src/data/index.js';
-import { SoftlogitError } from '../src/errors.js';
+import { catchError } from './helpers/errors.js';
 
-/** Runs `fn`, expecting a SoftlogitError; returns it for further checks. */
-function catchError(fn: () => unknown): SoftlogitError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SoftlogitError);
-    return error as SoftlogitError;
-  }
-  throw new Error('expected a SoftlogitError, nothing was thrown');
-}
 
 function column(frame: DataFrame, name: string): Column {
   const j = frame.names.indexOf(name);

@@ -3,6 +3,7 @@
 // the rows form does; conversions refuse overflow; messages quote what came ('0' is not 0).
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { catchError } from './helpers/errors.js';
 import { LOGISTIC_OPTION_KEYS } from '../src/models/logistic.js';
 import { SOFTMAX_OPTION_KEYS } from '../src/models/softmax.js';
 import {
@@ -15,19 +16,9 @@ beforeAll(async () => {
   await init();
 });
 
-/** The SoftlogitError `fn` throws (fails the test when it throws anything else or nothing). */
-function thrown(fn: () => unknown): SoftlogitError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SoftlogitError);
-    return error as SoftlogitError;
-  }
-  throw new Error('expected a SoftlogitError, nothing was thrown');
-}
 
 function expectCode(fn: () => unknown, code: string, pattern?: RegExp): void {
-  const error = thrown(fn);
+  const error = catchError(fn);
   expect(error.code).toBe(code);
   if (pattern) expect(error.message).toMatch(pattern);
 }
@@ -55,7 +46,7 @@ describe('options: unknown and unsupported keys throw BAD_OPTION', () => {
     fc.assert(
       fc.property(fc.string({ minLength: 1, maxLength: 10 }).filter((key) => !supported.has(key)), (key) => {
         for (const fit of [() => fitLogistic(X, y, { [key]: 1 } as never), () => fitSoftmax(X, labels, { [key]: 1 } as never)]) {
-          const error = thrown(fit);
+          const error = catchError(fit);
           expect(error.code).toBe('BAD_OPTION');
           expect(error.message).toContain(`'${key}'`);
         }
@@ -225,6 +216,6 @@ describe('bad arguments throw SoftlogitError with a code', () => {
       ['withParameterization(5)', () => fitSoftmax(X, labels, quiet).withParameterization(5 as never), 'BAD_OPTION'],
       ['LogisticFit.fromJSON({ names: [null] })', () => LogisticFit.fromJSON({ ...fit.toJSON(), names: [null] } as never), 'BAD_MODEL'],
     ];
-    for (const [name, fn, code] of cases) expect([name, thrown(fn).code]).toEqual([name, code]);
+    for (const [name, fn, code] of cases) expect([name, catchError(fn).code]).toEqual([name, code]);
   });
 });
