@@ -6,6 +6,7 @@ export { fitLogistic, type LogisticOptions } from './models/logistic.js';
 export { LogisticFit, type LogisticModelJSON, type LogisticPrediction, type LogisticPredictionType, type LogisticPredictOptions, type LogisticResidualOptions, type OddsRatios, type PearsonChiSquare } from './models/logisticFit.js';
 export type { ResidualType, RowDiagnosticOptions } from './inference/residuals.js';
 export type { ClassOffset } from './input/classOffset.js';
+export type { CovarianceOptions, CovarianceType } from './inference/robust.js';
 export type { MarginalAt, MarginalEffectOptions, MarginalEffects, MarginalMethod } from './inference/marginalEffects.js';
 export { profileConfint, type ProfileConfintOptions, type ProfileIntervals } from './models/profile.js';
 export { anova, lrTest, type AnovaTable, type AnovaRow, type ComparableFit } from './models/compare.js';
@@ -21,7 +22,8 @@ export { SoftmaxFit, type SoftmaxModelJSON, type SoftmaxPredictionType, type Sof
 export type { ClassLabel, MultinomialResponse } from './input/softmaxResponse.js';
 export { loadModel } from './models/load.js';
 export { accumulate, combine, combineAll, type EvaluationLevel, type LogisticShard, type Shard, type ShardStatistics, type SoftmaxShard } from './shard/statistics.js';
-export { fitLogisticFromStatistics, fitSoftmaxFromStatistics, newtonStep, type SoftmaxStatisticsFitOptions, type StatisticsFitOptions, type StatisticsSource } from './shard/fit.js';
+export { accumulateScores, combineScores, type ScoreStatistics } from './shard/scores.js';
+export { fitLogisticFromStatistics, fitSoftmaxFromStatistics, newtonStep, type ScoreSource, type SoftmaxStatisticsFitOptions, type StatisticsFitOptions, type StatisticsSource } from './shard/fit.js';
 export { fitLogisticStream, fitSoftmaxStream, type BatchSource, type LogisticBatch, type SoftmaxBatch, type SoftmaxStreamOptions, type StreamFitOptions } from './stream/index.js';
 export { initThreads, shutdownThreads, threadCount, type InitThreadsOptions } from './threads/pool.js';
 export { detectSeparationBinary, detectSeparationMultinomial, detectSeparationMultinomialCounts, type SeparationResult } from './diagnostics/separation.js';
