@@ -20,11 +20,11 @@ export function levelOption(level: unknown, caller: string): number {
  * levelOption for `confint`, which takes the level alone: an object such as `{ method: 'profile' }`
  * is pointed at profileConfint, which needs the rows again (a fit does not keep them).
  * @throws {SoftlogitError} `BAD_OPTION`.
- * @example confintLevel({ method: 'profile' }, 'LogisticFit.confint') // throws "… call profileConfint(fit, X, y, { level }) …"
+ * @example confintLevel({ method: 'profile' }, 'LogisticFit.confint') // throws "… profileConfint(fit, X, y, { level })"
  */
 export function confintLevel(level: unknown, caller: string): number {
   if (typeof level === 'object' && level !== null) {
-    throw new SoftlogitError('BAD_OPTION', `${caller}: takes the level, a number (Wald intervals); profile-likelihood intervals refit on the rows, which a fit does not keep: call profileConfint(fit, X, y, { level })`);
+    throw new SoftlogitError('BAD_OPTION', `${caller}: takes a level (Wald); profile intervals need the rows: profileConfint(fit, X, y, { level })`);
   }
   return levelOption(level, caller);
 }

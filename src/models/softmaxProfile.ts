@@ -45,7 +45,10 @@ const REFIT_MAX_ITERATIONS = 200;
 
 /**
  * Profile-likelihood intervals of a softmax fit, p x K matrices as SoftmaxFit.confint's (see
- * profileConfint, which calls it). @internal
+ * profileConfint, which calls it and documents the method). O(p K × 2 × ~10 refits), each refit a
+ * few Newton steps warm-started from the last.
+ * @internal
+ * @example softmaxProfileConfint(fit, X, labels, { weights }, 'profileConfint').lower.get(1, 1) // => 0.16948… (housing)
  */
 export function softmaxProfileConfint(
   fit: SoftmaxFit, X: DesignInput, y: MultinomialResponse, options: SoftmaxProfileConfintOptions, caller: string,

@@ -11,6 +11,14 @@ import type { EvaluationLevel, NewtonDirection, Objective } from './types.js';
 /** An objective whose Hessian can be read back (the kernel objectives: SystemObjective). */
 export type ObjectiveWithHessian = Objective & { hessian(): Float64Array };
 
+/**
+ * `base` restricted to aᵀβ = b (see the top of this file), for the Newton solver.
+ * @example
+ * const held = new LinearConstraintObjective(softmaxObjective, form); // form = e_j: coefficient j held
+ * held.setTarget(0.5);
+ * const result = newton(held, held.free(estimate), { tol: 1e-13, maxIter: 200 });
+ * held.full(result.coefficients) // the constrained MLE, with β_j = 0.5
+ */
 export class LinearConstraintObjective implements Objective {
   readonly nParams: number;
   readonly #base: ObjectiveWithHessian;
