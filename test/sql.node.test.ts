@@ -352,6 +352,16 @@ for (const engine of engines) {
       expectSameSandwich(`${engine.name} softmax K=4 HC1, cluster`, softCluster, fitSoftmax(softX, rank, { names: softNames, covariance: 'HC1', cluster: school }));
     });
 
+    it('the wide softmax sandwich (P = 48: 1176 meat sums, two statements, the GROUP BY in each) equals fitSoftmax\'s', async () => {
+      const options = { names: wide.names, covariance: 'HC0' as const };
+      const rows = await fitSoftmaxSQL(h.client as never, { from: 'wide', response: 'label', predictors: wide.names, covariance: 'HC0' });
+      expectSameSandwich(`${engine.name} wide softmax P=48 HC0`, rows, fitSoftmax(wide.X, wide.y, options));
+      // Clusters of the 4 labels: a legitimate, if odd, cluster column, and a GROUP BY with 48 sums per group.
+      const clustered = await fitSoftmaxSQL(h.client as never, { from: 'wide', response: 'label', predictors: wide.names, covariance: 'HC1', cluster: 'label' });
+      expectSameSandwich(`${engine.name} wide softmax P=48 HC1, cluster`, clustered, fitSoftmax(wide.X, wide.y, { ...options, covariance: 'HC1', cluster: wide.y }));
+      expect(clustered.clusters).toBe(4);
+    });
+
     it('refuses a cluster column without a sandwich, NULL cluster labels, and a sandwich with l2', async () => {
       await expect(fitLogisticSQL(h.client as never, { from: 'ucla', response: 'admit', predictors: ['gre'], cluster: 'school' })).rejects.toMatchObject({
         code: 'BAD_OPTION', message: expect.stringContaining("cluster needs covariance 'HC0' or 'HC1'"),
