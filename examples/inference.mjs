@@ -2,7 +2,10 @@
 // data (logistic) and MASS's housing data (softmax), with the R / statsmodels numbers they match
 // (test/inference.test.ts checks them to 1e-10). Run `npm run build` first; this imports ../dist.
 import { readFileSync } from 'node:fs';
-import { anova, designMatrix, fitLogistic, fitSoftmax, init, lrTest, parseCSV, profileConfint } from '../dist/index.js';
+import {
+  accumulate, accumulateScores, anova, combineAll, combineScores, designMatrix, fitLogistic, fitLogisticFromStatistics, fitLogisticStream, fitSoftmax,
+  init, lrTest, parseCSV, profileConfint,
+} from '../dist/index.js';
 
 await init();
 const frameOf = (name) => parseCSV(readFileSync(new URL(`../data/${name}`, import.meta.url), 'utf8'));
@@ -46,6 +49,16 @@ console.log(fit.summary());
 console.log(fitLogistic(asX(big), big.response.labels, { names: big.names, covariance: 'HC1' }).standardErrors);
 const cluster = Array.from({ length: big.nRows }, (_, i) => Math.floor(i / 8));
 console.log(fitLogistic(asX(big), big.response.labels, { names: big.names, covariance: 'HC1', cluster }).summary().split('\n')[2]);
+// … and the same sandwich from a stream (cluster labels in each batch) or from shard statistics
+// (accumulateScores / combineScores at the estimate): one more pass; a cluster may span batches
+const part = (r0, r1) => ({ X: { data: big.X.subarray(r0 * big.nFeatures, r1 * big.nFeatures), nRows: r1 - r0, nFeatures: big.nFeatures },
+  y: big.response.labels.slice(r0, r1), cluster: cluster.slice(r0, r1) });
+const batches = [part(0, 150), part(150, 400)]; // row 150 is inside cluster 18
+console.log((await fitLogisticStream(() => batches, { names: big.names, covariance: 'HC1' })).standardErrors); // vcovCL, as above
+const shards = batches.map((b) => ({ model: 'logistic', ...b }));
+console.log((await fitLogisticFromStatistics((b, level) => combineAll(shards.map((s) => accumulate(s, b, level))), {
+  nFeatures: big.nFeatures, names: big.names, covariance: 'HC1', scores: (b) => shards.map((s) => accumulateScores(s, b)).reduce(combineScores),
+})).standardErrors);
 // 9. Residuals and influence from the rows given again (R residuals.glm, hatvalues, cooks.distance)
 console.log(fit.residuals(asX(big), big.response.labels, { type: 'pearson' }).slice(0, 2)); // -0.45678, 1.5565
 console.log(fit.hatValues(asX(big), big.response.labels).slice(0, 2));                       // 0.016121, 0.010914
@@ -53,6 +66,9 @@ console.log(fit.cooksDistance(asX(big), big.response.labels).slice(0, 2));      
 console.log(fit.pearsonChiSquare(asX(big), big.response.labels));                            // 397.49 on 394 df, dispersion 1.0089
 // 10. Profile-likelihood intervals (the roots MASS::confint.glm interpolates)
 console.log(profileConfint(fit, asX(big), big.response.labels));                             // gre 0.00013758 … 0.0044358
+// … and of a softmax fit: p x K matrices (VGAM confint(fit, method = "profile"): InflMedium, Medium 0.16948 … 0.72461)
+const softProfile = profileConfint(soft, asX(housing), housing.response.labels, { weights: housing.weights });
+console.log(softProfile.lower.get(1, 1), softProfile.upper.get(1, 1));
 // 11. Average marginal effects with delta-method SEs (statsmodels get_margeff, Stata margins)
 console.log(fit.marginalEffects(asX(big)));
 // 12. A softmax offset per row and class (nnet::multinom with offset(O)); one shared by all classes cancels

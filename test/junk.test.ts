@@ -254,6 +254,8 @@ const ENTRIES: Entry[] = [
   { name: 'accumulate', valid: () => [{ model: 'logistic', X, y }, new Float64Array(3), 'hessian'], call: fn(api.accumulate) },
   { name: 'combine', valid: () => [api.accumulate({ model: 'logistic', X, y }, new Float64Array(3)), api.accumulate({ model: 'logistic', X, y }, new Float64Array(3))], call: fn(api.combine) },
   { name: 'combineAll', valid: () => [[api.accumulate({ model: 'logistic', X, y }, new Float64Array(3))]], call: fn(api.combineAll) },
+  { name: 'accumulateScores', valid: () => [{ model: 'logistic', X, y, cluster: y.map((_, i) => i % 3) }, new Float64Array(3)], call: fn(api.accumulateScores) },
+  { name: 'combineScores', valid: () => [api.accumulateScores({ model: 'logistic', X, y }, new Float64Array(3)), api.accumulateScores({ model: 'logistic', X, y }, new Float64Array(3))], call: fn(api.combineScores) },
   { name: 'newtonStep', valid: () => [api.accumulate({ model: 'logistic', X, y }, new Float64Array(3)), new Float64Array(3), {}], call: fn(api.newtonStep) },
   {
     name: 'fitLogisticFromStatistics', async: true,

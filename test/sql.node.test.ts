@@ -57,10 +57,13 @@ const wide = (() => {
   return { X, y, names: Array.from({ length: WIDE_FEATURES }, (_, j) => `f${j + 1}`) };
 })();
 
+/** A cluster label per row for the cluster-robust covariance: runs of 8 rows (50 clusters), as test/fixtures/inference/ucla-logistic.json's. */
+const school = admit.map((_, i) => Math.floor(i / 8));
+
 /** The UCLA rows with the test's extra columns, as SQL VALUES. */
-const TABLE_COLUMNS = ['admit', 'gre', 'gpa', 'rank', 'w', 'o', 'gpa "quoted" \'name\''];
+const TABLE_COLUMNS = ['admit', 'gre', 'gpa', 'rank', 'w', 'o', 'gpa "quoted" \'name\'', 'school'];
 function uclaValues(): string {
-  return admit.map((_, i) => `(${admit[i]}, ${gre[i]}, ${gpa[i]}, ${rank[i]}, ${weight[i]}, ${offset[i]}, ${gpa[i]})`).join(',\n');
+  return admit.map((_, i) => `(${admit[i]}, ${gre[i]}, ${gpa[i]}, ${rank[i]}, ${weight[i]}, ${offset[i]}, ${gpa[i]}, ${school[i]})`).join(',\n');
 }
 
 /** The largest |a − b| over the largest |b|: one relative figure for a vector. */
@@ -108,6 +111,32 @@ function expectSameSoftmax(label: string, actual: SoftmaxFit, expected: SoftmaxF
   expect(actual.classes).toEqual(expected.classes);
   expect(actual.nObs).toBe(expected.nObs);
   expect(actual.converged).toBe(true);
+}
+
+/**
+ * Issue #15: the robust SEs of a fit from SQL are the in-memory fit's to 1e-10. Both are the MLE to
+ * ~1e-12 (SAME_FIT_RTOL's reasoning) and the meat is the same sum over rows (or clusters) added in
+ * another order, so covariance entries agree to ~1e-12 of √(Σ_ii Σ_jj); a wrong scaling factor or
+ * a cluster split by the engine is off by 1e-3 or more.
+ */
+const SANDWICH_RTOL = 1e-10;
+
+/** The largest entry difference of two covariances over √(Σ_ii Σ_jj) of the expected one. */
+function worstScaled(actual: Float64Array, expected: Float64Array): number {
+  const k = Math.round(Math.sqrt(expected.length));
+  let max = 0;
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
+    max = Math.max(max, Math.abs(actual[i * k + j]! - expected[i * k + j]!) / Math.sqrt(expected[i * k + i]! * expected[j * k + j]!));
+  }
+  return max;
+}
+
+function expectSameSandwich(label: string, actual: LogisticFit | SoftmaxFit, expected: LogisticFit | SoftmaxFit): void {
+  const error = worstScaled(actual.covariance.data, expected.covariance.data);
+  figures.push(`${label}: covariance ${error.toExponential(1)} (scaled)`);
+  expect(error).toBeLessThanOrEqual(SANDWICH_RTOL);
+  expect(actual.covarianceType).toBe(expected.covarianceType);
+  expect(actual.clusters).toBe(expected.clusters);
 }
 
 /** What a test needs of an engine: a client for the fits, a way to run setup SQL, and a stop. */
@@ -305,6 +334,45 @@ for (const engine of engines) {
       expect(relativeError(soft.hessian!, softReference.hessian!)).toBeLessThanOrEqual(SUM_RTOL);
     });
 
+    it('covariance HC0 / HC1, per row and per cluster (GROUP BY school), equals the in-memory sandwich (R vcovHC / vcovCL)', async () => {
+      const names = ['gre', 'gpa'];
+      const X = gre.map((g, i) => [g, gpa[i]!]);
+      for (const type of ['HC0', 'HC1'] as const) {
+        const rows = await fitLogisticSQL(h.client as never, { from: 'ucla', response: 'admit', predictors: names, weights: 'w', offset: 'o', covariance: type });
+        expectSameSandwich(`${engine.name} logistic ${type}, weights + offset`, rows, fitLogistic(X, admit, { names, weights: weight, offset, covariance: type }));
+        const clustered = await fitLogisticSQL(h.client as never, { from: 'ucla', response: 'admit', predictors: names, covariance: type, cluster: 'school' });
+        expectSameSandwich(`${engine.name} logistic ${type}, cluster`, clustered, fitLogistic(X, admit, { names, covariance: type, cluster: school }));
+        expect(clustered.clusters).toBe(50);
+      }
+      const softNames = ['gre', 'gpa', 'admit'];
+      const softX = gre.map((g, i) => [g, gpa[i]!, admit[i]!]);
+      const soft = await fitSoftmaxSQL(h.client as never, { from: 'ucla', response: 'rank', predictors: softNames, weights: 'w', covariance: 'HC0' });
+      expectSameSandwich(`${engine.name} softmax K=4 HC0, weights`, soft, fitSoftmax(softX, rank, { names: softNames, weights: weight, covariance: 'HC0' }));
+      const softCluster = await fitSoftmaxSQL(h.client as never, { from: 'ucla', response: 'rank', predictors: softNames, covariance: 'HC1', cluster: 'school' });
+      expectSameSandwich(`${engine.name} softmax K=4 HC1, cluster`, softCluster, fitSoftmax(softX, rank, { names: softNames, covariance: 'HC1', cluster: school }));
+    });
+
+    it('the wide softmax sandwich (P = 48: 1176 meat sums, two statements, the GROUP BY in each) equals fitSoftmax\'s', async () => {
+      const options = { names: wide.names, covariance: 'HC0' as const };
+      const rows = await fitSoftmaxSQL(h.client as never, { from: 'wide', response: 'label', predictors: wide.names, covariance: 'HC0' });
+      expectSameSandwich(`${engine.name} wide softmax P=48 HC0`, rows, fitSoftmax(wide.X, wide.y, options));
+      // Clusters of the 4 labels: a legitimate, if odd, cluster column, and a GROUP BY with 48 sums per group.
+      const clustered = await fitSoftmaxSQL(h.client as never, { from: 'wide', response: 'label', predictors: wide.names, covariance: 'HC1', cluster: 'label' });
+      expectSameSandwich(`${engine.name} wide softmax P=48 HC1, cluster`, clustered, fitSoftmax(wide.X, wide.y, { ...options, covariance: 'HC1', cluster: wide.y }));
+      expect(clustered.clusters).toBe(4);
+    });
+
+    it('refuses a cluster column without a sandwich, NULL cluster labels, and a sandwich with l2', async () => {
+      await expect(fitLogisticSQL(h.client as never, { from: 'ucla', response: 'admit', predictors: ['gre'], cluster: 'school' })).rejects.toMatchObject({
+        code: 'BAD_OPTION', message: expect.stringContaining("cluster needs covariance 'HC0' or 'HC1'"),
+      });
+      // One row of "ucla ""text""" has a NULL label and complete response and predictors.
+      await expect(fitLogisticSQL(h.client as never, { from: 'ucla "text"', response: 'admit', predictors: ['gre', 'gpa'], covariance: 'HC1', cluster: 'rank label' })).rejects.toMatchObject({
+        code: 'BAD_OPTION', message: expect.stringContaining('NULL in 1 of the rows'),
+      });
+      await expect(fitSoftmaxSQL(h.client as never, { from: 'ucla', response: 'rank', predictors: ['gre'], covariance: 'HC1', l2: 1 })).rejects.toMatchObject({ code: 'BAD_OPTION' });
+    });
+
     it('a boolean response equals the 0/1 fit', async () => {
       const fit = await fitLogisticSQL(h.client as never, { from: 'bools', response: 'admitted', predictors: ['gre', 'gpa'] });
       expectSameLogistic(`${engine.name} boolean response`, fit, fitLogistic(gre.map((g, i) => [g, gpa[i]!]), admit, { names: ['gre', 'gpa'] }));
@@ -426,6 +494,16 @@ describe.skipIf(clickhouseSkip !== null)('SQL fits on a two-shard ClickHouse clu
       await fitSoftmaxSQL(client, { from: 'wide', response: 'label', predictors: wide.names, dialect }),
       fitSoftmax(wide.X, wide.y, { names: wide.names }),
     );
+  });
+
+  it('covariance HC1 with cluster (a GROUP BY over the Distributed table) equals the in-memory sandwich', async () => {
+    const X = gre.map((g, i) => [g, gpa[i]!]);
+    const fit = await fitLogisticSQL(client, { from: 'ucla', response: 'admit', predictors: ['gre', 'gpa'], weights: 'w', offset: 'o', covariance: 'HC1', cluster: 'school', dialect });
+    expectSameSandwich('clickhouse 2 shards logistic HC1, cluster, weights + offset', fit, fitLogistic(X, admit, { names: ['gre', 'gpa'], weights: weight, offset, covariance: 'HC1', cluster: school }));
+    const softNames = ['gre', 'gpa', 'admit'];
+    const softX = gre.map((g, i) => [g, gpa[i]!, admit[i]!]);
+    const soft = await fitSoftmaxSQL(client, { from: 'ucla', response: 'rank', predictors: softNames, covariance: 'HC0', dialect });
+    expectSameSandwich('clickhouse 2 shards softmax K=4 HC0', soft, fitSoftmax(softX, rank, { names: softNames, covariance: 'HC0' }));
   });
 
   it('a quoted column name, and separated data reported as not converged', async () => {

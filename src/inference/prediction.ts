@@ -17,6 +17,19 @@ export function levelOption(level: unknown, caller: string): number {
 }
 
 /**
+ * levelOption for `confint`, which takes the level alone: an object such as `{ method: 'profile' }`
+ * is pointed at profileConfint, which needs the rows again (a fit does not keep them).
+ * @throws {SoftlogitError} `BAD_OPTION`.
+ * @example confintLevel({ method: 'profile' }, 'LogisticFit.confint') // throws "… profileConfint(fit, X, y, { level })"
+ */
+export function confintLevel(level: unknown, caller: string): number {
+  if (typeof level === 'object' && level !== null) {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: takes a level (Wald); profile intervals need the rows: profileConfint(fit, X, y, { level })`);
+  }
+  return levelOption(level, caller);
+}
+
+/**
  * The quadratic form xᵀ Σ_block x over one p × p block of a covariance of side `n` (row-major),
  * the block of rows `r0 … r0 + p − 1` and columns `c0 … c0 + p − 1`; entries of x that are 0, and
  * the positions in `skip` (aliased coefficients, whose covariance is NaN), are left out.

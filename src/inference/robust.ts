@@ -67,16 +67,30 @@ export function covarianceOption(options: CovarianceOptions, nRows: number, call
  * // fitLogistic(X, y, { covariance: 'HC0' }) calls it with the fit's data and V:
  * logisticSandwich({ source, successes, trials, offset: null, coefficients, covariance, intercept: true, type: 'HC0', cluster: null }).covariance
  */
-export function logisticSandwich(args: {
+export function logisticSandwich(args: LogisticScoreInput & { covariance: Float64Array; type: 'HC0' | 'HC1'; cluster: (number | string)[] | null }): { covariance: Float64Array; clusters: number } {
+  const meat = new ScoreMeat(args.coefficients.length, args.cluster);
+  logisticScoreRows(args, (r, psi) => meat.add(r, psi));
+  return meat.sandwich(args.covariance, args.source.nRows, args.type);
+}
+
+/** What the logistic score contributions are computed from: the rows, their outcomes and offset, and β. */
+export interface LogisticScoreInput {
   source: RowSource; successes: Float64Array; trials: Float64Array; offset: Float64Array | null;
-  coefficients: Float64Array; covariance: Float64Array; intercept: boolean; type: 'HC0' | 'HC1'; cluster: (number | string)[] | null;
-}): { covariance: Float64Array; clusters: number } {
-  const { source, successes, trials, offset, coefficients: beta, covariance: V, intercept, type, cluster } = args;
+  coefficients: Float64Array; intercept: boolean;
+}
+
+/**
+ * Calls `visit(r, psi)` for every row r with its score contribution psi = (s_r − t_r p_r) x_r at
+ * β (see logisticSandwich; psi is reused: read it before returning). O(n p).
+ * @example
+ * logisticScoreRows({ source, successes, trials, offset: null, coefficients, intercept: true }, (r, psi) => meat.add(r, psi));
+ */
+export function logisticScoreRows(args: LogisticScoreInput, visit: (r: number, psi: Float64Array) => void): void {
+  const { source, successes, trials, offset, coefficients: beta, intercept } = args;
   const p = beta.length;
   const shift = intercept ? 1 : 0;
   const n = source.nRows;
   const nFeatures = source.nFeatures;
-  const meat = new ScoreMeat(p, cluster);
   const block = new Float64Array(Math.min(BLOCK_ROWS, Math.max(1, n)) * nFeatures);
   const psi = new Float64Array(p);
   for (let r0 = 0; r0 < n; r0 += BLOCK_ROWS) {
@@ -91,10 +105,9 @@ export function logisticSandwich(args: {
       const residual = successes[r]! - trials[r]! * prob;
       if (shift) psi[0] = residual;
       for (let j = 0; j < nFeatures; j++) psi[j + shift] = residual * block[base + j]!;
-      meat.add(r, psi);
+      visit(r, psi);
     }
   }
-  return meat.sandwich(V, n, type);
 }
 
 /**
@@ -109,13 +122,27 @@ export function logisticSandwich(args: {
  * // fitSoftmax(X, y, { covariance: 'HC1', cluster }) calls it with the fit's counts and V:
  * softmaxSandwich({ source, counts, nClasses: 3, coefficients, covariance, intercept: true, type: 'HC1', cluster }).covariance
  */
-export function softmaxSandwich(args: {
-  source: RowSource; counts: Float64Array; nClasses: number; coefficients: Float64Array; covariance: Float64Array;
-  intercept: boolean; type: 'HC0' | 'HC1'; cluster: (number | string)[] | null;
+export function softmaxSandwich(args: SoftmaxScoreInput & { covariance: Float64Array; type: 'HC0' | 'HC1'; cluster: (number | string)[] | null }): { covariance: Float64Array; clusters: number } {
+  const meat = new ScoreMeat(args.coefficients.length, args.cluster);
+  softmaxScoreRows(args, (r, psi) => meat.add(r, psi));
+  return meat.sandwich(args.covariance, args.source.nRows, args.type);
+}
+
+/** What the softmax score contributions are computed from (see softmaxSandwich). */
+export interface SoftmaxScoreInput {
+  source: RowSource; counts: Float64Array; nClasses: number; coefficients: Float64Array; intercept: boolean;
   /** Reference-form offsets of the free classes, class-major with `offsetStride` rows per class, or null. */
   offset?: Float64Array | null; offsetStride?: number;
-}): { covariance: Float64Array; clusters: number } {
-  const { source, counts, nClasses: K, coefficients: beta, covariance: V, intercept, type, cluster } = args;
+}
+
+/**
+ * Calls `visit(r, psi)` for every row r with its score contribution psi[c·p + j] =
+ * (y_rc − m_r π_rc) x_rj over the free classes c (see softmaxSandwich; psi is reused). O(n p K).
+ * @example
+ * softmaxScoreRows({ source, counts, nClasses: 3, coefficients, intercept: true }, (r, psi) => meat.add(r, psi));
+ */
+export function softmaxScoreRows(args: SoftmaxScoreInput, visit: (r: number, psi: Float64Array) => void): void {
+  const { source, counts, nClasses: K, coefficients: beta, intercept } = args;
   const offset = args.offset ?? null;
   const stride = args.offsetStride ?? source.nRows;
   const nFree = K - 1;
@@ -124,7 +151,6 @@ export function softmaxSandwich(args: {
   const shift = intercept ? 1 : 0;
   const n = source.nRows;
   const nFeatures = source.nFeatures;
-  const meat = new ScoreMeat(q, cluster);
   const block = new Float64Array(Math.min(BLOCK_ROWS, Math.max(1, n)) * nFeatures);
   const psi = new Float64Array(q);
   const eta = new Float64Array(K);
@@ -152,10 +178,9 @@ export function softmaxSandwich(args: {
         if (shift) psi[c * p] = residual;
         for (let j = 0; j < nFeatures; j++) psi[c * p + j + shift] = residual * block[base + j]!;
       }
-      meat.add(r, psi);
+      visit(r, psi);
     }
   }
-  return meat.sandwich(V, n, type);
 }
 
 /**
@@ -201,9 +226,11 @@ class ScoreMeat {
 
 /**
  * V M V times the small-sample factors: G / (G − 1) with G > 0 clusters, and for 'HC1'
- * n / (n − k) without clusters or (n − 1) / (n − k) with them (k = side of V).
+ * n / (n − k) without clusters or (n − 1) / (n − k) with them (k = side of V); R's sandwich
+ * conventions (vcovHC, vcovCL with cadjust = TRUE). O(k³).
+ * @example finishSandwich(meat, V, 6, 400, 0, 'HC1') // vcovHC(fit, type = "HC1") from the meat Σ uᵢuᵢᵀ
  */
-function finishSandwich(meat: Float64Array, V: Float64Array, k: number, n: number, clusters: number, type: 'HC0' | 'HC1'): Float64Array {
+export function finishSandwich(meat: Float64Array, V: Float64Array, k: number, n: number, clusters: number, type: 'HC0' | 'HC1'): Float64Array {
   let scale = 1;
   if (clusters > 0) scale *= clusters / (clusters - 1);
   if (type === 'HC1') scale *= clusters > 0 ? (n - 1) / (n - k) : n / (n - k);

@@ -3,7 +3,7 @@ import { SoftlogitError } from '../errors.js';
 import { formatCoefficientTable, formatDevianceLines, formatLikelihoodLines, formatNumber } from '../format.js';
 import { bayesian, pValues, standardErrors, waldIntervals, zValues } from '../inference.js';
 import { freeParameters, nullLikelihoodRatio, pseudoR2, type ChiSquareTest, type LikelihoodFacts, type PseudoR2 } from '../inference/likelihoodRatio.js';
-import { levelOption, quadraticForm } from '../inference/prediction.js';
+import { confintLevel, levelOption, quadraticForm } from '../inference/prediction.js';
 import { binomialResidual, binomialRowDiagnostics, type ResidualType, type RowDiagnosticOptions } from '../inference/residuals.js';
 import type { BinaryResponse } from '../input/binaryResponse.js';
 import { logisticMarginalEffects, type MarginalEffectOptions, type MarginalEffects } from '../inference/marginalEffects.js';
@@ -208,15 +208,14 @@ export class LogisticFit {
   }
 
   /**
-   * Wald confidence intervals β ± z_{(1+level)/2} se (R's confint.default).
+   * Wald confidence intervals β ± z_{(1+level)/2} se (R's confint.default). Profile-likelihood
+   * intervals (R's confint.glm) need the rows: `profileConfint(fit, X, y)`; `confint({ method:
+   * 'profile' })` throws BAD_OPTION saying so.
    * @returns a p x 2 Matrix: column 0 lower, column 1 upper bounds, rows as `names`.
    * @example fit.confint(0.9).get(1, 0) // lower 90% bound of the second coefficient
    */
   confint(level = 0.95): Matrix {
-    if (typeof level !== 'number' || !(level > 0 && level < 1)) {
-      throw new SoftlogitError('BAD_OPTION', `LogisticFit.confint: level should be a number in (0, 1), got ${describeValue(level)}`);
-    }
-    const intervals = waldIntervals(this.#state.coefficients, this.standardErrors, level);
+    const intervals = waldIntervals(this.#state.coefficients, this.standardErrors, confintLevel(level, 'LogisticFit.confint'));
     return Matrix.fromArray(intervals);
   }
 

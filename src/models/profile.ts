@@ -1,13 +1,20 @@
 // Profile-likelihood confidence intervals of a logistic fit, as MASS::confint.glm estimates them:
-// each end is a root of the signed root deviance of fits with one coefficient held fixed.
+// each end is a root of the signed root deviance of fits with one coefficient held fixed. A
+// SoftmaxFit goes to softmaxProfile.ts (VGAM's confint(method = "profile")).
 import { SoftlogitError } from '../errors.js';
 import { toBinomialData, type BinaryResponse } from '../input/binaryResponse.js';
 import { forEachDesignRow, toRowSource, toRowVector, type DesignInput } from '../input/design.js';
 import { checkOptionKeys, describeValue, optionKeysOf } from '../input/optionKeys.js';
 import { levelOption } from '../inference/prediction.js';
 import { normalQuantile } from '../special.js';
+import { solveEnd } from './profileRoot.js';
 import { fitLogistic } from './logistic.js';
 import { LogisticFit } from './logisticFit.js';
+import { SoftmaxFit, type SoftmaxIntervals } from './softmaxFit.js';
+import { softmaxProfileConfint, type SoftmaxProfileConfintOptions } from './softmaxProfile.js';
+import type { MultinomialResponse } from '../input/softmaxResponse.js';
+
+export type { SoftmaxProfileConfintOptions } from './softmaxProfile.js';
 
 /** Options of {@link profileConfint}: the level, and the rows' weights and offset as at the fit. */
 export interface ProfileConfintOptions {
@@ -30,40 +37,61 @@ export interface ProfileIntervals {
   level: number;
 }
 
-/**
- * The end of an interval is solved to |Δb| ≤ this · (|b| + se): the signed root z(b) is known to
- * ~1e-11 (deviances within ~1e-13 relative of ~500, divided by 2z ≈ 4), so bisection-safe secant
- * steps stop well inside the 1e-6 the tests ask and far inside the ~1e-5 of MASS's spline.
- */
-const ROOT_TOLERANCE = 1e-11;
 
 /**
- * Profile-likelihood confidence intervals of a maximum-likelihood logistic fit. For coefficient j,
- * with D̂ the fit's deviance and D(b) the deviance of the fit with β_j held at b (its column moved
- * into the offset; for the intercept, a fit without intercept and offset + b), the signed root
- * z(b) = sign(b − β̂_j)√(D(b) − D̂) is increasing in b, and the ends of the interval are its roots
- * z(b) = ±Φ⁻¹((1 + level)/2). Unlike the Wald interval (`fit.confint`), it follows the shape of
- * the likelihood, so it is not symmetric about β̂ on the logit scale.
+ * Profile-likelihood confidence intervals of a maximum-likelihood logistic or softmax fit.
  *
- * Root finding: each end is bracketed from the Wald end β̂ ± z·se (widened by doubling the
- * distance), then found by the Illinois variant of regula falsi on z(b) ∓ q, which keeps the
- * bracket and converges superlinearly; it stops when the bracket or the step is within 1e-11 ·
- * (|b| + se). The refits use tol 1e-13. This solves the equation MASS::confint.glm (R 4.2.2)
- * approximates: MASS profiles on a grid and interpolates a spline, ~1e-5 relative from the root.
- * A fit does not keep its rows: pass X, y and the fit's `weights` and `offset` again. Cost: about
- * 2p × 10 refits.
+ * Logistic: for coefficient j, with D̂ the fit's deviance and D(b) the deviance of the fit with
+ * β_j held at b (its column moved into the offset; for the intercept, a fit without intercept and
+ * offset + b), the signed root z(b) = sign(b − β̂_j)√(D(b) − D̂) is increasing in b, and the ends
+ * of the interval are its roots z(b) = ±Φ⁻¹((1 + level)/2). Unlike the Wald interval
+ * (`fit.confint`), it follows the shape of the likelihood, so it is not symmetric about β̂ on the
+ * logit scale. Returns one entry per coefficient (`names` order).
  *
- * @throws {SoftlogitError} `BAD_MODEL` for anything but a LogisticFit, and for ridge, Firth or `singular: 'drop'` fits (their
- *   likelihood is not the one profiled); `BAD_OPTION`; the checks of fitLogistic on X, y, weights, offset.
+ * Softmax: the same for every coefficient of the reported parameterization (the fit's, or
+ * `options.parameterization`), each a linear form θ = aᵀβ of the free reference-form coefficients
+ * β; D(b) is the deviance of the fit held on aᵀβ = b (Newton on the other coordinates). Reference
+ * form: θ = one free coefficient (R VGAM's confint(fit, method = "profile") and the uniroot roots
+ * of constrained vglm refits); the reference class's column is fixed at 0 and reported as [0, 0],
+ * as `fit.confint` does. Symmetric form: θ = w_jk = β_jk − (1/K) Σ_l β_jl, identified by the
+ * sum-to-zero constraint, profiled on its hyperplane (checked against constrained vglm refits).
+ * Returns p x K matrices `lower` and `upper`, as SoftmaxFit.confint.
+ *
+ * Root finding (src/models/profileRoot.ts): each end is bracketed from the Wald end θ̂ ± z·se
+ * (widened by doubling the distance), then found by the Illinois variant of regula falsi on
+ * z(b) ∓ z, which keeps the bracket and converges superlinearly; it stops when the bracket or the
+ * step is within 1e-11 · (|b| + se), ROOT_TOLERANCE: the refits run to tol 1e-13 and a rounding
+ * polish, so D(b) is known to ~1e-13 relative and z(b) to ~1e-11, and the ends agree with the
+ * exact roots to ~1e-10 relative (measured against R's uniroot at tol 1e-13: within 1e-8 in the
+ * tests). MASS::confint.glm and VGAM interpolate a spline through a profile grid instead and are
+ * ~1e-5 relative from the roots. A fit does not keep its rows: pass X, y and the fit's `weights`
+ * and `offset` again. Cost: about 2 × coefficients × 10 refits.
+ *
+ * @throws {SoftlogitError} `BAD_MODEL` for anything but a LogisticFit or SoftmaxFit, and for
+ *   ridge, Firth or `singular: 'drop'` fits (their likelihood is not the one profiled), or a
+ *   profile that does not reach the level (separation); `BAD_OPTION`; the checks of fitLogistic /
+ *   fitSoftmax on X, y, weights, offset.
  * @example
  * const ci = profileConfint(fit, X, y); // R confint(glm) / MASS::confint.glm roots, UCLA:
  * ci.lower[1] // => 0.000137579623... (gre; MASS's spline gives 0.000137592)
+ * const soft = profileConfint(softmaxFit, X, labels, { weights }); // MASS housing, VGAM:
+ * soft.lower.get(1, 1) // => 0.169482169... (InflMedium, class Medium; VGAM's spline gives 0.1694826)
  */
-export function profileConfint(fit: LogisticFit, X: DesignInput, y: BinaryResponse, options: ProfileConfintOptions = {}): ProfileIntervals {
+export function profileConfint(fit: LogisticFit, X: DesignInput, y: BinaryResponse, options?: ProfileConfintOptions): ProfileIntervals;
+export function profileConfint(fit: SoftmaxFit, X: DesignInput, y: MultinomialResponse, options?: SoftmaxProfileConfintOptions): SoftmaxIntervals;
+export function profileConfint(
+  fit: LogisticFit | SoftmaxFit, X: DesignInput, y: BinaryResponse | MultinomialResponse, options: ProfileConfintOptions | SoftmaxProfileConfintOptions = {},
+): ProfileIntervals | SoftmaxIntervals {
   const caller = 'profileConfint';
+  if (fit instanceof SoftmaxFit) return softmaxProfileConfint(fit, X, y as MultinomialResponse, options as SoftmaxProfileConfintOptions, caller);
   if (!(fit instanceof LogisticFit)) {
-    throw new SoftlogitError('BAD_MODEL', `${caller}: fit should be a LogisticFit (from fitLogistic), got ${describeValue(fit)}`);
+    throw new SoftlogitError('BAD_MODEL', `${caller}: fit should be a LogisticFit (from fitLogistic) or a SoftmaxFit (from fitSoftmax), got ${describeValue(fit)}`);
   }
+  return logisticProfileConfint(fit, X, y as BinaryResponse, options as ProfileConfintOptions, caller);
+}
+
+/** profileConfint of a LogisticFit. */
+function logisticProfileConfint(fit: LogisticFit, X: DesignInput, y: BinaryResponse, options: ProfileConfintOptions, caller: string): ProfileIntervals {
   checkOptionKeys(options, caller, PROFILE_CONFINT_OPTION_KEYS);
   if (fit.l2 > 0 || fit.firth || fit.aliased.length > 0) {
     throw new SoftlogitError('BAD_MODEL', `${caller}: profile intervals need an unpenalized maximum-likelihood fit with no aliased columns`);
@@ -120,44 +148,4 @@ function fixedDeviance(y: BinaryResponse, weights: Float64Array | undefined, off
     sum += (s > 0 ? s * Math.log(s / (t * mu)) : 0) + (t - s > 0 ? (t - s) * Math.log((t - s) / (t * (1 - mu))) : 0);
   }
   return 2 * sum;
-}
-
-/** The root of z(b) = target on the side of `center` that target's sign points to (see profileConfint). */
-function solveEnd(z: (b: number) => number, center: number, target: number, scale: number, caller: string, name: string): number {
-  const side = Math.sign(target);
-  let inner = center;
-  let gInner = -Math.abs(target); // z(center) = 0
-  let distance = Math.abs(target) * scale;
-  let outer = center + side * distance;
-  let gOuter = side * (z(outer) - target);
-  for (let k = 0; gOuter < 0; k++) {
-    if (k === 60) throw new SoftlogitError('BAD_MODEL', `${caller}: the profile of ${name} does not reach the level on the ${side < 0 ? 'lower' : 'upper'} side (separation?)`);
-    inner = outer;
-    gInner = gOuter;
-    distance *= 2;
-    outer = center + side * distance;
-    gOuter = side * (z(outer) - target);
-  }
-  // Illinois regula falsi on g(b) = side · (z(b) − target), g(inner) < 0 ≤ g(outer).
-  let kept = 0;
-  for (let iter = 0; iter < 200; iter++) {
-    const b = outer - (gOuter * (outer - inner)) / (gOuter - gInner);
-    if (Math.abs(outer - inner) <= ROOT_TOLERANCE * (Math.abs(b) + scale)) return b;
-    const g = side * (z(b) - target);
-    if (g === 0) return b;
-    if (g < 0) {
-      inner = b;
-      gInner = g;
-      if (kept === 1) gOuter /= 2;
-      kept = 1;
-    } else {
-      const step = Math.abs(b - outer);
-      outer = b;
-      gOuter = g;
-      if (kept === -1) gInner /= 2;
-      kept = -1;
-      if (step <= ROOT_TOLERANCE * (Math.abs(b) + scale)) return b;
-    }
-  }
-  throw new SoftlogitError('BAD_MODEL', `${caller}: the profile root of ${name} did not converge; got ${describeValue(outer)}`);
 }

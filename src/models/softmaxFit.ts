@@ -9,7 +9,7 @@ import { formatColumn, formatLikelihoodLines, formatNumber, formatPValues, forma
 import { pValues } from '../inference.js';
 import { freeParameters, nullLikelihoodRatio, pseudoR2, type ChiSquareTest, type LikelihoodFacts, type PseudoR2 } from '../inference/likelihoodRatio.js';
 import { classOffset, type ClassOffset } from '../input/classOffset.js';
-import { levelOption, quadraticForm, softmaxProbabilityVariances } from '../inference/prediction.js';
+import { confintLevel, levelOption, quadraticForm, softmaxProbabilityVariances } from '../inference/prediction.js';
 import { waldChiSquare, waldHypothesis } from '../inference/wald.js';
 import { normalQuantile } from '../special.js';
 import type { CovarianceType } from '../inference/robust.js';
@@ -413,12 +413,14 @@ export class SoftmaxFit {
    * Wald confidence intervals W ± z·se, z = Φ⁻¹((1 + level)/2), as p x K matrices in the fit's
    * parameterization (as `coefficients` and `standardErrors`; in the reference form the reference
    * column is [0, 0]). The non-reference columns are statsmodels MNLogit's `conf_int` and R's
-   * `confint.default` on a multinom fit.
-   * @throws {SoftlogitError} `BAD_OPTION` for a level outside (0, 1).
+   * `confint.default` on a multinom fit. Profile-likelihood intervals (VGAM's
+   * `confint(fit, method = "profile")`) need the rows: `profileConfint(fit, X, y)`.
+   * @throws {SoftlogitError} `BAD_OPTION` for a level outside (0, 1), or an object such as
+   *   `{ method: 'profile' }` (the message points at profileConfint).
    * @example fit.confint(0.9).lower.get(1, 2) // lower 90% bound of feature 1, class 2
    */
   confint(level = 0.95): SoftmaxIntervals {
-    const checked = levelOption(level, 'SoftmaxFit.confint');
+    const checked = confintLevel(level, 'SoftmaxFit.confint');
     const z = normalQuantile(0.5 + checked / 2);
     const W = this.coefficients;
     const se = this.standardErrors;

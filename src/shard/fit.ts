@@ -25,6 +25,8 @@ import { getRuntime, type SoftlogitRuntime } from '../wasm/module.js';
 import { SourceGuard } from './guard.js';
 import { separationSuspected, separationSymptoms, symptomWarning } from './separation.js';
 import { checkShardStatistics, type ShardStatistics } from './statistics.js';
+import { checkScoreStatistics, ScoreSums, type SandwichMeat, type ScoreStatistics } from './scores.js';
+import { finishSandwich, type CovarianceType } from '../inference/robust.js';
 import { unscaledProgress, weightScale } from '../input/weightScale.js';
 
 /**
@@ -34,10 +36,25 @@ import { unscaledProgress, weightScale } from '../input/weightScale.js';
  */
 export type StatisticsSource = (coefficients: Float64Array, level: EvaluationLevel) => ShardStatistics | Promise<ShardStatistics>;
 
+/**
+ * Score sums of all rows at `coefficients` (the estimate), for a sandwich covariance: typically
+ * `shards.map((s) => accumulateScores(s, coefficients)).reduce(combineScores)`. Called once, after
+ * Newton has converged.
+ */
+export type ScoreSource = (coefficients: Float64Array) => ScoreStatistics | Promise<ScoreStatistics>;
+
 /** Options of a fit from statistics: those of fitLogistic without the per-row ones, plus the shape. */
 export interface StatisticsFitOptions extends Omit<CommonFitOptions, 'weights' | 'threads'> {
   /** Columns of X (without the intercept). */
   nFeatures: number;
+  /**
+   * 'model' (default) the inverse information; 'HC0' / 'HC1' the sandwich of the in-memory fits
+   * (R sandwich::vcovHC), cluster-robust (vcovCL) when the shards carry `cluster` labels. Needs
+   * `scores` (one more round over the shards, at the estimate).
+   */
+  covariance?: CovarianceType;
+  /** Where the score sums for covariance 'HC0' / 'HC1' come from (see ScoreSource). */
+  scores?: ScoreSource;
 }
 
 export interface SoftmaxStatisticsFitOptions extends StatisticsFitOptions {
@@ -147,7 +164,7 @@ function checkStatistics(
 }
 
 /** Options of the statistics fits besides those of every fit (the shape of the statistics). */
-const STATISTICS_KEYS = ['nFeatures', 'intercept', 'names', 'maxIter', 'tol', 'l2', 'onIteration', 'onWarning', 'singular'] as const;
+const STATISTICS_KEYS = ['nFeatures', 'intercept', 'names', 'maxIter', 'tol', 'l2', 'onIteration', 'onWarning', 'singular', 'covariance', 'scores'] as const;
 const SOFTMAX_KEYS = ['classes', 'reference', 'parameterization'] as const;
 
 /** Why the options of the in-memory fits that are missing here cannot be honoured on summed statistics. * @example
@@ -157,6 +174,9 @@ const SOFTMAX_KEYS = ['classes', 'reference', 'parameterization'] as const;
 export function notOnSums(where: 'stream' | 'statistics', logistic: boolean): Record<string, string> {
   const rows = where === 'stream' ? 'each batch' : "each shard (accumulate's shard)";
   return {
+    cluster: where === 'stream'
+      ? "cluster labels are per row: give them in each batch as `cluster`, with covariance 'HC0' or 'HC1'"
+      : "cluster labels are per row: give them in each shard as `cluster`, with covariance 'HC0' or 'HC1' and `scores` (accumulateScores)",
     weights: `weights are per row: give them in ${rows} as \`weights\``,
     offset: logistic ? `offsets are per row: give them in ${rows} as \`offset\`` : 'the softmax model takes no offset',
     threads: where === 'stream'
@@ -261,8 +281,76 @@ function prepare(options: StatisticsFitOptions, caller: string, toDeviance: (val
   }
   const names = featureNames(options.names, nFeatures, resolved.intercept, caller);
   if (names.length === 0) throw new SoftlogitError('BAD_SHAPE', `${caller}: the model has no coefficients (nFeatures is 0 and intercept is false)`);
-  return { resolved, names, solverOptions: newtonOptions(resolved) };
+  return { resolved, names, solverOptions: newtonOptions(resolved), sandwich: sandwichPlan(options, resolved.l2, logistic, caller, hooks) };
 }
+
+/** How a fit gets its sandwich: the type and the meat at the estimate, or null for the model covariance. */
+interface SandwichPlan {
+  type: 'HC0' | 'HC1';
+  meat: (coefficients: Float64Array) => Promise<SandwichMeat>;
+}
+
+/**
+ * Checks `covariance` and `scores` and says where the meat comes from: the hook of a stream or
+ * SQL fit, else the `scores` source.
+ */
+function sandwichPlan(options: StatisticsFitOptions, l2: number, logistic: boolean, caller: string, hooks: FitHooks): SandwichPlan | null {
+  const type = options.covariance ?? 'model';
+  if (type !== 'model' && type !== 'HC0' && type !== 'HC1') {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: option covariance should be 'model', 'HC0' or 'HC1', got ${describeValue(type)}`, { option: 'covariance' });
+  }
+  const scores = options.scores;
+  if (type === 'model') {
+    if (scores !== undefined) throw new SoftlogitError('BAD_OPTION', `${caller}: option scores is read only for covariance 'HC0' or 'HC1'`, { option: 'scores' });
+    return null;
+  }
+  if (l2 > 0) throw new SoftlogitError('BAD_OPTION', `${caller}: covariance '${type}' is the sandwich of a maximum-likelihood fit; not with l2`, { option: 'covariance' });
+  if (hooks.meat) return { type, meat: hooks.meat };
+  if (typeof scores !== 'function') {
+    throw new SoftlogitError(
+      'BAD_OPTION',
+      `${caller}: covariance '${type}' needs option scores, a function (coefficients) => score statistics of every row at them ` +
+        `(e.g. shards.map((s) => accumulateScores(s, coefficients)).reduce(combineScores)), got ${describeValue(scores)}`,
+      { option: 'scores' },
+    );
+  }
+  const model = logistic ? 'logistic' : 'softmax';
+  return {
+    type,
+    meat: async (coefficients) => {
+      const s = checkScoreStatistics(await scores(Float64Array.from(coefficients)), caller, 'what the scores source returned');
+      if (s.model !== model || s.nParams !== coefficients.length) {
+        throw new SoftlogitError('LENGTH_MISMATCH', `${caller}: the scores source should return ${model} score statistics for ${coefficients.length} coefficients, got ${s.model} for ${s.nParams}`);
+      }
+      const sums = new ScoreSums(s.model, s.nParams, s.clusters !== null);
+      sums.add(s, caller);
+      return sums.close();
+    },
+  };
+}
+
+/**
+ * The sandwich covariance at the estimate from the plan's meat (src/inference/robust.ts,
+ * finishSandwich), after checking that the meat sums the rows the fit summed.
+ * @returns the covariance and the fit state's covarianceType and clusters
+ */
+async function sandwichCovariance(
+  plan: SandwichPlan, coefficients: Float64Array, model: Float64Array, totals: ShardStatistics, caller: string,
+): Promise<{ covariance: Float64Array; covarianceType: 'HC0' | 'HC1'; clusters: number }> {
+  const meat = await plan.meat(coefficients);
+  const k = coefficients.length;
+  if (meat.nRows !== totals.nRows || !(Math.abs(meat.weightSum - totals.weightSum) <= WEIGHT_SUM_MATCH * Math.abs(totals.weightSum))) {
+    throw new SoftlogitError(
+      'SOURCE_CHANGED',
+      `${caller}: the score sums for the sandwich cover ${meat.nRows} rows of total weight ${meat.weightSum}, the fit ${totals.nRows} rows of total weight ${totals.weightSum}; they must sum the same rows`,
+    );
+  }
+  if (meat.clusters === 1) throw new SoftlogitError('BAD_OPTION', `${caller}: a cluster-robust covariance needs at least 2 clusters, got 1`);
+  return { covariance: finishSandwich(meat.meat, model, k, meat.nRows, meat.clusters, plan.type), covarianceType: plan.type, clusters: meat.clusters };
+}
+
+/** Weight totals of the meat's rows and the fit's agree to this (relative): the same numbers summed in another order. */
+const WEIGHT_SUM_MATCH = 1e-9;
 
 function checkSource(source: unknown, caller: string): void {
   if (typeof source !== 'function') {
@@ -287,6 +375,8 @@ export interface FitHooks {
   optionsChecked?: boolean;
   /** Reads the rows once more and runs the exact LP check (their summary goes to `guard`). */
   exactSeparation?: (guard: SourceGuard) => Promise<SeparationResult>;
+  /** The meat of the sandwich at the estimate (a stream's extra pass, an SQL aggregate), instead of options.scores. */
+  meat?: (coefficients: Float64Array) => Promise<SandwichMeat>;
 }
 
 /** The guard of one fit: one read of the source after another must give the same rows. */
@@ -368,6 +458,13 @@ async function separationVerdict(args: {
  * or 1, a variance more than VARIANCE_INFLATION_LIMIT times the start's, a singular Hessian) the
  * fit comes back with `converged: false`, `separation: null` and a warning naming them.
  *
+ * Robust covariance: with `covariance: 'HC0' | 'HC1'` and `scores`, one more round over the shards
+ * at the estimate β̂ sums the meat M = Σ_g u_g u_gᵀ of the score contributions
+ * uᵢ = wᵢ(yᵢ − pᵢ)xᵢ (accumulateScores, combineScores); the covariance is V M V with V the inverse
+ * information, times n / (n − k) for 'HC1', or, with `cluster` labels in the shards (G clusters,
+ * a cluster may span shards: its sums are added by label before the outer product),
+ * G / (G − 1) · (n − 1) / (n − k) (R sandwich::vcovHC, vcovCL): the in-memory fit's to ~1e-12.
+ *
  * @throws {SoftlogitError} `NOT_INITIALIZED`, `BAD_OPTION` (unknown options; `firth`,
  *   `singular: 'drop'`, `weights`, `offset`, `threads` with the reason), `ONE_CLASS`,
  *   `TOO_FEW_ROWS`, `COLLINEAR`, `LENGTH_MISMATCH` (statistics of another shape),
@@ -378,6 +475,11 @@ async function separationVerdict(args: {
  * const fit = await fitLogisticFromStatistics(
  *   (coefficients, level) => combineAll(shards.map((s) => accumulate(s, coefficients, level))),
  *   { nFeatures: 2, names: ['gre', 'gpa'] });
+ * // cluster-robust standard errors (R vcovCL, type HC1): labels in the shards, one more round
+ * const clustered = shards.map((s, i) => ({ ...s, cluster: schools[i] }));
+ * const robust = await fitLogisticFromStatistics(
+ *   (coefficients, level) => combineAll(clustered.map((s) => accumulate(s, coefficients, level))),
+ *   { nFeatures: 2, covariance: 'HC1', scores: (b) => clustered.map((s) => accumulateScores(s, b)).reduce(combineScores) });
  */
 export async function fitLogisticFromStatistics(source: StatisticsSource, options: StatisticsFitOptions): Promise<LogisticFit> {
   checkSource(source, 'fitLogisticFromStatistics');
@@ -388,7 +490,7 @@ export async function fitLogisticFromStatistics(source: StatisticsSource, option
 export async function fitLogisticWith(source: StatisticsSource, options: StatisticsFitOptions, caller: string, hooks: FitHooks = {}): Promise<LogisticFit> {
   const runtime = getRuntime(caller);
   let saturated = 0;
-  const { resolved, names, solverOptions } = prepare(options, caller, (value) => 2 * (value + saturated), true, hooks);
+  const { resolved, names, solverOptions, sandwich } = prepare(options, caller, (value) => 2 * (value + saturated), true, hooks);
   const p = names.length;
   const expected = { model: 'logistic' as const, nClasses: 2 };
   const guard = guardFor(caller, hooks);
@@ -422,6 +524,7 @@ export async function fitLogisticWith(source: StatisticsSource, options: Statist
       caller, runtime, objective, result, resolved, covariance, nBlocks: 1, nCols: p, labels: names, exactLabels: names,
       warnings, logistic: true, hooks, guard, decrements, scale,
     });
+    const robust = sandwich ? await sandwichCovariance(sandwich, result.coefficients, covariance, totals, caller) : null;
     for (const w of warnings) resolved.warn(w);
     const logLikKernel = -scale * (result.value - objective.penalty());
     const logLik = logLikKernel + totals.logLikConstant;
@@ -433,7 +536,8 @@ export async function fitLogisticWith(source: StatisticsSource, options: Statist
       names,
       intercept: resolved.intercept,
       coefficients: result.coefficients,
-      covariance,
+      covariance: robust?.covariance ?? covariance,
+      ...(robust ? { covarianceType: robust.covarianceType, clusters: robust.clusters } : {}),
       logLik,
       deviance: 2 * (totals.saturatedLogLik - logLikKernel),
       nullDeviance: 2 * (totals.saturatedLogLik - nullLogLik),
@@ -509,7 +613,7 @@ export async function fitSoftmaxWith(
 ): Promise<SoftmaxFit> {
   const runtime = getRuntime(caller);
   let saturated = 0;
-  const { resolved, names, solverOptions } = prepare(options, caller, (value) => 2 * (value + saturated), false, hooks);
+  const { resolved, names, solverOptions, sandwich } = prepare(options, caller, (value) => 2 * (value + saturated), false, hooks);
   const parameterization = parameterizationOption(options.parameterization, caller);
   const classes = options.classes;
   if (!Array.isArray(classes) || classes.length < 2 || new Set(classes).size !== classes.length) {
@@ -565,6 +669,7 @@ export async function fitSoftmaxWith(
       caller, runtime, objective, result, resolved, covariance, nBlocks: K - 1, nCols: p, labels, exactLabels,
       warnings, logistic: false, hooks, guard, decrements, scale,
     });
+    const robust = sandwich ? await sandwichCovariance(sandwich, result.coefficients, covariance, totals, caller) : null;
     for (const w of warnings) resolved.warn(w);
     const logLikKernel = -scale * (result.value - objective.penalty());
     const logLik = logLikKernel + totals.logLikConstant;
@@ -578,7 +683,8 @@ export async function fitSoftmaxWith(
       referenceIndex,
       parameterization,
       baseline: result.coefficients,
-      covariance,
+      covariance: robust?.covariance ?? covariance,
+      ...(robust ? { covarianceType: robust.covarianceType, clusters: robust.clusters } : {}),
       logLik,
       deviance: 2 * (totals.saturatedLogLik - logLikKernel),
       nullDeviance: 2 * (totals.saturatedLogLik - nullLogLik),

@@ -37,6 +37,8 @@ export interface LogisticShard {
   offset?: ArrayLike<number>;
   /** Whether the model has an intercept (default true); the same for every shard. */
   intercept?: boolean;
+  /** A cluster label per row, for a cluster-robust covariance (read by accumulateScores only). */
+  cluster?: ArrayLike<number | string>;
 }
 
 /** Rows of a softmax model; `classes` (and `reference`) must be the same for every shard. */
@@ -50,6 +52,8 @@ export interface SoftmaxShard {
   reference?: ClassLabel;
   weights?: ArrayLike<number>;
   intercept?: boolean;
+  /** A cluster label per row, for a cluster-robust covariance (read by accumulateScores only). */
+  cluster?: ArrayLike<number | string>;
 }
 
 export type Shard = LogisticShard | SoftmaxShard;
@@ -120,8 +124,8 @@ export type ShardRows =
   | { model: 'softmax'; source: RowSource; intercept: boolean; nParams: number; data: MultinomialData; extras: RowValues[] };
 
 /** The keys a shard may have, per model, and those of the other model with the reason they do not apply. */
-const LOGISTIC_SHARD_KEYS = ['model', 'X', 'y', 'weights', 'offset', 'intercept'] as const;
-const SOFTMAX_SHARD_KEYS = ['model', 'X', 'y', 'classes', 'reference', 'weights', 'intercept'] as const;
+const LOGISTIC_SHARD_KEYS = ['model', 'X', 'y', 'weights', 'offset', 'intercept', 'cluster'] as const;
+const SOFTMAX_SHARD_KEYS = ['model', 'X', 'y', 'classes', 'reference', 'weights', 'intercept', 'cluster'] as const;
 const NOT_LOGISTIC = {
   classes: "a logistic shard has the two outcomes of y; classes belong to a softmax shard (model: 'softmax')",
   reference: "a logistic shard has the two outcomes of y; reference belongs to a softmax shard (model: 'softmax')",

@@ -8,10 +8,12 @@ import { checkOptionKeys, describeValue, optionKeysOf } from '../input/optionKey
 import { sortedLabels, type ClassLabel } from '../input/softmaxResponse.js';
 import { LogisticFit } from '../models/logisticFit.js';
 import { SoftmaxFit, type Parameterization } from '../models/softmaxFit.js';
-import { fitLogisticWith, fitSoftmaxWith, type StatisticsSource } from '../shard/fit.js';
+import { fitLogisticWith, fitSoftmaxWith, type FitHooks, type StatisticsSource } from '../shard/fit.js';
+import type { CovarianceType } from '../inference/robust.js';
+import type { SandwichMeat } from '../shard/scores.js';
 import type { EvaluationLevel } from '../shard/statistics.js';
 import { toEngine, type Engine, type SqlClient, type SqlRow } from './client.js';
-import { EXTREME_PROBABILITY, readStatistics, statisticsQueries, type DesignColumn, type LogisticSpec, type SoftmaxSpec, type SqlDesign, type SqlStatistics } from './query.js';
+import { EXTREME_PROBABILITY, meatQueries, readMeat, readStatistics, statisticsQueries, type DesignColumn, type LogisticSpec, type SoftmaxSpec, type SqlDesign, type SqlStatistics } from './query.js';
 import { DIALECTS, fromItem, literal, quoteIdentifier, type Dialect, type SqlDialect } from './text.js';
 
 /** Options of both SQL fits: where the rows are, which columns play which part, and the fit options. */
@@ -35,6 +37,13 @@ export interface SqlFitOptions extends Omit<CommonFitOptions, 'weights' | 'threa
    * DuckDB and pg clients set their own.
    */
   dialect?: SqlDialect;
+  /**
+   * 'model' (default) the inverse information; 'HC0' / 'HC1' the sandwich of the in-memory fits
+   * (R sandwich::vcovHC; with `cluster`, vcovCL): one more aggregate statement at the estimate.
+   */
+  covariance?: CovarianceType;
+  /** Column of cluster labels for a cluster-robust covariance (needs covariance 'HC0' or 'HC1'; no NULL labels in the rows used). */
+  cluster?: string;
 }
 
 export interface LogisticSqlOptions extends SqlFitOptions {
@@ -49,7 +58,7 @@ export interface SoftmaxSqlOptions extends SqlFitOptions {
   parameterization?: Parameterization;
 }
 
-const SQL_KEYS = ['from', 'response', 'predictors', 'weights', 'factors', 'dialect', 'intercept', 'maxIter', 'tol', 'l2', 'onIteration', 'onWarning'] as const;
+const SQL_KEYS = ['from', 'response', 'predictors', 'weights', 'factors', 'dialect', 'intercept', 'maxIter', 'tol', 'l2', 'onIteration', 'onWarning', 'covariance', 'cluster'] as const;
 const LOGISTIC_SQL_KEYS = optionKeysOf<LogisticSqlOptions>()([...SQL_KEYS, 'offset']);
 const SOFTMAX_SQL_KEYS = optionKeysOf<SoftmaxSqlOptions>()([...SQL_KEYS, 'reference', 'parameterization']);
 const NOT_FOR_SQL: Record<string, string> = {
@@ -86,6 +95,11 @@ const MAX_LEVELS = 10_000;
  * returned with `converged: false` and a warning that names the symptom (not with l2 > 0, whose
  * estimate is finite whatever the data).
  *
+ * Robust covariance: `covariance: 'HC0' | 'HC1'` runs one more statement at the estimate for the
+ * meat M = Σᵢ uᵢuᵢᵀ, uᵢ = wᵢ(yᵢ − pᵢ)xᵢ, or with `cluster` (a column of labels) M = Σ_g u_g u_gᵀ
+ * with u_g summed by a GROUP BY on the column; the covariance is V M V with R sandwich's factors
+ * (vcovHC, vcovCL), equal to the in-memory fit's to ~1e-12.
+ *
  * @param client a DuckDB connection (`@duckdb/node-api`), a `pg` Client or Pool, an object with
  *   `query(sql)` resolving to rows (or `{ rows }`), or `'duckdb'` for an in-memory DuckDB opened
  *   for this fit (needs the optional peer dependency `@duckdb/node-api`)
@@ -99,6 +113,8 @@ const MAX_LEVELS = 10_000;
  *   response: 'admit', predictors: ['gre', 'gpa', 'rank'], factors: ['rank'],
  * });
  * fit.names // => ['(Intercept)', 'gre', 'gpa', 'rank2', 'rank3', 'rank4']
+ * // cluster-robust SEs (R vcovCL, HC1) with the labels in column school
+ * await fitLogisticSQL(pgClient, { from: 'admissions', response: 'admit', predictors: ['gre', 'gpa'], covariance: 'HC1', cluster: 'school' });
  */
 export async function fitLogisticSQL(client: SqlClient, options: LogisticSqlOptions): Promise<LogisticFit> {
   const caller = 'fitLogisticSQL';
@@ -111,7 +127,7 @@ export async function fitLogisticSQL(client: SqlClient, options: LogisticSqlOpti
     const design = buildDesign(plan, levels.factors, caller);
     const spec: LogisticSpec = { model: 'logistic', response: responseSql };
     const passes = sqlSource(engine, design, spec, caller);
-    const fit = await fitLogisticWith(passes.source, { ...fitOptions(options), nFeatures: design.columns.length, names: design.columns.map((c) => c.name) }, caller);
+    const fit = await fitLogisticWith(passes.source, { ...fitOptions(options), nFeatures: design.columns.length, names: design.columns.map((c) => c.name) }, caller, sandwichHooks(engine, design, spec, caller));
     // A ridge keeps the estimate finite whatever the data: extreme probabilities are then no symptom.
     const extreme = fit.l2 > 0 ? 0 : await passes.extremeAt(fit.coefficients);
     if (extreme === 0) return fit;
@@ -166,7 +182,7 @@ export async function fitSoftmaxSQL(client: SqlClient, options: SoftmaxSqlOption
       ...(options.reference === undefined ? {} : { reference: options.reference }),
       ...(options.parameterization === undefined ? {} : { parameterization: options.parameterization }),
     };
-    const fit = await fitSoftmaxWith(passes.source, fitOpts, caller);
+    const fit = await fitSoftmaxWith(passes.source, fitOpts, caller, sandwichHooks(engine, design, spec, caller));
     const extreme = fit.l2 > 0 ? 0 : passes.lastHessianExtreme();
     if (extreme === 0) return fit;
     const warning = separationWarning(caller, extreme, null, null, null);
@@ -177,9 +193,27 @@ export async function fitSoftmaxSQL(client: SqlClient, options: SoftmaxSqlOption
   }
 }
 
-function fitOptions(options: SqlFitOptions): Omit<CommonFitOptions, 'weights' | 'threads' | 'names' | 'singular'> {
-  const out: Omit<CommonFitOptions, 'weights' | 'threads' | 'names' | 'singular'> = {};
-  for (const key of ['intercept', 'maxIter', 'tol', 'l2', 'onIteration', 'onWarning'] as const) {
+/**
+ * The meat of the sandwich (covariance 'HC0' / 'HC1') as one more aggregate at the estimate
+ * (meatQueries): per row, or per cluster with a GROUP BY on the cluster column.
+ */
+function sandwichHooks(engine: Engine, design: SqlDesign, spec: LogisticSpec | SoftmaxSpec, caller: string): FitHooks {
+  return {
+    meat: async (coefficients: Float64Array): Promise<SandwichMeat> => {
+      const results: SqlRow[][] = [];
+      for (const statement of meatQueries(design, spec, coefficients, caller)) results.push(await engine.query(statement));
+      const read = readMeat(results, coefficients.length, Boolean(design.cluster), caller);
+      if (read.nullLabels > 0) {
+        throw new SoftlogitError('BAD_OPTION', `${caller}: the cluster column is NULL in ${read.nullLabels} of the rows the fit uses; every row needs a cluster label`, { option: 'cluster' });
+      }
+      return { meat: read.meat, nRows: read.nRows, weightSum: read.weightSum, clusters: read.clusters };
+    },
+  };
+}
+
+function fitOptions(options: SqlFitOptions): Omit<CommonFitOptions, 'weights' | 'threads' | 'names' | 'singular'> & { covariance?: CovarianceType } {
+  const out: Omit<CommonFitOptions, 'weights' | 'threads' | 'names' | 'singular'> & { covariance?: CovarianceType } = {};
+  for (const key of ['intercept', 'maxIter', 'tol', 'l2', 'onIteration', 'onWarning', 'covariance'] as const) {
     if (options[key] !== undefined) (out as Record<string, unknown>)[key] = options[key];
   }
   return out;
@@ -200,6 +234,8 @@ interface DesignPlan {
   weight: string | null;
   offset: string | null;
   intercept: boolean;
+  /** The quoted cluster column, or null. */
+  cluster: string | null;
   where: string;
 }
 
@@ -220,6 +256,10 @@ function planDesign(options: SqlFitOptions, caller: string, offset: string | und
   }
   const predictors = options.predictors.map((name, j) => ({ name, sql: quoteIdentifier(name, `predictors[${j}]`, caller, dialect), factor: factors.includes(name) }));
   const roles = [options.response, ...options.predictors, ...(options.weights === undefined ? [] : [options.weights]), ...(offset === undefined ? [] : [offset])];
+  if (options.cluster !== undefined && (options.covariance ?? 'model') === 'model') {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: cluster needs covariance 'HC0' or 'HC1' (a cluster-robust sandwich)`, { option: 'cluster' });
+  }
+  const cluster = options.cluster === undefined ? null : quoteIdentifier(options.cluster, 'option cluster', caller, dialect);
   const repeated = roles.find((name, i) => roles.indexOf(name) !== i);
   if (repeated !== undefined) throw new SoftlogitError('BAD_OPTION', `${caller}: column ${describeValue(repeated)} is given two roles (response, predictors, weights, offset)`);
   const intercept = options.intercept ?? true;
@@ -230,7 +270,7 @@ function planDesign(options: SqlFitOptions, caller: string, offset: string | und
   if (options.weights !== undefined) used.push(quoteIdentifier(options.weights, 'option weights', caller, dialect));
   if (offset !== undefined) used.push(quoteIdentifier(offset, 'option offset', caller, dialect));
   return {
-    dialect, from, response, responseName: options.response, predictors, weight, offset: offsetSql, intercept,
+    dialect, from, response, responseName: options.response, predictors, weight, offset: offsetSql, intercept, cluster,
     where: used.map((sql) => `${sql} IS NOT NULL`).join(' AND '),
   };
 }
@@ -310,7 +350,7 @@ function buildDesign(plan: DesignPlan, factorLevels: Map<string, Level[]>, calle
   }
   if (plan.weight !== null) numeric.push(plan.weight);
   if (plan.offset !== null) numeric.push(plan.offset);
-  return { dialect: plan.dialect, from: plan.from, where: plan.where, columns, intercept: plan.intercept, weight: plan.weight, offset: plan.offset, numeric };
+  return { dialect: plan.dialect, from: plan.from, where: plan.where, columns, intercept: plan.intercept, weight: plan.weight, offset: plan.offset, numeric, cluster: plan.cluster };
 }
 
 /**

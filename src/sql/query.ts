@@ -56,6 +56,8 @@ export interface SqlDesign {
   offset: string | null;
   /** SQL of every numeric input, checked for NaN and ±Infinity. */
   numeric: string[];
+  /** SQL of the cluster label of a cluster-robust covariance (selected as sl_c), or null / absent. */
+  cluster?: string | null;
 }
 
 /** The binary response as a 0/1 double expression. */
@@ -107,6 +109,7 @@ function designSelect(design: SqlDesign): string[] {
   out.push(`${design.weight ?? `CAST(1 AS ${design.dialect.double})`} AS sl_t`);
   const bad = design.numeric.map((sql) => `(${sql}) - (${sql}) <> 0`);
   out.push(bad.length === 0 ? '0 AS sl_bad' : `CASE WHEN ${bad.join(' OR ')} THEN 1 ELSE 0 END AS sl_bad`);
+  if (design.cluster) out.push(`${design.cluster} AS sl_c`);
   return out;
 }
 
@@ -278,4 +281,71 @@ export function readStatistics(rows: SqlRow[][], design: SqlDesign, spec: Logist
     hasOffset: design.offset !== null,
     nNegativeWeight: num('sl_negative'), nNonFinite: num('sl_nonfinite'), nExtreme: num('sl_extreme'),
   };
+}
+
+/**
+ * The row's score contributions u_a (a over the coefficients, in the statistics' layout) as SQL
+ * on the rows of `logisticRows` / `softmaxRows`: (s − t p) x_j (logistic), (y_c − t p_c) x_j per
+ * free class c (softmax).
+ */
+function scoreTerms(design: SqlDesign, spec: LogisticSpec | SoftmaxSpec): string[] {
+  const p = design.columns.length + (design.intercept ? 1 : 0);
+  const residuals = spec.model === 'logistic'
+    ? ['(sl_s - sl_t * sl_p)']
+    : Array.from({ length: spec.indicators.length - 1 }, (_, i) => `(sl_y${spec.internalOrder[i + 1]!} - sl_t * sl_p${i + 1})`);
+  return residuals.flatMap((residual) => Array.from({ length: p }, (_, j) => times(residual, column(design, j))));
+}
+
+/**
+ * The statement(s) of the sandwich's meat at `coefficients` (the estimate): M = Σ_g u_g u_gᵀ over
+ * units g, with the row count and weight total. Without a cluster column the units are the rows,
+ * one aggregate over them (P(P + 1)/2 items); with one, a GROUP BY on the cluster label sums u per
+ * cluster (P items) and the outer aggregate sums the clusters' outer products and counts them (and
+ * the rows whose label is NULL, which the fit refuses). Split as statisticsQueries when the items
+ * exceed MAX_ITEMS (each statement one pass).
+ * @example
+ * meatQueries(design, { model: 'logistic', response: '"admit"' }, fit.coefficients, 'fitLogisticSQL')
+ * // => ['SELECT CAST(COUNT(*) AS DOUBLE PRECISION) AS sl_n, … SUM((sl_s - sl_t * sl_p) * (sl_s - sl_t * sl_p)) AS sl_m0_0, … FROM (…) AS rows_']
+ */
+export function meatQueries(design: SqlDesign, spec: LogisticSpec | SoftmaxSpec, coefficients: Float64Array, caller: string): string[] {
+  const DOUBLE = design.dialect.double;
+  const rows = spec.model === 'logistic' ? logisticRows(design, spec, coefficients, caller) : softmaxRows(design, spec, coefficients, caller);
+  const u = scoreTerms(design, spec);
+  const P = u.length;
+  const clustered = Boolean(design.cluster);
+  const unit = (a: number) => (clustered ? `sl_u${a}` : u[a]!);
+  const items: Item[] = clustered
+    ? [
+        { alias: 'sl_n', sql: `CAST(SUM(sl_rows) AS ${DOUBLE})` },
+        { alias: 'sl_tsum', sql: 'SUM(sl_tw)' },
+        { alias: 'sl_groups', sql: `CAST(COUNT(*) AS ${DOUBLE})` },
+        { alias: 'sl_nullc', sql: `CAST(SUM(CASE WHEN sl_c IS NULL THEN sl_rows ELSE 0 END) AS ${DOUBLE})` },
+      ]
+    : [{ alias: 'sl_n', sql: `CAST(COUNT(*) AS ${DOUBLE})` }, { alias: 'sl_tsum', sql: 'SUM(sl_t)' }];
+  for (let a = 0; a < P; a++) for (let b = a; b < P; b++) items.push({ alias: `sl_m${a}_${b}`, sql: `SUM(${unit(a)} * ${unit(b)})` });
+  const from = clustered
+    ? `(SELECT sl_c, COUNT(*) AS sl_rows, SUM(sl_t) AS sl_tw, ${u.map((term, a) => `SUM(${term}) AS sl_u${a}`).join(', ')}
+  FROM ${rows} GROUP BY sl_c${design.dialect.fence}) AS clusters_`
+    : rows;
+  const statements: string[] = [];
+  for (let start = 0; start < items.length; start += MAX_ITEMS) {
+    statements.push(`SELECT\n  ${items.slice(start, start + MAX_ITEMS).map((item) => `${item.sql} AS ${item.alias}`).join(',\n  ')}\nFROM ${from}`);
+  }
+  return statements;
+}
+
+/** The rows of the meat statement(s), read: the meat (both triangles), rows, weight total, clusters (0 without) and NULL labels. */
+export function readMeat(rows: SqlRow[][], nParams: number, clustered: boolean, caller: string): { meat: Float64Array; nRows: number; weightSum: number; clusters: number; nullLabels: number } {
+  const row: SqlRow = Object.assign({}, ...rows.map((r) => {
+    if (r.length !== 1) throw new SoftlogitError('BAD_OPTION', `${caller}: an aggregate statement returned ${r.length} rows, expected 1`);
+    return r[0];
+  }));
+  const num = (alias: string): number => {
+    const v = row[alias];
+    if (v === null || v === undefined) return 0;
+    return typeof v === 'number' ? v : Number(v);
+  };
+  const meat = new Float64Array(nParams * nParams);
+  for (let a = 0; a < nParams; a++) for (let b = a; b < nParams; b++) meat[a * nParams + b] = meat[b * nParams + a] = num(`sl_m${a}_${b}`);
+  return { meat, nRows: num('sl_n'), weightSum: num('sl_tsum'), clusters: clustered ? num('sl_groups') : 0, nullLabels: clustered ? num('sl_nullc') : 0 };
 }

@@ -19,6 +19,8 @@ import { checkCallbacks, checkNumbers, checkPlainValues, checkSingularOnSums, fi
 import { addFingerprints, EMPTY_FINGERPRINT, fingerprintRows, type RowFingerprint } from '../shard/fingerprint.js';
 import type { SourceGuard } from '../shard/guard.js';
 import { accumulate, combine, readShard, type LogisticShard, type Shard, type ShardStatistics, type SoftmaxShard } from '../shard/statistics.js';
+import { accumulateScores, ScoreSums, type SandwichMeat } from '../shard/scores.js';
+import type { CovarianceType } from '../inference/robust.js';
 import { getRuntime } from '../wasm/module.js';
 
 /** A batch of rows of a binary response: as fitLogistic's arguments (X without the intercept). */
@@ -27,6 +29,8 @@ export interface LogisticBatch {
   y: BinaryResponse;
   weights?: ArrayLike<number>;
   offset?: ArrayLike<number>;
+  /** A cluster label per row (numbers or strings), for covariance 'HC0' / 'HC1' cluster-robust; in every batch or in none. */
+  cluster?: ArrayLike<number | string>;
 }
 
 /** A batch of rows of a multinomial response: labels or an n x K matrix of counts. */
@@ -34,6 +38,8 @@ export interface SoftmaxBatch {
   X: DesignInput;
   y: MultinomialResponse;
   weights?: ArrayLike<number>;
+  /** A cluster label per row, as LogisticBatch's. */
+  cluster?: ArrayLike<number | string>;
 }
 
 /**
@@ -57,6 +63,13 @@ export interface StreamFitOptions extends Omit<CommonFitOptions, 'weights' | 'th
   separationCheck?: boolean;
   /** Only 'error' (the default): COLLINEAR names a column that is a combination of others. */
   singular?: 'error';
+  /**
+   * 'model' (default) the inverse information; 'HC0' / 'HC1' the sandwich of the in-memory fits
+   * (R sandwich::vcovHC), cluster-robust (vcovCL) when the batches carry `cluster` labels (a
+   * cluster may span batches). One more pass over the source, at the estimate; with clusters it
+   * holds one score sum per cluster (8·p(K − 1) bytes each).
+   */
+  covariance?: CovarianceType;
 }
 
 export interface SoftmaxStreamOptions extends StreamFitOptions {
@@ -66,7 +79,7 @@ export interface SoftmaxStreamOptions extends StreamFitOptions {
   parameterization?: Parameterization;
 }
 
-const STREAM_KEYS = ['nFeatures', 'intercept', 'names', 'maxIter', 'tol', 'l2', 'onIteration', 'onWarning', 'singular', 'onPass', 'separationCheck'] as const;
+const STREAM_KEYS = ['nFeatures', 'intercept', 'names', 'maxIter', 'tol', 'l2', 'onIteration', 'onWarning', 'singular', 'onPass', 'separationCheck', 'covariance'] as const;
 const SOFTMAX_STREAM_KEYS = [...STREAM_KEYS, 'classes', 'reference', 'parameterization'] as const;
 
 /** What every pass must do, for SOURCE_CHANGED messages. */
@@ -103,6 +116,10 @@ function streamOptions<O extends StreamFitOptions>(options: O | undefined, calle
  * read the same rows (row count, weight total and an order-independent fingerprint of the rows'
  * bits), or the fit throws SOURCE_CHANGED.
  *
+ * With `covariance: 'HC0' | 'HC1'` one more pass at the estimate sums the meat of the sandwich
+ * (Σᵢ uᵢuᵢᵀ, or per cluster with `cluster` labels in the batches; a cluster may span batches):
+ * the in-memory fit's robust covariance (R vcovHC / vcovCL) to ~1e-12.
+ *
  * @throws {SoftlogitError} as fitLogistic (errors found in a batch name the batch: "batch 3: …"),
  *   `EMPTY_INPUT` when a pass yields no rows, `SOURCE_CHANGED` when a pass yields other rows than
  *   the first, `BAD_OPTION` for options streams cannot honour (`firth`, `singular: 'drop'`,
@@ -110,6 +127,8 @@ function streamOptions<O extends StreamFitOptions>(options: O | undefined, calle
  * @example
  * // a CSV file read in batches of 10 000 rows, once per pass (examples/stream-csv.mjs)
  * const fit = await fitLogisticStream(() => readBatches('big.csv', 10_000), { names: ['gre', 'gpa'] });
+ * // HC1 sandwich SEs, clustered on a label each batch carries: { X, y, cluster }
+ * const robust = await fitLogisticStream(() => readBatchesWithSchool('big.csv'), { covariance: 'HC1' });
  */
 export async function fitLogisticStream(source: BatchSource<LogisticBatch>, options?: StreamFitOptions): Promise<LogisticFit> {
   const caller = 'fitLogisticStream';
@@ -118,16 +137,17 @@ export async function fitLogisticStream(source: BatchSource<LogisticBatch>, opti
   const intercept = checked.intercept ?? true;
   const nFeatures = checked.nFeatures ?? (await firstBatchColumns(source, caller));
   const shardOf = (batch: LogisticBatch): Shard => {
-    checkBatchKeys(batch, true);
+    checkBatchKeys(batch, true, checked.covariance, caller);
     const shard: LogisticShard = { model: 'logistic', X: batch.X, y: batch.y, intercept };
     if (batch.weights !== undefined) shard.weights = batch.weights;
     if (batch.offset !== undefined) shard.offset = batch.offset;
+    if (batch.cluster !== undefined) shard.cluster = batch.cluster;
     return shard;
   };
   const reading = new Passes(source, shardOf, checked.onPass, caller);
   const { separationCheck, onPass: _onPass, ...fitOptions } = checked;
   return fitLogisticWith(reading.statistics(), { ...fitOptions, nFeatures }, caller, {
-    unit: 'pass', rule: SAME_ROWS_RULE, optionsChecked: true,
+    unit: 'pass', rule: SAME_ROWS_RULE, optionsChecked: true, meat: (coefficients) => reading.scores(coefficients),
     ...(separationCheck ? { exactSeparation: (guard: SourceGuard) => reading.separation(guard, intercept, nFeatures + (intercept ? 1 : 0), 2) } : {}),
   });
 }
@@ -156,16 +176,17 @@ export async function fitSoftmaxStream(source: BatchSource<SoftmaxBatch>, option
   nFeatures ??= await firstBatchColumns(source, caller);
   const fixedClasses = classes;
   const shardOf = (batch: SoftmaxBatch): Shard => {
-    checkBatchKeys(batch, false);
+    checkBatchKeys(batch, false, checked.covariance, caller);
     const shard: SoftmaxShard = { model: 'softmax', X: batch.X, y: batch.y, classes: fixedClasses, intercept };
     if (checked.reference !== undefined) shard.reference = checked.reference;
     if (batch.weights !== undefined) shard.weights = batch.weights;
+    if (batch.cluster !== undefined) shard.cluster = batch.cluster;
     return shard;
   };
   const reading = new Passes(source, shardOf, checked.onPass, caller);
   const { separationCheck, onPass: _onPass, ...fitOptions } = checked;
   return fitSoftmaxWith(reading.statistics(), { ...fitOptions, nFeatures, classes }, caller, {
-    unit: 'pass', rule: SAME_ROWS_RULE, optionsChecked: true,
+    unit: 'pass', rule: SAME_ROWS_RULE, optionsChecked: true, meat: (coefficients) => reading.scores(coefficients),
     ...(separationCheck ? { exactSeparation: (guard: SourceGuard) => reading.separation(guard, intercept, nFeatures! + (intercept ? 1 : 0), classes!.length) } : {}),
   });
 }
@@ -176,9 +197,15 @@ function checkSource(source: unknown, caller: string): void {
   }
 }
 
-/** A batch's keys: those of LogisticBatch or SoftmaxBatch (a typo such as `weigths` would drop the weights). */
-function checkBatchKeys(batch: object, logistic: boolean): void {
-  checkOptionKeys(batch, 'batch', logistic ? ['X', 'y', 'weights', 'offset'] : ['X', 'y', 'weights'], logistic ? {} : { offset: 'the softmax model takes no offset' });
+/**
+ * A batch's keys: those of LogisticBatch or SoftmaxBatch (a typo such as `weigths` would drop the
+ * weights); `cluster` only with a sandwich covariance (as the in-memory fits).
+ */
+function checkBatchKeys(batch: object, logistic: boolean, covariance: CovarianceType | undefined, caller: string): void {
+  checkOptionKeys(batch, 'batch', logistic ? ['X', 'y', 'weights', 'offset', 'cluster'] : ['X', 'y', 'weights', 'cluster'], logistic ? {} : { offset: 'the softmax model takes no offset' });
+  if ((batch as { cluster?: unknown }).cluster !== undefined && (covariance ?? 'model') === 'model') {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: a batch has cluster labels, which need covariance 'HC0' or 'HC1' (a cluster-robust sandwich)`, { option: 'cluster' });
+  }
 }
 
 /** The passes over a stream: the statistics of every pass, and the rows for the separation check. */
@@ -204,6 +231,23 @@ class Passes<B> {
       this.onPass?.(++this.pass, (sum as ShardStatistics).nRows);
       return sum;
     };
+  }
+
+  /**
+   * One more pass at the estimate: the score sums of every batch (accumulateScores), closed into the
+   * meat of the sandwich. Clusters may span batches (their sums are added by label).
+   */
+  async scores(coefficients: Float64Array): Promise<SandwichMeat> {
+    let sums: ScoreSums | null = null;
+    await this.eachBatch((shard) => {
+      const part = accumulateScores(shard, coefficients);
+      sums ??= new ScoreSums(part.model, part.nParams, part.clusters !== null);
+      sums.add(part, 'batch');
+    });
+    if (sums === null) throw new SoftlogitError('EMPTY_INPUT', `${this.caller}: the source yielded no rows`);
+    const meat = (sums as ScoreSums).close();
+    this.onPass?.(++this.pass, meat.nRows);
+    return meat;
   }
 
   /** Calls `visit` with each non-empty batch's shard; errors name the batch. */
@@ -310,7 +354,7 @@ function rowCount(batch: { X: DesignInput }): number {
 /** The error of batch `index`, its message prefixed with the caller and the batch. */
 function inBatch(error: unknown, index: number, caller: string): unknown {
   if (!(error instanceof SoftlogitError)) return error;
-  const message = error.message.replace(/^(accumulate|batch): /, '');
+  const message = error.message.replace(/^(accumulate|accumulateScores|batch): /, '');
   const details = error.details !== undefined && typeof error.details === 'object' ? { ...error.details, batch: index } : { batch: index };
   return new SoftlogitError(error.code, `${caller}: batch ${index}: ${message}`, details);
 }
