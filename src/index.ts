@@ -7,6 +7,7 @@ export { LogisticFit, type LogisticModelJSON, type LogisticPrediction, type Logi
 export type { ResidualType, RowDiagnosticOptions } from './inference/residuals.js';
 export type { ClassOffset } from './input/classOffset.js';
 export type { MarginalAt, MarginalEffectOptions, MarginalEffects, MarginalMethod } from './inference/marginalEffects.js';
+export type { SoftmaxMarginalEffectOptions, SoftmaxMarginalEffects } from './inference/softmaxMarginalEffects.js';
 export { profileConfint, type ProfileConfintOptions, type ProfileIntervals } from './models/profile.js';
 export { anova, lrTest, type AnovaTable, type AnovaRow, type ComparableFit } from './models/compare.js';
 export { chiSquareCdf, chiSquareQuantile } from './inference/chisq.js';

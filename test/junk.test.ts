@@ -206,6 +206,7 @@ const ENTRIES: Entry[] = [
   { name: 'SoftmaxFit#confint', valid: () => [0.9], call: (...a) => fn(softmaxFit.confint.bind(softmaxFit))(...a) },
   { name: 'SoftmaxFit#relativeRiskRatios', valid: () => [0.9], call: (...a) => fn(softmaxFit.relativeRiskRatios.bind(softmaxFit))(...a) },
   { name: 'SoftmaxFit#predict', fields: { 1: ['type', 'se', 'level', 'offset'] }, valid: () => [X, { type: 'class' }], call: (...a) => fn(softmaxFit.predict.bind(softmaxFit))(...a) },
+  { name: 'SoftmaxFit#marginalEffects', fields: { 1: ['at', 'method', 'dummy', 'count', 'level'] }, valid: () => [X, { at: 'mean' }], call: (...a) => fn(softmaxFit.marginalEffects.bind(softmaxFit))(...a) },
   { name: 'SoftmaxFit#covarianceOf', valid: () => ['symmetric'], call: (...a) => fn(softmaxFit.covarianceOf.bind(softmaxFit))(...a) },
   { name: 'SoftmaxFit#withParameterization', valid: () => ['symmetric'], call: (...a) => fn(softmaxFit.withParameterization.bind(softmaxFit))(...a) },
   { name: 'SoftmaxFit#toLogistic', valid: () => [], call: (...a) => fn(binarySoftmax.toLogistic.bind(binarySoftmax))(...a) },

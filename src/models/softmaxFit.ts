@@ -10,6 +10,7 @@ import { pValues } from '../inference.js';
 import { freeParameters, nullLikelihoodRatio, pseudoR2, type ChiSquareTest, type LikelihoodFacts, type PseudoR2 } from '../inference/likelihoodRatio.js';
 import { classOffset, type ClassOffset } from '../input/classOffset.js';
 import { levelOption, quadraticForm, softmaxProbabilityVariances } from '../inference/prediction.js';
+import { softmaxMarginalEffects, type SoftmaxMarginalEffectOptions, type SoftmaxMarginalEffects } from '../inference/softmaxMarginalEffects.js';
 import { waldChiSquare, waldHypothesis } from '../inference/wald.js';
 import { normalQuantile } from '../special.js';
 import type { CovarianceType } from '../inference/robust.js';
@@ -67,6 +68,9 @@ export interface SoftmaxPredictOptions {
 
 /** Every key of SoftmaxPredictOptions (the compiler checks the list against the interface). */
 export const SOFTMAX_PREDICT_OPTION_KEYS = optionKeysOf<SoftmaxPredictOptions>()(['type', 'se', 'level', 'offset']);
+
+/** Every key of SoftmaxMarginalEffectOptions. */
+export const SOFTMAX_MARGINAL_EFFECT_OPTION_KEYS = optionKeysOf<SoftmaxMarginalEffectOptions>()(['at', 'method', 'dummy', 'count', 'level']);
 
 /**
  * Predictions with their uncertainty (`predict(X, { se: true })`), each an n x K Matrix: the
@@ -452,6 +456,37 @@ export class SoftmaxFit {
       upper: new Matrix(p, nFree, B.data.map((b, i) => Math.exp(b + z * se[i]!))),
       level: checked,
     };
+  }
+
+  /**
+   * Marginal effects of each column of X on every class probability π_k, with delta-method
+   * standard errors: Stata's `margins, dydx(*) predict(outcome(k))` for each class k, statsmodels'
+   * MNLogit `get_margeff(at, method, dummy)`. At a row x, with w_k the coefficients of class k
+   * (reference form, w_ref = 0) and w̄ = Σ_l π_l w_l: 'dydx' ∂π_k/∂x_j = π_k(w_kj − w̄_j);
+   * 'eydx' ∂log π_k/∂x_j = w_kj − w̄_j; 'dyex' x_j·dydx; 'eyex' x_j·eydx. The effects on the K
+   * probabilities sum to 0 (dydx), whatever the reference class or parameterization. With
+   * `dummy` a 0/1 column's effect is the change π_k(x_j = 1) − π_k(x_j = 0) (log π_k¹ − log π_k⁰
+   * for the 'ey' methods), and with `count` an integer column's is π_k(x_j + 1) − π_k(x_j).
+   * `at`: 'overall' (default) averages the rows' effects (Stata's average marginal effects),
+   * 'mean', 'median' and 'zero' evaluate them at the column means, medians or zeros (intercept 1),
+   * and an array of the q column values at that row (Stata's `at(…)`). The SE is √(J Σ Jᵀ), J the
+   * analytic gradient of the effect in the free coefficients (∂π_k/∂β_c = π_k(δ_kc − π_c)x),
+   * Σ the fit's covariance; z = effect/se, p = 2Φ(−|z|), interval effect ± Φ⁻¹((1 + level)/2)·se.
+   * Pass the fit's X (for 'overall', the summaries and which columns are 0/1 or integer); the
+   * fit's offset is not used. O(n q K² p).
+   * @throws {SoftlogitError} `BAD_OPTION`, `BAD_SHAPE`, `BAD_MODEL` (aliased columns).
+   * @example
+   * // anes96: MNLogit(PID ~ logpopul + selfLR + age + educ + income), 7 classes; Stata
+   * // margins, dydx(*) predict(outcome(0)): logpopul 0.0086808599, selfLR -0.0977985402, …
+   * const m = fit.marginalEffects(X);
+   * m.effect.get(0, 0) // => 0.00868086... (logpopul, class 0)
+   * m.se.get(1, 0) // => 0.0080471... (selfLR, class 0)
+   */
+  marginalEffects(X: DesignInput, options: SoftmaxMarginalEffectOptions = {}): SoftmaxMarginalEffects {
+    const caller = 'SoftmaxFit.marginalEffects';
+    checkOptionKeys(options, caller, SOFTMAX_MARGINAL_EFFECT_OPTION_KEYS);
+    const s = this.#state;
+    return softmaxMarginalEffects(X, s.baseline, s.covariance, s.referenceIndex, this.classes, this.intercept, this.names, options, caller);
   }
 
   /**
