@@ -1,10 +1,15 @@
 // Inference on softmax fits that needs the rows again (issue #15): marginal effects on every class
 // probability against Stata 11's `margins` and statsmodels' MNLogit get_margeff on anes96
 // (test/fixtures/inference/anes96-margeff.json, made by
-// test/fixtures/generate/inference/anes96-margeff.py).
+// test/fixtures/generate/inference/anes96-margeff.py); residuals, leverages, Cook's distances and
+// Pearson's χ² against VGAM (test/fixtures/inference/softmax-residuals.json, made by
+// test/fixtures/generate/inference/softmax-residuals.R).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fitLogistic, fitSoftmax, init, type Matrix, type SoftmaxFit } from '../src/index.js';
+import { symmetricEigen } from '../src/inference/multinomialResiduals.js';
 import anes from './fixtures/inference/anes96-margeff.json';
+import residualsRef from './fixtures/inference/softmax-residuals.json';
+import ucla from './fixtures/inference/ucla-logistic.json';
 import { catchError } from './helpers/errors.js';
 
 /**
@@ -142,5 +147,133 @@ describe('marginal effects (softmax, anes96)', () => {
     const doubled = anes.X.map((r) => [...r, r[0]!]);
     const dropped = fitSoftmax(doubled, anes.y, { singular: 'drop', onWarning: () => {} });
     expect(catchError(() => dropped.marginalEffects(doubled)).code).toBe('BAD_MODEL');
+  });
+});
+
+/**
+ * VGAM refitted to its MLE (softmax-residuals.R) and softlogit agree on the coefficients to 2.5e-14
+ * and on every residual, leverage and Cook's distance to 4.6e-14 absolute, 3.2e-13 relative
+ * (measured; relative errors of the entries that are exactly 0 in theory, VGAM's ~1e-14 working
+ * residuals, are left to the absolute term): 1e-10 relative plus 1e-12 absolute.
+ */
+const VGAM_RTOL = 1e-10;
+const VGAM_ATOL = 1e-12;
+
+type ResidualBlock = typeof residualsRef.housing;
+
+describe('residuals, leverages and Cook\'s distances (softmax, against VGAM)', () => {
+  const h = residualsRef.housing;
+  const t = residualsRef.table;
+  const u = residualsRef.uclaOffset;
+  const classes = ['Low', 'Medium', 'High'];
+  const cases: { name: string; ref: ResidualBlock; fit: () => SoftmaxFit; y: Parameters<SoftmaxFit['residuals']>[1]; options: { weights?: number[]; offset?: number[][] } }[] = [
+    { name: 'housing, weights', ref: h, fit: () => fitSoftmax(h.X, h.labels, { names: h.names, weights: h.weights, classes, reference: 'Low' }), y: h.labels, options: { weights: h.weights } },
+    { name: 'housing table of counts, reference Medium', ref: t as unknown as ResidualBlock, fit: () => fitSoftmax(t.X, { counts: t.counts }, { names: t.names, classes, reference: 'Medium' }), y: { counts: t.counts }, options: {} },
+    { name: 'UCLA rank, offset, reference 3', ref: u as unknown as ResidualBlock, fit: () => fitSoftmax(u.X, u.labels, { names: u.names, offset: u.offset, reference: 3 }), y: u.labels, options: { offset: u.offset } },
+  ];
+  const close = (actual: ArrayLike<number>, expected: readonly number[], label: string) => {
+    expect(actual.length, label).toBe(expected.length);
+    let worst = -Infinity;
+    for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!) - VGAM_RTOL * Math.abs(expected[i]!));
+    expect(worst, label).toBeLessThan(VGAM_ATOL);
+  };
+
+  for (const { name, ref, fit: make, y, options } of cases) {
+    it(`${name}: response, working, Pearson and deviance residuals, hatvalues, Cook's distances, Pearson's χ²`, () => {
+      const fit = make();
+      close(fit.baseline.data, ref.coefficients.flat(), 'coefficients');
+      const n = ref.X.length;
+      const K = fit.classes.length;
+      const response = fit.residuals(ref.X, y, options);
+      expect([response.rows, response.cols]).toEqual([n, K]);
+      close(response.data, ref.response.flat(), 'response');
+      close(fit.residuals(ref.X, y, { ...options, type: 'response' }).data, ref.response.flat(), 'response');
+      const working = fit.residuals(ref.X, y, { ...options, type: 'working' });
+      expect([working.rows, working.cols]).toEqual([n, K - 1]);
+      close(working.data, ref.working.flat(), 'working');
+      close(fit.residuals(ref.X, y, { ...options, type: 'pearson' }).data, ref.pearson.flat(), 'pearson');
+      const deviance = fit.residuals(ref.X, y, { ...options, type: 'deviance' });
+      close(deviance, ref.deviance, 'deviance');
+      // Σ d_i is the fit's deviance (and VGAM's).
+      expect(Math.abs(deviance.reduce((a, d) => a + d * d, 0) / fit.deviance - 1)).toBeLessThan(1e-12);
+      expect(Math.abs(fit.deviance / ref.devianceTotal[0]! - 1)).toBeLessThan(1e-12);
+      const hat = fit.hatValues(ref.X, y, options);
+      expect([hat.rows, hat.cols]).toEqual([n, K - 1]);
+      close(hat.data, ref.hat.flat(), 'hat');
+      expect(Math.abs(hat.data.reduce((a, v) => a + v, 0) - fit.names.length * (K - 1))).toBeLessThan(1e-10);
+      close(fit.cooksDistance(ref.X, y, options), ref.cooks, 'cooks');
+      const chi = fit.pearsonChiSquare(ref.X, y, options);
+      close([chi.statistic], ref.pearsonChiSquare, 'Pearson χ²');
+      expect(chi.df).toBe(ref.dfResidual[0]);
+      expect(chi.dispersion).toBe(chi.statistic / chi.df);
+    });
+  }
+
+  it('with two classes equal the logistic fit\'s (R glm): Pearson, working, |deviance|, hat, Cook, χ²; with weights and an offset', () => {
+    const weights = ucla.y.map((_, i) => 1 + (i % 3));
+    const o = ucla.y.map((_, i) => 0.2 * Math.sin(i));
+    const logistic = fitLogistic(ucla.X, ucla.y, { weights, offset: o });
+    const softmax = fitSoftmax(ucla.X, ucla.y, { weights, offset: o.map((v) => [0, v]) });
+    const lo = { weights, offset: o };
+    const so = { weights, offset: o.map((v) => [0, v]) };
+    const near = (a: ArrayLike<number>, b: ArrayLike<number>, label: string) => {
+      for (let i = 0; i < b.length; i++) expect(Math.abs(a[i]! - b[i]!), `${label} ${i}`).toBeLessThan(1e-9 * (1 + Math.abs(b[i]!)));
+    };
+    near(softmax.residuals(ucla.X, ucla.y, { ...so, type: 'pearson' }).data, logistic.residuals(ucla.X, ucla.y, { ...lo, type: 'pearson' }), 'pearson');
+    near(softmax.residuals(ucla.X, ucla.y, { ...so, type: 'working' }).data, logistic.residuals(ucla.X, ucla.y, { ...lo, type: 'working' }), 'working');
+    near(softmax.residuals(ucla.X, ucla.y, { ...so, type: 'deviance' }), logistic.residuals(ucla.X, ucla.y, { ...lo, type: 'deviance' }).map(Math.abs), 'deviance');
+    near(softmax.residuals(ucla.X, ucla.y, so).col(1), logistic.residuals(ucla.X, ucla.y, { ...lo, type: 'response' }), 'response');
+    near(softmax.hatValues(ucla.X, ucla.y, so).data, logistic.hatValues(ucla.X, ucla.y, lo), 'hat');
+    near(softmax.cooksDistance(ucla.X, ucla.y, so), logistic.cooksDistance(ucla.X, ucla.y, lo), 'cooks');
+    near([softmax.pearsonChiSquare(ucla.X, ucla.y, so).statistic], [logistic.pearsonChiSquare(ucla.X, ucla.y, lo).statistic], 'χ²');
+  });
+
+  it('rows of weight 0: response and working residuals, zeros elsewhere, and no effect on the others', () => {
+    const weights = h.weights.map((w, i) => (i === 5 ? 0 : w));
+    const fit = fitSoftmax(h.X, h.labels, { names: h.names, weights, classes, reference: 'Low' });
+    const labels = h.labels.map((l, i) => (i === 7 ? 'Unknown' : l));
+    const zeroAt7 = weights.map((w, i) => (i === 7 ? 0 : w));
+    const fit7 = fitSoftmax(h.X, labels, { names: h.names, weights: zeroAt7, classes, reference: 'Low' });
+    const response = fit.residuals(h.X, h.labels, { weights });
+    const prob = fit.predict(h.X);
+    expect(response.get(5, 0)).toBeCloseTo((h.labels[5] === 'Low' ? 1 : 0) - prob.get(5, 0), 14);
+    expect(fit.residuals(h.X, h.labels, { weights, type: 'pearson' }).row(5)).toEqual(Float64Array.of(0, 0));
+    expect(fit.residuals(h.X, h.labels, { weights, type: 'deviance' })[5]).toBe(0);
+    expect(fit.hatValues(h.X, h.labels, { weights }).row(5)).toEqual(Float64Array.of(0, 0));
+    expect(fit.cooksDistance(h.X, h.labels, { weights })[5]).toBe(0);
+    // An unknown label on a weight-0 row (which the fit accepts): its response residuals are NaN.
+    expect(Number.isNaN(fit7.residuals(h.X, labels, { weights: zeroAt7 }).get(7, 0))).toBe(true);
+    expect(fit7.residuals(h.X, labels, { weights: zeroAt7, type: 'deviance' })[7]).toBe(0);
+  });
+
+  it('refuses bad options, a wrong X, y or offset', () => {
+    const fit = cases[0]!.fit();
+    expect(() => fit.residuals(h.X, h.labels, { type: 'partial' as never })).toThrow(/type should be/);
+    expect(() => fit.residuals(h.X, h.labels, { weigths: h.weights } as never)).toThrow(/did you mean 'weights'/);
+    expect(() => fit.hatValues(h.X, h.labels, { type: 'pearson' } as never)).toThrow(/unknown option 'type'/);
+    expect(catchError(() => fit.cooksDistance(h.X.map((r) => r.slice(1)), h.labels)).code).toBe('BAD_SHAPE');
+    expect(catchError(() => fit.pearsonChiSquare(h.X, h.labels.slice(1))).code).toBe('LENGTH_MISMATCH');
+    expect(catchError(() => fit.residuals(h.X, h.labels.map((l, i) => (i === 3 ? 'Huge' : l)))).code).toBe('UNKNOWN_LABEL');
+    expect(catchError(() => fit.residuals(h.X, h.labels, { offset: h.weights as never })).code).toBe('BAD_OPTION');
+    expect(catchError(() => fit.hatValues(h.X.slice(0, 3), h.labels.slice(0, 3))).code).toBe('NOT_POSITIVE_DEFINITE');
+  });
+
+  it('symmetricEigen: V Λ Vᵀ = A with V orthogonal', () => {
+    const n = 6;
+    const A = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) A[i * n + j] = A[j * n + i] = Math.sin(3 * i + 7 * j + 1) + (i === j ? 3 : 0);
+    const { values, vectors } = symmetricEigen(A, n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        let a = 0;
+        let identity = 0;
+        for (let k = 0; k < n; k++) {
+          a += vectors[i * n + k]! * values[k]! * vectors[j * n + k]!;
+          identity += vectors[k * n + i]! * vectors[k * n + j]!;
+        }
+        expect(Math.abs(a - A[i * n + j]!)).toBeLessThan(1e-14 * 8);
+        expect(Math.abs(identity - (i === j ? 1 : 0))).toBeLessThan(1e-14);
+      }
+    }
   });
 });

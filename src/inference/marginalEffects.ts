@@ -4,6 +4,7 @@ import { SoftlogitError } from '../errors.js';
 import { forEachDesignRow, toRowSource, type DesignInput } from '../input/design.js';
 import { describeValue } from '../input/optionKeys.js';
 import { pValues } from '../inference.js';
+import { logistic } from '../special.js';
 import { quadraticForm } from './prediction.js';
 
 /** Where the effects are evaluated: averaged over the rows, or at the column means, medians or zeros. */
@@ -38,8 +39,6 @@ export interface MarginalEffects {
   method: MarginalMethod;
 }
 
-const logistic = (eta: number): number => (eta >= 0 ? 1 / (1 + Math.exp(-eta)) : Math.exp(eta) / (1 + Math.exp(eta)));
-
 /** What both models' marginal effects start from: the checked options, the rows and the points. */
 export interface MarginalSetup {
   at: MarginalAt | number[];
@@ -66,8 +65,8 @@ export function marginalSetup(X: DesignInput, options: MarginalEffectOptions, p:
   const dummy = options.dummy ?? false;
   const count = options.count ?? false;
   const shift = intercept ? 1 : 0;
-  const given = typeof at === 'object' && at !== null && typeof (at as ArrayLike<unknown>).length === 'number';
-  if (!given && !['overall', 'mean', 'median', 'zero'].includes(at as string)) {
+  const point = Array.isArray(at) ? (at as readonly number[]) : null;
+  if (!point && !['overall', 'mean', 'median', 'zero'].includes(at as string)) {
     throw new SoftlogitError('BAD_OPTION', `${caller}: at should be 'overall', 'mean', 'median', 'zero' or the ${p - shift} values of a row, got ${describeValue(at)}`);
   }
   if (!['dydx', 'eyex', 'dyex', 'eydx'].includes(method)) throw new SoftlogitError('BAD_OPTION', `${caller}: method should be 'dydx', 'eyex', 'dyex' or 'eydx', got ${describeValue(method)}`);
@@ -77,12 +76,8 @@ export function marginalSetup(X: DesignInput, options: MarginalEffectOptions, p:
   if (source.nFeatures !== p - shift) {
     throw new SoftlogitError('BAD_SHAPE', `${caller}: X should have ${p - shift} columns (${names.slice(shift).join(', ')}), got ${source.nFeatures}`);
   }
-  let point: number[] | null = null;
-  if (given) {
-    point = Array.from(at as ArrayLike<unknown>, (v) => v as number);
-    if (point.length !== p - shift || point.some((v) => typeof v !== 'number' || !Number.isFinite(v))) {
-      throw new SoftlogitError('BAD_OPTION', `${caller}: at should be ${p - shift} finite numbers (${names.slice(shift).join(', ')}), got ${describeValue(at)}`);
-    }
+  if (point && (point.length !== p - shift || !point.every(Number.isFinite))) {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: at should be ${p - shift} finite numbers (${names.slice(shift).join(', ')}), got ${describeValue(at)}`);
   }
   const n = source.nRows;
   const rows = new Float64Array(n * p);
@@ -118,7 +113,7 @@ export function marginalSetup(X: DesignInput, options: MarginalEffectOptions, p:
     }
   }
   return {
-    at: point ?? (at as MarginalAt), method, ey: method === 'eyex' || method === 'eydx', ex: method === 'eyex' || method === 'dyex',
+    at: point ? [...point] : (at as MarginalAt), method, ey: method === 'eyex' || method === 'eydx', ex: method === 'eyex' || method === 'dyex',
     kind, points, nPoints: points.length / p,
   };
 }

@@ -8,7 +8,7 @@ import { binomialResidual, binomialRowDiagnostics, type ResidualType, type RowDi
 import type { BinaryResponse } from '../input/binaryResponse.js';
 import { logisticMarginalEffects, type MarginalEffectOptions, type MarginalEffects } from '../inference/marginalEffects.js';
 import { waldChiSquare, waldHypothesis } from '../inference/wald.js';
-import { normalQuantile } from '../special.js';
+import { logistic, normalQuantile } from '../special.js';
 import type { CovarianceType } from '../inference/robust.js';
 import { Matrix } from '../matrix.js';
 import { checkFitState, jsonNumber, parseJSON, readFitStatistics, readNames, type FitStatistics } from './fitState.js';
@@ -567,12 +567,6 @@ export class LogisticFit {
       clusters: typeof v.clusters === 'number' ? v.clusters : 0,
     });
   }
-}
-
-function logistic(eta: number): number {
-  if (eta >= 0) return 1 / (1 + Math.exp(-eta));
-  const e = Math.exp(eta);
-  return e / (1 + e);
 }
 
 /** Coefficients for prediction: NaN (aliased) entries count as 0, as R's predict.glm drops them. */
