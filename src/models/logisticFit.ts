@@ -381,7 +381,8 @@ export class LogisticFit {
    * 'eyex' x_j·eydx. With `dummy` a 0/1 column's effect is the change p(x_j = 1) − p(x_j = 0)
    * (log p₁ − log p₀ for the 'ey' methods), and with `count` an integer column's is
    * p(x_j + 1) − p(x_j). `at`: 'overall' (default) averages the rows' effects, 'mean', 'median'
-   * and 'zero' evaluate them at the column means, medians or zeros (intercept 1). The SE is
+   * and 'zero' evaluate them at the column means, medians or zeros (intercept 1), and an array of
+   * the column values at that one row (Stata's `at(…)`, statsmodels' `atexog`). The SE is
    * √(J Σ Jᵀ), J the gradient of the effect in β (analytic), Σ the fit's covariance; z = effect/se, p = 2Φ(−|z|). Pass the fit's X (for
    * 'overall' and the summaries). O(n p²).
    * @throws {SoftlogitError} `BAD_OPTION`, `BAD_SHAPE`, `BAD_MODEL` (aliased columns).
