@@ -74,3 +74,8 @@ console.log(fit.marginalEffects(asX(big)));
 // 12. A softmax offset per row and class (nnet::multinom with offset(O)); one shared by all classes cancels
 const offset = Array.from({ length: housing.nRows }, (_, i) => [1, 2, 3].map((k) => 0.4 * Math.sin(1.7 * (i + 1) + 2.3 * k)));
 console.log(fitSoftmax(asX(housing), housing.response.labels, { names: housing.names, weights: housing.weights, classes: ['Low', 'Medium', 'High'], offset }).deviance); // 3701.6109
+// 13. Softmax residuals and influence (VGAM residuals, hatvalues)
+const rows = asX(housing);
+console.log(soft.residuals(rows, housing.response.labels, { weights: housing.weights, type: 'pearson' }).row(0)); // -3.7832, -4.2161
+console.log(soft.hatValues(rows, housing.response.labels, { weights: housing.weights }).row(0));                  // 0.091091, 0.098014
+console.log(soft.pearsonChiSquare(rows, housing.response.labels, { weights: housing.weights }));                  // 3368.5 on 130 df

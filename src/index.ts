@@ -8,6 +8,8 @@ export type { ResidualType, RowDiagnosticOptions } from './inference/residuals.j
 export type { ClassOffset } from './input/classOffset.js';
 export type { CovarianceOptions, CovarianceType } from './inference/robust.js';
 export type { MarginalAt, MarginalEffectOptions, MarginalEffects, MarginalMethod } from './inference/marginalEffects.js';
+export type { SoftmaxMarginalEffectOptions, SoftmaxMarginalEffects } from './inference/softmaxMarginalEffects.js';
+export type { SoftmaxResidualType, SoftmaxRowDiagnosticOptions } from './inference/multinomialResiduals.js';
 export { profileConfint, type ProfileConfintOptions, type ProfileIntervals, type SoftmaxProfileConfintOptions } from './models/profile.js';
 export { anova, lrTest, type AnovaTable, type AnovaRow, type ComparableFit } from './models/compare.js';
 export { chiSquareCdf, chiSquareQuantile } from './inference/chisq.js';
@@ -18,7 +20,7 @@ export type { CommonFitOptions, FitProgress } from './input/options.js';
 export * from './convert.js';
 export * from './data/index.js';
 export { fitSoftmax, type SoftmaxOptions } from './models/softmax.js';
-export { SoftmaxFit, type SoftmaxIntervals, type SoftmaxModelJSON, type SoftmaxPredictionType, type SoftmaxPredictOptions, type Parameterization } from './models/softmaxFit.js';
+export { SoftmaxFit, type SoftmaxIntervals, type SoftmaxModelJSON, type SoftmaxPredictionType, type SoftmaxPredictOptions, type SoftmaxResidualOptions, type Parameterization } from './models/softmaxFit.js';
 export type { ClassLabel, MultinomialResponse } from './input/softmaxResponse.js';
 export { loadModel } from './models/load.js';
 export { accumulate, combine, combineAll, type EvaluationLevel, type LogisticShard, type Shard, type ShardStatistics, type SoftmaxShard } from './shard/statistics.js';

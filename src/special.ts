@@ -61,6 +61,16 @@ function expNegativeSquare(x: number, half: boolean): number {
   return half ? Math.exp(-0.5 * h * h) * Math.exp(-0.5 * low) : Math.exp(-h * h) * Math.exp(-low);
 }
 
+/**
+ * The logistic function σ(η) = 1/(1 + e^−η), without overflow: e^η/(1 + e^η) for η < 0.
+ * @example logistic(0) // => 0.5
+ */
+export function logistic(eta: number): number {
+  if (eta >= 0) return 1 / (1 + Math.exp(-eta));
+  const e = Math.exp(eta);
+  return e / (1 + e);
+}
+
 /** Complementary error function erfc(x) = 1 − erf(x), to a few ulps relative for every x. */
 export function erfc(x: number): number {
   if (Number.isNaN(x)) return Number.NaN;

@@ -4,6 +4,7 @@ import { SoftlogitError } from '../errors.js';
 import { forEachDesignRow, toRowSource, type DesignInput } from '../input/design.js';
 import { describeValue } from '../input/optionKeys.js';
 import { pValues } from '../inference.js';
+import { logistic } from '../special.js';
 import { quadraticForm } from './prediction.js';
 
 /** Where the effects are evaluated: averaged over the rows, or at the column means, medians or zeros. */
@@ -11,10 +12,13 @@ export type MarginalAt = 'overall' | 'mean' | 'median' | 'zero';
 /** dy/dx, elasticities ey/ex, semi-elasticities ey/dx (d log p/dx) and dy/ex (dp/d log x). */
 export type MarginalMethod = 'dydx' | 'eyex' | 'dyex' | 'eydx';
 
-/** Options of `LogisticFit.marginalEffects`. */
+/** Options of `LogisticFit.marginalEffects` and `SoftmaxFit.marginalEffects`. */
 export interface MarginalEffectOptions {
-  /** Default 'overall' (the average of the rows' effects). */
-  at?: MarginalAt;
+  /**
+   * Default 'overall' (the average of the rows' effects); or one point, the values of the columns
+   * of X (Stata's `margins, at(…)`, statsmodels' `atexog`).
+   */
+  at?: MarginalAt | readonly number[];
   /** Default 'dydx'. */
   method?: MarginalMethod;
   /** Discrete change for 0/1 columns, from 0 to 1 (default false). */
@@ -30,35 +34,51 @@ export interface MarginalEffects {
   se: Float64Array;
   z: Float64Array;
   pValue: Float64Array;
-  at: MarginalAt;
+  /** The `at` option: a name, or the point given (a copy). */
+  at: MarginalAt | number[];
   method: MarginalMethod;
 }
 
-const logistic = (eta: number): number => (eta >= 0 ? 1 / (1 + Math.exp(-eta)) : Math.exp(eta) / (1 + Math.exp(eta)));
+/** What both models' marginal effects start from: the checked options, the rows and the points. */
+export interface MarginalSetup {
+  at: MarginalAt | number[];
+  method: MarginalMethod;
+  /** d log p rather than dp ('eyex', 'eydx'). */
+  ey: boolean;
+  /** Times x_j ('eyex', 'dyex'). */
+  ex: boolean;
+  /** How each design column (intercept first) changes: continuously, 0 → 1, or x → x + 1. */
+  kind: ('continuous' | 'dummy' | 'count')[];
+  /** The points, row-major with the intercept entry: every row of X ('overall') or one. */
+  points: Float64Array;
+  nPoints: number;
+}
 
 /**
- * See `LogisticFit.marginalEffects` for the formulas. `coefficients` and `covariance` (p × p) in
- * design order, the intercept first when `intercept`.
+ * Checks the options and X (p − shift columns, `names` in design order) and builds the points the
+ * effects are evaluated at. O(n p), O(n p log n) for 'median'.
+ * @throws {SoftlogitError} `BAD_OPTION`, `BAD_SHAPE`.
  */
-export function logisticMarginalEffects(
-  X: DesignInput, coefficients: Float64Array, covariance: Float64Array, intercept: boolean, names: readonly string[],
-  options: MarginalEffectOptions, caller: string,
-): MarginalEffects {
+export function marginalSetup(X: DesignInput, options: MarginalEffectOptions, p: number, intercept: boolean, names: readonly string[], caller: string): MarginalSetup {
   const at = options.at ?? 'overall';
   const method = options.method ?? 'dydx';
   const dummy = options.dummy ?? false;
   const count = options.count ?? false;
-  if (!['overall', 'mean', 'median', 'zero'].includes(at)) throw new SoftlogitError('BAD_OPTION', `${caller}: at should be 'overall', 'mean', 'median' or 'zero', got ${describeValue(at)}`);
+  const shift = intercept ? 1 : 0;
+  const point = Array.isArray(at) ? (at as readonly number[]) : null;
+  if (!point && !['overall', 'mean', 'median', 'zero'].includes(at as string)) {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: at should be 'overall', 'mean', 'median', 'zero' or the ${p - shift} values of a row, got ${describeValue(at)}`);
+  }
   if (!['dydx', 'eyex', 'dyex', 'eydx'].includes(method)) throw new SoftlogitError('BAD_OPTION', `${caller}: method should be 'dydx', 'eyex', 'dyex' or 'eydx', got ${describeValue(method)}`);
   if (typeof dummy !== 'boolean') throw new SoftlogitError('BAD_OPTION', `${caller}: dummy should be true or false, got ${describeValue(dummy)}`);
   if (typeof count !== 'boolean') throw new SoftlogitError('BAD_OPTION', `${caller}: count should be true or false, got ${describeValue(count)}`);
   const source = toRowSource(X, caller);
-  const shift = intercept ? 1 : 0;
-  const p = coefficients.length;
   if (source.nFeatures !== p - shift) {
     throw new SoftlogitError('BAD_SHAPE', `${caller}: X should have ${p - shift} columns (${names.slice(shift).join(', ')}), got ${source.nFeatures}`);
   }
-  if (coefficients.some((b) => Number.isNaN(b))) throw new SoftlogitError('BAD_MODEL', `${caller}: not for a fit with aliased columns`);
+  if (point && (point.length !== p - shift || !point.every(Number.isFinite))) {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: at should be ${p - shift} finite numbers (${names.slice(shift).join(', ')}), got ${describeValue(at)}`);
+  }
   const n = source.nRows;
   const rows = new Float64Array(n * p);
   forEachDesignRow(source, intercept, (r, x) => { rows.set(x, r * p); });
@@ -82,6 +102,7 @@ export function logisticMarginalEffects(
     points = new Float64Array(p);
     for (let j = 0; j < p; j++) {
       if (j < shift) { points[j] = 1; continue; }
+      if (point) { points[j] = point[j - shift]!; continue; }
       if (at === 'zero') continue;
       const column = Array.from({ length: n }, (_, r) => rows[r * p + j]!);
       if (at === 'mean') points[j] = column.reduce((a, v) => a + v, 0) / n;
@@ -91,9 +112,24 @@ export function logisticMarginalEffects(
       }
     }
   }
-  const nPoints = points.length / p;
-  const ey = method === 'eyex' || method === 'eydx';
-  const ex = method === 'eyex' || method === 'dyex';
+  return {
+    at: point ? [...point] : (at as MarginalAt), method, ey: method === 'eyex' || method === 'eydx', ex: method === 'eyex' || method === 'dyex',
+    kind, points, nPoints: points.length / p,
+  };
+}
+
+/**
+ * See `LogisticFit.marginalEffects` for the formulas. `coefficients` and `covariance` (p × p) in
+ * design order, the intercept first when `intercept`.
+ */
+export function logisticMarginalEffects(
+  X: DesignInput, coefficients: Float64Array, covariance: Float64Array, intercept: boolean, names: readonly string[],
+  options: MarginalEffectOptions, caller: string,
+): MarginalEffects {
+  const p = coefficients.length;
+  const { at, method, ey, ex, kind, points, nPoints } = marginalSetup(X, options, p, intercept, names, caller);
+  if (coefficients.some((b) => Number.isNaN(b))) throw new SoftlogitError('BAD_MODEL', `${caller}: not for a fit with aliased columns`);
+  const shift = intercept ? 1 : 0;
   const effectNames = names.slice(shift);
   const q = p - shift;
   const effect = new Float64Array(q);

@@ -8,7 +8,7 @@ import { binomialResidual, binomialRowDiagnostics, type ResidualType, type RowDi
 import type { BinaryResponse } from '../input/binaryResponse.js';
 import { logisticMarginalEffects, type MarginalEffectOptions, type MarginalEffects } from '../inference/marginalEffects.js';
 import { waldChiSquare, waldHypothesis } from '../inference/wald.js';
-import { normalQuantile } from '../special.js';
+import { logistic, normalQuantile } from '../special.js';
 import type { CovarianceType } from '../inference/robust.js';
 import { Matrix } from '../matrix.js';
 import { checkFitState, jsonNumber, parseJSON, readFitStatistics, readNames, type FitStatistics } from './fitState.js';
@@ -380,7 +380,8 @@ export class LogisticFit {
    * 'eyex' x_j·eydx. With `dummy` a 0/1 column's effect is the change p(x_j = 1) − p(x_j = 0)
    * (log p₁ − log p₀ for the 'ey' methods), and with `count` an integer column's is
    * p(x_j + 1) − p(x_j). `at`: 'overall' (default) averages the rows' effects, 'mean', 'median'
-   * and 'zero' evaluate them at the column means, medians or zeros (intercept 1). The SE is
+   * and 'zero' evaluate them at the column means, medians or zeros (intercept 1), and an array of
+   * the column values at that one row (Stata's `at(…)`, statsmodels' `atexog`). The SE is
    * √(J Σ Jᵀ), J the gradient of the effect in β (analytic), Σ the fit's covariance; z = effect/se, p = 2Φ(−|z|). Pass the fit's X (for
    * 'overall' and the summaries). O(n p²).
    * @throws {SoftlogitError} `BAD_OPTION`, `BAD_SHAPE`, `BAD_MODEL` (aliased columns).
@@ -566,12 +567,6 @@ export class LogisticFit {
       clusters: typeof v.clusters === 'number' ? v.clusters : 0,
     });
   }
-}
-
-function logistic(eta: number): number {
-  if (eta >= 0) return 1 / (1 + Math.exp(-eta));
-  const e = Math.exp(eta);
-  return e / (1 + e);
 }
 
 /** Coefficients for prediction: NaN (aliased) entries count as 0, as R's predict.glm drops them. */

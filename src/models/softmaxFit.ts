@@ -10,6 +10,10 @@ import { pValues } from '../inference.js';
 import { freeParameters, nullLikelihoodRatio, pseudoR2, type ChiSquareTest, type LikelihoodFacts, type PseudoR2 } from '../inference/likelihoodRatio.js';
 import { classOffset, type ClassOffset } from '../input/classOffset.js';
 import { confintLevel, levelOption, quadraticForm, softmaxProbabilityVariances } from '../inference/prediction.js';
+import {
+  multinomialResidual, multinomialRowDiagnostics, type SoftmaxResidualType, type SoftmaxRowDiagnosticOptions,
+} from '../inference/multinomialResiduals.js';
+import { softmaxMarginalEffects, type SoftmaxMarginalEffectOptions, type SoftmaxMarginalEffects } from '../inference/softmaxMarginalEffects.js';
 import { waldChiSquare, waldHypothesis } from '../inference/wald.js';
 import { normalQuantile } from '../special.js';
 import type { CovarianceType } from '../inference/robust.js';
@@ -17,9 +21,9 @@ import { Matrix } from '../matrix.js';
 import { toRowSource, type DesignInput } from '../input/design.js';
 import { checkOptionKeys, describeValue, optionKeysOf } from '../input/optionKeys.js';
 import { checkFitState, jsonNumber, parseJSON, readFitStatistics, readNames, type FitStatistics } from './fitState.js';
-import { LogisticFit } from './logisticFit.js';
+import { LogisticFit, type PearsonChiSquare } from './logisticFit.js';
 import { parameterizationOption, type Parameterization } from '../input/options.js';
-import { checkClassList, type ClassLabel } from '../input/softmaxResponse.js';
+import { checkClassList, type ClassLabel, type MultinomialResponse } from '../input/softmaxResponse.js';
 import type { FitSeparation } from '../remedies/separation.js';
 
 export type { Parameterization };
@@ -67,6 +71,20 @@ export interface SoftmaxPredictOptions {
 
 /** Every key of SoftmaxPredictOptions (the compiler checks the list against the interface). */
 export const SOFTMAX_PREDICT_OPTION_KEYS = optionKeysOf<SoftmaxPredictOptions>()(['type', 'se', 'level', 'offset']);
+
+/** Options of {@link SoftmaxFit.residuals}: the rows' weights and offset as at the fit, and the type. */
+export interface SoftmaxResidualOptions extends SoftmaxRowDiagnosticOptions {
+  /** 'response' (default, as nnet's residuals(multinom)), 'working', 'pearson' or 'deviance'. */
+  type?: SoftmaxResidualType;
+}
+
+/** Every key of SoftmaxResidualOptions. */
+export const SOFTMAX_RESIDUAL_OPTION_KEYS = optionKeysOf<SoftmaxResidualOptions>()(['type', 'weights', 'offset']);
+/** Every key of the options of SoftmaxFit's hatValues, cooksDistance and pearsonChiSquare. */
+export const SOFTMAX_ROW_DIAGNOSTIC_OPTION_KEYS = optionKeysOf<SoftmaxRowDiagnosticOptions>()(['weights', 'offset']);
+
+/** Every key of SoftmaxMarginalEffectOptions. */
+export const SOFTMAX_MARGINAL_EFFECT_OPTION_KEYS = optionKeysOf<SoftmaxMarginalEffectOptions>()(['at', 'method', 'dummy', 'count', 'level']);
 
 /**
  * Predictions with their uncertainty (`predict(X, { se: true })`), each an n x K Matrix: the
@@ -454,6 +472,145 @@ export class SoftmaxFit {
       upper: new Matrix(p, nFree, B.data.map((b, i) => Math.exp(b + z * se[i]!))),
       level: checked,
     };
+  }
+
+  /**
+   * Marginal effects of each column of X on every class probability π_k, with delta-method
+   * standard errors: Stata's `margins, dydx(*) predict(outcome(k))` for each class k, statsmodels'
+   * MNLogit `get_margeff(at, method, dummy)`. At a row x, with w_k the coefficients of class k
+   * (reference form, w_ref = 0) and w̄ = Σ_l π_l w_l: 'dydx' ∂π_k/∂x_j = π_k(w_kj − w̄_j);
+   * 'eydx' ∂log π_k/∂x_j = w_kj − w̄_j; 'dyex' x_j·dydx; 'eyex' x_j·eydx. The effects on the K
+   * probabilities sum to 0 (dydx), whatever the reference class or parameterization. With
+   * `dummy` a 0/1 column's effect is the change π_k(x_j = 1) − π_k(x_j = 0) (log π_k¹ − log π_k⁰
+   * for the 'ey' methods), and with `count` an integer column's is π_k(x_j + 1) − π_k(x_j).
+   * `at`: 'overall' (default) averages the rows' effects (Stata's average marginal effects),
+   * 'mean', 'median' and 'zero' evaluate them at the column means, medians or zeros (intercept 1),
+   * and an array of the q column values at that row (Stata's `at(…)`). The SE is √(J Σ Jᵀ), J the
+   * analytic gradient of the effect in the free coefficients (∂π_k/∂β_c = π_k(δ_kc − π_c)x),
+   * Σ the fit's covariance; z = effect/se, p = 2Φ(−|z|), interval effect ± Φ⁻¹((1 + level)/2)·se.
+   * Pass the fit's X (for 'overall', the summaries and which columns are 0/1 or integer); every
+   * row counts once, and neither prior weights nor the fit's offset are used (as in
+   * LogisticFit.marginalEffects). O(n q K² p).
+   * @throws {SoftlogitError} `BAD_OPTION`, `BAD_SHAPE`, `BAD_MODEL` (aliased columns).
+   * @example
+   * // anes96: MNLogit(PID ~ logpopul + selfLR + age + educ + income), 7 classes; Stata
+   * // margins, dydx(*) predict(outcome(0)): logpopul 0.0086808599, selfLR -0.0977985402, …
+   * const m = fit.marginalEffects(X);
+   * m.effect.get(0, 0) // => 0.00868086... (logpopul, class 0)
+   * m.se.get(1, 0) // => 0.0080471... (selfLR, class 0)
+   */
+  marginalEffects(X: DesignInput, options: SoftmaxMarginalEffectOptions = {}): SoftmaxMarginalEffects {
+    const caller = 'SoftmaxFit.marginalEffects';
+    checkOptionKeys(options, caller, SOFTMAX_MARGINAL_EFFECT_OPTION_KEYS);
+    const s = this.#state;
+    return softmaxMarginalEffects(X, s.baseline, s.covariance, s.referenceIndex, this.classes, this.intercept, this.names, options, caller);
+  }
+
+  /**
+   * Residuals of the fit on its own rows, which a fit does not keep: pass X (without the intercept
+   * column), y and the `weights` and `offset` exactly as they were passed to fitSoftmax. With y_i
+   * the observed proportions of row i (a label: one 1; counts c_ik: c_ik/m_i), a_i = w_i·m_i the
+   * prior weight, π_i the fitted probabilities and V_i = diag(π_f) − π_fπ_fᵀ over the K − 1
+   * non-reference classes f:
+   * - 'response' (default): y_ik − π_ik, an n x K Matrix (columns `classes`): nnet's
+   *   `residuals(multinom)`, VGAM's `residuals(vglm, "response")`;
+   * - 'working': V_i⁻¹(y_i − π_i)_f = y_ic/π_ic − y_i,ref/π_i,ref, n x (K − 1) (columns the
+   *   non-reference classes in class order, as `baseline`): VGAM's `residuals(vglm, "working")`;
+   * - 'pearson': √a_i V_i^(−½)(y_i − π_i)_f with the symmetric square root, n x (K − 1): VGAM's
+   *   `residuals(vglm, "pearson")`; a row's squares sum to a_i Σ_k (y_ik − π_ik)²/π_ik, so all of
+   *   them to Pearson's χ²;
+   * - 'deviance': one per row, √d_i with d_i = 2a_i Σ_k y_ik log(y_ik/π_ik) (0 log 0 = 0), a
+   *   Float64Array with Σ d_i = deviance (unsigned: a row has no one direction; VGAM has none).
+   * Rows of weight 0 get the response and working residuals, and 0 Pearson and deviance residuals.
+   * One pass over X, O(n K p) (+ O(n K³) for 'pearson').
+   * @throws {SoftlogitError} `BAD_OPTION`, `BAD_SHAPE`, and the checks of fitSoftmax on y, weights and offset.
+   * @example fit.residuals(X, labels, { weights }).row(0) // => [0.60443..., -0.26011..., -0.34432...] (housing, VGAM residuals(m, "response"))
+   * @example fit.residuals(X, labels, { weights, type: 'pearson' }).row(0) // => [-3.78319..., -4.21611...] (VGAM residuals(m, "pearson"))
+   * @example fit.residuals(X, labels, { weights, type: 'deviance' }) // => Float64Array [6.24116..., 7.52062..., ...] (Σ of squares = fit.deviance)
+   */
+  residuals(X: DesignInput, y: MultinomialResponse, options: SoftmaxResidualOptions & { type: 'deviance' }): Float64Array;
+  residuals(X: DesignInput, y: MultinomialResponse, options?: SoftmaxResidualOptions & { type?: 'response' | 'working' | 'pearson' }): Matrix;
+  residuals(X: DesignInput, y: MultinomialResponse, options?: SoftmaxResidualOptions): Matrix | Float64Array;
+  residuals(X: DesignInput, y: MultinomialResponse, options: SoftmaxResidualOptions = {}): Matrix | Float64Array {
+    const caller = 'SoftmaxFit.residuals';
+    checkOptionKeys(options, caller, SOFTMAX_RESIDUAL_OPTION_KEYS);
+    const type = options.type ?? 'response';
+    if (type !== 'response' && type !== 'pearson' && type !== 'deviance' && type !== 'working') {
+      throw new SoftlogitError('BAD_OPTION', `${caller}: type should be 'response', 'working', 'pearson' or 'deviance', got ${describeValue(type)}`);
+    }
+    const d = this.#rowDiagnostics(X, y, options, caller);
+    const K = this.classes.length;
+    const width = type === 'response' ? K : type === 'deviance' ? 1 : K - 1;
+    const out = new Float64Array(d.nRows * width);
+    for (let r = 0; r < d.nRows; r++) {
+      multinomialResidual(
+        type, d.prob.subarray(r * K, (r + 1) * K), d.proportion.subarray(r * K, (r + 1) * K), d.priorWeights[r]!,
+        this.#state.referenceIndex, out.subarray(r * width, (r + 1) * width),
+      );
+    }
+    return type === 'deviance' ? out : new Matrix(d.nRows, width, out);
+  }
+
+  /**
+   * Leverages: for each row the diagonal of its (K − 1) x (K − 1) block H_ii = U_iX_iA⁻¹X_iᵀU_iᵀ
+   * of the hat matrix of the final IRLS step, A = XᵀWX = Σ X_iᵀW_iX_i, W_i = a_i(diag(π_f) −
+   * π_fπ_fᵀ) = U_iᵀU_i (Cholesky), X_i = I ⊗ x_iᵀ: VGAM's `hatvalues(vglm)`, an n x (K − 1) Matrix
+   * (columns the non-reference classes). The entries of a row depend on the Cholesky order, their
+   * sum (trace H_ii) does not; the whole sums to p(K − 1). XᵀWX is summed again from the rows, so
+   * the result does not depend on a sandwich `covariance`. Pass X, y, `weights` and `offset` as at
+   * the fit. Two passes over X, O(n K³ p²). For K = 2, LogisticFit.hatValues.
+   * @throws {SoftlogitError} as {@link SoftmaxFit.residuals}; `NOT_POSITIVE_DEFINITE` when XᵀWX is singular.
+   * @example fit.hatValues(X, labels, { weights }).row(0) // => [0.091091..., 0.098014...] (housing, VGAM hatvalues(m))
+   */
+  hatValues(X: DesignInput, y: MultinomialResponse, options: SoftmaxRowDiagnosticOptions = {}): Matrix {
+    const caller = 'SoftmaxFit.hatValues';
+    checkOptionKeys(options, caller, SOFTMAX_ROW_DIAGNOSTIC_OPTION_KEYS);
+    const d = this.#rowDiagnostics(X, y, options, caller, true);
+    return new Matrix(d.nRows, this.classes.length - 1, d.hat);
+  }
+
+  /**
+   * Cook's distances, the one-step change of the estimate when row i is left out measured in the
+   * information (Lesaffre & Albert 1989, "Multiple-group logistic regression diagnostics"):
+   * D_i = Δβ_iᵀAΔβ_i/P with Δβ_i = (A − X_iᵀW_iX_i)⁻¹X_iᵀa_i(y_i − π_i)_f and P = p(K − 1)
+   * estimated coefficients, computed as t_iᵀH_iit_i/P, t_i = (I − H_ii)⁻¹U_i⁻ᵀa_i(y_i − π_i)_f
+   * (notation of {@link SoftmaxFit.hatValues}); NaN where I − H_ii is singular. For K = 2 it is
+   * R's `cooks.distance(glm)`; R has none for multinom or vglm. Pass X, y, `weights` and `offset`
+   * as at the fit. O(n K³ p²).
+   * @throws {SoftlogitError} as {@link SoftmaxFit.hatValues}.
+   * @example fit.cooksDistance(X, labels, { weights }) // => Float64Array [0.29387..., 0.47132..., ...] (housing)
+   */
+  cooksDistance(X: DesignInput, y: MultinomialResponse, options: SoftmaxRowDiagnosticOptions = {}): Float64Array {
+    const caller = 'SoftmaxFit.cooksDistance';
+    checkOptionKeys(options, caller, SOFTMAX_ROW_DIAGNOSTIC_OPTION_KEYS);
+    return this.#rowDiagnostics(X, y, options, caller, true).cooks;
+  }
+
+  /**
+   * Pearson's χ² = Σ_i a_i Σ_k (y_ik − π_ik)²/π_ik over the rows (the sum of squared 'pearson'
+   * residuals, VGAM's `sum(residuals(fit, "pearson")^2)`), with df = dfResidual = n(K − 1) −
+   * p(K − 1) (VGAM's `df.residual`) and the dispersion estimate χ²/df. Pass X, y, `weights` and
+   * `offset` as at the fit. One pass over X, O(n K p).
+   * @throws {SoftlogitError} as {@link SoftmaxFit.residuals}.
+   * @example fit.pearsonChiSquare(X, labels, { weights }) // => { statistic: 3368.548..., df: 130, dispersion: 25.91... } (housing, 72 rows)
+   */
+  pearsonChiSquare(X: DesignInput, y: MultinomialResponse, options: SoftmaxRowDiagnosticOptions = {}): PearsonChiSquare {
+    const caller = 'SoftmaxFit.pearsonChiSquare';
+    checkOptionKeys(options, caller, SOFTMAX_ROW_DIAGNOSTIC_OPTION_KEYS);
+    const d = this.#rowDiagnostics(X, y, options, caller);
+    const K = this.classes.length;
+    let statistic = 0;
+    for (let r = 0; r < d.nRows; r++) {
+      const a = d.priorWeights[r]!;
+      if (a === 0) continue;
+      for (let k = 0; k < K; k++) statistic += (a * (d.proportion[r * K + k]! - d.prob[r * K + k]!) ** 2) / d.prob[r * K + k]!;
+    }
+    return { statistic, df: this.dfResidual, dispersion: statistic / this.dfResidual };
+  }
+
+  #rowDiagnostics(X: DesignInput, y: MultinomialResponse, options: SoftmaxRowDiagnosticOptions, caller: string, withHat = false) {
+    const s = this.#state;
+    return multinomialRowDiagnostics(X, y, options, s.baseline, s.referenceIndex, this.classes, this.intercept, this.names, caller, withHat);
   }
 
   /**
