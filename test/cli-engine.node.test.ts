@@ -134,6 +134,37 @@ describe('fit --engine duckdb', () => {
     expectSameFit(fitJSON([parquet, ...args, '--engine', 'duckdb']), memory);
   });
 
+  it('--covariance HC1 --cluster: the in-memory fit\'s robust SEs and summary (binomial, multinomial, a factor that is also the cluster)', () => {
+    const robust = (...args: string[]) => [...args, '--covariance', 'HC1'];
+    for (const args of [
+      robust(UCLA, '--response', 'admit', '--predictors', 'gre,gpa', '--cluster', 'rank'),
+      robust(UCLA, '--response', 'admit', '--factor', 'rank', '--cluster', 'rank'),
+      robust(UCLA, '--response', 'admit', '--predictors', 'gre,gpa'),
+      robust(HOUSING, '--response', 'Sat', '--weights', 'Freq', '--cluster', 'Type'),
+    ]) {
+      const memory = fitJSON(args);
+      const engine = fitJSON([...args, '--engine', 'duckdb']);
+      expect((engine as unknown as { covarianceType: string }).covarianceType).toBe('HC1');
+      expect((engine as unknown as { clusters: number }).clusters).toBe((memory as unknown as { clusters: number }).clusters);
+      expectSameFit(engine, memory);
+    }
+    const printed = cli(['fit', UCLA, '--response', 'admit', '--predictors', 'gre,gpa', '--covariance', 'HC0', '--cluster', 'rank', '--engine', 'duckdb']);
+    expect(printed.stdout).toContain('Standard errors: cluster-robust (HC0, 4 clusters) sandwich');
+    expect(printed.stdout).toContain('clusters in rank');
+  });
+
+  it('--cluster: rows with a NULL label are left out, as the in-memory fit leaves them out', () => {
+    const lines = readFileSync(UCLA, 'utf8').trim().split('\n');
+    const path = join(temp, 'school.csv');
+    writeFileSync(path, [lines[0] + ',school', ...lines.slice(1).map((line, i) => `${line},${i % 97 === 3 ? 'NA' : `s${i % 7}`}`)].join('\n') + '\n');
+    const args = ['fit', path, '--response', 'admit', '--predictors', 'gre,gpa', '--covariance', 'HC1', '--cluster', 'school', '--quiet'];
+    const memory = cli(args);
+    expect(memory.stdout).toContain('5 observations deleted due to missingness');
+    const engine = cli([...args, '--engine', 'duckdb']);
+    expect(engine.stderr).toBe('');
+    expect(engine.stdout).toBe(memory.stdout);
+  });
+
   it.each([['--firth'], ['--threads', '2'], ['--stream'], ['--levels', 'rank=4,3,2,1']])('refuses %s as a usage error', (...flagArgs) => {
     const run = cli(['fit', UCLA, '--response', 'admit', '--engine', 'duckdb', ...flagArgs]);
     expect(run.status).toBe(2);

@@ -363,6 +363,123 @@ describe('softlogit fit: --firth, --offset, --threads', () => {
   });
 });
 
+describe('softlogit fit --covariance / --cluster (robust standard errors)', () => {
+  /**
+   * The CLI in memory runs the API's fit on the same design: the same doubles (compared to 1e-12,
+   * the brief's bound; measured 0). Streamed and engine fits add the same sums in another order:
+   * ~1e-13 relative on the SEs (test/robust-sums.test.ts measures 1e-13 on the same data).
+   */
+  const SE_AGREEMENT = 1e-12;
+  /** Standard errors (sqrt of the covariance's diagonal) of a model JSON or fit.toJSON(). */
+  const standardErrors = (model: { covariance: number[] }) => {
+    const q = Math.round(Math.sqrt(model.covariance.length));
+    return Array.from({ length: q }, (_, j) => Math.sqrt(model.covariance[j * q + j]!));
+  };
+  const expectSameSEs = (actual: number[], expected: number[], rtol: number) => {
+    expect(actual.length).toBe(expected.length);
+    actual.forEach((se, j) => expect(relative(se, expected[j]!), `SE ${j}: ${se} vs ${expected[j]}`).toBeLessThanOrEqual(rtol));
+  };
+  const uclaFrame = () => parseCSV(readFileSync(UCLA, 'utf8'));
+  /** The API's fit of admit ~ gre + gpa (+ factor(rank)) with the file's rank column as cluster labels, read apart from the CLI's design. */
+  const apiLogistic = (options: { covariance: 'HC0' | 'HC1'; cluster?: boolean; factor?: boolean }) => {
+    const frame = uclaFrame();
+    const design = designMatrix(frame, { response: 'admit', ...(options.factor ? { factors: ['rank'] } : { predictors: ['gre', 'gpa'] }) });
+    const rank = frame.columns[frame.names.indexOf('rank')]!.values as Float64Array;
+    return fitLogistic(asX(design), design.response.labels as number[], {
+      names: design.names, covariance: options.covariance, ...(options.cluster ? { cluster: Array.from(rank) } : {}),
+    });
+  };
+  const cliModel = (...args: string[]) => JSON.parse(ok('fit', ...args, '--json'));
+
+  it('HC1 and clustered HC1 / HC0 standard errors equal the API\'s (in memory: to 1e-12; --stream: to 1e-12)', () => {
+    const figures: string[] = [];
+    const cases: Array<[string[], Parameters<typeof apiLogistic>[0]]> = [
+      [['--predictors', 'gre,gpa', '--covariance', 'HC1'], { covariance: 'HC1' }],
+      [['--predictors', 'gre,gpa', '--covariance', 'HC1', '--cluster', 'rank'], { covariance: 'HC1', cluster: true }],
+      [['--factor', 'rank', '--covariance', 'HC0', '--cluster', 'rank'], { covariance: 'HC0', cluster: true, factor: true }],
+    ];
+    for (const [args, options] of cases) {
+      const api = apiLogistic(options);
+      for (const mode of [[], ['--stream']]) {
+        const model = cliModel(UCLA, '--response', 'admit', ...args, ...mode);
+        expect(model.names).toEqual(api.names);
+        expect(model.covarianceType).toBe(options.covariance);
+        expect(model.clusters).toBe(options.cluster ? 4 : 0);
+        const se = standardErrors(model);
+        expectSameSEs(se, api.standardErrors, SE_AGREEMENT);
+        figures.push(`${[...args, ...mode].join(' ')}: ${Math.max(...se.map((v, j) => relative(v, api.standardErrors[j]!))).toExponential(1)}`);
+      }
+    }
+    console.log(`CLI robust SEs vs the API (max relative difference):\n  ${figures.join('\n  ')}`);
+  });
+
+  it('multinomial: housing clustered on Type (weights Freq) equals fitSoftmax with the same labels, in memory and --stream', () => {
+    const frame = parseCSV(readFileSync(HOUSING, 'utf8'));
+    const design = designMatrix(frame, { response: 'Sat', weights: 'Freq', predictors: ['Infl', 'Cont'] });
+    const type = frame.columns[frame.names.indexOf('Type')]!.values as string[];
+    const api = fitSoftmax(asX(design), design.response.labels, { names: design.names, weights: design.weights!, covariance: 'HC1', cluster: type });
+    for (const mode of [[], ['--stream']]) {
+      const model = cliModel(HOUSING, '--response', 'Sat', '--weights', 'Freq', '--covariance', 'HC1', '--cluster', 'Type', ...mode);
+      expect(model.names).toEqual(api.names);
+      expect(model.clusters).toBe(4);
+      expectSameSEs(standardErrors(model), standardErrors(api.toJSON() as unknown as { covariance: number[] }), SE_AGREEMENT);
+    }
+  });
+
+  it('the summary says which covariance it reports, and the header names the cluster column', () => {
+    const out = ok('fit', UCLA, '--response', 'admit', '--predictors', 'gre,gpa', '--covariance', 'HC1', '--cluster', 'rank');
+    expect(out).toContain(apiLogistic({ covariance: 'HC1', cluster: true }).summary());
+    expect(out).toContain('Standard errors: cluster-robust (HC1, 4 clusters) sandwich');
+    expect(out).toContain(`Data:    ${UCLA}, 400 rows used, clusters in rank`);
+    expect(ok('fit', UCLA, '--response', 'admit', '--covariance', 'HC0', '--stream')).toContain('Standard errors: heteroskedasticity-consistent (HC0) sandwich');
+    expect(ok('fit', UCLA, '--response', 'admit', '--covariance', 'model')).not.toContain('Standard errors:');
+  });
+
+  it('rows missing the cluster label are left out like other missing values (in memory and --stream)', () => {
+    const lines = readFileSync(UCLA, 'utf8').trimEnd().split('\n');
+    const missing = new Set([3, 50, 51, 399]);
+    const text = [lines[0] + ',school', ...lines.slice(1).map((line, i) => `${line},${missing.has(i) ? 'NA' : `s${i % 7}`}`)].join('\n') + '\n';
+    const file = tmp('ucla-school.csv');
+    writeFileSync(file, text);
+    const frame = parseCSV(text);
+    const kept = Array.from({ length: 400 }, (_, i) => i).filter((i) => !missing.has(i));
+    const design = designMatrix(frame, { response: 'admit', predictors: ['gre', 'gpa'], cluster: 'school' });
+    expect(design.nRows).toBe(396);
+    expect(design.droppedRowNumbers).toEqual([...missing].map((i) => i + 1));
+    expect(design.cluster).toEqual(kept.map((i) => `s${i % 7}`));
+    const api = fitLogistic(asX(design), design.response.labels as number[], { names: design.names, covariance: 'HC1', cluster: kept.map((i) => `s${i % 7}`) });
+    for (const mode of [[], ['--stream']]) {
+      const run = cli('fit', file, '--response', 'admit', '--predictors', 'gre,gpa', '--covariance', 'HC1', '--cluster', 'school', '--json', ...mode);
+      expect(run.status).toBe(0);
+      expect(run.stderr).toBe('note: 4 observations deleted due to missingness\n');
+      const model = JSON.parse(run.stdout);
+      expect(model.nObs).toBe(396);
+      expect(model.clusters).toBe(7);
+      expectSameSEs(standardErrors(model), api.standardErrors, SE_AGREEMENT);
+    }
+  });
+
+  it('refuses what the API refuses, as usage errors naming the flags', () => {
+    const fails = (...args: string[]) => {
+      const run = cli('fit', UCLA, '--response', 'admit', ...args);
+      expect(run.status, args.join(' ')).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+      return run.stderr.trimEnd();
+    };
+    expect(fails('--covariance', 'HC3')).toBe('softlogit fit: --covariance should be one of model, HC0, HC1, got "HC3"');
+    expect(fails('--cluster', 'rank')).toBe("softlogit fit: --cluster rank needs --covariance HC0 or HC1 (a cluster-robust sandwich; HC1 is R vcovCL's default)");
+    expect(fails('--cluster', 'rank', '--covariance', 'model')).toMatch(/--cluster rank needs --covariance HC0 or HC1/);
+    expect(fails('--covariance', 'HC1', '--firth')).toBe('softlogit fit: --covariance HC1 is the sandwich of a maximum-likelihood fit; not with --firth');
+    expect(fails('--covariance', 'HC0', '--l2', '2')).toBe('softlogit fit: --covariance HC0 is the sandwich of a maximum-likelihood fit; not with --l2 2');
+    expect(fails('--covariance', 'HC1', '--cluster', 'school')).toBe(
+      `softlogit fit: --cluster names column "school", which is not in ${UCLA}; its columns are: admit, gre, gpa, rank`,
+    );
+    expect(fails('--covariance', 'HC1', '--cluster', 'admit')).toMatch(/column "admit" is used as cluster and as response/);
+    expect(fails('--covariance', 'HC1', '--cluster', 'admit', '--stream')).toMatch(/column "admit" is used as cluster and as response/);
+  });
+});
+
 describe('softlogit fit (multinomial)', () => {
   const housingFit = (...extra: string[]) => JSON.parse(ok('fit', HOUSING, '--response', 'Sat', '--weights', 'Freq', ...extra, '--json'));
 

@@ -30,6 +30,7 @@ async function collect(path: string, options: CSVDesignOptions) {
   const labels: (string | number)[] = [];
   const weights: number[] = [];
   const offset: number[] = [];
+  const cluster: (string | number)[] = [];
   for await (const batch of source.batches()) {
     expect(batch.X.nFeatures).toBe(source.nFeatures);
     expect(batch.X.data.length).toBe(batch.X.nRows * batch.X.nFeatures);
@@ -37,8 +38,9 @@ async function collect(path: string, options: CSVDesignOptions) {
     labels.push(...batch.labels);
     if (batch.weights) weights.push(...batch.weights);
     if (batch.offset) offset.push(...batch.offset);
+    if (batch.cluster) cluster.push(...batch.cluster);
   }
-  return { source, X, labels, weights, offset };
+  return { source, X, labels, weights, offset, cluster };
 }
 
 /** The same text through parseCSV and designMatrix. */
@@ -60,6 +62,7 @@ async function expectSame(text: string, options: CSVDesignOptions): Promise<void
   expect(got.labels).toEqual((expected.response as LabelResponse).labels);
   expect(got.weights).toEqual(expected.weights ? Array.from(expected.weights) : []);
   expect(got.offset).toEqual(expected.offset ? Array.from(expected.offset) : []);
+  expect(got.cluster).toEqual(expected.cluster ?? []);
 }
 
 const TEXT = `y,x,g,rank,w,off
@@ -80,6 +83,21 @@ describe('csvDesignSource', () => {
       await expectSame(TEXT, { response: 'y', predictors: ['g', 'x'], intercept: false, batchRows });
       await expectSame(TEXT, { response: 'y', predictors: ['rank', 'x'], factors: ['rank'], levels: { rank: ['3', '2', '1', '10'], y: ['c', 'b', 'a'] }, batchRows });
     }
+  });
+
+  it('cluster labels: the kept rows\' labels, rows missing one dropped, no predictor unless named (as designMatrix)', async () => {
+    for (const batchRows of [1, 3, 100]) {
+      await expectSame(TEXT, { response: 'y', cluster: 'g', batchRows });
+      await expectSame(TEXT, { response: 'y', cluster: 'rank', weights: 'w', batchRows });
+      await expectSame(TEXT, { response: 'y', cluster: 'rank', factors: ['rank'], batchRows });
+      await expectSame(TEXT, { response: 'y', cluster: 'g', predictors: ['g', 'x'], batchRows });
+    }
+    const byG = inMemory(TEXT, { response: 'y', cluster: 'g' });
+    expect(byG.predictors).toEqual(['x', 'rank', 'w', 'off']);
+    expect(byG.cluster).toEqual(['u', 'w', 'v', 'u', 'w']); // rows 2, 3, 5 miss off, x and g: dropped
+    expect(byG.droppedRowNumbers).toEqual([2, 3, 5]);
+    expect(inMemory(TEXT, { response: 'y', cluster: 'rank', factors: ['rank'] }).predictors).toEqual(['x', 'g', 'rank', 'w', 'off']);
+    expect(() => inMemory(TEXT, { response: 'y', cluster: 'w', weights: 'w' })).toThrow(/used as cluster and as response, counts, weights or offset/);
   });
 
   it('agrees with designMatrix on random tables with missing cells', async () => {

@@ -7,8 +7,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  accumulate, combineAll, fitLogistic, fitLogisticFromStatistics, fitLogisticStream, fitSoftmaxStream, init, SoftlogitError,
-  type LogisticShard, type ShardStatistics,
+  accumulate, accumulateScores, combineAll, combineScores, fitLogistic, fitLogisticFromStatistics, fitLogisticStream, fitSoftmaxStream, init,
+  SoftlogitError, type LogisticShard, type ShardStatistics,
 } from '../src/index.js';
 import { gaussian, mulberry32 } from './helpers/random.js';
 
@@ -213,6 +213,88 @@ describe('a stream must give the same rows on every pass', () => {
       return [{ X: d.X.slice(0, 100), y: y.slice(0, 100) }, { X: d.X.slice(100), y: y.slice(100) }];
     }, { ...quiet, classes: ['a', 'b', 'c'], nFeatures: 3 }));
     expectSourceChanged(error, /fitSoftmaxStream: .*at pass 2 as at pass 1/);
+  });
+});
+
+describe('the score pass of a robust covariance is checked as the Newton passes are', () => {
+  const d = data(11, 240, 3);
+  /** Edits that keep the row count and the weight total: a value negated, two values of a row swapped between columns, y of two rows swapped. */
+  const edits: Array<[string, Data]> = [
+    ['x negated', { ...d, X: d.X.map((x, i) => (i === 17 ? [x[0]!, -x[1]!, x[2]!] : x)) }],
+    ['values swapped between columns', { ...d, X: d.X.map((x, i) => (i === 200 ? [x[2]!, x[1]!, x[0]!] : x)) }],
+    ['y swapped between rows', { ...d, y: d.y.map((v, i) => (i === 3 ? d.y[4]! : i === 4 ? d.y[3]! : v)) }],
+  ];
+  /** Cluster labels that come with the rows (8 clusters). */
+  const withClusters = (rows: Data, seed: number) => {
+    const { order, cuts } = shuffle(rows.X.length, seed);
+    const out = [];
+    for (let k = 0; k + 1 < cuts.length; k++) {
+      const idx = order.slice(cuts[k], cuts[k + 1]);
+      out.push({ X: idx.map((i) => rows.X[i]!), y: idx.map((i) => rows.y[i]!), weights: idx.map((i) => rows.weights[i]!), cluster: idx.map((i) => i % 8) });
+    }
+    return out;
+  };
+
+  for (const clustered of [false, true]) {
+    it(`fitLogisticStream HC1${clustered ? ' clustered' : ''}: rows that change only on the score pass (same count and weight total) throw SOURCE_CHANGED`, async () => {
+      expect(d.y[3]).not.toBe(d.y[4]); // the swap changes the rows
+      const batches = (rows: Data, seed: number) => (clustered ? withClusters(rows, seed) : batchesOf(rows, seed));
+      // The passes of the fit with the unchanged source: the last is the score pass.
+      let passes = 0;
+      const onPasses: number[] = [];
+      await fitLogisticStream(() => batches(d, ++passes), { ...quiet, nFeatures: 3, covariance: 'HC1', onPass: (p) => onPasses.push(p) });
+      for (const [what, edited] of edits) {
+        let calls = 0;
+        const error = await failure(() => fitLogisticStream(() => {
+          calls++;
+          return batches(calls === passes ? edited : d, calls);
+        }, { ...quiet, nFeatures: 3, covariance: 'HC1' }));
+        expect(calls, what).toBe(passes);
+        expectSourceChanged(error, new RegExp(`at pass ${onPasses.length} as at pass 1: the same number of rows and weight total, but rows of other content`));
+      }
+    });
+  }
+
+  it('fitSoftmaxStream HC0: a label changed only on the score pass throws SOURCE_CHANGED', async () => {
+    const labels = d.y.map((v, i) => (v === 1 ? 'b' : i % 2 ? 'a' : 'c'));
+    const changed = labels.map((l, i) => (i === 5 ? (l === 'a' ? 'c' : 'a') : l));
+    const split = (y: string[]) => [{ X: d.X.slice(0, 100), y: y.slice(0, 100) }, { X: d.X.slice(100), y: y.slice(100) }];
+    let passes = 0;
+    await fitSoftmaxStream(() => (passes++, split(labels)), { ...quiet, classes: ['a', 'b', 'c'], nFeatures: 3, covariance: 'HC0' });
+    let calls = 0;
+    const error = await failure(() => fitSoftmaxStream(() => split(++calls === passes ? changed : labels), { ...quiet, classes: ['a', 'b', 'c'], nFeatures: 3, covariance: 'HC0' }));
+    expectSourceChanged(error, /fitSoftmaxStream: .*as at pass 1: the same number of rows and weight total, but rows of other content/);
+  });
+
+  it('accumulateScores carries the fingerprint and informative rows of accumulate (weights, offset, softmax counts), and combineScores adds them', () => {
+    const rows = batchesOf(d, 3);
+    const logistic: LogisticShard[] = rows.map((b, k) => ({ model: 'logistic', X: b.X, y: b.y, weights: b.weights.map((w, i) => (i === 0 && k === 0 ? 0 : w)), offset: b.y.map((_, i) => i / 10) }));
+    const b = [0.1, -0.2, 0.3, 0.05];
+    const statistics = combineAll(logistic.map((s) => accumulate(s, b, 'value')));
+    const scores = logistic.map((s) => accumulateScores(s, b)).reduce(combineScores);
+    expect(scores.fingerprint).toEqual(statistics.fingerprint);
+    expect(scores.nInformative).toBe(statistics.nInformative);
+    expect(scores.nInformative).toBe(d.X.length - 1);
+    const softmax = { model: 'softmax' as const, X: d.X, y: d.y.map((v, i) => (v === 1 ? 'b' : i % 2 ? 'a' : 'c')), classes: ['a', 'b', 'c'] };
+    const coefficients = new Float64Array(8);
+    expect(accumulateScores(softmax, coefficients).fingerprint).toEqual(accumulate(softmax, coefficients, 'value').fingerprint);
+    // Sums made elsewhere without them: the sum no longer knows them.
+    const { fingerprint: _f, nInformative: _n, ...bare } = accumulateScores(logistic[0]!, b);
+    const mixed = combineScores(bare, accumulateScores(logistic[1]!, b));
+    expect(mixed.fingerprint).toBeUndefined();
+    expect(mixed.nInformative).toBeUndefined();
+  });
+
+  it('fitLogisticFromStatistics: score sums of other rows (same count and weight total) throw SOURCE_CHANGED', async () => {
+    const shardsOf = (rows: Data): LogisticShard[] => batchesOf(rows, 7).map((b) => ({ model: 'logistic', X: b.X, y: b.y, weights: b.weights }));
+    for (const [what, edited] of edits) {
+      const error = await failure(() => fitLogisticFromStatistics(
+        (coefficients, level) => combineAll(shardsOf(d).map((s) => accumulate(s, coefficients, level))),
+        { ...quiet, nFeatures: 3, covariance: 'HC1', scores: (b) => shardsOf(edited).map((s) => accumulateScores(s, b)).reduce(combineScores) },
+      ));
+      expect(error, what).toBeInstanceOf(SoftlogitError);
+      expectSourceChanged(error, /fitLogisticFromStatistics: .*the same number of rows and weight total, but rows of other content/);
+    }
   });
 });
 

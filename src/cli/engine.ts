@@ -2,7 +2,7 @@
 // CSV or Parquet file itself (read_csv / read_parquet); the fit is fitLogisticSQL or
 // fitSoftmaxSQL, and the command prints what the in-memory fit prints.
 import { levelsOf } from '../data/design.js';
-import type { ClassLabel, FactorCoding, FitProgress, LogisticFit, SoftmaxFit } from '../index.js';
+import type { ClassLabel, CovarianceType, FactorCoding, FitProgress, LogisticFit, SoftmaxFit } from '../index.js';
 import { sortedLabels } from '../input/softmaxResponse.js';
 import { toEngine, type Engine } from '../sql/client.js';
 import { fitLogisticSQL, fitSoftmaxSQL } from '../sql/fit.js';
@@ -31,6 +31,9 @@ export interface EngineRequest {
   parameterization?: 'reference' | 'symmetric';
   l2?: number;
   maxIter?: number;
+  covariance?: CovarianceType;
+  /** Column of cluster labels (with covariance HC0 / HC1); rows where it is NULL are left out. */
+  cluster?: string;
 }
 
 /** The fit with what the summary header and the model file's design block say about the data. */
@@ -104,17 +107,23 @@ export async function fitWithEngine(request: EngineRequest, progress: { onIterat
       ['--factor', request.factors ?? []],
       ['--weights', request.weights !== undefined ? [request.weights] : []],
       ['--offset', request.offset !== undefined ? [request.offset] : []],
+      ['--cluster', request.cluster !== undefined ? [request.cluster] : []],
     ];
     for (const [option, columns] of roles) {
       for (const name of columns) {
         if (!types.has(name)) throw new UsageError(`${option} names column "${name}", which is not in ${request.path}; its columns are: ${names.join(', ')}`);
       }
     }
-    const others = new Set([request.response, request.weights, request.offset]);
+    // The cluster column is a default predictor only when --factor names it (as in the in-memory fit).
+    const clusterIsFactor = request.cluster !== undefined && (request.factors ?? []).includes(request.cluster);
+    const others = new Set([request.response, request.weights, request.offset, ...(clusterIsFactor ? [] : [request.cluster])]);
     const predictors = request.predictors ?? names.filter((n) => !others.has(n));
     const isText = (type: string) => type === 'VARCHAR' || type === 'BOOLEAN' || type.startsWith('ENUM');
     const factorNames = predictors.filter((n) => (request.factors ?? []).includes(n) || isText(types.get(n)!));
-    const used = [request.response, ...predictors, ...(request.weights !== undefined ? [request.weights] : []), ...(request.offset !== undefined ? [request.offset] : [])];
+    const used = [
+      request.response, ...predictors, ...(request.weights !== undefined ? [request.weights] : []), ...(request.offset !== undefined ? [request.offset] : []),
+      ...(request.cluster !== undefined && !predictors.includes(request.cluster) ? [request.cluster] : []),
+    ];
     const complete = used.map((n) => `${id(n, 'column')} IS NOT NULL`).join(' AND ');
     const rows = `${from} AS "softlogit_rows"`;
 
@@ -153,15 +162,20 @@ export async function fitWithEngine(request: EngineRequest, progress: { onIterat
       ...(request.weights !== undefined ? { weights: request.weights } : {}),
       ...(request.l2 !== undefined ? { l2: request.l2 } : {}),
       ...(request.maxIter !== undefined ? { maxIter: request.maxIter } : {}),
+      ...(request.covariance !== undefined ? { covariance: request.covariance } : {}),
+      ...(request.cluster !== undefined ? { cluster: request.cluster } : {}),
       onIteration: progress.onIteration,
       onWarning: progress.onWarning,
     };
     const design = { predictors, factors, intercept: request.intercept, nRows, droppedRows };
+    // Rows without a cluster label are left out, as the in-memory fit's design leaves them out
+    // (the SQL fit skips NULLs of the model's columns itself, and refuses NULL labels).
+    const labelled = request.cluster !== undefined ? ` WHERE ${id(request.cluster, '--cluster')} IS NOT NULL` : '';
     if (family === 'binomial') {
       const positive = classes[1 - referenceIndex]!;
       // The response as the SQL fit reads it: 1 for the modelled class, 0 for the reference, NULL kept.
       const response = id(request.response, '--response');
-      const coded = `(SELECT * REPLACE (CASE WHEN ${response} IS NULL THEN NULL WHEN ${response} = ${literal(positive, 'softlogit fit', duck)} THEN 1 ELSE 0 END AS ${response}) FROM ${fileReader(request.path)})`;
+      const coded = `(SELECT * REPLACE (CASE WHEN ${response} IS NULL THEN NULL WHEN ${response} = ${literal(positive, 'softlogit fit', duck)} THEN 1 ELSE 0 END AS ${response}) FROM ${fileReader(request.path)}${labelled})`;
       const fit = await fitLogisticSQL(db.connection as never, {
         ...common,
         from: coded,
@@ -172,7 +186,7 @@ export async function fitWithEngine(request: EngineRequest, progress: { onIterat
     }
     const fit = await fitSoftmaxSQL(db.connection as never, {
       ...common,
-      from,
+      from: labelled === '' ? from : `(SELECT * FROM ${fileReader(request.path)}${labelled})`,
       response: request.response,
       reference: classes[referenceIndex]!,
       ...(request.parameterization ? { parameterization: request.parameterization } : {}),

@@ -5,7 +5,7 @@ import { freemem } from 'node:os';
 import {
   csvDesignSource, designMatrix, fitLogistic, fitLogisticStream, fitSoftmax, fitSoftmaxStream, frameDesignSource, init, initThreads,
   logisticBatches, Matrix, parquetDesignSource, shutdownThreads, softmaxBatches,
-  type ClassLabel, type CSVDesignSource, type DataFrame, type Design, type DesignOptions, type FitProgress, type LogisticFit, type SoftmaxFit,
+  type ClassLabel, type CovarianceType, type CSVDesignSource, type DataFrame, type Design, type DesignOptions, type FitProgress, type LogisticFit, type SoftmaxFit,
 } from '../index.js';
 import { formatNumber } from '../format.js';
 import {
@@ -14,6 +14,9 @@ import {
 } from './args.js';
 import { labelText, matchClass } from './classes.js';
 import { ENGINES, fitWithEngine } from './engine.js';
+
+/** The values --covariance takes (the fits' covariance option). */
+const COVARIANCE_TYPES = ['model', 'HC0', 'HC1'] as const satisfies readonly CovarianceType[];
 import { isParquet, readFrame, readHeaderOf, type FrameRoles } from './files.js';
 import type { ModelDesign, ModelFile } from './model.js';
 import type { Output } from './output.js';
@@ -57,6 +60,17 @@ Model:
                             itself (fitLogisticSQL / fitSoftmaxSQL; needs @duckdb/node-api).
                             Not with --counts, --levels, --firth, --threads or --stream
 
+Standard errors:
+  --covariance model|HC0|HC1
+                            model (default): the inverse information, as R's vcov(glm); HC0 / HC1:
+                            the robust sandwich of R's sandwich::vcovHC(fit, type); one more pass
+                            over the data. Not with --firth or --l2
+  --cluster COLUMN          cluster-robust sandwich over the labels in COLUMN (numbers or text),
+                            R's vcovCL(fit, cluster = ~COLUMN, type); needs --covariance HC0 or
+                            HC1. Rows missing the label are left out like other missing values;
+                            COLUMN is a predictor only if --predictors, --factor or --levels
+                            names it
+
 Output:
   --json                    print the fitted model as JSON instead of the summary
   --trace                   print every Newton iteration on stderr
@@ -89,6 +103,8 @@ export const FIT_OPTIONS: OptionSpec = {
   'no-intercept': { type: 'boolean' },
   stream: { type: 'boolean' },
   engine: { type: 'string' },
+  covariance: { type: 'string' },
+  cluster: { type: 'string' },
   json: { type: 'boolean' },
   trace: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
@@ -120,6 +136,8 @@ interface FitRequest {
   stream: boolean;
   /** --engine: the passes run inside this engine, which reads the file itself. */
   engine?: (typeof ENGINES)[number];
+  /** --covariance (absent: the model covariance). The --cluster column is options.cluster. */
+  covariance?: CovarianceType;
   json: boolean;
   trace: boolean;
   quiet: boolean;
@@ -155,7 +173,10 @@ export async function fitCommand(argv: string[], io: Output): Promise<void> {
     ...(options.weights !== undefined ? [options.weights] : []),
     ...(options.offset !== undefined ? [options.offset] : []),
   ];
-  const used = options.predictors && [...(options.response !== undefined ? [options.response] : []), ...numeric, ...options.predictors];
+  const used = options.predictors && [
+    ...(options.response !== undefined ? [options.response] : []), ...numeric, ...options.predictors,
+    ...(options.cluster !== undefined && !options.predictors.includes(options.cluster) ? [options.cluster] : []),
+  ];
   const streaming = request.stream || streamBySize(request, io);
   const source = streaming ? await readStreamDesign(request) : undefined;
   const design: Design | CSVDesignSource =
@@ -196,6 +217,8 @@ export async function fitCommand(argv: string[], io: Output): Promise<void> {
     ...(request.l2 !== undefined ? { l2: request.l2 } : {}),
     ...(request.threads > 1 ? { threads: request.threads } : {}),
     ...(request.maxIter !== undefined ? { maxIter: request.maxIter } : {}),
+    ...covarianceOptions(request),
+    ...(design.cluster ? { cluster: design.cluster } : {}),
     ...progress,
   };
   const X = { data: design.X, nRows: design.nRows, nFeatures: design.nFeatures };
@@ -251,10 +274,17 @@ async function fitInEngine(request: FitRequest, io: Output): Promise<void> {
       ...(request.parameterization !== undefined ? { parameterization: request.parameterization } : {}),
       ...(request.l2 !== undefined ? { l2: request.l2 } : {}),
       ...(request.maxIter !== undefined ? { maxIter: request.maxIter } : {}),
+      ...covarianceOptions(request),
+      ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
     },
     progressReporter(request, io),
   );
   report(request, io, result.design, result.fit, result.modelClasses, options.response!, result.family, result.referenceIndex, result.classes);
+}
+
+/** The fit's covariance option (the cluster labels come with the rows: the design, the batches or the engine's column). */
+function covarianceOptions(request: FitRequest): { covariance?: CovarianceType } {
+  return request.covariance !== undefined ? { covariance: request.covariance } : {};
 }
 
 /** Progress on stderr after a second of work (every iteration with --trace), and warnings. */
@@ -379,6 +409,7 @@ async function fitStreamed(
     nFeatures: source.nFeatures,
     intercept: source.intercept,
     ...(request.maxIter !== undefined ? { maxIter: request.maxIter } : {}),
+    ...covarianceOptions(request),
     ...progress,
   };
   if (family === 'binomial') {
@@ -452,6 +483,8 @@ function readRequest(args: ParsedArgs): FitRequest {
 
   const offset = stringOption(args, 'offset');
   if (offset !== undefined) options.offset = offset;
+  const cluster = stringOption(args, 'cluster');
+  if (cluster !== undefined) options.cluster = cluster;
 
   const request: FitRequest = {
     path: path!,
@@ -491,7 +524,23 @@ function readRequest(args: ParsedArgs): FitRequest {
   if (request.firth && l2 !== undefined && l2 > 0) {
     throw new UsageError(`--firth and --l2 cannot be combined (both penalize the likelihood); choose one, got --l2 ${l2}`);
   }
+  readCovariance(args, request);
   return request;
+}
+
+/** --covariance and --cluster, checked against each other and against the penalized fits. */
+function readCovariance(args: ParsedArgs, request: FitRequest): void {
+  const covariance = choiceOption(args, 'covariance', COVARIANCE_TYPES);
+  if (covariance !== undefined) request.covariance = covariance;
+  const cluster = request.options.cluster;
+  if (cluster !== undefined && (covariance ?? 'model') === 'model') {
+    throw new UsageError(`--cluster ${cluster} needs --covariance HC0 or HC1 (a cluster-robust sandwich; HC1 is R vcovCL's default)`);
+  }
+  if (covariance === undefined || covariance === 'model') return;
+  const penalty = request.firth ? '--firth' : request.l2 !== undefined && request.l2 > 0 ? `--l2 ${request.l2}` : undefined;
+  if (penalty !== undefined) {
+    throw new UsageError(`--covariance ${covariance} is the sandwich of a maximum-likelihood fit; not with ${penalty}`);
+  }
 }
 
 /** The columns --levels names (the CLI always passes them as a Map). */
@@ -510,6 +559,7 @@ function checkColumns(frame: DataFrame, request: FitRequest): void {
     ['--levels', levelColumns(options)],
     ['--weights', options.weights !== undefined ? [options.weights] : []],
     ['--offset', options.offset !== undefined ? [options.offset] : []],
+    ['--cluster', options.cluster !== undefined ? [options.cluster] : []],
   ];
   for (const [option, names] of named) {
     for (const name of names) {
@@ -557,6 +607,7 @@ function header(
     lines.push(`Factor:  ${factor.name}, levels ${factor.levels.join(', ')}${factor.reference === null ? ' (all coded)' : ` (reference ${factor.reference})`}`);
   }
   const weights = request.options.weights !== undefined ? `, weights ${request.options.weights}` : '';
-  lines.push(`Data:    ${request.path}, ${design.nRows} rows used${weights}`);
+  const cluster = request.options.cluster !== undefined ? `, clusters in ${request.options.cluster}` : '';
+  lines.push(`Data:    ${request.path}, ${design.nRows} rows used${weights}${cluster}`);
   return lines.join('\n');
 }

@@ -3,8 +3,8 @@
  * formula `response ~ p1 + p2 + ...` with the default treatment contrasts.
  *
  * Rules replicated from R:
- * - Rows with a missing value in any used column (response or counts, predictors, weights, offset) are
- *   dropped, like `na.action = na.omit`; their number and 1-based row numbers are reported.
+ * - Rows with a missing value in any used column (response or counts, predictors, weights, offset,
+ *   cluster) are dropped, like `na.action = na.omit`; their number and 1-based row numbers are reported.
  * - String columns, and numeric columns listed in `factors`, are factors. Levels are the sorted
  *   distinct values, as `factor()` makes them: numeric columns sort numerically and label each
  *   level as R's `as.character` does (15 significant digits; `1e+05`, not `100000`); string
@@ -53,6 +53,14 @@ export interface DesignOptions {
   /** Whether the model will have an intercept (default true). X never holds the intercept column. */
   intercept?: boolean;
   /**
+   * Column of cluster labels (numbers or text) for a cluster-robust covariance: the design's
+   * `cluster` holds them on the kept rows, for the fits' `cluster` option. Not a predictor unless
+   * `predictors` lists it, or (with the default predictors) `factors` or `levels` name it: R's
+   * vcovCL(fit, cluster = ~rank) on a model with factor(rank). A row missing its label is dropped
+   * like one missing any used value.
+   */
+  cluster?: string;
+  /**
    * Level order per column, as R's `factor(x, levels = c(...))`: for a predictor (which makes it a
    * factor) the first level is the reference; for the response it orders the classes. Levels are
    * written as R writes them (`"2"`, `"1e+05"` for numbers). Every value in the rows used must be
@@ -63,7 +71,7 @@ export interface DesignOptions {
 }
 
 /** Every key of DesignOptions (checked by the compiler against the interface). */
-const DESIGN_OPTION_KEYS = optionKeysOf<DesignOptions>()(['response', 'predictors', 'factors', 'weights', 'offset', 'counts', 'intercept', 'levels']);
+const DESIGN_OPTION_KEYS = optionKeysOf<DesignOptions>()(['response', 'predictors', 'factors', 'weights', 'offset', 'counts', 'intercept', 'levels', 'cluster']);
 
 /**
  * Checks designMatrix's options (or another function's that takes them, with its own keys):
@@ -72,7 +80,7 @@ const DESIGN_OPTION_KEYS = optionKeysOf<DesignOptions>()(['response', 'predictor
 export function checkDesignOptions(options: DesignOptions, caller = 'designMatrix', keys: readonly string[] = DESIGN_OPTION_KEYS): void {
   if (options === undefined) throw new SoftlogitError('BAD_OPTION', `${caller}: options are required ({ response } or { counts })`);
   checkOptionKeys(options, caller, keys);
-  for (const key of ['response', 'weights', 'offset'] as const) checkOptionType(options[key], key, 'a column name (string)', (v) => typeof v === 'string', caller);
+  for (const key of ['response', 'weights', 'offset', 'cluster'] as const) checkOptionType(options[key], key, 'a column name (string)', (v) => typeof v === 'string', caller);
   for (const key of ['predictors', 'factors', 'counts'] as const) checkOptionType(options[key], key, 'an array of column names', isStringArray, caller);
   checkOptionType(options.intercept, 'intercept', 'true or false', (v) => typeof v === 'boolean', caller);
   checkOptionType(options.levels, 'levels', 'an object of level arrays', (v) => v !== null && typeof v === 'object' && !Array.isArray(v), caller);
@@ -119,6 +127,8 @@ export interface Design {
   offset?: Float64Array;
   /** The `offset` column's name, when one was given. */
   offsetColumn?: string;
+  /** The `cluster` column's labels on the kept rows, when one was given. */
+  cluster?: (string | number)[];
   /** Number of rows dropped for a missing value in a used column. */
   droppedRows: number;
   /** 1-based data row numbers of every dropped row, ascending. */
@@ -181,12 +191,13 @@ export interface NewDesign {
  * Array.from(design.X) // => [380, 0, 1,  660, 0, 0,  800, 1, 0]
  * design.droppedRowNumbers // => [4]
  * design.response // => { kind: 'labels', labels: [0, 1, 1], levels: [0, 1] }
+ * designMatrix(frame, { response: 'admit', predictors: ['gre'], cluster: 'rank' }).cluster // => [3, 1, 2]
  */
 export function designMatrix(frame: DataFrame, options: DesignOptions): Design {
   checkDataFrame(frame, 'designMatrix');
   checkDesignOptions(options);
   const roles = resolveRoles(frame, options);
-  const { kept, droppedRowNumbers } = completeRows(frame, roles.used);
+  const { kept, droppedRowNumbers } = completeRows(frame, roles.cluster && !roles.used.includes(roles.cluster) ? [...roles.used, roles.cluster] : roles.used);
   if (kept.length === 0) {
     throw new SoftlogitError(
       'EMPTY_INPUT',
@@ -217,6 +228,10 @@ export function designMatrix(frame: DataFrame, options: DesignOptions): Design {
     const values = roles.offset.values;
     design.offset = pick(values, kept);
     design.offsetColumn = roles.offset.name;
+  }
+  if (roles.cluster) {
+    const values = roles.cluster.values;
+    design.cluster = Array.from(kept, (i) => values[i]!);
   }
   return design;
 }
@@ -327,6 +342,8 @@ interface Roles {
   weights?: NumericColumn;
   offset?: NumericColumn;
   predictors: Column[];
+  /** The cluster column: not in `used` unless it is a predictor too, but its missing rows are dropped. */
+  cluster?: Column;
   asFactor: Set<string>;
   /** Explicit level order per column name (the `levels` option). */
   levels: Map<string, readonly string[]>;
@@ -360,7 +377,14 @@ function resolveRoles(frame: DataFrame, options: DesignOptions): Roles {
   const weights = options.weights === undefined ? undefined : weightColumn(frame, options.weights);
   const offset = options.offset === undefined ? undefined : numericColumn(findColumn(frame, options.offset, 'offset'), 'offset', 'designMatrix');
   const taken = [response, ...(counts ?? []), weights, offset].filter((c): c is Column => c !== undefined);
-  const predictors = predictorColumns(frame, options.predictors, taken);
+  const cluster = options.cluster === undefined ? undefined : findColumn(frame, options.cluster, 'cluster');
+  if (cluster !== undefined && taken.includes(cluster)) {
+    throw new SoftlogitError('BAD_OPTION', `designMatrix: column "${cluster.name}" is used as cluster and as response, counts, weights or offset; give it one of those roles`, { column: cluster.name });
+  }
+  // By default the cluster column is no predictor (a numeric id as a slope would be nonsense), unless
+  // factors or levels name it (then it is a factor predictor too).
+  const clusterIsFactor = cluster !== undefined && ((options.factors ?? []).includes(cluster.name) || levelEntries(options.levels).some(([name]) => name === cluster.name));
+  const predictors = predictorColumns(frame, options.predictors, cluster && !clusterIsFactor ? [...taken, cluster] : taken);
   for (const name of options.factors ?? []) findColumn(frame, name, 'factors');
   const used = [...taken, ...predictors];
   rejectDuplicates(used.map((c) => c.name));
@@ -370,6 +394,7 @@ function resolveRoles(frame: DataFrame, options: DesignOptions): Roles {
   if (counts) roles.counts = counts;
   if (weights) roles.weights = weights;
   if (offset) roles.offset = offset;
+  if (cluster) roles.cluster = cluster;
   return roles;
 }
 

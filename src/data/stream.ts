@@ -24,14 +24,16 @@ export interface CSVDesignOptions extends Omit<DesignOptions, 'counts'> {
   batchRows?: number;
 }
 
-const CSV_DESIGN_OPTION_KEYS = optionKeysOf<CSVDesignOptions>()(['response', 'predictors', 'factors', 'weights', 'offset', 'intercept', 'levels', 'batchRows']);
+const CSV_DESIGN_OPTION_KEYS = optionKeysOf<CSVDesignOptions>()(['response', 'predictors', 'factors', 'weights', 'offset', 'intercept', 'levels', 'batchRows', 'cluster']);
 
-/** One batch of coded rows: X without the intercept column, and the rows' labels, weights, offset. */
+/** One batch of coded rows: X without the intercept column, and the rows' labels, weights, offset, cluster labels. */
 export interface DesignBatch {
   X: { data: Float64Array; nRows: number; nFeatures: number };
   labels: (string | number)[];
   weights?: Float64Array;
   offset?: Float64Array;
+  /** The `cluster` column's labels, when the source has one. */
+  cluster?: (string | number)[];
 }
 
 /** What the scan found, and the batches. */
@@ -187,13 +189,17 @@ function checkDesignSource(design: unknown, caller: string): void {
 
 /**
  * The BatchSource `fitLogisticStream` takes, from a design source: X, y = 1 for `positive` (by
- * default the second class) and 0 for the other class, weights and offset.
+ * default the second class) and 0 for the other class, weights, offset and (with the source's
+ * `cluster` option) the cluster labels, for `covariance: 'HC0' | 'HC1'`.
  *
  * @throws {SoftlogitError} `BAD_RESPONSE` when the response has more than two classes, or
  *   `positive` is not one of them.
  * @example
  * const design = await csvDesignSource('admissions.csv', { response: 'admit' });
  * const fit = await fitLogisticStream(logisticBatches(design), { names: design.names, nFeatures: design.nFeatures });
+ * // cluster-robust SEs (R vcovCL, HC1) on the file's school column
+ * const bySchool = await csvDesignSource('admissions.csv', { response: 'admit', cluster: 'school' });
+ * await fitLogisticStream(logisticBatches(bySchool), { names: bySchool.names, nFeatures: bySchool.nFeatures, covariance: 'HC1' });
  */
 export function logisticBatches(design: CSVDesignSource, positive?: string | number): BatchSource<LogisticBatch> {
   checkDesignSource(design, 'logisticBatches');
@@ -208,14 +214,15 @@ export function logisticBatches(design: CSVDesignSource, positive?: string | num
     for await (const batch of design.batches()) {
       const y = new Float64Array(batch.labels.length);
       for (let i = 0; i < y.length; i++) y[i] = batch.labels[i] === positive ? 1 : 0;
-      yield { X: batch.X, y, ...(batch.weights ? { weights: batch.weights } : {}), ...(batch.offset ? { offset: batch.offset } : {}) };
+      yield { X: batch.X, y, ...(batch.weights ? { weights: batch.weights } : {}), ...(batch.offset ? { offset: batch.offset } : {}), ...(batch.cluster ? { cluster: batch.cluster } : {}) };
     }
   };
 }
 
 /**
- * The BatchSource `fitSoftmaxStream` takes, from a design source: X, the labels, weights. Pass
- * `classes: design.classes` to the fit to skip its pass collecting the labels.
+ * The BatchSource `fitSoftmaxStream` takes, from a design source: X, the labels, weights and
+ * cluster labels (as logisticBatches). Pass `classes: design.classes` to the fit to skip its pass
+ * collecting the labels.
  *
  * @example
  * const design = await csvDesignSource('housing.csv', { response: 'Sat', weights: 'Freq' });
@@ -224,7 +231,7 @@ export function logisticBatches(design: CSVDesignSource, positive?: string | num
 export function softmaxBatches(design: CSVDesignSource): BatchSource<SoftmaxBatch> {
   checkDesignSource(design, 'softmaxBatches');
   return async function* () {
-    for await (const batch of design.batches()) yield { X: batch.X, y: batch.labels, ...(batch.weights ? { weights: batch.weights } : {}) };
+    for await (const batch of design.batches()) yield { X: batch.X, y: batch.labels, ...(batch.weights ? { weights: batch.weights } : {}), ...(batch.cluster ? { cluster: batch.cluster } : {}) };
   };
 }
 
@@ -232,6 +239,12 @@ export function softmaxBatches(design: CSVDesignSource): BatchSource<SoftmaxBatc
 async function scan(frames: FrameBatches, options: CSVDesignOptions, caller: string): Promise<CSVDesignSource> {
   const response = options.response!;
   const extra = [...(options.weights !== undefined ? [options.weights] : []), ...(options.offset !== undefined ? [options.offset] : [])];
+  // The cluster column is read (and its missing rows dropped) but is no predictor unless listed as one.
+  const cluster = options.cluster;
+  if (cluster !== undefined && (cluster === response || extra.includes(cluster))) {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: column "${cluster}" is used as cluster and as response, weights or offset; give it one of those roles`, { column: cluster });
+  }
+  const withCluster = (names: string[]) => (cluster === undefined || names.includes(cluster) ? names : [...names, cluster]);
   const given = levelMap(options.levels, caller);
   let predictors = options.predictors;
   let used: string[] | undefined;
@@ -240,11 +253,13 @@ async function scan(frames: FrameBatches, options: CSVDesignOptions, caller: str
   const responseValues = new Set<string | number>();
   let nRows = 0;
   let droppedRows = 0;
-  const wanted = options.predictors ? [response, ...extra, ...options.predictors] : undefined;
+  const wanted = options.predictors ? withCluster([response, ...extra, ...options.predictors]) : undefined;
   for await (const frame of frames(wanted, extra)) {
     if (used === undefined) {
-      predictors ??= frame.names.filter((name) => name !== response && !extra.includes(name));
-      used = [response, ...extra, ...predictors];
+      // The cluster column is a default predictor only as a factor (as designMatrix decides).
+      const clusterIsFactor = cluster !== undefined && (options.factors?.includes(cluster) === true || given.has(cluster));
+      predictors ??= frame.names.filter((name) => name !== response && !extra.includes(name) && (name !== cluster || clusterIsFactor));
+      used = withCluster([response, ...extra, ...predictors]);
       for (const name of used) findColumn(frame, name, caller);
       kinds = new Map(frame.columns.map((c) => [c.name, c.kind]));
       if (options.weights !== undefined && kinds.get(options.weights) === 'string') {
@@ -327,7 +342,7 @@ async function scan(frames: FrameBatches, options: CSVDesignOptions, caller: str
     classes,
     nRows,
     droppedRows,
-    batches: () => codedBatches(frames(columns, extra), terms, response, options.weights, caller),
+    batches: () => codedBatches(frames(columns, extra), terms, response, options.weights, cluster, caller),
   };
 }
 
@@ -337,6 +352,7 @@ async function* codedBatches(
   terms: DesignTerms,
   response: string,
   weightsColumn: string | undefined,
+  clusterColumn: string | undefined,
   caller: string,
 ): AsyncGenerator<DesignBatch> {
   for await (const frame of frames) {
@@ -349,14 +365,15 @@ async function* codedBatches(
     }
     const labelsColumn = findColumn(frame, response, caller);
     const weights = weightsColumn === undefined ? undefined : (findColumn(frame, weightsColumn, caller) as NumericColumn);
-    // newDataMatrix leaves out rows missing a predictor or the offset; the response and weights
-    // must be present too.
+    const cluster = clusterColumn === undefined ? undefined : findColumn(frame, clusterColumn, caller);
+    // newDataMatrix leaves out rows missing a predictor or the offset; the response, weights and
+    // cluster label must be present too.
     const rows = coded.rows;
     const present = new Uint8Array(rows.length);
     let nKept = 0;
     for (let r = 0; r < rows.length; r++) {
       const i = rows[r]!;
-      if (!isMissing(labelsColumn, i) && (weights === undefined || !Number.isNaN(weights.values[i]!))) {
+      if (!isMissing(labelsColumn, i) && (weights === undefined || !Number.isNaN(weights.values[i]!)) && (cluster === undefined || !isMissing(cluster, i))) {
         present[r] = 1;
         nKept++;
       }
@@ -387,6 +404,7 @@ async function* codedBatches(
       batch.weights = w;
     }
     if (offset !== undefined) batch.offset = offset;
+    if (cluster !== undefined) batch.cluster = Array.from(keptRows, (i) => cluster.values[i]!);
     yield batch;
   }
 }

@@ -41,6 +41,19 @@ export function addFingerprints(a: RowFingerprint, b: RowFingerprint): RowFinger
   return [(a[0] + b[0]) >>> 0, (a[1] + b[1]) >>> 0];
 }
 
+/**
+ * Whether `value` is a fingerprint: two unsigned 32-bit integers (an array or typed array, as
+ * plain data from JSON or a structured clone gives it).
+ * @example
+ * isFingerprint([0, 4294967295]) // => true
+ * isFingerprint([0, -1]) // => false
+ */
+export function isFingerprint(value: unknown): value is RowFingerprint {
+  if (value === null || typeof value !== 'object' || (value as ArrayLike<unknown>).length !== 2) return false;
+  const lanes = value as ArrayLike<unknown>;
+  return [lanes[0], lanes[1]].every((v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) < 2 ** 32);
+}
+
 /** Per-row values hashed after the design row: row i holds values[i·width … (i + 1)·width). */
 export interface RowValues {
   values: ArrayLike<number>;

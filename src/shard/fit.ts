@@ -288,6 +288,8 @@ function prepare(options: StatisticsFitOptions, caller: string, toDeviance: (val
 interface SandwichPlan {
   type: 'HC0' | 'HC1';
   meat: (coefficients: Float64Array) => Promise<SandwichMeat>;
+  /** The score read in SOURCE_CHANGED messages; undefined when it is one more pass of the source. */
+  read?: string;
 }
 
 /**
@@ -317,6 +319,7 @@ function sandwichPlan(options: StatisticsFitOptions, l2: number, logistic: boole
   const model = logistic ? 'logistic' : 'softmax';
   return {
     type,
+    read: 'the score round (option scores)',
     meat: async (coefficients) => {
       const s = checkScoreStatistics(await scores(Float64Array.from(coefficients)), caller, 'what the scores source returned');
       if (s.model !== model || s.nParams !== coefficients.length) {
@@ -331,26 +334,20 @@ function sandwichPlan(options: StatisticsFitOptions, l2: number, logistic: boole
 
 /**
  * The sandwich covariance at the estimate from the plan's meat (src/inference/robust.ts,
- * finishSandwich), after checking that the meat sums the rows the fit summed.
+ * finishSandwich), after checking with the fit's guard that the meat sums the rows every Newton
+ * pass summed: row count, weight total and, where the meat has them, the rows with non-zero weight
+ * and the fingerprint (an SQL engine's meat has neither).
  * @returns the covariance and the fit state's covarianceType and clusters
  */
 async function sandwichCovariance(
-  plan: SandwichPlan, coefficients: Float64Array, model: Float64Array, totals: ShardStatistics, caller: string,
+  plan: SandwichPlan, coefficients: Float64Array, model: Float64Array, guard: SourceGuard, caller: string,
 ): Promise<{ covariance: Float64Array; covarianceType: 'HC0' | 'HC1'; clusters: number }> {
   const meat = await plan.meat(coefficients);
   const k = coefficients.length;
-  if (meat.nRows !== totals.nRows || !(Math.abs(meat.weightSum - totals.weightSum) <= WEIGHT_SUM_MATCH * Math.abs(totals.weightSum))) {
-    throw new SoftlogitError(
-      'SOURCE_CHANGED',
-      `${caller}: the score sums for the sandwich cover ${meat.nRows} rows of total weight ${meat.weightSum}, the fit ${totals.nRows} rows of total weight ${totals.weightSum}; they must sum the same rows`,
-    );
-  }
+  guard.observe({ nRows: meat.nRows, nInformative: meat.nInformative, weightSum: meat.weightSum, fingerprint: meat.fingerprint }, plan.read);
   if (meat.clusters === 1) throw new SoftlogitError('BAD_OPTION', `${caller}: a cluster-robust covariance needs at least 2 clusters, got 1`);
   return { covariance: finishSandwich(meat.meat, model, k, meat.nRows, meat.clusters, plan.type), covarianceType: plan.type, clusters: meat.clusters };
 }
-
-/** Weight totals of the meat's rows and the fit's agree to this (relative): the same numbers summed in another order. */
-const WEIGHT_SUM_MATCH = 1e-9;
 
 function checkSource(source: unknown, caller: string): void {
   if (typeof source !== 'function') {
@@ -524,7 +521,7 @@ export async function fitLogisticWith(source: StatisticsSource, options: Statist
       caller, runtime, objective, result, resolved, covariance, nBlocks: 1, nCols: p, labels: names, exactLabels: names,
       warnings, logistic: true, hooks, guard, decrements, scale,
     });
-    const robust = sandwich ? await sandwichCovariance(sandwich, result.coefficients, covariance, totals, caller) : null;
+    const robust = sandwich ? await sandwichCovariance(sandwich, result.coefficients, covariance, guard, caller) : null;
     for (const w of warnings) resolved.warn(w);
     const logLikKernel = -scale * (result.value - objective.penalty());
     const logLik = logLikKernel + totals.logLikConstant;
@@ -669,7 +666,7 @@ export async function fitSoftmaxWith(
       caller, runtime, objective, result, resolved, covariance, nBlocks: K - 1, nCols: p, labels, exactLabels,
       warnings, logistic: false, hooks, guard, decrements, scale,
     });
-    const robust = sandwich ? await sandwichCovariance(sandwich, result.coefficients, covariance, totals, caller) : null;
+    const robust = sandwich ? await sandwichCovariance(sandwich, result.coefficients, covariance, guard, caller) : null;
     for (const w of warnings) resolved.warn(w);
     const logLikKernel = -scale * (result.value - objective.penalty());
     const logLik = logLikKernel + totals.logLikConstant;

@@ -1,8 +1,9 @@
 // A fit from a stream or from shard statistics reads its rows many times (once per pass or
-// evaluation) and trusts that it reads the same rows each time. SourceGuard checks that trust on
-// every read: the row count, the weight total and the rows' fingerprint (src/shard/fingerprint.ts)
-// must equal those of the first read, or the fit stops with SOURCE_CHANGED instead of mixing
-// statistics of different data into a wrong "converged" MLE.
+// evaluation, once more for the separation check or the sandwich's score sums) and trusts that it
+// reads the same rows each time. SourceGuard checks that trust on every read: the row count, the
+// weight total and the rows' fingerprint (src/shard/fingerprint.ts) must equal those of the first
+// read, or the fit stops with SOURCE_CHANGED instead of mixing statistics of different data into a
+// wrong "converged" MLE (or a sandwich of other rows' scores around this fit's information).
 import { SoftlogitError } from '../errors.js';
 import { formatFingerprint, type RowFingerprint } from './fingerprint.js';
 
@@ -14,10 +15,14 @@ import { formatFingerprint, type RowFingerprint } from './fingerprint.js';
  */
 export const WEIGHT_TOTAL_RTOL = 1e-8;
 
-/** What one read summed: its row count, weight total and (when known) fingerprint. */
+/**
+ * What one read summed: its row count, weight total and (when known) the rows with non-zero
+ * weight and the fingerprint. What a read does not know is not compared (an SQL engine's score
+ * sums have neither).
+ */
 export interface RowsSummary {
   nRows: number;
-  nInformative: number;
+  nInformative?: number | undefined;
   weightSum: number;
   fingerprint?: RowFingerprint | undefined;
 }
@@ -44,22 +49,25 @@ export class SourceGuard {
 
   /**
    * Records one read and compares it with the first.
+   * @param read the read in messages when it is not the source's own (default `pass 3`,
+   *   `evaluation 3`): e.g. 'the score round (option scores)'
    * @throws {SoftlogitError} `SOURCE_CHANGED` naming what differs.
    * @example
    * const guard = new SourceGuard('fitLogisticStream', 'pass', 'every call of source() must yield the same rows');
    * guard.observe({ nRows: 200, nInformative: 200, weightSum: 200 });
    * guard.observe({ nRows: 100, nInformative: 100, weightSum: 100 }); // throws SOURCE_CHANGED
    */
-  observe(summary: RowsSummary): void {
+  observe(summary: RowsSummary, read?: string): void {
     this.reads++;
     const first = this.firstRead;
     if (first === null) {
       this.firstRead = { nRows: summary.nRows, nInformative: summary.nInformative, weightSum: summary.weightSum, fingerprint: summary.fingerprint };
       return;
     }
-    const describe = (s: RowsSummary) => `${s.nRows} rows (${s.nInformative} with non-zero weight, weight total ${s.weightSum})`;
+    const describe = (s: RowsSummary) => `${s.nRows} rows (${s.nInformative === undefined ? '' : `${s.nInformative} with non-zero weight, `}weight total ${s.weightSum})`;
+    const informativeDiffer = summary.nInformative !== undefined && first.nInformative !== undefined && summary.nInformative !== first.nInformative;
     let difference: string | null = null;
-    if (summary.nRows !== first.nRows || summary.nInformative !== first.nInformative ||
+    if (summary.nRows !== first.nRows || informativeDiffer ||
         !(Math.abs(summary.weightSum - first.weightSum) <= WEIGHT_TOTAL_RTOL * Math.abs(first.weightSum))) {
       difference = `${describe(summary)} against ${describe(first)}`;
     } else if (summary.fingerprint !== undefined && first.fingerprint !== undefined &&
@@ -69,7 +77,7 @@ export class SourceGuard {
     if (difference === null) return;
     throw new SoftlogitError(
       'SOURCE_CHANGED',
-      `${this.caller}: the ${this.unit === 'pass' ? 'source' : 'statistics source'} did not give the same rows at ${this.unit} ${this.reads} as at ${this.unit} 1: ` +
+      `${this.caller}: the ${this.unit === 'pass' ? 'source' : 'statistics source'} did not give the same rows at ${read ?? `${this.unit} ${this.reads}`} as at ${this.unit} 1: ` +
         `${difference}. ${this.rule}; otherwise the fit mixes statistics of different data and its "MLE" is wrong`,
       { [this.unit]: this.reads, nRows: summary.nRows, firstNRows: first.nRows },
     );

@@ -9,9 +9,13 @@
 //   map:     accumulateScores(shard, coefficients) → { meat | clusters, nRows, … }
 //   reduce:  combineScores(a, b)
 //   finish:  the fit (fitLogisticFromStatistics with `covariance` and `scores`) forms V M V.
+// The sums carry the rows' count, weight total and fingerprint as the statistics do, so that the fit
+// can check (src/shard/guard.ts) that the score pass read the rows every Newton pass read.
 import { SoftlogitError } from '../errors.js';
 import { covarianceOption, logisticScoreRows, softmaxScoreRows } from '../inference/robust.js';
 import { describeValue } from '../input/optionKeys.js';
+import { getRuntime } from '../wasm/module.js';
+import { addFingerprints, EMPTY_FINGERPRINT, fingerprintRows, isFingerprint, type RowFingerprint } from './fingerprint.js';
 import { readShard, type Shard } from './statistics.js';
 
 /**
@@ -27,6 +31,14 @@ export interface ScoreStatistics {
   nRows: number;
   /** Σ weighted trials (logistic) or counts (softmax), as ShardStatistics.weightSum. */
   weightSum: number;
+  /** Rows with non-zero weight, as ShardStatistics.nInformative. Optional for sums made elsewhere. */
+  nInformative?: number;
+  /**
+   * The rows' order-independent fingerprint, as ShardStatistics.fingerprint (the same rows give the
+   * same value in both): the fit compares it with the statistics'. Optional for sums made
+   * elsewhere (then only the row count and weight total are compared).
+   */
+  fingerprint?: RowFingerprint;
   /** Without clusters: Σᵢ uᵢuᵢᵀ over the rows, nParams x nParams row-major; null with clusters. */
   meat: ArrayLike<number> | null;
   /**
@@ -36,11 +48,17 @@ export interface ScoreStatistics {
   clusters: { labels: (number | string)[]; scores: ArrayLike<number> } | null;
 }
 
-/** The closed meat of a sandwich: M = Σ_g u_g u_gᵀ over all units, with the counts its factors need. */
+/**
+ * The closed meat of a sandwich: M = Σ_g u_g u_gᵀ over all units, with the counts its factors need
+ * and what the fit's SourceGuard compares with the statistics (nInformative and fingerprint when
+ * known).
+ */
 export interface SandwichMeat {
   meat: Float64Array;
   nRows: number;
   weightSum: number;
+  nInformative?: number | undefined;
+  fingerprint?: RowFingerprint | undefined;
   /** Clusters G (0 without clusters). */
   clusters: number;
 }
@@ -48,11 +66,12 @@ export interface SandwichMeat {
 /**
  * The map step of the meat: the score contribution uᵢ = (sᵢ − tᵢpᵢ) xᵢ of every row (logistic; the
  * softmax one has (y_ic − mᵢπ_ic) x_i per free class c) at `coefficients`, as outer products summed
- * (Σᵢ uᵢuᵢᵀ) or, when the shard has `cluster` labels, summed per label. Pure JavaScript, one pass
- * over the shard, O(n nParams²) without clusters and O(n nParams) with them.
+ * (Σᵢ uᵢuᵢᵀ) or, when the shard has `cluster` labels, summed per label. One pass over the shard in
+ * JavaScript, O(n nParams²) without clusters and O(n nParams) with them, and one in WebAssembly
+ * for the rows' fingerprint (as accumulate's: the fit checks that the scores sum its rows).
  * @param coefficients the fit's estimate, in the layout of the statistics (see accumulate)
- * @throws {SoftlogitError} as accumulate; `LENGTH_MISMATCH` / `BAD_OPTION` for cluster labels that
- *   are not one finite number or string per row.
+ * @throws {SoftlogitError} as accumulate (`NOT_INITIALIZED` before init()); `LENGTH_MISMATCH` /
+ *   `BAD_OPTION` for cluster labels that are not one finite number or string per row.
  * @example
  * const shards = [{ model: 'logistic', X: X1, y: y1, cluster: school1 }, { model: 'logistic', X: X2, y: y2, cluster: school2 }];
  * const fit = await fitLogisticFromStatistics(source, { nFeatures: 2, covariance: 'HC1',
@@ -84,6 +103,8 @@ export function accumulateScores(shard: Shard, coefficients: ArrayLike<number>):
   }
   sums.nRows = n;
   sums.weightSum = weightSum;
+  sums.nInformative = rows.data.nInformative;
+  sums.fingerprint = fingerprintRows(getRuntime(caller), rows.source, rows.extras, caller);
   return sums.statistics();
 }
 
@@ -122,6 +143,8 @@ export function checkScoreStatistics(value: unknown, caller: string, what: strin
   if (!Number.isInteger(s.nParams) || (s.nParams as number) < 1) bad('nParams', 'a positive integer', s.nParams);
   if (!Number.isInteger(s.nRows) || (s.nRows as number) < 0) bad('nRows', 'an integer ≥ 0', s.nRows);
   if (typeof s.weightSum !== 'number' || !Number.isFinite(s.weightSum)) bad('weightSum', 'a finite number', s.weightSum);
+  if (s.nInformative !== undefined && (!Number.isInteger(s.nInformative) || (s.nInformative as number) < 0)) bad('nInformative', 'an integer ≥ 0 (or absent)', s.nInformative);
+  if (s.fingerprint !== undefined && !isFingerprint(s.fingerprint)) bad('fingerprint', 'two unsigned 32-bit integers (or absent)', s.fingerprint);
   const q = s.nParams as number;
   const finiteArray = (v: unknown, length: number) => {
     if (v === null || typeof v !== 'object' || (v as ArrayLike<unknown>).length !== length) return false;
@@ -149,6 +172,9 @@ export function checkScoreStatistics(value: unknown, caller: string, what: strin
 export class ScoreSums {
   nRows = 0;
   weightSum = 0;
+  /** Undefined once a part without it was added (then the sum is unknown), as the fingerprint. */
+  nInformative: number | undefined = 0;
+  fingerprint: RowFingerprint | undefined = EMPTY_FINGERPRINT;
   readonly #meat: Float64Array | null;
   readonly #clusters = new Map<string, { label: number | string; sum: Float64Array }>();
 
@@ -186,6 +212,8 @@ export class ScoreSums {
     }
     this.nRows += s.nRows;
     this.weightSum += s.weightSum;
+    this.nInformative = this.nInformative === undefined || s.nInformative === undefined ? undefined : this.nInformative + s.nInformative;
+    this.fingerprint = this.fingerprint === undefined || s.fingerprint === undefined ? undefined : addFingerprints(this.fingerprint, s.fingerprint);
     if (s.meat !== null) {
       const meat = this.#meat!;
       for (let i = 0; i < meat.length; i++) meat[i] += s.meat[i]!;
@@ -197,7 +225,7 @@ export class ScoreSums {
   /** The sums as ScoreStatistics (copies). */
   statistics(): ScoreStatistics {
     const q = this.nParams;
-    const base = { model: this.model, nParams: q, nRows: this.nRows, weightSum: this.weightSum };
+    const base = { model: this.model, nParams: q, nRows: this.nRows, weightSum: this.weightSum, ...this.known() };
     if (this.#meat !== null) return { ...base, meat: this.#meat.slice(), clusters: null };
     const labels: (number | string)[] = [];
     const scores = new Float64Array(this.#clusters.size * q);
@@ -209,9 +237,17 @@ export class ScoreSums {
     return { ...base, meat: null, clusters: { labels, scores } };
   }
 
+  /** nInformative and fingerprint, where known. */
+  private known(): { nInformative?: number; fingerprint?: RowFingerprint } {
+    return {
+      ...(this.nInformative !== undefined ? { nInformative: this.nInformative } : {}),
+      ...(this.fingerprint !== undefined ? { fingerprint: this.fingerprint } : {}),
+    };
+  }
+
   /** M = Σ_g u_g u_gᵀ over every unit (the clusters' outer products taken now). */
   close(): SandwichMeat {
-    const base = { nRows: this.nRows, weightSum: this.weightSum };
+    const base = { nRows: this.nRows, weightSum: this.weightSum, ...this.known() };
     if (this.#meat !== null) return { ...base, meat: this.#meat.slice(), clusters: 0 };
     const q = this.nParams;
     const meat = new Float64Array(q * q);

@@ -24,7 +24,7 @@ import { SoftmaxObjective } from '../objective/softmax.js';
 import type { EvaluationLevel } from '../objective/types.js';
 import { DesignBuffer } from '../wasm/design.js';
 import { getRuntime } from '../wasm/module.js';
-import { addFingerprints, RowHasher, type RowFingerprint, type RowValues } from './fingerprint.js';
+import { addFingerprints, isFingerprint, RowHasher, type RowFingerprint, type RowValues } from './fingerprint.js';
 
 export type { EvaluationLevel } from '../objective/types.js';
 
@@ -358,7 +358,7 @@ export function checkShardStatistics(value: unknown, caller: string, what: strin
   if (s.smallestWeightedProbability !== undefined && s.smallestWeightedProbability !== null && typeof s.smallestWeightedProbability !== 'number') {
     bad('smallestWeightedProbability', 'a number (or absent)', s.smallestWeightedProbability);
   }
-  if (s.fingerprint !== undefined && !(isArray(s.fingerprint, 2) && (s.fingerprint as number[]).every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32))) {
+  if (s.fingerprint !== undefined && !isFingerprint(s.fingerprint)) {
     bad('fingerprint', 'two unsigned 32-bit integers (or absent)', s.fingerprint);
   }
   return value as ShardStatistics;
