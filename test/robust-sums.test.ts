@@ -112,6 +112,29 @@ describe('streamed fits: covariance HC0 / HC1 and cluster labels in the batches'
   });
 });
 
+describe('one cluster is refused alike on every path', () => {
+  // G / (G − 1) is infinite for G = 1; before, fitLogistic returned SEs of Infinity while the stream
+  // and statistics fits threw. Every path now refuses it with the same message.
+  const one = ucla.y.map(() => 'all');
+  const ONE_CLUSTER = /needs at least 2 clusters, got 1/;
+
+  it('fitLogistic, fitSoftmax and fitLogisticStream throw BAD_OPTION for a single cluster label', async () => {
+    for (const run of [
+      () => fitLogistic(ucla.X, ucla.y, { names, covariance: 'HC1', cluster: one }),
+      () => fitSoftmax(ucla.X, ucla.y, { names, covariance: 'HC0', cluster: one }),
+    ]) {
+      let error: unknown;
+      try { run(); } catch (e) { error = e; }
+      expect(error).toBeInstanceOf(SoftlogitError);
+      expect((error as SoftlogitError).code).toBe('BAD_OPTION');
+      expect((error as SoftlogitError).message).toMatch(ONE_CLUSTER);
+    }
+    const streamed = await rejection(fitLogisticStream(() => [{ X: ucla.X, y: ucla.y, cluster: one }], { names, covariance: 'HC1' }));
+    expect(streamed.code).toBe('BAD_OPTION');
+    expect(streamed.message).toMatch(ONE_CLUSTER);
+  });
+});
+
 describe('fits from shard statistics: covariance with scores from accumulateScores', () => {
   const shards = (cluster: boolean, weighted = false): LogisticShard[] => {
     const X = slices(ucla.X);

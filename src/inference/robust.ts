@@ -30,10 +30,11 @@ const BLOCK_ROWS = 4096;
 /**
  * Checks the covariance options: the type, and a cluster label per row.
  * @throws {SoftlogitError} `BAD_OPTION` for an unknown type, a cluster with covariance 'model', or
- *   a label that is not a finite number or a string; `LENGTH_MISMATCH` for the wrong number of labels.
+ *   a label that is not a finite number or a string, or fewer than 2 clusters when the labels are
+ *   those of all the fit's rows (`allRows`, false for one shard); `LENGTH_MISMATCH` for the wrong number of labels.
  * @example covarianceOption({ covariance: 'HC1', cluster: ['a', 'a', 'b'] }, 3, 'fitLogistic') // => { type: 'HC1', cluster: ['a', 'a', 'b'] }
  */
-export function covarianceOption(options: CovarianceOptions, nRows: number, caller: string): { type: CovarianceType; cluster: (number | string)[] | null } {
+export function covarianceOption(options: CovarianceOptions, nRows: number, caller: string, allRows = true): { type: CovarianceType; cluster: (number | string)[] | null } {
   const type = options.covariance ?? 'model';
   if (type !== 'model' && type !== 'HC0' && type !== 'HC1') {
     throw new SoftlogitError('BAD_OPTION', `${caller}: covariance should be 'model', 'HC0' or 'HC1', got ${describeValue(type)}`);
@@ -46,11 +47,16 @@ export function covarianceOption(options: CovarianceOptions, nRows: number, call
   }
   const list = Array.from(labels as ArrayLike<unknown>);
   if (list.length !== nRows) throw new SoftlogitError('LENGTH_MISMATCH', `${caller}: cluster should have ${nRows} labels (one per row), got ${list.length}`);
+  const distinct = new Set<string>();
   list.forEach((label, i) => {
     if (!(typeof label === 'string' || (typeof label === 'number' && Number.isFinite(label)))) {
       throw new SoftlogitError('BAD_OPTION', `${caller}: cluster labels should be finite numbers or strings, got ${describeValue(label)} at row ${i}`, { row: i });
     }
+    if (distinct.size < 2) distinct.add(`${typeof label}:${label}`);
   });
+  // One cluster makes G / (G − 1) infinite; the stream, statistics and SQL fits refuse it too (a
+  // batch or shard, allRows false, may hold one cluster of many).
+  if (allRows && distinct.size < 2) throw new SoftlogitError('BAD_OPTION', `${caller}: a cluster-robust covariance needs at least 2 clusters, got ${distinct.size}`);
   return { type, cluster: list as (number | string)[] };
 }
 

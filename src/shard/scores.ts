@@ -88,7 +88,7 @@ export function accumulateScores(shard: Shard, coefficients: ArrayLike<number>):
   const beta = Float64Array.from(coefficients);
   const bad = beta.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) throw new SoftlogitError('NON_FINITE', `${caller}: coefficients must be finite, got ${beta[bad]} at ${bad}`);
-  const cluster = shard.cluster === undefined ? null : covarianceOption({ covariance: 'HC0', cluster: shard.cluster }, n, caller).cluster;
+  const cluster = shard.cluster === undefined ? null : covarianceOption({ covariance: 'HC0', cluster: shard.cluster }, n, caller, false).cluster;
   const sums = new ScoreSums(rows.model, q, cluster !== null);
   const visit = cluster === null ? (_r: number, psi: Float64Array) => sums.addRow(psi) : (r: number, psi: Float64Array) => sums.addToCluster(cluster[r]!, psi);
   let weightSum = 0;
