@@ -7,7 +7,7 @@ export { LogisticFit, type LogisticModelJSON, type LogisticPrediction, type Logi
 export type { ResidualType, RowDiagnosticOptions } from './inference/residuals.js';
 export type { ClassOffset } from './input/classOffset.js';
 export type { CovarianceOptions, CovarianceType } from './inference/robust.js';
-export type { MarginalAt, MarginalEffectOptions, MarginalEffects, MarginalMethod } from './inference/marginalEffects.js';
+export type { MarginalAt, MarginalEffectOptions, MarginalEffects, MarginalMethod, MarginalPointOptions } from './inference/marginalEffects.js';
 export type { SoftmaxMarginalEffectOptions, SoftmaxMarginalEffects } from './inference/softmaxMarginalEffects.js';
 export type { SoftmaxResidualType, SoftmaxRowDiagnosticOptions } from './inference/multinomialResiduals.js';
 export { profileConfint, type ProfileConfintOptions, type ProfileIntervals, type SoftmaxProfileConfintOptions } from './models/profile.js';

@@ -1,7 +1,7 @@
 // Marginal effects of a logistic fit with delta-method standard errors, as statsmodels'
 // get_margeff and Stata's margins compute them.
 import { SoftlogitError } from '../errors.js';
-import { forEachDesignRow, toRowSource, type DesignInput } from '../input/design.js';
+import { forEachDesignRow, toRowSource, toRowVector, type DesignInput } from '../input/design.js';
 import { describeValue } from '../input/optionKeys.js';
 import { pValues } from '../inference.js';
 import { logistic } from '../special.js';
@@ -12,8 +12,8 @@ export type MarginalAt = 'overall' | 'mean' | 'median' | 'zero';
 /** dy/dx, elasticities ey/ex, semi-elasticities ey/dx (d log p/dx) and dy/ex (dp/d log x). */
 export type MarginalMethod = 'dydx' | 'eyex' | 'dyex' | 'eydx';
 
-/** Options of `LogisticFit.marginalEffects` and `SoftmaxFit.marginalEffects`. */
-export interface MarginalEffectOptions {
+/** The options both models' marginal effects take: where, how, which columns change discretely, the rows' weights. */
+export interface MarginalPointOptions {
   /**
    * Default 'overall' (the average of the rows' effects); or one point, the values of the columns
    * of X (Stata's `margins, at(…)`, statsmodels' `atexog`).
@@ -25,6 +25,17 @@ export interface MarginalEffectOptions {
   dummy?: boolean;
   /** Discrete change for integer-valued columns, from x to x + 1 (default false). */
   count?: boolean;
+  /**
+   * Per-row weights, as at the fit (default all 1): the average over the rows and the means and
+   * medians of 'mean' and 'median' are weighted (Stata's `margins` after a weighted fit).
+   */
+  weights?: ArrayLike<number>;
+}
+
+/** Options of `LogisticFit.marginalEffects`. */
+export interface MarginalEffectOptions extends MarginalPointOptions {
+  /** Per-row offset added to the linear predictor, as at the fit (default none). */
+  offset?: ArrayLike<number>;
 }
 
 /** Marginal effects of the columns of X (not the intercept), with delta-method SEs and Wald z, p. */
@@ -49,17 +60,48 @@ export interface MarginalSetup {
   ex: boolean;
   /** How each design column (intercept first) changes: continuously, 0 → 1, or x → x + 1. */
   kind: ('continuous' | 'dummy' | 'count')[];
-  /** The points, row-major with the intercept entry: every row of X ('overall') or one. */
+  /**
+   * The points, row-major with the intercept entry: every row of X of positive weight
+   * ('overall'), or one; with an offset, a summary point once per row of positive weight.
+   */
   points: Float64Array;
   nPoints: number;
+  /** Each point's weight: the row's, or 1 for a single point. The effects are Σ wᵢeᵢ / `totalWeight`. */
+  pointWeights: Float64Array;
+  totalWeight: number;
+  /** Each point's offset, `offsetWidth` numbers a point (1 logistic, K softmax); null without an offset. */
+  pointOffsets: Float64Array | null;
+}
+
+/**
+ * The median of the values of positive weight, weighted: the mean of the smallest value whose
+ * cumulative weight reaches half the total and the smallest that passes it, so that integer
+ * weights give the median of the rows repeated (Stata's weighted `_pctile`, p50).
+ */
+function weightedMedian(values: number[], weights: number[]): number {
+  const order = values.map((_, i) => i).filter((i) => weights[i]! > 0).sort((a, b) => values[a]! - values[b]!);
+  const half = order.reduce((sum, i) => sum + weights[i]!, 0) / 2;
+  let cumulative = 0;
+  let lower = NaN;
+  for (const i of order) {
+    cumulative += weights[i]!;
+    if (Number.isNaN(lower) && cumulative >= half) lower = values[i]!;
+    if (cumulative > half) return (lower + values[i]!) / 2;
+  }
+  return lower;
 }
 
 /**
  * Checks the options and X (p − shift columns, `names` in design order) and builds the points the
- * effects are evaluated at. O(n p), O(n p log n) for 'median'.
- * @throws {SoftlogitError} `BAD_OPTION`, `BAD_SHAPE`.
+ * effects are evaluated at, with their weights and offsets (`readOffset(n)` checks and returns the
+ * n rows' offsets, row-major). O(n p), O(n p log n) for 'median'.
+ * @throws {SoftlogitError} `BAD_OPTION`, `BAD_SHAPE`, `BAD_WEIGHTS` (also when every weight is 0),
+ *   and the offset checks of `readOffset`.
  */
-export function marginalSetup(X: DesignInput, options: MarginalEffectOptions, p: number, intercept: boolean, names: readonly string[], caller: string): MarginalSetup {
+export function marginalSetup(
+  X: DesignInput, options: MarginalPointOptions & { offset?: unknown }, p: number, intercept: boolean, names: readonly string[], caller: string,
+  readOffset: (nRows: number) => Float64Array,
+): MarginalSetup {
   const at = options.at ?? 'overall';
   const method = options.method ?? 'dydx';
   const dummy = options.dummy ?? false;
@@ -80,42 +122,52 @@ export function marginalSetup(X: DesignInput, options: MarginalEffectOptions, p:
     throw new SoftlogitError('BAD_OPTION', `${caller}: at should be ${p - shift} finite numbers (${names.slice(shift).join(', ')}), got ${describeValue(at)}`);
   }
   const n = source.nRows;
-  const rows = new Float64Array(n * p);
-  forEachDesignRow(source, intercept, (r, x) => { rows.set(x, r * p); });
+  const rowWeights = options.weights !== undefined ? toRowVector(options.weights, n, 'weights', caller) : new Float64Array(n).fill(1);
+  const offset = options.offset !== undefined ? readOffset(n) : null;
+  // Rows of weight 0 count nowhere: not in the averages, the summaries, nor which columns are 0/1.
+  const kept: number[] = [];
+  for (let r = 0; r < n; r++) if (rowWeights[r]! > 0) kept.push(r);
+  if (kept.length === 0) throw new SoftlogitError('BAD_WEIGHTS', `${caller}: every weight is 0`);
+  const rows = new Float64Array(kept.length * p);
+  let next = 0;
+  forEachDesignRow(source, intercept, (r, x) => { if (rowWeights[r]! > 0) rows.set(x, p * next++); });
+  const weights = kept.map((r) => rowWeights[r]!);
+  const totalWeight = weights.reduce((a, w) => a + w, 0);
   // Which columns change discretely: 0/1 columns with `dummy`, other integer columns with `count`.
   const kind = new Array<'continuous' | 'dummy' | 'count'>(p).fill('continuous');
   for (let j = shift; j < p; j++) {
     let binary = true;
     let integer = true;
-    for (let r = 0; r < n; r++) {
-      const v = rows[r * p + j]!;
+    for (let i = 0; i < kept.length; i++) {
+      const v = rows[i * p + j]!;
       if (v !== 0 && v !== 1) binary = false;
       if (!Number.isInteger(v)) integer = false;
     }
     if (dummy && binary) kind[j] = 'dummy';
     else if (count && integer && !binary) kind[j] = 'count';
   }
-  // The points: every row ('overall'), or one summary row.
-  let points: Float64Array;
-  if (at === 'overall') points = rows;
-  else {
-    points = new Float64Array(p);
-    for (let j = 0; j < p; j++) {
-      if (j < shift) { points[j] = 1; continue; }
-      if (point) { points[j] = point[j - shift]!; continue; }
-      if (at === 'zero') continue;
-      const column = Array.from({ length: n }, (_, r) => rows[r * p + j]!);
-      if (at === 'mean') points[j] = column.reduce((a, v) => a + v, 0) / n;
-      else {
-        column.sort((a, b) => a - b);
-        points[j] = n % 2 === 1 ? column[(n - 1) / 2]! : (column[n / 2 - 1]! + column[n / 2]!) / 2;
-      }
-    }
+  const width = offset ? offset.length / n : 0;
+  const keptOffsets = offset ? new Float64Array(kept.length * width) : null;
+  if (offset) kept.forEach((r, i) => keptOffsets!.set(offset.subarray(r * width, (r + 1) * width), i * width));
+  const checked = point ? [...point] : (at as MarginalAt);
+  const common = { at: checked, method, ey: method === 'eyex' || method === 'eydx', ex: method === 'eyex' || method === 'dyex', kind };
+  if (at === 'overall') {
+    return { ...common, points: rows, nPoints: kept.length, pointWeights: Float64Array.from(weights), totalWeight, pointOffsets: keptOffsets };
   }
-  return {
-    at: point ? [...point] : (at as MarginalAt), method, ey: method === 'eyex' || method === 'eydx', ex: method === 'eyex' || method === 'dyex',
-    kind, points, nPoints: points.length / p,
-  };
+  // One summary row. The offset is no covariate: as we read Stata's margins (it fixes covariates
+  // and averages over the sample), the row is repeated once per row with that row's offset and weight.
+  const summary = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    if (j < shift) { summary[j] = 1; continue; }
+    if (point) { summary[j] = point[j - shift]!; continue; }
+    if (at === 'zero') continue;
+    const column = Array.from({ length: kept.length }, (_, i) => rows[i * p + j]!);
+    summary[j] = at === 'mean' ? column.reduce((a, v, i) => a + weights[i]! * v, 0) / totalWeight : weightedMedian(column, weights);
+  }
+  if (!keptOffsets) return { ...common, points: summary, nPoints: 1, pointWeights: Float64Array.of(1), totalWeight: 1, pointOffsets: null };
+  const points = new Float64Array(kept.length * p);
+  for (let i = 0; i < kept.length; i++) points.set(summary, i * p);
+  return { ...common, points, nPoints: kept.length, pointWeights: Float64Array.from(weights), totalWeight, pointOffsets: keptOffsets };
 }
 
 /**
@@ -127,7 +179,8 @@ export function logisticMarginalEffects(
   options: MarginalEffectOptions, caller: string,
 ): MarginalEffects {
   const p = coefficients.length;
-  const { at, method, ey, ex, kind, points, nPoints } = marginalSetup(X, options, p, intercept, names, caller);
+  const readOffset = (n: number) => toRowVector(options.offset!, n, 'offset', caller);
+  const { at, method, ey, ex, kind, points, nPoints, pointWeights, totalWeight, pointOffsets } = marginalSetup(X, options, p, intercept, names, caller, readOffset);
   if (coefficients.some((b) => Number.isNaN(b))) throw new SoftlogitError('BAD_MODEL', `${caller}: not for a fit with aliased columns`);
   const shift = intercept ? 1 : 0;
   const effectNames = names.slice(shift);
@@ -135,16 +188,19 @@ export function logisticMarginalEffects(
   const effect = new Float64Array(q);
   const jacobian = new Float64Array(q * p);
   const x1 = new Float64Array(p);
-  const eta = (x: ArrayLike<number>): number => { let e = 0; for (let k = 0; k < p; k++) e += x[k]! * coefficients[k]!; return e; };
+  // The point's effects and gradients enter the averages times its weight w.
   for (let i = 0; i < nPoints; i++) {
     const x = points.subarray(i * p, (i + 1) * p);
+    const w = pointWeights[i]!;
+    const offset = pointOffsets ? pointOffsets[i]! : 0;
+    const eta = (z: ArrayLike<number>): number => { let e = offset; for (let k = 0; k < p; k++) e += z[k]! * coefficients[k]!; return e; };
     const prob = logistic(eta(x));
     for (let j = shift; j < p; j++) {
       const out = (j - shift) * p;
       const bj = coefficients[j]!;
       if (kind[j] === 'continuous') {
         // dydx: p(1 − p)β_j, gradient p(1 − p)(1 − 2p)β_j x + p(1 − p)e_j; eydx: (1 − p)β_j, gradient −p(1 − p)β_j x + (1 − p)e_j.
-        const scale = ex ? x[j]! : 1;
+        const scale = ex ? w * x[j]! : w;
         const v = ey ? (1 - prob) * bj : prob * (1 - prob) * bj;
         const g = ey ? -prob * (1 - prob) * bj : prob * (1 - prob) * (1 - 2 * prob) * bj;
         effect[j - shift] += scale * v;
@@ -156,18 +212,18 @@ export function logisticMarginalEffects(
         const base = kind[j] === 'dummy' ? 0 : x[j]!;
         x1[j] = base;
         const p0 = logistic(eta(x1));
-        const g0 = ey ? 1 - p0 : p0 * (1 - p0);
+        const g0 = w * (ey ? 1 - p0 : p0 * (1 - p0));
         for (let k = 0; k < p; k++) jacobian[out + k] -= g0 * x1[k]!;
         x1[j] = base + 1;
         const p1 = logistic(eta(x1));
-        const g1 = ey ? 1 - p1 : p1 * (1 - p1);
+        const g1 = w * (ey ? 1 - p1 : p1 * (1 - p1));
         for (let k = 0; k < p; k++) jacobian[out + k] += g1 * x1[k]!;
-        effect[j - shift] += ey ? Math.log(p1) - Math.log(p0) : p1 - p0;
+        effect[j - shift] += w * (ey ? Math.log(p1) - Math.log(p0) : p1 - p0);
       }
     }
   }
-  for (let j = 0; j < q; j++) effect[j] /= nPoints;
-  for (let k = 0; k < q * p; k++) jacobian[k] /= nPoints;
+  for (let j = 0; j < q; j++) effect[j] /= totalWeight;
+  for (let k = 0; k < q * p; k++) jacobian[k] /= totalWeight;
   const se = new Float64Array(q);
   for (let j = 0; j < q; j++) se[j] = Math.sqrt(Math.max(0, quadraticForm(jacobian.subarray(j * p, (j + 1) * p), covariance, p)));
   const z = effect.map((e, j) => e / se[j]!);

@@ -3,15 +3,18 @@
 // MNLogit get_margeff compute them.
 import { SoftlogitError } from '../errors.js';
 import { pValues } from '../inference.js';
+import { classOffset, type ClassOffset } from '../input/classOffset.js';
 import type { DesignInput } from '../input/design.js';
 import type { ClassLabel } from '../input/softmaxResponse.js';
 import { Matrix } from '../matrix.js';
 import { normalQuantile } from '../special.js';
-import { marginalSetup, type MarginalAt, type MarginalEffectOptions, type MarginalMethod } from './marginalEffects.js';
+import { marginalSetup, type MarginalAt, type MarginalMethod, type MarginalPointOptions } from './marginalEffects.js';
 import { levelOption, quadraticForm } from './prediction.js';
 
-/** Options of `SoftmaxFit.marginalEffects`: those of the logistic fit, and the intervals' level. */
-export interface SoftmaxMarginalEffectOptions extends MarginalEffectOptions {
+/** Options of `SoftmaxFit.marginalEffects`: those of the logistic fit, a per-class offset, and the intervals' level. */
+export interface SoftmaxMarginalEffectOptions extends MarginalPointOptions {
+  /** Per row and class offsets added to the scores (n rows of K, classes order), as at the fit (default none). */
+  offset?: ClassOffset;
   /** Confidence level of `lower` and `upper` (default 0.95). */
   level?: number;
 }
@@ -58,7 +61,8 @@ export function softmaxMarginalEffects(
   const p = names.length;
   const K = classes.length;
   const level = levelOption(options.level, caller);
-  const { at, method, ey, ex, kind, points, nPoints } = marginalSetup(X, options, p, intercept, names, caller);
+  const readOffset = (n: number) => classOffset(options.offset, n, K, caller);
+  const { at, method, ey, ex, kind, points, nPoints, pointWeights, totalWeight, pointOffsets } = marginalSetup(X, options, p, intercept, names, caller, readOffset);
   if (baseline.some((b) => Number.isNaN(b))) throw new SoftlogitError('BAD_MODEL', `${caller}: not for a fit with aliased columns`);
   const shift = intercept ? 1 : 0;
   const q = p - shift;
@@ -78,9 +82,10 @@ export function softmaxMarginalEffects(
   const prob1 = new Float64Array(K);
   const meanW = new Float64Array(p);
   const x1 = new Float64Array(p);
+  let pointOffset: Float64Array | null = null;
   const probabilities = (x: ArrayLike<number>, out: Float64Array): void => {
     for (let k = 0; k < K; k++) {
-      let s = 0;
+      let s = pointOffset ? pointOffset[k]! : 0;
       for (let m = 0; m < p; m++) s += x[m]! * W[k * p + m]!;
       out[k] = s;
     }
@@ -88,13 +93,16 @@ export function softmaxMarginalEffects(
   };
   for (let i = 0; i < nPoints; i++) {
     const x = points.subarray(i * p, (i + 1) * p);
+    // The point's effects and gradients enter the averages times its weight w.
+    const w = pointWeights[i]!;
+    pointOffset = pointOffsets ? pointOffsets.subarray(i * K, (i + 1) * K) : null;
     probabilities(x, prob);
     // w̄ = Σ_l π_l w_l: ∂π_k/∂x = π_k (w_k − w̄).
     meanW.fill(0);
     for (let k = 0; k < K; k++) for (let m = 0; m < p; m++) meanW[m] += prob[k]! * W[k * p + m]!;
     for (let j = shift; j < p; j++) {
       if (kind[j] === 'continuous') {
-        const scale = ex ? x[j]! : 1;
+        const scale = ex ? w * x[j]! : w;
         for (let k = 0; k < K; k++) {
           const g = W[k * p + j]! - meanW[j]!;
           const row = ((j - shift) * K + k) * nParams;
@@ -124,13 +132,13 @@ export function softmaxMarginalEffects(
         probabilities(x1, prob1);
         for (let k = 0; k < K; k++) {
           const row = ((j - shift) * K + k) * nParams;
-          effect[(j - shift) * K + k] += ey ? Math.log(prob1[k]!) - Math.log(prob0[k]!) : prob1[k]! - prob0[k]!;
+          effect[(j - shift) * K + k] += w * (ey ? Math.log(prob1[k]!) - Math.log(prob0[k]!) : prob1[k]! - prob0[k]!);
           for (let c = 0; c < K; c++) {
             const block = freeOf[c]!;
             if (block < 0) continue;
             const own = k === c ? 1 : 0;
-            const a1 = (ey ? 1 : prob1[k]!) * (own - prob1[c]!);
-            const a0 = (ey ? 1 : prob0[k]!) * (own - prob0[c]!);
+            const a1 = w * (ey ? 1 : prob1[k]!) * (own - prob1[c]!);
+            const a0 = w * (ey ? 1 : prob0[k]!) * (own - prob0[c]!);
             const out = row + block * p;
             for (let m = 0; m < p; m++) jacobian[out + m] += a1 * (m === j ? base + 1 : x[m]!) - a0 * (m === j ? base : x[m]!);
           }
@@ -138,8 +146,8 @@ export function softmaxMarginalEffects(
       }
     }
   }
-  for (let i = 0; i < effect.length; i++) effect[i] /= nPoints;
-  for (let i = 0; i < jacobian.length; i++) jacobian[i] /= nPoints;
+  for (let i = 0; i < effect.length; i++) effect[i] /= totalWeight;
+  for (let i = 0; i < jacobian.length; i++) jacobian[i] /= totalWeight;
   const se = new Float64Array(q * K);
   for (let i = 0; i < q * K; i++) se[i] = Math.sqrt(Math.max(0, quadraticForm(jacobian.subarray(i * nParams, (i + 1) * nParams), covariance, nParams)));
   const z = effect.map((e, i) => e / se[i]!);

@@ -70,7 +70,7 @@ export const LOGISTIC_RESIDUAL_OPTION_KEYS = optionKeysOf<LogisticResidualOption
 export const ROW_DIAGNOSTIC_OPTION_KEYS = optionKeysOf<RowDiagnosticOptions>()(['weights', 'offset']);
 
 /** Every key of MarginalEffectOptions. */
-export const MARGINAL_EFFECT_OPTION_KEYS = optionKeysOf<MarginalEffectOptions>()(['at', 'method', 'dummy', 'count']);
+export const MARGINAL_EFFECT_OPTION_KEYS = optionKeysOf<MarginalEffectOptions>()(['at', 'method', 'dummy', 'count', 'weights', 'offset']);
 
 /** Pearson's χ² = Σ rᴾᵢ² on the residual degrees of freedom, and the dispersion estimate χ²/df. */
 export interface PearsonChiSquare {
@@ -379,15 +379,25 @@ export class LogisticFit {
    * p = σ(xᵀβ): 'dydx' ∂p/∂x_j = p(1 − p)β_j; 'eydx' ∂log p/∂x_j = (1 − p)β_j; 'dyex' x_j·dydx;
    * 'eyex' x_j·eydx. With `dummy` a 0/1 column's effect is the change p(x_j = 1) − p(x_j = 0)
    * (log p₁ − log p₀ for the 'ey' methods), and with `count` an integer column's is
-   * p(x_j + 1) − p(x_j). `at`: 'overall' (default) averages the rows' effects, 'mean', 'median'
-   * and 'zero' evaluate them at the column means, medians or zeros (intercept 1), and an array of
-   * the column values at that one row (Stata's `at(…)`, statsmodels' `atexog`). The SE is
-   * √(J Σ Jᵀ), J the gradient of the effect in β (analytic), Σ the fit's covariance; z = effect/se, p = 2Φ(−|z|). Pass the fit's X (for
-   * 'overall' and the summaries). O(n p²).
-   * @throws {SoftlogitError} `BAD_OPTION`, `BAD_SHAPE`, `BAD_MODEL` (aliased columns).
+   * p(x_j + 1) − p(x_j) (statsmodels 0.13 computes (p(x_j + 1) − p(x_j − 1))/2). `at`: 'overall'
+   * (default) averages the rows' effects, 'mean', 'median' and 'zero' evaluate them at the column
+   * means, medians or zeros (intercept 1), and an array of the column values at that one row
+   * (Stata's `at(…)`, statsmodels' `atexog`). Pass the fit's X (for 'overall', the summaries and
+   * which columns are 0/1 or integer), and its `weights` and `offset` as at the fit: with
+   * `weights` the average over the rows and the means and medians are weighted (rows of weight 0
+   * count nowhere; integer weights give the rows repeated, Stata's `margins` after fweights; for
+   * a fit on successes/trials pass w·trials to weight by trials), and with an `offset`
+   * p = σ(xᵀβ + offset). The offset is not a covariate, so at a summary point the effect is
+   * averaged over the rows' offsets (weighted): our reading of Stata's `margins`, which fixes only
+   * covariates and averages over the sample (not checked against Stata). The SE is √(J Σ Jᵀ), J the gradient of
+   * the (averaged) effect in β (analytic), Σ the fit's covariance; z = effect/se, p = 2Φ(−|z|). O(n p²).
+   * @throws {SoftlogitError} `BAD_OPTION`, `BAD_SHAPE`, `BAD_MODEL` (aliased columns), `BAD_WEIGHTS`
+   *   (also when every weight is 0), `LENGTH_MISMATCH`, `NON_FINITE`.
    * @example
    * // spector: Logit(GRADE ~ GPA + TUCE + PSI); Stata margins, dydx(*): 0.3625808, 0.0122084, 0.3051777
    * fit.marginalEffects(X).effect // => Float64Array [0.36258083..., 0.01220841..., 0.30517770...]
+   * // After fitLogistic(X, y, { weights, offset }): the same weights and offset again.
+   * fit.marginalEffects(X, { at: 'mean', weights, offset });
    */
   marginalEffects(X: DesignInput, options: MarginalEffectOptions = {}): MarginalEffects {
     const caller = 'LogisticFit.marginalEffects';

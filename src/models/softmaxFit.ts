@@ -84,7 +84,7 @@ export const SOFTMAX_RESIDUAL_OPTION_KEYS = optionKeysOf<SoftmaxResidualOptions>
 export const SOFTMAX_ROW_DIAGNOSTIC_OPTION_KEYS = optionKeysOf<SoftmaxRowDiagnosticOptions>()(['weights', 'offset']);
 
 /** Every key of SoftmaxMarginalEffectOptions. */
-export const SOFTMAX_MARGINAL_EFFECT_OPTION_KEYS = optionKeysOf<SoftmaxMarginalEffectOptions>()(['at', 'method', 'dummy', 'count', 'level']);
+export const SOFTMAX_MARGINAL_EFFECT_OPTION_KEYS = optionKeysOf<SoftmaxMarginalEffectOptions>()(['at', 'method', 'dummy', 'count', 'weights', 'offset', 'level']);
 
 /**
  * Predictions with their uncertainty (`predict(X, { se: true })`), each an n x K Matrix: the
@@ -482,16 +482,20 @@ export class SoftmaxFit {
    * 'eydx' ∂log π_k/∂x_j = w_kj − w̄_j; 'dyex' x_j·dydx; 'eyex' x_j·eydx. The effects on the K
    * probabilities sum to 0 (dydx), whatever the reference class or parameterization. With
    * `dummy` a 0/1 column's effect is the change π_k(x_j = 1) − π_k(x_j = 0) (log π_k¹ − log π_k⁰
-   * for the 'ey' methods), and with `count` an integer column's is π_k(x_j + 1) − π_k(x_j).
+   * for the 'ey' methods), and with `count` an integer column's is π_k(x_j + 1) − π_k(x_j)
+   * (statsmodels 0.13 computes (π_k(x_j + 1) − π_k(x_j − 1))/2).
    * `at`: 'overall' (default) averages the rows' effects (Stata's average marginal effects),
    * 'mean', 'median' and 'zero' evaluate them at the column means, medians or zeros (intercept 1),
    * and an array of the q column values at that row (Stata's `at(…)`). The SE is √(J Σ Jᵀ), J the
    * analytic gradient of the effect in the free coefficients (∂π_k/∂β_c = π_k(δ_kc − π_c)x),
    * Σ the fit's covariance; z = effect/se, p = 2Φ(−|z|), interval effect ± Φ⁻¹((1 + level)/2)·se.
-   * Pass the fit's X (for 'overall', the summaries and which columns are 0/1 or integer); every
-   * row counts once, and neither prior weights nor the fit's offset are used (as in
-   * LogisticFit.marginalEffects). O(n q K² p).
-   * @throws {SoftlogitError} `BAD_OPTION`, `BAD_SHAPE`, `BAD_MODEL` (aliased columns).
+   * Pass the fit's X (for 'overall', the summaries and which columns are 0/1 or integer), and its
+   * `weights` and `offset` (n rows of K) as at the fit: the average over the rows and the means and
+   * medians are weighted (rows of weight 0 count nowhere; integer weights give the rows repeated),
+   * the offset is added to the scores, and at a summary point the effect is averaged over the rows'
+   * offsets (see LogisticFit.marginalEffects). O(n q K² p).
+   * @throws {SoftlogitError} `BAD_OPTION`, `BAD_SHAPE`, `BAD_MODEL` (aliased columns), `BAD_WEIGHTS`
+   *   (also when every weight is 0), `LENGTH_MISMATCH`, `NON_FINITE`.
    * @example
    * // anes96: MNLogit(PID ~ logpopul + selfLR + age + educ + income), 7 classes; Stata
    * // margins, dydx(*) predict(outcome(0)): logpopul 0.0086808599, selfLR -0.0977985402, …
