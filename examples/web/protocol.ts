@@ -162,6 +162,11 @@ export interface LoadedMessage {
   delimiter: Delimiter;
   /** 'comma', 'tab' or 'semicolon'. */
   delimiterName: 'comma' | 'tab' | 'semicolon';
+  /**
+   * Numbers were read with a decimal comma (`1,5` = 1.5), as R's read.csv2: done for
+   * semicolon-separated text only (in tab-separated text `1,000` may be a thousands separator).
+   */
+  decimalComma: boolean;
   nRows: number;
   columns: ColumnInfo[];
   /** The first rows as text (at most 5), for a preview table. */
@@ -360,9 +365,12 @@ export interface ResultMessage {
   reference: string;
   /** Column names of the design matrix (R's model.matrix names), without the intercept. */
   designNames: string[];
-  /** Two classes: the logistic fit (Firth's with that remedy). Null for more classes. */
+  /** Two classes: the logistic fit (with the remedy, if any). Null for more classes. */
   logistic: LogisticTable | null;
-  /** The softmax fit; null with the Firth remedy (Firth is for binary fits only). */
+  /**
+   * The softmax fit; null for two classes with a remedy (the remedy applies to the logistic fit:
+   * Firth exists for binary fits only, and a ridge penalty on W is another model than on β).
+   */
   softmax: SoftmaxTable | null;
   /** Statistics of the main fit: logistic for two classes, else softmax. */
   stats: FitStats;
