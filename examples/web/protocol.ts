@@ -144,7 +144,10 @@ export interface ColumnInfo {
    * default model; the page may still offer it.
    */
   likelyId: boolean;
-  /** The first levels in R's order (sorted; numbers as R writes them), at most 50. */
+  /**
+   * The first levels in R's order (sorted; numbers as R writes them), at most 50; empty when the
+   * column has more than 10 000 distinct values (nobody orders those by hand).
+   */
   levels: string[];
   /** Numeric columns: the smallest and largest value (NaN when all are missing). */
   min?: number;
