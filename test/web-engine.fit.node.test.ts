@@ -323,6 +323,27 @@ describe('the default model and failed fits', () => {
     expect(result.diagnostics.aliasedColumns).toEqual(['g']);
   });
 
+  it('fits an intercept-only model (no plot) and counts rows dropped for a missing value', async () => {
+    const { load, fit } = newEngine();
+    await load('y,x\n0,1\n1,NA\n1,3\n0,\n1,5\n');
+    const empty = await fit({ response: 'y', predictors: [], factors: [], parameterization: 'reference' });
+    expect(empty.plot).toBeNull();
+    expect(empty.logistic!.rows.map((r) => r.term)).toEqual(['(Intercept)']);
+    closeTo(empty.logistic!.rows[0]!.estimate, Math.log(3 / 2), FIT_RTOL);
+    const withX = await fit({ response: 'y', predictors: ['x'], factors: [], parameterization: 'reference' });
+    expect(withX.diagnostics.droppedRows).toBe(2);
+    expect(withX.stats.nObs).toBe(3);
+  });
+
+  it('applies Firth to a collinear design too (the aliased column named)', async () => {
+    const complete = separatedFixture.cases[0]!;
+    const { load, fit } = newEngine();
+    await load(['y,x1,x2,twice', ...complete.X.map((row, i) => `${complete.y[i]},${row.join(',')},${2 * row[0]!}`)].join('\n'));
+    const firth = await fit({ response: 'y', predictors: ['x1', 'x2', 'twice'], factors: [], parameterization: 'reference', remedy: { kind: 'firth' } });
+    expect(firth.diagnostics.aliased).toEqual(['twice']);
+    firth.logistic!.rows.slice(0, 3).forEach((row, j) => closeTo(row.estimate, complete.expected.coefficients[j]!, FIRTH_RTOL));
+  });
+
   it('keeps the data after a failed fit, so another model can be fitted', async () => {
     const { load, fit, fitError } = newEngine();
     await load(UCLA);

@@ -2,7 +2,8 @@
  * What the page needs to know about each loaded column (kind, distinct values, levels, whether
  * it looks like a row ID) and the model it offers first.
  */
-import { levelsOf, type Column, type DataFrame } from '../../../src/data/index.js';
+import { levelsOf } from '../../../src/data/design.js';
+import type { Column } from '../../../src/data/csv.js';
 import type { ColumnInfo, ModelSpec } from '../protocol.js';
 
 /** Levels listed per column in ColumnInfo.levels. */

@@ -130,12 +130,19 @@ export async function loadTable(source: TextSource, hooks: Hooks): Promise<Loade
           delimiter = detectDelimiter(chunk.text, chunk.bytesRead >= source.totalBytes);
           tokenizer = new DelimitedTokenizer(add, delimiter, caller, delimiter === ';');
         }
-        tokenizer.push(chunk.text);
-        bytesRead = chunk.bytesRead;
-        if (builder.rows - reported >= PROGRESS_ROWS) {
-          reported = builder.rows;
-          hooks.progress({ phase: 'read', rowsRead: builder.rows, bytesRead, totalBytes: source.totalBytes });
-          await checkpoint(hooks);
+        // A stream may hand over one huge chunk (Node's Blob.stream() gives a whole in-memory
+        // file at once): feed it in pieces, so progress and cancel still come every PROGRESS_ROWS.
+        const text = chunk.text;
+        const bytesBefore = bytesRead;
+        for (let at = 0; at < text.length; at += TEXT_CHUNK_CHARS) {
+          const end = Math.min(text.length, at + TEXT_CHUNK_CHARS);
+          tokenizer.push(end - at === text.length ? text : text.slice(at, end));
+          bytesRead = Math.round(bytesBefore + ((chunk.bytesRead - bytesBefore) * end) / text.length);
+          if (builder.rows - reported >= PROGRESS_ROWS) {
+            reported = builder.rows;
+            hooks.progress({ phase: 'read', rowsRead: builder.rows, bytesRead, totalBytes: source.totalBytes });
+            await checkpoint(hooks);
+          }
         }
       }
       delimiter ??= ',';

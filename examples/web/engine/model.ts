@@ -4,7 +4,8 @@
  * `fitLogistic` for two classes and `fitSoftmax`, refitted with `singular: 'drop'` when the design
  * is collinear, so those columns are reported (R's NA) rather than ending the fit.
  */
-import { designMatrix, levelsOf, type DataFrame, type Design, type DesignOptions } from '../../../src/data/index.js';
+import { designMatrix, levelsOf, type Design, type DesignOptions } from '../../../src/data/design.js';
+import type { DataFrame } from '../../../src/data/csv.js';
 import { fitLogistic, type LogisticOptions } from '../../../src/models/logistic.js';
 import { fitSoftmax, type SoftmaxOptions } from '../../../src/models/softmax.js';
 import type { LogisticFit } from '../../../src/models/logisticFit.js';

@@ -6,7 +6,7 @@
  */
 import { init } from '../../../src/wasm/module.js';
 import { SoftlogitError } from '../../../src/errors.js';
-import type { DataFrame } from '../../../src/data/index.js';
+import type { DataFrame } from '../../../src/data/csv.js';
 import type {
   ColumnInfo, ErrorMessage, FitRequest, LoadRequest, LoadedMessage, ModelSpec, PageToWorker, ResultMessage, WorkerToPage,
 } from '../protocol.js';
