@@ -344,6 +344,17 @@ describe('the default model and failed fits', () => {
     firth.logistic!.rows.slice(0, 3).forEach((row, j) => closeTo(row.estimate, complete.expected.coefficients[j]!, FIRTH_RTOL));
   });
 
+  it('refuses a response with too many classes and a factor with too many levels, naming them', async () => {
+    const rows = Array.from({ length: 1200 }, (_, i) => `${i % 2},${i % 60},P${i},${i % 3}`);
+    const { load, fitError } = newEngine();
+    await load(['y,many,person,z', ...rows].join('\n'));
+    const classes = await fitError({ response: 'many', predictors: ['z'], factors: [], parameterization: 'reference' });
+    expect(classes).toMatchObject({ code: 'BAD_RESPONSE', columns: ['many'], dataLoaded: true });
+    const levels = await fitError({ response: 'y', predictors: ['z', 'person'], factors: [], parameterization: 'reference' });
+    expect(levels).toMatchObject({ code: 'TOO_LARGE', columns: ['person'] });
+    expect(levels.message).toMatch(/person \(1200 levels\)/);
+  });
+
   it('keeps the data after a failed fit, so another model can be fitted', async () => {
     const { load, fit, fitError } = newEngine();
     await load(UCLA);

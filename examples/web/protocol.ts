@@ -391,9 +391,13 @@ export interface ResultMessage {
 }
 
 /**
- * A request failed. `code` is the library's SoftlogitError code (`COLLINEAR`, `ONE_CLASS`,
- * `BAD_CSV`, ...) or `NO_DATA` (fit before load) / `INTERNAL`. After a failed fit the loaded
- * data stay, so the page can change the model and fit again.
+ * A request failed. `code` is the library's SoftlogitError code (`BAD_CSV`, `UNKNOWN_COLUMN`,
+ * `BAD_RESPONSE`, `ONE_CLASS`, `EMPTY_CLASS`, `UNKNOWN_LABEL`, `BAD_WEIGHTS`, `BAD_OPTION`, ...) or
+ * `NO_DATA` (fit before load) / `INTERNAL`. The engine refuses before building anything, with
+ * `columns` set: a response with more than 50 classes (`BAD_RESPONSE`), a factor with more than
+ * 1 000 levels or a design over 1 GiB (`TOO_LARGE`). Collinear columns are not an error (see
+ * Diagnostics.aliased). After a failed fit the loaded data stay, so the page can change the
+ * model and fit again.
  */
 export interface ErrorMessage {
   type: 'error';

@@ -14,7 +14,7 @@ import type { ClassLabel } from '../../../src/input/softmaxResponse.js';
 import type { BinaryResponse } from '../../../src/input/binaryResponse.js';
 import { Matrix } from '../../../src/matrix.js';
 import { SoftlogitError } from '../../../src/errors.js';
-import type { ModelSpec } from '../protocol.js';
+import type { ColumnInfo, ModelSpec } from '../protocol.js';
 import { checkpoint, type Hooks } from './hooks.js';
 
 /** The design of a model, with its classes as the page shows them. */
@@ -36,6 +36,56 @@ export interface PreparedDesign {
 /** The label as the page writes it (numbers as R writes factor levels). */
 export function labelText(label: ClassLabel): string {
   return typeof label === 'number' ? levelsOf({ name: 'label', kind: 'numeric', values: Float64Array.of(label) })[0]! : label;
+}
+
+/** More classes than this is not a categorical response (a softmax fit has p·(K − 1) coefficients). */
+export const MAX_CLASSES = 50;
+/** A factor with more levels than this is refused before its dummies are built (an ID, free text). */
+export const MAX_FACTOR_LEVELS = 1000;
+/**
+ * The largest design matrix built, in bytes: the fit copies it into 32-bit WebAssembly memory
+ * (at most 4 GiB, shared with the fit's own buffers), so past 1 GiB the fit would fail anyway,
+ * after the page had waited for the design.
+ */
+export const MAX_DESIGN_BYTES = 2 ** 30;
+
+/**
+ * Refuses, before anything is built, a model that cannot be fitted for its size: a response with
+ * more than MAX_CLASSES classes, a factor with more than MAX_FACTOR_LEVELS levels, or a design
+ * over MAX_DESIGN_BYTES. Uses the column facts computed at load.
+ * @throws {SoftlogitError} `BAD_RESPONSE` or `TOO_LARGE`, naming the column(s) in `details.columns`.
+ */
+export function checkModelSize(spec: ModelSpec, columns: readonly ColumnInfo[], nRows: number): void {
+  const info = new Map(columns.map((c) => [c.name, c]));
+  const response = spec.response === undefined ? undefined : info.get(spec.response);
+  if (response !== undefined && response.nDistinct > MAX_CLASSES) {
+    throw new SoftlogitError(
+      'BAD_RESPONSE',
+      `the response ${response.name} has ${response.nDistinct} distinct values; a categorical response has at most ${MAX_CLASSES} classes here. Choose another response`,
+      { columns: [response.name] },
+    );
+  }
+  let width = 1;
+  const tooMany: string[] = [];
+  for (const name of spec.predictors) {
+    const column = info.get(name);
+    if (column === undefined) continue; // designMatrix names it (UNKNOWN_COLUMN)
+    const factor = column.kind === 'text' || spec.factors.includes(name) || spec.levelOrder?.[name] !== undefined;
+    if (factor && column.nDistinct > MAX_FACTOR_LEVELS) tooMany.push(name);
+    width += factor ? Math.max(0, column.nDistinct - 1) : 1;
+  }
+  if (tooMany.length > 0) {
+    const described = tooMany.map((name) => `${name} (${info.get(name)!.nDistinct} levels)`).join(', ');
+    throw new SoftlogitError('TOO_LARGE', `too many levels to code as dummies: ${described}; at most ${MAX_FACTOR_LEVELS} per factor. Drop ${tooMany.length === 1 ? 'it' : 'them'} from the model`, { columns: tooMany });
+  }
+  const bytes = 8 * width * nRows;
+  if (bytes > MAX_DESIGN_BYTES) {
+    throw new SoftlogitError(
+      'TOO_LARGE',
+      `the design matrix would be ${nRows} rows × ${width} columns (${(bytes / 2 ** 30).toFixed(1)} GiB), more than the ${MAX_DESIGN_BYTES / 2 ** 30} GiB this page fits in memory; use fewer predictors or factor levels`,
+      { columns: [...spec.predictors] },
+    );
+  }
 }
 
 /**

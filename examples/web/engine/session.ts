@@ -14,7 +14,7 @@ import { describeColumn, defaultModel } from './columns.js';
 import { delimiterName } from './delimiter.js';
 import { Cancelled, checkpoint, nextTask, type Hooks, type ProgressUpdate } from './hooks.js';
 import { fileSource, loadTable, textSource, type TextSource } from './load.js';
-import { fitModels, prepareDesign } from './model.js';
+import { checkModelSize, fitModels, prepareDesign } from './model.js';
 import { plotData } from './plot.js';
 import { fitStats, identityTable, logisticTable, softmaxTable } from './tables.js';
 import { diagnosticsOf } from './diagnostics.js';
@@ -132,6 +132,7 @@ export class Engine {
       await init();
       hooks.progress({ phase: 'design' });
       const designStarted = performance.now();
+      checkModelSize(spec, this.loaded.columns, this.loaded.frame.nRows);
       const prepared = prepareDesign(this.loaded.frame, spec);
       const designMs = performance.now() - designStarted;
       await checkpoint(hooks);
