@@ -51,6 +51,12 @@ const UCLA = {
 };
 /** R 4.2.2, nnet::multinom(Sat ~ Infl + Type + Cont, weights = Freq, MASS::housing): AIC (test/fixtures/housing-weighted-softmax.json, 3498.083866). */
 const HOUSING_AIC = '3498.0839';
+/**
+ * R 4.2.2: ldose <- rep(0:5, 2); numdead <- c(1, 4, 9, 13, 18, 20, 0, 2, 6, 10, 12, 16);
+ * sex <- factor(rep(c("M", "F"), c(6, 6))); glm(cbind(numdead, 20 - numdead) ~ sex + ldose, binomial):
+ * AIC 42.86746523, sexM 1.100743363 (the budworm data of ?predict.glm, additive model).
+ */
+const BUDWORM = { aic: '42.867465', sexM: 1.100743 };
 /** test/fixtures/separated-firth.json, case "complete": R brglm2 AS_mean coefficients (Intercept), x1, x2. */
 const SEPARATED = JSON.parse(readFileSync(fileURLToPath(new URL('../fixtures/separated-firth.json', import.meta.url)), 'utf8')) as {
   cases: { name: string; X: number[][]; y: number[]; expected: { coefficients: number[] } }[];
@@ -132,6 +138,18 @@ async function recordLongTasks(p: Page): Promise<void> {
       for (const entry of list.getEntries()) w.__longTasks.push(entry.duration);
     });
     w.__longTaskObserver.observe({ type: 'longtask' });
+  });
+}
+
+/** Starts recording every text the status line shows, in window.__statusLog. */
+async function recordStatus(p: Page): Promise<void> {
+  await p.evaluate(() => {
+    const w = window as unknown as { __statusLog: string[]; __statusObserver?: MutationObserver };
+    w.__statusLog = [];
+    w.__statusObserver?.disconnect();
+    const status = document.getElementById('status')!;
+    w.__statusObserver = new MutationObserver(() => w.__statusLog.push(status.textContent ?? ''));
+    w.__statusObserver.observe(status, { childList: true, characterData: true, subtree: true });
   });
 }
 
@@ -222,6 +240,19 @@ describe('demo page (examples/web) in Chromium', () => {
     await page.screenshot({ path: `${SCREENSHOTS}demo-multinomial.png`, fullPage: true });
   });
 
+  it('draws a factor predictor as categories (a point and interval per level), the others held at real values', async () => {
+    await loadExample();
+    await afterFit(() => page.getByTestId('factor-rank').check());
+    expect(await page.getByTestId('formula').textContent()).toContain('factor(rank)');
+    await afterFit(() => page.getByTestId('plot-predictor').selectOption('rank'));
+    const levels = page.locator('#plot svg g[data-kind="levels"][data-class="1"]');
+    expect(await levels.count()).toBe(1);
+    expect(await levels.locator('line[data-band="95"]').count()).toBe(4);
+    expect(await page.locator('#plot svg text[data-axis="x"]').textContent()).toBe('rank');
+    expect(await page.locator('#plot-held').textContent()).toMatch(/gre = 587\.7 \(mean\), gpa = 3\.39 \(mean\)/);
+    await page.locator('#plot-panel').screenshot({ path: `${SCREENSHOTS}demo-factor-plot.png` });
+  });
+
   it('warns about separation next to the table, and its Firth button gives R brglm2\'s finite estimates', async () => {
     const complete = SEPARATED.cases.find((c) => c.name === 'complete')!;
     const csv = ['y,x1,x2', ...complete.X.map((row, i) => `${complete.y[i]},${row.join(',')}`)].join('\n');
@@ -230,6 +261,13 @@ describe('demo page (examples/web) in Chromium', () => {
     await warning.waitFor({ timeout: STEP_TIMEOUT_MS });
     expect(await warning.textContent()).toMatch(/separat/i);
     await page.screenshot({ path: `${SCREENSHOTS}demo-separation.png`, fullPage: true });
+    // Ridge with the λ typed in: finite estimates, and a way back.
+    await page.getByTestId('ridge-lambda').fill('0.5');
+    await afterFit(() => page.getByTestId('ridge-button').click());
+    expect(await page.getByTestId('remedy-note').textContent()).toMatch(/ridge \(λ = 0\.5\)/);
+    expect(Math.abs(await estimate('logistic-row-x1'))).toBeLessThan(10);
+    await afterFit(() => page.getByTestId('remedy-off').click());
+    await page.getByTestId('separation-warning').waitFor({ timeout: STEP_TIMEOUT_MS });
     await afterFit(() => page.getByTestId('firth-button').click());
     const [b0, b1, b2] = complete.expected.coefficients;
     expect(await estimate('logistic-row-(Intercept)')).toBeCloseTo(b0!, 4);
@@ -251,6 +289,22 @@ describe('demo page (examples/web) in Chromium', () => {
     expect(await page.getByTestId('softmax-aic').textContent()).toContain(HOUSING_AIC);
     expect(await page.getByTestId('softmax-nobs').textContent()).toMatch(/72 rows standing for 1681 cases/);
     await page.screenshot({ path: `${SCREENSHOTS}demo-housing.png`, fullPage: true });
+  });
+
+  it('fits a counts response (one column per class): R glm(cbind(numdead, numalive) ~ sex + ldose)\'s AIC', async () => {
+    const dead = [1, 4, 9, 13, 18, 20, 0, 2, 6, 10, 12, 16];
+    const csv = ['ldose,sex,numdead,numalive', ...dead.map((d, i) => `${i % 6},${i < 6 ? 'M' : 'F'},${d},${20 - d}`)].join('\n');
+    await afterFit(() => openFile('budworm.csv', csv));
+    await page.locator('#counts-box summary').click();
+    await page.getByTestId('count-numdead').check();
+    await afterFit(() => page.getByTestId('count-numalive').check());
+    for (const name of ['sex', 'ldose']) {
+      const box = page.getByTestId(`predictor-${name}`);
+      if (!(await box.isChecked())) await afterFit(() => box.check());
+    }
+    expect(await page.getByTestId('formula').textContent()).toMatch(/^cbind\(numdead, numalive\) ~ /);
+    expect(await page.getByTestId('logistic-aic').textContent()).toContain(BUDWORM.aic);
+    expect(Math.abs(await estimate('logistic-row-sexM'))).toBeCloseTo(BUDWORM.sexM, 5);
   });
 
   it('leaves an ID column out by default, names collinear and ID columns with "drop" buttons, and keeps the data', async () => {
@@ -355,8 +409,13 @@ describe('demo page (examples/web) in Chromium', () => {
       await page.evaluate(() => setTimeout(() => { const t = performance.now(); while (performance.now() - t < 120); }, 0));
       await expect.poll(() => longTasks(page)).toEqual([expect.any(Number)]);
       await recordLongTasks(page);
+      await recordStatus(page);
       await afterFit(() => page.locator('#file-input').setInputFiles(path), page, BIG_TIMEOUT_MS);
       const tasks = await longTasks(page);
+      // Progress: rows read, then Newton iterations with their deviance.
+      const statusLog = await page.evaluate(() => (window as unknown as { __statusLog: string[] }).__statusLog);
+      expect(statusLog.some((text) => /^Reading: [\d,]+ rows/.test(text))).toBe(true);
+      expect(statusLog.some((text) => /Newton iteration \d+, deviance [\d.e+]+/.test(text))).toBe(true);
       const timings = await page.getByTestId('timings').evaluate((el) => ({ ...(el as HTMLElement).dataset }));
       const row = Object.fromEntries(Object.entries(timings).filter(([k]) => k !== 'testid').map(([k, v]) => [k, Number(v)]));
       timingRows[`${nRows} rows (${(bytes / 1e6).toFixed(1)} MB)`] = { ...row, longestTaskMs: Math.max(0, ...tasks), longTasks: tasks.length };
@@ -365,7 +424,18 @@ describe('demo page (examples/web) in Chromium', () => {
       expect(await page.getByTestId('plot-sample-note').textContent()).toContain(`5,000 of ${nRows.toLocaleString('en-US')} rows shown`);
       expect(await page.locator('#plot svg path[data-class="1"]').count()).toBe(1);
       expect(tasks.filter((ms) => ms > LONG_TASK_LIMIT_MS)).toEqual([]);
-      if (nRows === 1_000_000) await page.screenshot({ path: `${SCREENSHOTS}demo-1e6.png`, fullPage: true });
+      if (nRows === 1_000_000) {
+        await page.screenshot({ path: `${SCREENSHOTS}demo-1e6.png`, fullPage: true });
+        // Cancel while the file is read: the data and result shown before stay.
+        const shownBefore = await estimate('logistic-row-x1');
+        await page.locator('#file-input').setInputFiles(path);
+        await expect.poll(() => page.getByTestId('status').textContent(), { timeout: STEP_TIMEOUT_MS }).toMatch(/^Reading/);
+        await page.getByTestId('cancel').click();
+        await expect.poll(() => page.getByTestId('status').textContent(), { timeout: STEP_TIMEOUT_MS }).toMatch(/cancelled/i);
+        expect(await page.getByTestId('cancel').isHidden()).toBe(true);
+        expect(await estimate('logistic-row-x1')).toBe(shownBefore);
+        expect(await page.getByTestId('data-status').textContent()).toContain(`big-${nRows}.csv`);
+      }
       rmSync(path, { force: true });
     }, BIG_TIMEOUT_MS + 120_000);
   }

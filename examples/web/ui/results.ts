@@ -64,7 +64,7 @@ function renderDiagnostics(r: ResultMessage, columns: readonly ColumnInfo[], nRo
     const box = h('section', { className: 'diagnostic', testid: 'separation-warning', attrs: { 'aria-labelledby': 'separation-heading' } },
       h('h3', { id: 'separation-heading', text: 'Separation: the maximum-likelihood estimates do not exist' }),
       h('p', { text: s.message }),
-      h('p', { text: 'The estimates and standard errors above are not meaningful. Refit with a remedy:' }));
+      h('p', { text: 'The estimates and standard errors below are not meaningful. Refit with a remedy:' }));
     const row = h('div', { className: 'row' });
     if (s.remedies.includes('firth')) {
       const firth = h('button', { testid: 'firth-button', text: "Refit with Firth's method", attrs: { type: 'button' } });
