@@ -195,6 +195,11 @@ describe('demo page (examples/web) in Chromium', () => {
     await expect.poll(() => page.getByTestId('identity').textContent()).toMatch(/β = w_1 − w_0/);
     expect(Number(await page.locator('[data-testid="identity-row-gpa"] td[data-col="symmetric"]').textContent())).toBeCloseTo(UCLA.gpa / 2, 5);
     expect(await page.getByTestId('summary').textContent()).toMatch(/Coefficients/);
+    // Copy: the summary lands on the clipboard as it is shown.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
+    await page.getByTestId('copy-summary').click();
+    await expect.poll(() => page.locator('#copy-status').textContent()).toBe('Copied.');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await page.getByTestId('summary').textContent());
     // The plot: one curve (glm's P(admit = 1)) with its band, a legend titled with the response.
     expect(await page.locator('#plot svg path[data-class="1"]').count()).toBe(1);
     expect(await page.locator('#plot svg path[data-band="1"]').count()).toBe(1);
@@ -233,6 +238,12 @@ describe('demo page (examples/web) in Chromium', () => {
     await page.locator('[data-testid="softmax-row-1-(Intercept)"]').waitFor({ timeout: STEP_TIMEOUT_MS });
     // Changing the reference from 1 to 4 flips the sign of the 4-vs-1 log-odds.
     expect(await estimate('softmax-row-1-(Intercept)')).toBeCloseTo(-againstOne, 4);
+    // The symmetric form: every class has a block, and each term's coefficients sum to 0.
+    await afterFit(() => page.getByTestId('parameterization').selectOption('symmetric'));
+    let interceptSum = 0;
+    for (const k of ['1', '2', '3', '4']) interceptSum += await estimate(`softmax-row-${k}-(Intercept)`);
+    expect(Math.abs(interceptSum)).toBeLessThan(1e-4);
+    await afterFit(() => page.getByTestId('parameterization').selectOption('reference'));
     // Level order: move 4 to the top with the keyboard-operable buttons.
     await page.getByTestId('levels-of').selectOption('rank');
     for (let i = 0; i < 3; i++) await afterFit(() => page.getByRole('button', { name: 'Move 4 up' }).click());
