@@ -145,11 +145,20 @@ function renderTables(r: ResultMessage): void {
   $('tables').replaceChildren(...children);
 }
 
-/** Draws `r`; returns the milliseconds the plot took to draw. */
-export function showResult(r: ResultMessage, columns: readonly ColumnInfo[], nRows: number): number {
+/** Draws `r`'s formula, diagnostics and tables (the first of the two steps of showing a result). */
+export function showTables(r: ResultMessage, columns: readonly ColumnInfo[], nRows: number): void {
   $('formula').textContent = formulaOf(r);
   renderDiagnostics(r, columns, nRows);
   renderTables(r);
+  $('results').hidden = false;
+  $('results').classList.remove('stale');
+}
+
+/**
+ * Draws `r`'s summary and plot (the second step: run in a later task than showTables, so that
+ * neither, with the layout it causes, holds the main thread long on a big result).
+ */
+export function showSummaryAndPlot(r: ResultMessage): void {
   $('summary').textContent = r.summary;
   const select = $<HTMLSelectElement>('plot-predictor');
   const chosen = r.plot?.predictor;
@@ -161,10 +170,7 @@ export function showResult(r: ResultMessage, columns: readonly ColumnInfo[], nRo
     return o;
   }));
   select.disabled = r.model.predictors.length === 0;
-  const drawMs = showPlot(r.plot);
-  $('results').hidden = false;
-  $('results').classList.remove('stale');
-  return drawMs;
+  showPlot(r.plot);
 }
 
 /** Marks the result shown as not belonging to the data or model now in the controls. */
