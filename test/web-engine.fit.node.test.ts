@@ -120,6 +120,34 @@ describe('housing (MASS::housing) with Freq as case weights', () => {
     expectBandsHoldCurves(plot);
   });
 
+  it('keeps the design and fits when only the parameterization changes, and refits for another reference', async () => {
+    const { load, fit } = newEngine();
+    const loaded = await load(HOUSING);
+    const reference = await fit(loaded.defaultModel);
+    expect(reference.timings.reused).toBeUndefined();
+    const symmetric = await fit({ ...loaded.defaultModel, parameterization: 'symmetric' });
+    expect(symmetric.timings.reused).toBe('fits');
+    const fresh = newEngine();
+    await fresh.load(HOUSING);
+    const expected = await fresh.fit({ ...loaded.defaultModel, parameterization: 'symmetric' });
+    expect(expected.timings.reused).toBeUndefined();
+    symmetric.softmax!.blocks.forEach((block, k) =>
+      block.rows.forEach((row, j) => {
+        closeTo(row.estimate, expected.softmax!.blocks[k]!.rows[j]!.estimate, SAME_MLE_RTOL);
+        closeTo(row.se, expected.softmax!.blocks[k]!.rows[j]!.se, SAME_MLE_RTOL);
+      }),
+    );
+    const otherReference = await fit({ ...loaded.defaultModel, referenceClass: 'Medium' });
+    expect(otherReference.timings.reused).toBe('design');
+    expect(otherReference.reference).toBe('Medium');
+    closeTo(otherReference.stats.aic, housingFixture.expected.aic, FIT_RTOL);
+    const ridge = await fit({ ...loaded.defaultModel, remedy: { kind: 'ridge', lambda: 2 } });
+    const ridgeSymmetric = await fit({ ...loaded.defaultModel, remedy: { kind: 'ridge', lambda: 2 }, parameterization: 'symmetric' });
+    expect([ridge.timings.reused, ridgeSymmetric.timings.reused]).toEqual(['design', 'design']); // a penalty depends on the form
+    const reloaded = await load(HOUSING);
+    expect((await fit(reloaded.defaultModel)).timings.reused).toBeUndefined();
+  });
+
   it('gives the same AIC in R\'s default (sorted) level order, and the other classes as reference', async () => {
     const { load, fit } = newEngine();
     const loaded = await load(HOUSING);
@@ -211,6 +239,8 @@ describe('UCLA admissions (two classes)', () => {
     closeTo(plot.prob[1]![0]!, 1 / (1 + Math.exp(-eta)), 1e-5); // 3.3899 is the mean rounded for display
 
     const byRank = await fit({ response: 'admit', predictors: ['gre', 'gpa', 'rank'], factors: ['rank'], parameterization: 'reference', plotPredictor: 'rank' });
+    expect(byRank.timings).toMatchObject({ reused: 'fits', designMs: 0, fitMs: 0 }); // only the plot changed
+    expect(byRank.logistic).toEqual(result.logistic);
     const factorPlot = byRank.plot as FactorPlot;
     expect(factorPlot.kind).toBe('factor');
     expect(factorPlot.levels).toEqual(['1', '2', '3', '4']);

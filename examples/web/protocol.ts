@@ -388,8 +388,13 @@ export interface ResultMessage {
   identity: IdentityTable | null;
   /** Null when the model has no predictors. */
   plot: PlotData | null;
-  /** Milliseconds inside the worker for building the design, all fits, and the tables and plot. */
-  timings: { designMs: number; fitMs: number; summaryMs: number };
+  /**
+   * Milliseconds inside the worker for building the design, all fits, and the tables and plot.
+   * `reused`: the design (same response, predictors, factors, weights, counts, level order) or
+   * also the fits (only the plot predictor, level or parameterization changed; not with ridge)
+   * were kept from the previous request, and their times here are 0.
+   */
+  timings: { designMs: number; fitMs: number; summaryMs: number; reused?: 'design' | 'fits' };
 }
 
 /**

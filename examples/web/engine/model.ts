@@ -105,19 +105,32 @@ export function prepareDesign(frame: DataFrame, spec: ModelSpec): PreparedDesign
   const response = design.response;
   const classLabels: ClassLabel[] = response.kind === 'labels' ? response.levels : response.classNames;
   const classes = classLabels.map(labelText);
+  return withReference(
+    {
+      design,
+      X: { data: design.X, nRows: design.nRows, nFeatures: design.nFeatures },
+      classLabels,
+      classes,
+      referenceIndex: 0,
+      responseName: spec.response ?? (spec.counts ?? []).join(', '),
+      columnOf: designColumnSources(design),
+    },
+    spec,
+  );
+}
+
+/**
+ * The design with the reference class `spec` asks for (default the first class), as a new object:
+ * a design kept from an earlier request is reused with another reference.
+ * @throws {SoftlogitError} `BAD_REFERENCE` for a reference class that is not a class.
+ */
+export function withReference(prepared: PreparedDesign, spec: ModelSpec): PreparedDesign {
+  const { classes } = prepared;
   const referenceIndex = spec.referenceClass === undefined ? 0 : classes.indexOf(spec.referenceClass);
   if (referenceIndex < 0) {
     throw new SoftlogitError('BAD_REFERENCE', `the reference class "${spec.referenceClass}" is not one of the classes (${classes.join(', ')})`, { classes });
   }
-  return {
-    design,
-    X: { data: design.X, nRows: design.nRows, nFeatures: design.nFeatures },
-    classLabels,
-    classes,
-    referenceIndex,
-    responseName: spec.response ?? (spec.counts ?? []).join(', '),
-    columnOf: designColumnSources(design),
-  };
+  return { ...prepared, referenceIndex };
 }
 
 /** The predictor each design column comes from: a numeric predictor gives one column, a factor one per non-reference level. */

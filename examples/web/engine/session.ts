@@ -14,7 +14,7 @@ import { describeColumn, defaultModel } from './columns.js';
 import { delimiterName } from './delimiter.js';
 import { Cancelled, checkpoint, nextTask, type Hooks, type ProgressUpdate } from './hooks.js';
 import { fileSource, loadTable, textSource, type TextSource } from './load.js';
-import { checkModelSize, fitModels, prepareDesign } from './model.js';
+import { checkModelSize, fitModels, prepareDesign, withReference, type Fits, type PreparedDesign } from './model.js';
 import { plotData } from './plot.js';
 import { fitStats, identityTable, logisticTable, softmaxTable } from './tables.js';
 import { diagnosticsOf } from './diagnostics.js';
@@ -32,6 +32,32 @@ interface Loaded {
   totalBytes: number;
 }
 
+/**
+ * The last design built (kept while the next request has the same design options: changing the
+ * remedy, reference class, parameterization, plot predictor or level skips rebuilding it) and the
+ * fits made on it (kept while only the plot predictor, level or unpenalized parameterization change).
+ */
+interface FitCache {
+  designKey: string;
+  prepared: PreparedDesign;
+  fitKey?: string;
+  fits?: Fits;
+}
+
+/** What decides the design, and what (besides it) decides the fits. */
+export function cacheKeys(spec: ModelSpec): { design: string; fit: string } {
+  const design = JSON.stringify([spec.response ?? null, spec.counts ?? null, spec.predictors, spec.factors, spec.weights ?? null, spec.levelOrder ?? null]);
+  // A ridge penalty on W depends on the parameterization; an unpenalized fit does not (it is converted).
+  const parameterization = spec.remedy?.kind === 'ridge' ? spec.parameterization : null;
+  return { design, fit: JSON.stringify([design, spec.referenceClass ?? null, spec.remedy ?? null, parameterization]) };
+}
+
+/** The fits with the softmax one reported in `parameterization` (the same model, converted). */
+function withParameterization(fits: Fits, parameterization: ModelSpec['parameterization']): Fits {
+  if (fits.softmax === null || fits.softmax.parameterization === parameterization) return fits;
+  return { ...fits, softmax: fits.softmax.withParameterization(parameterization) };
+}
+
 /** One request while it waits or runs. */
 interface Task {
   requestId: number;
@@ -40,6 +66,8 @@ interface Task {
 
 export class Engine {
   private loaded: Loaded | null = null;
+  /** The last design and fits, for a request that changes only what does not need them rebuilt. */
+  private cache: FitCache | null = null;
   private readonly tasks = new Set<Task>();
   private queue: Promise<void> = Promise.resolve();
 
@@ -102,6 +130,7 @@ export class Engine {
       const { model, note } = defaultModel(columns);
       const renamed = table.renamed.map((r) => `header field ${r.field} was empty and is named ${r.name}`);
       this.loaded = { frame: table.frame, columns, totalBytes: table.totalBytes };
+      this.cache = null;
       const message: LoadedMessage = {
         type: 'loaded',
         requestId: request.requestId,
@@ -130,14 +159,33 @@ export class Engine {
       const spec: ModelSpec = request.model;
       const level = spec.level ?? DEFAULT_LEVEL;
       await init();
-      hooks.progress({ phase: 'design' });
-      const designStarted = performance.now();
-      checkModelSize(spec, this.loaded.columns, this.loaded.frame.nRows);
-      const prepared = prepareDesign(this.loaded.frame, spec);
-      const designMs = performance.now() - designStarted;
-      await checkpoint(hooks);
-      hooks.progress({ phase: 'fit' });
-      const fits = await fitModels(prepared, spec, hooks);
+      const keys = cacheKeys(spec);
+      let reused: 'design' | 'fits' | undefined;
+      let designMs = 0;
+      let prepared: PreparedDesign;
+      if (this.cache?.designKey === keys.design) {
+        prepared = withReference(this.cache.prepared, spec);
+        reused = 'design';
+      } else {
+        this.cache = null; // let the old design go before building the new one
+        hooks.progress({ phase: 'design' });
+        const designStarted = performance.now();
+        checkModelSize(spec, this.loaded.columns, this.loaded.frame.nRows);
+        prepared = prepareDesign(this.loaded.frame, spec);
+        designMs = performance.now() - designStarted;
+        this.cache = { designKey: keys.design, prepared };
+        await checkpoint(hooks);
+      }
+      let fits: Fits;
+      if (this.cache.fitKey === keys.fit && this.cache.fits !== undefined) {
+        fits = withParameterization(this.cache.fits, spec.parameterization);
+        reused = 'fits';
+      } else {
+        hooks.progress({ phase: 'fit' });
+        fits = await fitModels(prepared, spec, hooks);
+        this.cache.fitKey = keys.fit;
+        this.cache.fits = fits;
+      }
       await checkpoint(hooks);
       hooks.progress({ phase: 'summary' });
       const summaryStarted = performance.now();
@@ -161,8 +209,9 @@ export class Engine {
         diagnostics: diagnosticsOf(fits, prepared, spec),
         identity: fits.logistic && fits.softmax ? identityTable(fits.logistic, fits.softmax, fits.positiveIndex, classes) : null,
         plot,
-        timings: { designMs, fitMs: fits.logisticMs + fits.softmaxMs, summaryMs: 0 },
+        timings: { designMs, fitMs: reused === 'fits' ? 0 : fits.logisticMs + fits.softmaxMs, summaryMs: 0 },
       };
+      if (reused !== undefined) result.timings.reused = reused;
       result.timings.summaryMs = performance.now() - summaryStarted;
       this.post(result, plot ? transferables(plot) : []);
     } catch (error) {
