@@ -25,7 +25,7 @@ export function diagnosticsOf(fits: Fits, prepared: PreparedDesign, spec: ModelS
   return {
     separation: separated
       ? {
-          message: separated.warnings.find((w) => /separat/i.test(w)) ?? separated.warnings.join(' ') ?? 'the data are separated',
+          message: separated.warnings.find((w) => /separat/i.test(w)) ?? (separated.warnings.join(' ') || `the data are ${separated.separation!.kind}ly separated`),
           remedies: K === 2 ? ['firth', 'ridge'] : ['ridge'],
           suggestedLambda: SUGGESTED_RIDGE_LAMBDA,
         }
