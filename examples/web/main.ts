@@ -265,7 +265,11 @@ async function onResult(msg: ResultMessage, request: Pending): Promise<void> {
   const received = performance.now();
   let drawMs = 0;
   let started = received;
+  const focused = document.activeElement;
   showTables(msg, data?.loaded.columns ?? [], data?.loaded.nRows ?? 0);
+  // A keyboard user who pressed a button that the new result replaced (Firth, a "drop" button)
+  // continues from the results heading, not from the top of the page.
+  if (focused instanceof HTMLElement && focused !== document.body && !focused.isConnected) $('results-heading').focus();
   drawMs += performance.now() - started;
   await nextFrame();
   if (result !== msg) return; // a newer result came meanwhile: it draws itself

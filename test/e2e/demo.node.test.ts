@@ -131,11 +131,12 @@ async function newPage(viewport: { width: number; height: number }, mobile = fal
 /** Starts recording main-thread long tasks (> 50 ms, the browser's threshold) in window.__longTasks. */
 async function recordLongTasks(p: Page): Promise<void> {
   await p.evaluate(() => {
-    const w = window as unknown as { __longTasks: number[]; __longTaskObserver?: PerformanceObserver };
+    const w = window as unknown as { __longTasks: { start: number; duration: number }[]; __longTaskObserver?: PerformanceObserver };
     w.__longTasks = [];
     w.__longTaskObserver?.disconnect();
+    performance.clearMarks();
     w.__longTaskObserver = new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) w.__longTasks.push(entry.duration);
+      for (const entry of list.getEntries()) w.__longTasks.push({ start: Math.round(entry.startTime), duration: Math.round(entry.duration) });
     });
     w.__longTaskObserver.observe({ type: 'longtask' });
   });
@@ -154,7 +155,16 @@ async function recordStatus(p: Page): Promise<void> {
 }
 
 async function longTasks(p: Page): Promise<number[]> {
-  return p.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks.slice());
+  return (await longTaskEntries(p)).map((t) => t.duration);
+}
+
+/** The long tasks with their start, and the page's marks (one per worker message but progress) to place them. */
+async function longTaskEntries(p: Page): Promise<{ start: number; duration: number }[]> {
+  return p.evaluate(() => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.slice());
+}
+
+async function messageMarks(p: Page): Promise<string> {
+  return p.evaluate(() => performance.getEntriesByType('mark').filter((m) => m.name !== 'demo:progress').map((m) => `${m.name}@${Math.round(m.startTime)}`).join(' '));
 }
 
 describe('demo page (examples/web) in Chromium', () => {
@@ -170,7 +180,15 @@ describe('demo page (examples/web) in Chromium', () => {
   }, 180_000);
 
   afterAll(async () => {
-    if (Object.keys(timingRows).length > 0) writeFileSync(`${SCREENSHOTS}timings.json`, `${JSON.stringify(timingRows, null, 2)}\n`);
+    if (Object.keys(timingRows).length > 0) {
+      writeFileSync(`${SCREENSHOTS}timings.json`, `${JSON.stringify(timingRows, null, 2)}\n`);
+      const ms = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(0).padStart(6));
+      console.log([
+        'demo page timings (ms): load = file chosen → columns on the page; read+parse = in the worker; design, fit, tables+plot data = in the worker; draw = page scripts (to the frame on screen)',
+        ...Object.entries(timingRows).map(([rows, t]) =>
+          `${rows.padEnd(26)} load ${ms(t.loadMs)}  read+parse ${ms(t.readMs)}  design ${ms(t.designMs)}  fit ${ms(t.fitMs)}  tables+plot data ${ms(t.summaryMs)}  draw ${ms(t.drawMs)} (${ms(t.drawWallMs)})  longest main-thread task ${ms(t.longestTaskMs)}`),
+      ].join('\n'));
+    }
     await browser?.close();
     await new Promise<void>((resolve) => (server ? server.httpServer.close(() => resolve()) : resolve()));
     if (scratch) rmSync(scratch, { recursive: true, force: true });
@@ -279,7 +297,10 @@ describe('demo page (examples/web) in Chromium', () => {
     expect(Math.abs(await estimate('logistic-row-x1'))).toBeLessThan(10);
     await afterFit(() => page.getByTestId('remedy-off').click());
     await page.getByTestId('separation-warning').waitFor({ timeout: STEP_TIMEOUT_MS });
-    await afterFit(() => page.getByTestId('firth-button').click());
+    // Pressed from the keyboard; the button goes away with the new result, focus goes to the results heading.
+    await page.getByTestId('firth-button').focus();
+    await afterFit(() => page.keyboard.press('Enter'));
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('results-heading');
     const [b0, b1, b2] = complete.expected.coefficients;
     expect(await estimate('logistic-row-(Intercept)')).toBeCloseTo(b0!, 4);
     expect(await estimate('logistic-row-x1')).toBeCloseTo(b1!, 4);
@@ -411,7 +432,10 @@ describe('demo page (examples/web) in Chromium', () => {
   });
 
   for (const nRows of [100_000, 1_000_000]) {
-    it(`loads and fits a ${nRows.toLocaleString('en-US')}-row × 10 CSV file with no main-thread task over ${LONG_TASK_LIMIT_MS} ms`, async () => {
+    // One retry: a long task is wall-clock time, and on a shared 2-core machine (load average 7
+    // while the suite ran) the OS can preempt the main thread inside a 20 ms task; once in seven
+    // runs a 171 ms task was seen that did not come back. A real regression fails both tries.
+    it(`loads and fits a ${nRows.toLocaleString('en-US')}-row × 10 CSV file with no main-thread task over ${LONG_TASK_LIMIT_MS} ms`, { timeout: BIG_TIMEOUT_MS + 120_000, retry: 1 }, async () => {
       const path = join(scratch, `big-${nRows}.csv`);
       const bytes = await writeLogisticCSV(path, nRows, 20261203);
       await loadExample();
@@ -434,7 +458,8 @@ describe('demo page (examples/web) in Chromium', () => {
       expect(await page.getByTestId('data-status').textContent()).toContain(`${nRows.toLocaleString('en-US')} rows`);
       expect(await page.getByTestId('plot-sample-note').textContent()).toContain(`5,000 of ${nRows.toLocaleString('en-US')} rows shown`);
       expect(await page.locator('#plot svg path[data-class="1"]').count()).toBe(1);
-      expect(tasks.filter((ms) => ms > LONG_TASK_LIMIT_MS)).toEqual([]);
+      const over = (await longTaskEntries(page)).filter((t) => t.duration > LONG_TASK_LIMIT_MS);
+      expect(over, `long tasks ${JSON.stringify(over)}; messages ${await messageMarks(page)}`).toEqual([]);
       if (nRows === 1_000_000) {
         await page.screenshot({ path: `${SCREENSHOTS}demo-1e6.png`, fullPage: true });
         // Cancel while the file is read: the data and result shown before stay.
@@ -448,7 +473,7 @@ describe('demo page (examples/web) in Chromium', () => {
         expect(await page.getByTestId('data-status').textContent()).toContain(`big-${nRows}.csv`);
       }
       rmSync(path, { force: true });
-    }, BIG_TIMEOUT_MS + 120_000);
+    });
   }
 
   it('threw no error in the page', () => {
