@@ -91,6 +91,7 @@ function busy(on: boolean, determinate = false): void {
   bar.hidden = !on;
   if (!determinate) bar.removeAttribute('value');
   $('cancel').hidden = !on;
+  if (!on) $('progress-detail').textContent = '';
   document.body.dataset.busy = on ? 'true' : 'false';
 }
 
@@ -113,6 +114,14 @@ function clearMessage(): void {
   box.replaceChildren();
   box.hidden = true;
 }
+
+/** What the live status line says during each phase of a request. */
+const PHASE_TEXT: Record<ProgressMessage['phase'], string> = {
+  read: 'Reading the data…',
+  design: 'Building the design matrix…',
+  fit: 'Fitting…',
+  summary: 'Computing the tables and the plot…',
+};
 
 function describeProgress(p: ProgressMessage): string {
   switch (p.phase) {
@@ -311,14 +320,19 @@ function onMessage(msg: WorkerToPage): void {
   // Answers to requests replaced since (a new load or fit cancels the older one) are dropped.
   if (!request || msg.requestId !== request.requestId) return;
   switch (msg.type) {
-    case 'progress':
-      setStatus(describeProgress(msg));
+    case 'progress': {
+      // The live region says each phase once (a screen reader would read every row count);
+      // the counts and iterations go to the detail line beside the progress bar.
+      const phase = PHASE_TEXT[msg.phase];
+      if ($('status').textContent !== phase) setStatus(phase);
+      $('progress-detail').textContent = describeProgress(msg);
       if (msg.phase === 'read' && msg.totalBytes > 0) {
         const bar = $<HTMLProgressElement>('progress');
         bar.max = 1;
         bar.value = Math.min(1, msg.bytesRead / msg.totalBytes);
       } else busy(true);
       return;
+    }
     case 'loaded':
       pending = undefined;
       onLoaded(msg, request);

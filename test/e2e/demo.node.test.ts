@@ -142,13 +142,13 @@ async function recordLongTasks(p: Page): Promise<void> {
   });
 }
 
-/** Starts recording every text the status line shows, in window.__statusLog. */
+/** Starts recording every text the progress line (rows read, Newton iterations) shows, in window.__statusLog. */
 async function recordStatus(p: Page): Promise<void> {
   await p.evaluate(() => {
     const w = window as unknown as { __statusLog: string[]; __statusObserver?: MutationObserver };
     w.__statusLog = [];
     w.__statusObserver?.disconnect();
-    const status = document.getElementById('status')!;
+    const status = document.getElementById('progress-detail')!;
     w.__statusObserver = new MutationObserver(() => w.__statusLog.push(status.textContent ?? ''));
     w.__statusObserver.observe(status, { childList: true, characterData: true, subtree: true });
   });
@@ -290,6 +290,8 @@ describe('demo page (examples/web) in Chromium', () => {
     await warning.waitFor({ timeout: STEP_TIMEOUT_MS });
     expect(await warning.textContent()).toMatch(/separat/i);
     await page.screenshot({ path: `${SCREENSHOTS}demo-separation.png`, fullPage: true });
+    // The warning, its λ field and buttons are named and reachable like the rest of the page.
+    expect(await axeViolations(page)).toEqual([]);
     // Ridge with the λ typed in: finite estimates, and a way back.
     await page.getByTestId('ridge-lambda').fill('0.5');
     await afterFit(() => page.getByTestId('ridge-button').click());
