@@ -123,12 +123,13 @@ const PHASE_TEXT: Record<ProgressMessage['phase'], string> = {
   summary: 'Computing the tables and the plot…',
 };
 
+/** The detail line beside the progress bar (the live status line names the phase). */
 function describeProgress(p: ProgressMessage): string {
   switch (p.phase) {
-    case 'read': return `Reading: ${count(p.rowsRead)} rows (${megabytes(p.bytesRead)} of ${megabytes(p.totalBytes)})`;
-    case 'design': return `Building the design matrix of ${count(p.rowsRead)} rows…`;
-    case 'fit': return `Fitting${p.fit ? ` (${p.fit})` : ''}: Newton iteration ${p.iteration ?? '…'}${p.deviance !== undefined ? `, deviance ${fmt(p.deviance, 8)}` : ''}`;
-    case 'summary': return 'Computing the tables and the plot…';
+    case 'read': return `${count(p.rowsRead)} rows read (${megabytes(p.bytesRead)} of ${megabytes(p.totalBytes)})`;
+    case 'design': return `${count(p.rowsRead)} rows`;
+    case 'fit': return `${p.fit ? `${p.fit}: ` : ''}Newton iteration ${p.iteration ?? '…'}${p.deviance !== undefined ? `, deviance ${fmt(p.deviance, 8)}` : ''}`;
+    case 'summary': return '';
   }
 }
 

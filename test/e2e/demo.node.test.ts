@@ -451,7 +451,7 @@ describe('demo page (examples/web) in Chromium', () => {
       const tasks = await longTasks(page);
       // Progress: rows read, then Newton iterations with their deviance.
       const statusLog = await page.evaluate(() => (window as unknown as { __statusLog: string[] }).__statusLog);
-      expect(statusLog.some((text) => /^Reading: [\d,]+ rows/.test(text))).toBe(true);
+      expect(statusLog.some((text) => /^[\d,]+ rows read \([\d.]+ MB of [\d.]+ MB\)/.test(text))).toBe(true);
       expect(statusLog.some((text) => /Newton iteration \d+, deviance [\d.e+]+/.test(text))).toBe(true);
       const timings = await page.getByTestId('timings').evaluate((el) => ({ ...(el as HTMLElement).dataset }));
       const row = Object.fromEntries(Object.entries(timings).filter(([k]) => k !== 'testid').map(([k, v]) => [k, Number(v)]));
