@@ -9,6 +9,7 @@ import type { ErrorMessage, LoadedMessage, LoadRequest, ModelSpec, PageToWorker,
 import uclaCSV from '../../data/binary.csv?raw';
 import { currentModel, dropColumns, renderControls, wireControls } from './ui/controls.js';
 import { $, count, fmt, h, megabytes } from './ui/dom.js';
+import { scrollBox } from './ui/tables.js';
 import { clearStale, idLikeText, idLikePredictors, markStale, showSummaryAndPlot, showTables } from './ui/results.js';
 
 /** Above this many rows a changed control waits for Fit (or Enter) instead of refitting at once. */
@@ -204,6 +205,7 @@ function onLoaded(msg: LoadedMessage, request: Pending): void {
   $('model-panel').hidden = false;
   const delimiter = { comma: 'comma', tab: 'tab (spreadsheet)', semicolon: 'semicolon' }[msg.delimiterName];
   $('data-status').textContent = `${msg.name}: ${count(msg.nRows)} rows, ${msg.columns.length} columns, ${delimiter}-separated. ${msg.defaultNote}`;
+  showPreview(msg);
   let model: ModelSpec;
   if (restoring && kept) model = kept;
   else {
@@ -236,6 +238,21 @@ function onLoaded(msg: LoadedMessage, request: Pending): void {
     return;
   }
   fit();
+}
+
+/** The first rows as the worker read them, under the column names: shows at a glance whether the file was split right. */
+function showPreview(msg: LoadedMessage): void {
+  const table = document.createElement('table');
+  table.createCaption().textContent = `First ${msg.preview.length} rows of ${msg.name}`;
+  const head = table.createTHead().insertRow();
+  for (const c of msg.columns) head.append(h('th', { text: c.name, attrs: { scope: 'col' } }));
+  const body = table.createTBody();
+  for (const row of msg.preview) {
+    const tr = body.insertRow();
+    msg.columns.forEach((_, j) => (tr.insertCell().textContent = row[j] ?? ''));
+  }
+  $('preview').replaceChildren(scrollBox(table, `Preview of ${msg.name}`));
+  $('preview-box').hidden = msg.preview.length === 0;
 }
 
 /**

@@ -213,6 +213,8 @@ describe('demo page (examples/web) in Chromium', () => {
     await expect.poll(() => page.getByTestId('identity').textContent()).toMatch(/β = w_1 − w_0/);
     expect(Number(await page.locator('[data-testid="identity-row-gpa"] td[data-col="symmetric"]').textContent())).toBeCloseTo(UCLA.gpa / 2, 5);
     expect(await page.getByTestId('summary').textContent()).toMatch(/Coefficients/);
+    expect(await page.locator('#preview tbody tr').count()).toBe(5);
+    expect(await page.locator('#preview thead th').allTextContents()).toEqual(['admit', 'gre', 'gpa', 'rank']);
     // Copy: the summary lands on the clipboard as it is shown.
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
     await page.getByTestId('copy-summary').click();
@@ -415,6 +417,10 @@ describe('demo page (examples/web) in Chromium', () => {
 
   it('has no axe-core violations on the fitted page (desktop)', async () => {
     await loadExample();
+    // With the closed parts open, so that axe-core sees them too.
+    for (const box of ['#preview-box', '#paste-box', '#counts-box']) {
+      if (!(await page.locator(box).evaluate((d) => (d as HTMLDetailsElement).open))) await page.locator(`${box} summary`).click();
+    }
     expect(await axeViolations(page)).toEqual([]);
   });
 
@@ -460,6 +466,8 @@ describe('demo page (examples/web) in Chromium', () => {
       expect(await page.getByTestId('data-status').textContent()).toContain(`${nRows.toLocaleString('en-US')} rows`);
       expect(await page.getByTestId('plot-sample-note').textContent()).toContain(`5,000 of ${nRows.toLocaleString('en-US')} rows shown`);
       expect(await page.locator('#plot svg path[data-class="1"]').count()).toBe(1);
+      // The other predictors are held at real values: numbers at their means, the factor at its reference level.
+      expect(await page.locator('#plot-held').textContent()).toMatch(/x2 = -?[\d.e-]+ \(mean\).*grp = a \(reference level\)/);
       const over = (await longTaskEntries(page)).filter((t) => t.duration > LONG_TASK_LIMIT_MS);
       expect(over, `long tasks ${JSON.stringify(over)}; messages ${await messageMarks(page)}`).toEqual([]);
       if (nRows === 1_000_000) {
