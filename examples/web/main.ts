@@ -5,11 +5,12 @@
 //
 // A failure (a bad CSV, one class, a collinear column) shows a message; the data loaded and the
 // result shown before stay, and the controls stay usable so the model can be changed.
-import type { ErrorMessage, LoadedMessage, LoadRequest, ModelSpec, PageToWorker, ProgressMessage, ResultMessage, WorkerToPage } from './protocol.js';
+import type { ErrorMessage, LoadedMessage, LoadRequest, ModelSpec, PageToWorker, ResultMessage, WorkerToPage } from './protocol.js';
 import uclaCSV from '../../data/binary.csv?raw';
 import { currentModel, dropColumns, renderControls, wireControls } from './ui/controls.js';
-import { $, count, fmt, h, megabytes } from './ui/dom.js';
-import { scrollBox } from './ui/tables.js';
+import { $, count, fmt, h } from './ui/dom.js';
+import { numbersWithWords, sameResponse, showPreview } from './ui/loaded.js';
+import { describeProgress, PHASE_TEXT } from './ui/progress.js';
 import { clearStale, idLikeText, idLikePredictors, markStale, showSummaryAndPlot, showTables } from './ui/results.js';
 
 /** Above this many rows a changed control waits for Fit (or Enter) instead of refitting at once. */
@@ -20,8 +21,6 @@ const AUTO_REFIT_ROWS = 250_000;
  * 1 s each on 1e6 rows, see protocol.ts, more on a busy machine): the worker is stopped and started anew.
  */
 const CANCEL_GRACE_MS = 5000;
-/** A text column with at most this share of non-numbers among its levels is taken for a numeric column with typos. */
-const NUMERIC_SHARE_OF_WORDS = 0.5;
 const EXAMPLE_NAME = 'UCLA admissions (data/binary.csv)';
 const EXAMPLE_MODEL: Partial<ModelSpec> = { response: 'admit', predictors: ['gre', 'gpa'], factors: [] };
 
@@ -114,24 +113,6 @@ function clearMessage(): void {
   const box = $('message');
   box.replaceChildren();
   box.hidden = true;
-}
-
-/** What the live status line says during each phase of a request. */
-const PHASE_TEXT: Record<ProgressMessage['phase'], string> = {
-  read: 'Reading the data…',
-  design: 'Building the design matrix…',
-  fit: 'Fitting…',
-  summary: 'Computing the tables and the plot…',
-};
-
-/** The detail line beside the progress bar (the live status line names the phase). */
-function describeProgress(p: ProgressMessage): string {
-  switch (p.phase) {
-    case 'read': return `${count(p.rowsRead)} rows read (${megabytes(p.bytesRead)} of ${megabytes(p.totalBytes)})`;
-    case 'design': return `${count(p.rowsRead)} rows`;
-    case 'fit': return `${p.fit ? `${p.fit}: ` : ''}Newton iteration ${p.iteration ?? '…'}${p.deviance !== undefined ? `, deviance ${fmt(p.deviance, 8)}` : ''}`;
-    case 'summary': return '';
-  }
 }
 
 function showTimings(): void {
@@ -238,44 +219,6 @@ function onLoaded(msg: LoadedMessage, request: Pending): void {
     return;
   }
   fit();
-}
-
-/** The first rows as the worker read them, under the column names: shows at a glance whether the file was split right. */
-function showPreview(msg: LoadedMessage): void {
-  const table = document.createElement('table');
-  table.createCaption().textContent = `First ${msg.preview.length} rows of ${msg.name}`;
-  const head = table.createTHead().insertRow();
-  for (const c of msg.columns) head.append(h('th', { text: c.name, attrs: { scope: 'col' } }));
-  const body = table.createTBody();
-  for (const row of msg.preview) {
-    const tr = body.insertRow();
-    msg.columns.forEach((_, j) => (tr.insertCell().textContent = row[j] ?? ''));
-  }
-  $('preview').replaceChildren(scrollBox(table, `Preview of ${msg.name}`));
-  $('preview-box').hidden = msg.preview.length === 0;
-}
-
-/**
- * When a file has the column the current model used as its response (an edited file opened
- * again), keep that response; the predictors are the rest of the default model.
- */
-function sameResponse(msg: LoadedMessage, kept: ModelSpec | undefined): Partial<ModelSpec> | undefined {
-  const response = kept?.response;
-  if (response === undefined || response === msg.defaultModel.response || !msg.columns.some((c) => c.name === response)) return undefined;
-  const idLike = new Set(msg.columns.filter((c) => c.likelyId).map((c) => c.name));
-  const predictors = [...msg.defaultModel.predictors, msg.defaultModel.response ?? ''].filter((n) => n !== '' && n !== response && !idLike.has(n));
-  return { response, predictors, factors: msg.defaultModel.factors.filter((n) => predictors.includes(n)) };
-}
-
-/** A text column whose listed levels are mostly numbers: a numeric column with a stray word, most likely a typo. */
-function numbersWithWords(msg: LoadedMessage): { name: string; words: string[] }[] {
-  const out: { name: string; words: string[] }[] = [];
-  for (const c of msg.columns) {
-    if (c.kind !== 'text' || c.levels.length === 0) continue;
-    const words = c.levels.filter((level) => level.trim() === '' || !Number.isFinite(Number(level)));
-    if (words.length > 0 && words.length <= NUMERIC_SHARE_OF_WORDS * c.levels.length) out.push({ name: c.name, words: words.slice(0, 3) });
-  }
-  return out;
 }
 
 /** Resolves after the next frame has been rendered (the layout of what was just added is done). */
