@@ -481,6 +481,14 @@ describe('demo page (examples/web) in Chromium', () => {
         expect(await page.getByTestId('cancel').isHidden()).toBe(true);
         expect(await estimate('logistic-row-x1')).toBe(shownBefore);
         expect(await page.getByTestId('data-status').textContent()).toContain(`big-${nRows}.csv`);
+        // On this many rows a changed control waits for Fit (or Enter) instead of refitting at once.
+        const fitsBefore = await fitCount();
+        await page.getByTestId('predictor-x8').uncheck();
+        await expect.poll(() => page.getByTestId('stale-note').textContent()).toMatch(/press Fit/);
+        expect(await fitCount()).toBe(fitsBefore);
+        await afterFit(() => page.keyboard.press('Enter'), page, BIG_TIMEOUT_MS);
+        expect(await page.getByTestId('formula').textContent()).not.toMatch(/x8/);
+        expect(await page.getByTestId('stale-note').textContent()).toBe('');
       }
       rmSync(path, { force: true });
     });
