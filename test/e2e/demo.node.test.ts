@@ -226,6 +226,7 @@ describe('demo page (examples/web) in Chromium', () => {
     expect(await page.locator('#plot-legend .legend-title').textContent()).toBe('admit');
     expect(await page.getByTestId('plot-sample-note').textContent()).toMatch(/all 400 rows shown/);
     expect(await page.locator('#plot svg text[data-axis="x"]').textContent()).toBe('gre');
+    expect(await page.locator('#plot svg text[data-axis="y"]').textContent()).toBe('P(admit = 1)');
     expect(await page.getByTestId('message').isHidden()).toBe(true);
     await page.screenshot({ path: `${SCREENSHOTS}demo-ucla.png`, fullPage: true });
   });

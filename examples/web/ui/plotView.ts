@@ -16,7 +16,8 @@ export function plotSpecOf(plot: PlotData): PlotSpec {
   const positions = plot.kind === 'factor' ? Float64Array.from(plot.levels, (_, i) => i) : plot.x;
   return {
     xLabel: plot.xLabel,
-    yLabel: plot.yLabel,
+    // Two classes: name the probability drawn, from the column and its level (glm's P(second level)).
+    yLabel: K === 2 ? `P(${plot.legendTitle} = ${plot.classes[1]})` : plot.yLabel,
     legendTitle: plot.legendTitle,
     classes: plot.classes,
     ...(plot.kind === 'factor' ? { levels: plot.levels } : {}),
