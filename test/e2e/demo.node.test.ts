@@ -49,8 +49,8 @@ const UCLA = {
   intercept: -4.949378, gpa: 0.754687, logLik: '-240.17199', aic: '486.34398', bic: '498.31838',
   lrStatistic: '19.6325', gpaCI: '0.1283 to 1.381', gpaOddsRatio: '2.1269',
 };
-/** R 4.2.2, nnet::multinom(Sat ~ Infl + Type + Cont, weights = Freq, MASS::housing): AIC (test/fixtures/housing-weighted-softmax.json, 3498.083866). */
-const HOUSING_AIC = '3498.0839';
+/** R 4.2.2 / VGAM, multinom(Sat ~ Infl + Type + Cont, weights = Freq, MASS::housing): test/fixtures/housing-weighted-softmax.json (AIC 3498.083866, BIC 3529.957192, logLik −1735.041933, deviance 3470.083866 on 130 df). */
+const HOUSING = { aic: '3498.0839', bic: '3529.9572', logLik: '-1735.0419', deviance: '3470.0839 on 130 df' };
 /**
  * R 4.2.2: ldose <- rep(0:5, 2); numdead <- c(1, 4, 9, 13, 18, 20, 0, 2, 6, 10, 12, 16);
  * sex <- factor(rep(c("M", "F"), c(6, 6))); glm(cbind(numdead, 20 - numdead) ~ sex + ldose, binomial):
@@ -323,7 +323,10 @@ describe('demo page (examples/web) in Chromium', () => {
       if (!(await box.isChecked())) await afterFit(() => box.check());
     }
     expect(await page.getByTestId('predictor-Freq').count()).toBe(0);
-    expect(await page.getByTestId('softmax-aic').textContent()).toContain(HOUSING_AIC);
+    expect(await page.getByTestId('softmax-aic').textContent()).toContain(HOUSING.aic);
+    expect(await page.getByTestId('softmax-bic').textContent()).toContain(HOUSING.bic);
+    expect(await page.getByTestId('softmax-loglik').textContent()).toContain(HOUSING.logLik);
+    expect(await page.getByTestId('softmax-deviance').textContent()).toContain(HOUSING.deviance);
     expect(await page.getByTestId('softmax-nobs').textContent()).toMatch(/72 rows standing for 1681 cases/);
     await page.screenshot({ path: `${SCREENSHOTS}demo-housing.png`, fullPage: true });
   });
