@@ -213,6 +213,12 @@ describe('demo page (examples/web) in Chromium', () => {
     await expect.poll(() => page.getByTestId('identity').textContent()).toMatch(/β = w_1 − w_0/);
     expect(Number(await page.locator('[data-testid="identity-row-gpa"] td[data-col="symmetric"]').textContent())).toBeCloseTo(UCLA.gpa / 2, 5);
     expect(await page.getByTestId('summary').textContent()).toMatch(/Coefficients/);
+    // Every checkbox says which column it is about.
+    for (const name of ['gre', 'gpa', 'rank']) {
+      expect(await page.getByRole('checkbox', { name: `use ${name} as predictor`, exact: true }).count()).toBe(1);
+      expect(await page.getByRole('checkbox', { name: `treat ${name} as factor`, exact: true }).count()).toBe(1);
+    }
+    expect(await page.locator('th:empty').count()).toBe(0);
     expect(await page.locator('#preview tbody tr').count()).toBe(5);
     expect(await page.locator('#preview thead th').allTextContents()).toEqual(['admit', 'gre', 'gpa', 'rank']);
     // Copy: the summary lands on the clipboard as it is shown.
