@@ -1,7 +1,9 @@
 /**
  * The demo engine's reading of files and pasted text (examples/web/engine/): delimiter detection,
- * the delimited tokenizer across chunk boundaries (against the library's CSVTokenizer on the same
- * rows written with commas), streaming a File, reading a column again as text, and cancelling.
+ * decimal commas in semicolon files across chunk boundaries (against the library's CSVTokenizer on
+ * the same rows written with commas and points; the tokenizer's own `;` and tab delimiters are
+ * tested in test/data.tokenizer.test.ts), streaming a File, reading a column again as text, and
+ * cancelling.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -9,10 +11,9 @@ import fc from 'fast-check';
 import { CSVTokenizer, recordFields } from '../src/data/tokenizer.js';
 import { parseCSV } from '../src/data/csv.js';
 import { detectDelimiter } from '../examples/web/engine/delimiter.js';
-import { DelimitedTokenizer } from '../examples/web/engine/tokenizer.js';
+import { readDecimalCommas } from '../examples/web/engine/decimalComma.js';
 import { fileSource, loadTable, PROGRESS_ROWS, textSource, type TextSource } from '../examples/web/engine/load.js';
 import { Cancelled, NO_HOOKS, type Hooks, type ProgressUpdate } from '../examples/web/engine/hooks.js';
-import type { Delimiter } from '../examples/web/protocol.js';
 import { rejection } from './helpers/errors.js';
 
 /** `text` cut at the given positions. */
@@ -28,15 +29,16 @@ function cut(text: string, positions: number[]): string[] {
   return chunks;
 }
 
-function tokenizeDelimited(chunks: string[], delimiter: Delimiter, decimalComma = false): { fields: string[]; line: number }[] {
+/** Records of the chunks, read as the engine reads `;` files: `;`-separated, decimal commas made points. */
+function tokenizeDecimalComma(chunks: string[]): { fields: string[]; line: number }[] {
   const out: { fields: string[]; line: number }[] = [];
-  const tokenizer = new DelimitedTokenizer((r) => out.push({ fields: recordFields(r), line: r.line }), delimiter, 'test', decimalComma);
+  const tokenizer = new CSVTokenizer(readDecimalCommas((r) => out.push({ fields: recordFields(r), line: r.line })), 'test', ';');
   for (const chunk of chunks) tokenizer.push(chunk);
   tokenizer.end();
   return out;
 }
 
-function tokenizeLibrary(text: string): { fields: string[]; line: number }[] {
+function tokenizeComma(text: string): { fields: string[]; line: number }[] {
   const out: { fields: string[]; line: number }[] = [];
   const tokenizer = new CSVTokenizer((r) => out.push({ fields: recordFields(r), line: r.line }), 'test');
   tokenizer.push(text);
@@ -68,62 +70,49 @@ describe('detectDelimiter', () => {
   });
 });
 
-/** Cells with every character the delimiters and quoting care about. */
-const cellText = fc.string({ unit: fc.constantFrom('a', '1', ' ', ',', ';', '\t', '"', '\n', '\r', 'é', '😀'), maxLength: 5 });
-
-/** Rows of cells written with `delimiter`, quoted when the cell needs it (for either delimiter) or at random. */
-function write(rows: [string, boolean, string][][], ends: string[], delimiter: string): string {
-  return rows
-    .map((cells, r) =>
-      cells
-        .map(([text, quote, pad]) => {
-          const needsQuotes = /[,;\t"\n\r]/.test(text) || text !== text.trim() || text.trim() === '';
-          return quote || needsQuotes ? `${pad}"${text.replace(/"/g, '""')}"${pad}` : text;
-        })
-        .join(delimiter) + ends[r],
-    )
-    .join('');
-}
-
-const table = fc.integer({ min: 1, max: 4 }).chain((nCols) =>
-  fc.tuple(
-    fc.array(fc.array(fc.tuple(cellText, fc.boolean(), fc.constantFrom('', ' ', '  ')), { minLength: nCols, maxLength: nCols }), { minLength: 1, maxLength: 6 }),
-    fc.array(fc.constantFrom('\n', '\r\n', '\r'), { minLength: 6, maxLength: 6 }),
-    fc.array(fc.nat(200), { maxLength: 8 }),
+/** A cell: a number in decimal notation or text with the characters semicolon files care about. */
+const cell = fc.oneof(
+  fc.tuple(fc.constantFrom('', '-', '+'), fc.stringMatching(/^\d{0,3}$/), fc.stringMatching(/^\d{1,3}$/), fc.constantFrom('', 'e-2', 'E+10')).map(
+    ([sign, whole, fraction, exponent]) => ({ number: true, text: `${sign}${whole}.${fraction}${exponent}` }),
   ),
+  fc.string({ unit: fc.constantFrom('a', '1', ' ', ',', ';', '.', '"', '\n', '\r'), maxLength: 5 }).map((text) => ({ number: false, text })),
 );
 
-describe('DelimitedTokenizer', () => {
-  for (const delimiter of [',', '\t', ';'] as const) {
-    it(`reads ${JSON.stringify(delimiter)}-separated rows in any chunks as the library reads them comma-separated`, () => {
-      fc.assert(
-        fc.property(table, ([rows, ends, positions]) => {
-          const expected = tokenizeLibrary(write(rows, ends, ','));
-          const text = write(rows, ends, delimiter);
-          expect(tokenizeDelimited(cut(text, positions), delimiter)).toEqual(expected);
-        }),
-        { numRuns: 300 },
-      );
-    });
-  }
+/**
+ * Rows written twice: comma-separated with decimal points (the reference), and semicolon-separated
+ * with every unquoted number's point made a comma (R's write.csv2). Numbers are quoted at random
+ * (then their point stays), text when it needs it.
+ */
+const twoWays = fc.integer({ min: 1, max: 4 }).chain((nCols) =>
+  fc.tuple(
+    fc.array(fc.array(fc.tuple(cell, fc.boolean()), { minLength: nCols, maxLength: nCols }), { minLength: 1, maxLength: 6 }),
+    fc.array(fc.constantFrom('\n', '\r\n'), { minLength: 6, maxLength: 6 }),
+  ),
+).map(([rows, ends]) => {
+  const quote = (text: string) => `"${text.replace(/"/g, '""')}"`;
+  const write = (delimiter: string, asWritten: (c: { number: boolean; text: string }, quoted: boolean) => string) =>
+    rows.map((cells, r) => cells.map(([c, q]) => {
+      const quoted = c.number ? q : q || /[,;"\n\r]/.test(c.text) || c.text !== c.text.trim() || c.text.trim() === '';
+      return quoted ? quote(c.text) : asWritten(c, quoted);
+    }).join(delimiter) + ends[r]).join('');
+  return {
+    comma: write(',', (c) => c.text),
+    semicolon: write(';', (c) => (c.number ? c.text.replace('.', ',') : c.text)),
+  };
+});
 
-  it('keeps a quoted field with separators, quotes and CRLF split at every position', () => {
-    const text = 'id\tnote\r\n1\t"a\tb ""q""\r\nsecond line"\r\n2\tplain\r\n';
-    const whole = tokenizeDelimited([text], '\t');
-    expect(whole).toEqual([
-      { fields: ['id', 'note'], line: 1 },
-      { fields: ['1', 'a\tb "q"\nsecond line'], line: 2 },
-      { fields: ['2', 'plain'], line: 4 },
-    ]);
-    for (let at = 0; at <= text.length; at++) expect(tokenizeDelimited([text.slice(0, at), text.slice(at)], '\t')).toEqual(whole);
+describe('readDecimalCommas', () => {
+  it('reads write.csv2 text, in any chunks, as the library reads the same rows written with commas and points', () => {
+    fc.assert(
+      fc.property(twoWays, fc.array(fc.nat(200), { maxLength: 8 }), ({ comma, semicolon }, positions) => {
+        expect(tokenizeDecimalComma(cut(semicolon, positions))).toEqual(tokenizeComma(comma));
+      }),
+      { numRuns: 300 },
+    );
   });
 
-  it('keeps empty tab-separated cells (tabs are not trimmed as white space)', () => {
-    expect(tokenizeDelimited(['a\tb\tc\n1\t\t3\n\t\t\n'], '\t').map((r) => r.fields)).toEqual([['a', 'b', 'c'], ['1', '', '3'], ['', '', '']]);
-  });
-
-  it('reads decimal commas as points when asked, and only in unquoted numbers', () => {
-    const rows = tokenizeDelimited(['x;y;z\n-1,5;"2,5";a,b\n,25;3,0e-2;1\n'], ';', true).map((r) => r.fields);
+  it('makes decimal commas points only in unquoted numbers', () => {
+    const rows = tokenizeDecimalComma(['x;y;z\n-1,5;"2,5";a,b\n,25;3,0e-2;1\n']).map((r) => r.fields);
     expect(rows).toEqual([['x', 'y', 'z'], ['-1.5', '2,5', 'a,b'], ['.25', '3.0e-2', '1']]);
   });
 });

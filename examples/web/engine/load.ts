@@ -3,15 +3,16 @@
  * chunks, with progress and a chance to cancel between chunks. The text is never held whole
  * (for a File): memory is the columns plus one chunk.
  *
- * The records come from {@link DelimitedTokenizer} and go into the library's `FrameBuilder`, so a
- * comma-separated file gives exactly the frame `parseCSV` would (same missing cells, numeric
- * inference and header checks; test/web-engine.load.node.test.ts compares them).
+ * The records come from the library's `CSVTokenizer` (with the detected delimiter; numbers with a
+ * decimal comma made points in semicolon files, ./decimalComma.ts) and go into the library's
+ * `FrameBuilder`, so a comma-separated file gives exactly the frame `parseCSV` would (same missing
+ * cells, numeric inference and header checks; test/web-engine.load.node.test.ts compares them).
  */
 import { FrameBuilder, ReadAgainAsText, type DataFrame } from '../../../src/data/csv.js';
-import { fieldText, recordFields, type RecordView } from '../../../src/data/tokenizer.js';
+import { CSVTokenizer, fieldText, recordFields, type RecordView } from '../../../src/data/tokenizer.js';
 import type { Delimiter } from '../protocol.js';
+import { readDecimalCommas } from './decimalComma.js';
 import { detectDelimiter } from './delimiter.js';
-import { DelimitedTokenizer } from './tokenizer.js';
 import { checkpoint, type Hooks } from './hooks.js';
 
 /** Text chunk size read from a File: large enough that per-chunk costs vanish, small for memory. */
@@ -111,7 +112,7 @@ export async function loadTable(source: TextSource, hooks: Hooks): Promise<Loade
   const asText = new Set<string>();
   for (;;) {
     let delimiter: Delimiter | undefined;
-    let tokenizer: DelimitedTokenizer | undefined;
+    let tokenizer: CSVTokenizer | undefined;
     const builder = new FrameBuilder({}, caller, asText, true);
     const preview: string[][] = [];
     const renamed: { field: number; name: string }[] = [];
@@ -128,7 +129,7 @@ export async function loadTable(source: TextSource, hooks: Hooks): Promise<Loade
       for await (const chunk of source.open()) {
         if (tokenizer === undefined) {
           delimiter = detectDelimiter(chunk.text, chunk.bytesRead >= source.totalBytes);
-          tokenizer = new DelimitedTokenizer(add, delimiter, caller, delimiter === ';');
+          tokenizer = new CSVTokenizer(delimiter === ';' ? readDecimalCommas(add) : add, caller, delimiter);
         }
         // A stream may hand over one huge chunk (Node's Blob.stream() gives a whole in-memory
         // file at once): feed it in pieces, so progress and cancel still come every PROGRESS_ROWS.
@@ -146,7 +147,7 @@ export async function loadTable(source: TextSource, hooks: Hooks): Promise<Loade
         }
       }
       delimiter ??= ',';
-      tokenizer ??= new DelimitedTokenizer(add, delimiter, caller);
+      tokenizer ??= new CSVTokenizer(add, caller, delimiter);
       tokenizer.end();
       const frame = builder.finish();
       hooks.progress({ phase: 'read', rowsRead: frame.nRows, bytesRead, totalBytes: source.totalBytes });
