@@ -13,6 +13,7 @@ import { parse } from 'csv-parse/browser/esm/sync';
 import { CSVTokenizer, recordFields, type CSVDelimiter, type RecordView } from '../src/data/tokenizer.js';
 import { BLOCK_ROWS, Blocks, plainDecimalAt } from '../src/data/csv.js';
 import { SoftlogitError } from '../src/errors.js';
+import { cut } from './helpers/chunks.js';
 
 /** Records (with their first line) of `text` fed in the given chunks. */
 function tokenize(chunks: string[], delimiter?: CSVDelimiter): { fields: string[]; line: number }[] {
@@ -22,19 +23,6 @@ function tokenize(chunks: string[], delimiter?: CSVDelimiter): { fields: string[
   for (const chunk of chunks) tokenizer.push(chunk);
   tokenizer.end();
   return out;
-}
-
-/** `text` cut at the given positions. */
-function cut(text: string, positions: number[]): string[] {
-  const at = [...new Set(positions.map((p) => p % (text.length + 1)))].sort((a, b) => a - b);
-  const chunks: string[] = [];
-  let from = 0;
-  for (const p of at) {
-    chunks.push(text.slice(from, p));
-    from = p;
-  }
-  chunks.push(text.slice(from));
-  return chunks;
 }
 
 /** A cell: any text from an alphabet with the characters CSV cares about. */

@@ -15,19 +15,7 @@ import { readDecimalCommas } from '../examples/web/engine/decimalComma.js';
 import { fileSource, loadTable, PROGRESS_ROWS, textSource, type TextSource } from '../examples/web/engine/load.js';
 import { Cancelled, NO_HOOKS, type Hooks, type ProgressUpdate } from '../examples/web/engine/hooks.js';
 import { rejection } from './helpers/errors.js';
-
-/** `text` cut at the given positions. */
-function cut(text: string, positions: number[]): string[] {
-  const at = [...new Set(positions.map((p) => p % (text.length + 1)))].sort((a, b) => a - b);
-  const chunks: string[] = [];
-  let from = 0;
-  for (const p of at) {
-    chunks.push(text.slice(from, p));
-    from = p;
-  }
-  chunks.push(text.slice(from));
-  return chunks;
-}
+import { cut } from './helpers/chunks.js';
 
 /** Records of the chunks, read as the engine reads `;` files: `;`-separated, decimal commas made points. */
 function tokenizeDecimalComma(chunks: string[]): { fields: string[]; line: number }[] {
