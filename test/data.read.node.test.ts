@@ -107,12 +107,32 @@ describe('readCSV', () => {
   });
 });
 
+describe('readCSV with a delimiter', () => {
+  it('reads a tab-separated file and a semicolon-separated stream, split anywhere, as parseCSV reads them', async () => {
+    const text = 'y\tx\tg\r\n1\t2.5\t"a\tb"\n0\t\t c \n';
+    const expected = parseCSV(text, { delimiter: '\t' });
+    expect(expected.columns[2]!.values).toEqual(['a\tb', 'c']);
+    expect(await readCSV(file('tabs.tsv', text), { delimiter: '\t' })).toEqual(expected);
+    const semicolons = text.replace(/\t/g, ';');
+    const chunks = Array.from(semicolons, (c) => c); // one character a chunk
+    expect(await readCSV(chunks, { delimiter: ';' })).toEqual(parseCSV(semicolons, { delimiter: ';' }));
+    expect((await rejection(readCSV(chunks, { delimiter: '|' } as never))).code).toBe('BAD_OPTION');
+  });
+});
+
 describe('readCSVHeader', () => {
   it('returns the names of the first non-blank line without reading the rest', async () => {
     expect(await readCSVHeader(file('header.csv', '\n a ,"b, c"\n1,2\n'))).toEqual(['a', 'b, c']);
     // The rest is never read: an unclosed quote further down is not reported.
     expect(await readCSVHeader(['x,y\n', '1,"2\n'])).toEqual(['x', 'y']);
     expect((await rejection(readCSVHeader(['\n\n']))).code).toBe('BAD_CSV');
+  });
+
+  it('splits the names at options.delimiter', async () => {
+    expect(await readCSVHeader(['a;"b;', 'c";d,e\n1;2;3\n'], { delimiter: ';' })).toEqual(['a', 'b;c', 'd,e']);
+    expect(await readCSVHeader(file('header.tsv', 'a b\t c\n'), { delimiter: '\t' })).toEqual(['a b', 'c']);
+    expect((await rejection(readCSVHeader(['a\n'], { delimiter: '|' } as never))).code).toBe('BAD_OPTION');
+    expect((await rejection(readCSVHeader(['a\n'], { columns: ['a'] } as never))).code).toBe('BAD_OPTION');
   });
 });
 

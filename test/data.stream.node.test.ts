@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { csvDesignSource, designMatrix, parseCSV, type CSVDesignOptions, type LabelResponse } from '../src/data/index.js';
+import { csvDesignSource, designMatrix, frameDesignSource, parseCSV, type CSVDesignOptions, type LabelResponse } from '../src/data/index.js';
+import { rejection } from './helpers/errors.js';
 import { SoftlogitError } from '../src/errors.js';
 import { main } from '../dist/cli/main.js';
 
@@ -152,6 +153,28 @@ describe('csvDesignSource', () => {
     await expect(collect(file('y,x,w\n0,1,1\n1,2,-1\n'), { response: 'y', weights: 'w' })).rejects.toMatchObject({ code: 'BAD_WEIGHTS' });
     await expect(collect(file('y,x\n0,1\n1,2\n'), { response: 'y', predictors: ['z'] })).rejects.toMatchObject({ code: 'UNKNOWN_COLUMN' });
     await expect(collect(file('y,x\n0,1\n'), { response: 'y', counts: ['x'] } as never)).rejects.toMatchObject({ code: 'BAD_OPTION' });
+  });
+});
+
+describe('csvDesignSource with a delimiter', () => {
+  it('reads a tab- or semicolon-separated file as the same rows written with commas', async () => {
+    const rows = ['y,x,g', '0,1.5,a', '1,,b', '1,2,"c, d"', '0,-1,a', '1,3,b'];
+    const options: CSVDesignOptions = { response: 'y', factors: ['g'], batchRows: 2 };
+    const expected = await collect(file(rows.join('\n')), options);
+    for (const delimiter of ['\t', ';'] as const) {
+      const text = rows.map((r) => r.replace(/,(?! d)/g, delimiter)).join('\n');
+      const got = await collect(file(text), { ...options, delimiter });
+      expect(got.source.names).toEqual(expected.source.names);
+      expect(got.source.droppedRows).toBe(1);
+      expect({ X: got.X, labels: got.labels }).toEqual({ X: expected.X, labels: expected.labels });
+    }
+  });
+
+  it('takes the delimiter only where there is text to split', async () => {
+    const error = await rejection(frameDesignSource(parseCSV('y,x\n0,1\n1,2\n'), { response: 'y', delimiter: ';' }));
+    expect(error.code).toBe('BAD_OPTION');
+    expect(error.message).toMatch(/unknown option 'delimiter'/);
+    expect((await rejection(csvDesignSource(file('y,x\n0,1\n1,2\n'), { response: 'y', delimiter: '|' } as never))).code).toBe('BAD_OPTION');
   });
 });
 

@@ -143,6 +143,32 @@ describe('parseCSV', () => {
     expect(catchError(() => parseCSV('a,b\n1,2\n', { numeric: ['a'], factors: ['a'] })).code).toBe('BAD_OPTION');
   });
 
+  it('reads tab- and semicolon-separated text (options.delimiter) as the same rows written with commas', () => {
+    const rows = [['y', 'x', 'g'], ['1', '2.5', '"a, b; c"'], ['0', '', ' c '], [], ['1', 'NA', '"d\te"'], ['0', ' -1e-3 ', '"line\r\nbreak"']];
+    const written = (delimiter: string) => rows.map((cells) => cells.join(delimiter)).join('\r\n') + '\n';
+    const expected = parseCSV(written(','));
+    expect(parseCSV(written('\t'), { delimiter: '\t' })).toEqual(expected);
+    expect(parseCSV(written(';'), { delimiter: ';' })).toEqual(expected);
+    expect(parseCSV(written(','), { delimiter: ',' })).toEqual(expected);
+    // With tabs, empty cells stay cells (a tab is not blank) and spaces are still trimmed.
+    expect(parseCSV('a\tb\tc\n\t 2 \t\n', { delimiter: '\t' }).columns.map((c) => c.values)).toEqual([
+      Float64Array.of(NaN),
+      Float64Array.of(2),
+      Float64Array.of(NaN),
+    ]);
+    // Numbers with a decimal comma are not converted: such a column is text.
+    expect(parseCSV('y;x\n1;1,5\n', { delimiter: ';' }).columns[1]).toEqual({ name: 'x', kind: 'string', values: ['1,5'] });
+  });
+
+  it('rejects a delimiter other than comma, semicolon and tab, and a misspelt option key', () => {
+    for (const delimiter of ['|', ' ', ',,', 9, null]) {
+      const error = catchError(() => parseCSV('a\n1\n', { delimiter } as never));
+      expect(error.code).toBe('BAD_OPTION');
+      expect(error.message).toMatch(/parseCSV: options\.delimiter should be ',', ';' or '\\t'/);
+    }
+    expect(catchError(() => parseCSV('a\n1\n', { delimeter: ';' } as never)).details).toEqual({ option: 'delimeter', suggestion: 'delimiter' });
+  });
+
   it('gives zero rows for a header-only file', () => {
     const frame = parseCSV('a,b\n');
     expect(frame.nRows).toBe(0);

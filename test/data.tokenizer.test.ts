@@ -4,35 +4,25 @@
  *
  * The reference for records is csv-parse 6.1.0 with `trim: true, skip_empty_lines: true`, the
  * parser softlogit used before (on text with `\r\n` and `\r` made `\n` first, as it was then
- * given); the reference for numbers is JavaScript's Number().
+ * given); for the `;` and tab delimiters it is the tokenizer itself reading the same rows written
+ * with commas; the reference for numbers is JavaScript's Number().
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parse } from 'csv-parse/browser/esm/sync';
-import { CSVTokenizer, recordFields } from '../src/data/tokenizer.js';
+import { CSVTokenizer, recordFields, type CSVDelimiter, type RecordView } from '../src/data/tokenizer.js';
 import { BLOCK_ROWS, Blocks, plainDecimalAt } from '../src/data/csv.js';
 import { SoftlogitError } from '../src/errors.js';
+import { cut } from './helpers/chunks.js';
 
 /** Records (with their first line) of `text` fed in the given chunks. */
-function tokenize(chunks: string[]): { fields: string[]; line: number }[] {
+function tokenize(chunks: string[], delimiter?: CSVDelimiter): { fields: string[]; line: number }[] {
   const out: { fields: string[]; line: number }[] = [];
-  const tokenizer = new CSVTokenizer((r) => out.push({ fields: recordFields(r), line: r.line }), 'test');
+  const handler = (r: RecordView) => out.push({ fields: recordFields(r), line: r.line });
+  const tokenizer = delimiter === undefined ? new CSVTokenizer(handler, 'test') : new CSVTokenizer(handler, 'test', delimiter);
   for (const chunk of chunks) tokenizer.push(chunk);
   tokenizer.end();
   return out;
-}
-
-/** `text` cut at the given positions. */
-function cut(text: string, positions: number[]): string[] {
-  const at = [...new Set(positions.map((p) => p % (text.length + 1)))].sort((a, b) => a - b);
-  const chunks: string[] = [];
-  let from = 0;
-  for (const p of at) {
-    chunks.push(text.slice(from, p));
-    from = p;
-  }
-  chunks.push(text.slice(from));
-  return chunks;
 }
 
 /** A cell: any text from an alphabet with the characters CSV cares about. */
@@ -111,6 +101,87 @@ describe('CSVTokenizer', () => {
       expect((error as SoftlogitError).code).toBe('BAD_CSV');
       expect((error as SoftlogitError).details).toEqual({ line });
       expect((error as SoftlogitError).message).toContain(`line ${line}`);
+    }
+  });
+});
+
+/** Cells with every character the three delimiters and quoting care about. */
+const delimitedCell = fc.string({ unit: fc.constantFrom('a', '1', ' ', ',', ';', '\t', '"', '\n', '\r', 'é', '😀'), maxLength: 5 });
+
+/**
+ * Rows of cells and their line ends: a cell is quoted when it needs to be under any of the three
+ * delimiters (or at random) and padded with spaces at random; an empty cell may stay unquoted.
+ */
+const delimitedRows = fc.integer({ min: 1, max: 4 }).chain((nCols) =>
+  fc.tuple(
+    fc.array(fc.array(fc.tuple(delimitedCell, fc.boolean(), fc.constantFrom('', ' ', '  ')), { minLength: nCols, maxLength: nCols }), { minLength: 1, maxLength: 6 }),
+    fc.array(lineEnd, { minLength: 6, maxLength: 6 }),
+  ),
+);
+
+/** The rows written with `delimiter`. */
+function writeDelimited([rows, ends]: [[string, boolean, string][][], string[]], delimiter: string): string {
+  return rows
+    .map((cells, r) =>
+      cells
+        .map(([text, quote, pad]) => {
+          const needsQuotes = /[,;\t"\n\r]/.test(text) || text !== text.trim() || (text !== '' && text.trim() === '');
+          return quote || needsQuotes ? `${pad}"${text.replace(/"/g, '""')}"${pad}` : `${pad}${text}${pad}`;
+        })
+        .join(delimiter) + ends[r],
+    )
+    .join('');
+}
+
+describe('CSVTokenizer with the ; and tab delimiters', () => {
+  for (const delimiter of [';', '\t'] as const) {
+    it(`reads ${JSON.stringify(delimiter)}-separated rows, in any chunks, as it reads the same rows comma-separated`, () => {
+      fc.assert(
+        fc.property(delimitedRows, fc.array(fc.nat(200), { maxLength: 8 }), (rows, positions) => {
+          const expected = tokenize([writeDelimited(rows, ',')]);
+          expect(tokenize(cut(writeDelimited(rows, delimiter), positions), delimiter)).toEqual(expected);
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it(`keeps a quoted field holding ${JSON.stringify(delimiter)}, commas, quotes and CRLF, split at every position`, () => {
+      const d = delimiter;
+      const text = `id${d}note${d}x\r\n1${d}"a${d}b, ""q""\r\nsecond line"${d} 2 \r\n\r\n3${d}plain${d}"4"\r\n`;
+      const whole = tokenize([text], d);
+      expect(whole).toEqual([
+        { fields: ['id', 'note', 'x'], line: 1 },
+        { fields: ['1', `a${d}b, "q"\nsecond line`, '2'], line: 2 },
+        { fields: ['3', 'plain', '4'], line: 5 },
+      ]);
+      for (let at = 0; at <= text.length; at++) expect(tokenize([text.slice(0, at), text.slice(at)], d)).toEqual(whole);
+    });
+  }
+
+  it('keeps empty tab-separated cells: tabs separate and are not trimmed, spaces are', () => {
+    expect(tokenize(['a\tb\tc\n1\t\t3\n\t\t\n \t x \t\n'], '\t').map((r) => r.fields)).toEqual([
+      ['a', 'b', 'c'],
+      ['1', '', '3'],
+      ['', '', ''],
+      ['', 'x', ''],
+    ]);
+    // With the comma (and the semicolon) a tab is blank around a field, as before.
+    expect(tokenize(['a,\tb\t\n'], ',').map((r) => r.fields)).toEqual([['a', 'b']]);
+    expect(tokenize(['a;\tb\t\n'], ';').map((r) => r.fields)).toEqual([['a', 'b']]);
+  });
+
+  it('reads a comma as an ordinary character with another delimiter, also after a closing quote', () => {
+    expect(tokenize(['a,b;c\n'], ';').map((r) => r.fields)).toEqual([['a,b', 'c']]);
+    expect(tokenize(['1,5\t2\n'], '\t').map((r) => r.fields)).toEqual([['1,5', '2']]);
+    for (const [text, delimiter] of [['"a",b\n', ';'], ['"a";b\n', '\t'], ['"a"\tb\n', ',']] as const) {
+      let error: unknown;
+      try {
+        tokenize([text], delimiter);
+      } catch (e) {
+        error = e;
+      }
+      expect((error as SoftlogitError).code).toBe('BAD_CSV');
+      expect((error as SoftlogitError).message).toMatch(/after the closing quote of field 1 on line 1/);
     }
   });
 });

@@ -3,11 +3,13 @@
  *
  * Conventions (one place, so the CLI and the browser demo agree):
  * - The first non-empty line is the header; names are required, non-empty and unique.
- * - Fields are separated by commas and may be quoted with `"` (a doubled `""` is a literal quote);
- *   quoted fields may hold commas and line breaks. Line endings `\r\n`, `\r` and `\n` are all read
- *   as `\n` (also inside quoted fields). Blank lines are skipped, like R's `blank.lines.skip`.
+ * - Fields are separated by commas (or by `options.delimiter`: `;` or a tab) and may be quoted
+ *   with `"` (a doubled `""` is a literal quote); quoted fields may hold delimiters and line
+ *   breaks. Line endings `\r\n`, `\r` and `\n` are all read as `\n` (also inside quoted fields).
+ *   Blank lines are skipped, like R's `blank.lines.skip`.
  * - Whitespace around a field is trimmed; whitespace inside quotes is kept (R's `strip.white`
- *   for unquoted fields). A leading byte-order mark is ignored.
+ *   for unquoted fields); with a tab delimiter only spaces are, as tabs separate the fields.
+ *   A leading byte-order mark is ignored.
  * - A cell is missing when it is empty or `NA` (quoted or not), like R's `na.strings = "NA"`.
  * - A column is numeric when every non-missing cell is a number in decimal notation (`12`, `-3.5`,
  *   `.5`, `1e-3`), `Inf`/`-Inf`, or `NaN`. Otherwise the column holds strings (a categorical
@@ -21,7 +23,7 @@
  */
 import { SoftlogitError } from '../errors.js';
 import { checkOptionKeys, describeValue, optionKeysOf } from '../input/optionKeys.js';
-import { CSVTokenizer, fieldText, recordFields, type RecordView } from './tokenizer.js';
+import { CSV_DELIMITERS, CSVTokenizer, fieldText, recordFields, type CSVDelimiter, type RecordView } from './tokenizer.js';
 import type { FileURLLike, ReadableStreamLike } from './sources.js';
 
 /** A column of numbers; `NaN` marks a missing value. */
@@ -70,10 +72,38 @@ export interface ParseCSVOptions {
    * CSV structure) but not converted or stored, which saves their memory on large files.
    */
   columns?: string[];
+  /**
+   * The field separator: `,` (default), `;` (R's `read.csv2` files; numbers with a decimal comma
+   * are not converted, so such columns are read as text) or `'\t'` (tab-separated values, R's
+   * `read.delim`; tabs then separate fields and only spaces around a field are trimmed).
+   */
+  delimiter?: CSVDelimiter;
 }
 
 /** Every key of ParseCSVOptions (checked by the compiler against the interface). */
-const PARSE_CSV_OPTION_KEYS = optionKeysOf<ParseCSVOptions>()(['numeric', 'factors', 'columns']);
+const PARSE_CSV_OPTION_KEYS = optionKeysOf<ParseCSVOptions>()(['numeric', 'factors', 'columns', 'delimiter']);
+
+/** Options of {@link readCSVHeader}. */
+export type ReadCSVHeaderOptions = Pick<ParseCSVOptions, 'delimiter'>;
+
+const READ_CSV_HEADER_OPTION_KEYS = optionKeysOf<ReadCSVHeaderOptions>()(['delimiter']);
+
+/**
+ * `options.delimiter`, checked: `,` when it is not given.
+ *
+ * @throws {SoftlogitError} `BAD_OPTION` for anything but `,`, `;` or a tab.
+ * @example
+ * delimiterOption({ delimiter: '\t' }, 'parseCSV') // => '\t'
+ * delimiterOption({}, 'parseCSV') // => ','
+ */
+export function delimiterOption(options: { delimiter?: unknown }, caller: string): CSVDelimiter {
+  const delimiter = options.delimiter;
+  if (delimiter === undefined) return ',';
+  if (!(CSV_DELIMITERS as readonly unknown[]).includes(delimiter)) {
+    throw new SoftlogitError('BAD_OPTION', `${caller}: options.delimiter should be ',', ';' or '\\t' (a tab), got ${describeValue(delimiter)}`, { option: 'delimiter' });
+  }
+  return delimiter as CSVDelimiter;
+}
 
 /** Cells R's `read.csv` reads as `NA` (compared after trimming). */
 const MISSING_TOKENS: ReadonlySet<string> = new Set(['', 'NA']);
@@ -95,14 +125,15 @@ const TEXT_CHUNK = 1 << 20;
  *
  * @param text the whole file as a string.
  * @param options `numeric` demands numeric columns, `factors` keeps columns as text, `columns`
- *   keeps only the columns named.
+ *   keeps only the columns named, `delimiter` is the field separator (`,`, `;` or `'\t'`).
  * @returns the columns in header order, with each data row's line number in the file.
  * @throws {SoftlogitError} `BAD_CSV` for an empty file, a missing or malformed header (an empty or
  *   duplicated name, or a first line made only of numbers), a row with the wrong number of fields,
  *   an unclosed quote, or a non-numeric cell in a column listed in `options.numeric` (the error
  *   names the data row, its line, the column and the value).
  * @throws {SoftlogitError} `UNKNOWN_COLUMN` when an option names a column not in the header.
- * @throws {SoftlogitError} `BAD_OPTION` when a column is listed in both `numeric` and `factors`.
+ * @throws {SoftlogitError} `BAD_OPTION` when a column is listed in both `numeric` and `factors`,
+ *   or for a `delimiter` other than `,`, `;` and a tab.
  *
  * @example
  * const frame = parseCSV('admit,gre,rank\n0,380,3\n1,NA,"1"\n');
@@ -110,16 +141,18 @@ const TEXT_CHUNK = 1 << 20;
  * frame.columns[1] // => { name: 'gre', kind: 'numeric', values: Float64Array [380, NaN] }
  * parseCSV('admit,rank\n0,3\n', { factors: ['rank'] }).columns[1].values // => ['3']
  * parseCSV('admit,gre,rank\n0,380,3\n', { columns: ['admit', 'rank'] }).names // => ['admit', 'rank']
+ * parseCSV('y\tx\n1\t\n0\t2.5\n', { delimiter: '\t' }).columns[1].values // => Float64Array [NaN, 2.5]
  */
 export function parseCSV(text: string, options: ParseCSVOptions = {}): DataFrame {
   const caller = 'parseCSV';
   checkOptionKeys(options, caller, PARSE_CSV_OPTION_KEYS);
+  const delimiter = delimiterOption(options, caller);
   if (typeof text !== 'string') throw new SoftlogitError('BAD_CSV', `${caller}: expected the CSV text as a string, got ${describeValue(text)}`);
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const asText = new Set<string>();
   for (;;) {
     const builder = new FrameBuilder(options, caller, asText, true);
-    const tokenizer = new CSVTokenizer(builder.add, caller);
+    const tokenizer = new CSVTokenizer(builder.add, caller, delimiter);
     try {
       for (let at = 0; at < body.length; at += TEXT_CHUNK) tokenizer.push(body.slice(at, at + TEXT_CHUNK));
       tokenizer.end();
@@ -148,7 +181,7 @@ export type CSVSource = string | FileURLLike | ReadableStreamLike<Uint8Array | s
  * (or in `options.numeric`, when the text is a typo).
  *
  * @param source a path or `file:` URL, or a stream / (async) iterable of UTF-8 bytes or text.
- * @param options as parseCSV's: `numeric`, `factors`, `columns`.
+ * @param options as parseCSV's: `numeric`, `factors`, `columns`, `delimiter`.
  * @returns a promise of the frame, as parseCSV returns it.
  * @throws {SoftlogitError} as parseCSV; `BAD_CSV` also for a numeric column that turns to text
  *   in a stream (see above); `BAD_OPTION` for a source of another type, a chunk that is neither
@@ -161,15 +194,18 @@ export type CSVSource = string | FileURLLike | ReadableStreamLike<Uint8Array | s
  * frame.nRows // => 400
  * const streamed = await readCSV(['y,x\n0,1', '.5\n1,2\n']);
  * streamed.columns[1].values // => Float64Array [1.5, 2]
+ * const tsv = await readCSV(['y\tx\n0\t1.5\n'], { delimiter: '\t' });
+ * tsv.names // => ['y', 'x']
  */
 export async function readCSV(source: CSVSource, options: ParseCSVOptions = {}): Promise<DataFrame> {
   const caller = 'readCSV';
   checkOptionKeys(options, caller, PARSE_CSV_OPTION_KEYS);
+  const delimiter = delimiterOption(options, caller);
   const restartable = typeof source === 'string' || source instanceof URL;
   const asText = new Set<string>();
   for (;;) {
     const builder = new FrameBuilder(options, caller, asText, restartable);
-    const tokenizer = new CSVTokenizer(builder.add, caller);
+    const tokenizer = new CSVTokenizer(builder.add, caller, delimiter);
     try {
       for await (const chunk of textChunks(source, caller)) tokenizer.push(chunk);
       tokenizer.end();
@@ -185,17 +221,22 @@ export async function readCSV(source: CSVSource, options: ParseCSVOptions = {}):
  * The column names on the first line of a CSV file or stream, reading no further than that line.
  *
  * @param source as readCSV's (a stream is left part-read).
- * @throws {SoftlogitError} `BAD_CSV` for an empty text or a malformed header, as parseCSV.
+ * @param options `delimiter`, as parseCSV's.
+ * @throws {SoftlogitError} `BAD_CSV` for an empty text or a malformed header, as parseCSV;
+ *   `BAD_OPTION` for an unknown option or delimiter.
  * @example
  * await readCSVHeader('data/binary.csv') // => ['admit', 'gre', 'gpa', 'rank']
+ * await readCSVHeader(['a;b;c\n1;2;3\n'], { delimiter: ';' }) // => ['a', 'b', 'c']
  */
-export async function readCSVHeader(source: CSVSource): Promise<string[]> {
+export async function readCSVHeader(source: CSVSource, options: ReadCSVHeaderOptions = {}): Promise<string[]> {
   const caller = 'readCSVHeader';
+  checkOptionKeys(options, caller, READ_CSV_HEADER_OPTION_KEYS);
+  const delimiter = delimiterOption(options, caller);
   let header: string[] | undefined;
   const tokenizer = new CSVTokenizer((record) => {
     header = recordFields(record);
     throw HEADER_READ;
-  }, caller);
+  }, caller, delimiter);
   try {
     for await (const chunk of textChunks(source, caller)) tokenizer.push(chunk);
     tokenizer.end();

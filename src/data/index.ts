@@ -8,7 +8,8 @@
  *   {@link frameDesignSource}, {@link arrowDesignSource}, {@link logisticBatches}, {@link softmaxBatches}).
  */
 export { parseCSV, readCSV, readCSVHeader } from './csv.js';
-export type { Column, CSVSource, DataFrame, NumericColumn, ParseCSVOptions, StringColumn } from './csv.js';
+export type { Column, CSVSource, DataFrame, NumericColumn, ParseCSVOptions, ReadCSVHeaderOptions, StringColumn } from './csv.js';
+export type { CSVDelimiter } from './tokenizer.js';
 export { parquetDesignSource, readParquet } from './parquet.js';
 export type { ParquetFile, ReadParquetOptions } from './parquet.js';
 export { designMatrix, levelsOf, newDataMatrix } from './design.js';

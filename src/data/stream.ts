@@ -13,18 +13,35 @@ import { SoftlogitError } from '../errors.js';
 import { checkDataFrame } from '../input/frame.js';
 import { describeValue, optionKeysOf } from '../input/optionKeys.js';
 import type { BatchSource, LogisticBatch, SoftmaxBatch } from '../stream/index.js';
-import { CSVTokenizer } from './tokenizer.js';
-import { FrameBuilder, ReadAgainAsText, textChunks, type Column, type DataFrame, type NumericColumn } from './csv.js';
+import { CSVTokenizer, type CSVDelimiter } from './tokenizer.js';
+import { delimiterOption, FrameBuilder, ReadAgainAsText, textChunks, type Column, type DataFrame, type NumericColumn } from './csv.js';
 import { checkDesignOptions, levelsOf, newDataMatrix, type DesignOptions, type DesignTerms, type FactorCoding } from './design.js';
 import type { FileURLLike } from './sources.js';
 
-/** Options of {@link csvDesignSource}: designMatrix's, without `counts`, and the batch size. */
+/**
+ * Options of {@link csvDesignSource}: designMatrix's, without `counts`, the batch size and the
+ * field separator (the other design sources take all but `delimiter`).
+ */
 export interface CSVDesignOptions extends Omit<DesignOptions, 'counts'> {
   /** Rows per batch (default 65 536). */
   batchRows?: number;
+  /** csvDesignSource only: the field separator, as parseCSV's `delimiter` (default `,`). */
+  delimiter?: CSVDelimiter;
 }
 
-const CSV_DESIGN_OPTION_KEYS = optionKeysOf<CSVDesignOptions>()(['response', 'predictors', 'factors', 'weights', 'offset', 'intercept', 'levels', 'batchRows', 'cluster']);
+/** The keys frameDesignSource, arrowDesignSource and parquetDesignSource take (no text, no delimiter). */
+const DESIGN_SOURCE_OPTION_KEYS = optionKeysOf<Omit<CSVDesignOptions, 'delimiter'>>()([
+  'response',
+  'predictors',
+  'factors',
+  'weights',
+  'offset',
+  'intercept',
+  'levels',
+  'batchRows',
+  'cluster',
+]);
+const CSV_DESIGN_OPTION_KEYS = optionKeysOf<CSVDesignOptions>()([...DESIGN_SOURCE_OPTION_KEYS, 'delimiter']);
 
 /** One batch of coded rows: X without the intercept column, and the rows' labels, weights, offset, cluster labels. */
 export interface DesignBatch {
@@ -63,7 +80,7 @@ const DEFAULT_BATCH_ROWS = 1 << 16;
  *
  * @param path a file path or `file:` URL (Node).
  * @param options designMatrix's options (a label `response`; `counts` is not supported here),
- *   and `batchRows`.
+ *   `batchRows`, and `delimiter` (`,`, `;` or `'\t'`, as parseCSV's).
  * @throws {SoftlogitError} as readCSV and designMatrix (`UNKNOWN_COLUMN`, `EMPTY_INPUT`,
  *   `BAD_RESPONSE`, `UNKNOWN_LABEL`, `EMPTY_CLASS`, `NON_FINITE`, `BAD_WEIGHTS`, `BAD_OPTION`).
  *
@@ -78,6 +95,7 @@ const DEFAULT_BATCH_ROWS = 1 << 16;
 export async function csvDesignSource(path: string | FileURLLike, options: CSVDesignOptions): Promise<CSVDesignSource> {
   const caller = 'csvDesignSource';
   checkDesignOptions(options, caller, CSV_DESIGN_OPTION_KEYS);
+  const delimiter = delimiterOption(options, caller);
   if (typeof options.response !== 'string') {
     throw new SoftlogitError('BAD_OPTION', `${caller}: options.response should name the column of class labels`);
   }
@@ -88,7 +106,7 @@ export async function csvDesignSource(path: string | FileURLLike, options: CSVDe
   const asText = new Set<string>();
   for (;;) {
     try {
-      const frames = (columns: string[] | undefined, numeric: string[]) => frameBatches(path, columns, numeric, asText, batchRows, caller);
+      const frames = (columns: string[] | undefined, numeric: string[]) => frameBatches(path, columns, numeric, asText, batchRows, delimiter, caller);
       return await scan(frames, options, caller);
     } catch (error) {
       if (!(error instanceof ReadAgainAsText)) throw error;
@@ -104,6 +122,7 @@ async function* frameBatches(
   numeric: string[],
   asText: ReadonlySet<string>,
   batchRows: number,
+  delimiter: CSVDelimiter,
   caller: string,
 ): AsyncGenerator<DataFrame & { firstRow: number }> {
   const builder = new FrameBuilder(columns === undefined ? { numeric } : { columns, numeric }, caller, asText, true);
@@ -111,7 +130,7 @@ async function* frameBatches(
   const tokenizer = new CSVTokenizer((record) => {
     builder.add(record);
     if (builder.rows === batchRows) ready.push(builder.takeBatch());
-  }, caller);
+  }, caller, delimiter);
   for await (const chunk of textChunks(path, caller)) {
     tokenizer.push(chunk);
     while (ready.length > 0) yield ready.shift()!;
@@ -138,7 +157,7 @@ async function* frameBatches(
 export async function frameDesignSource(frame: DataFrame, options: CSVDesignOptions): Promise<CSVDesignSource> {
   const caller = 'frameDesignSource';
   checkDataFrame(frame, caller);
-  checkDesignOptions(options, caller, CSV_DESIGN_OPTION_KEYS);
+  checkDesignOptions(options, caller, DESIGN_SOURCE_OPTION_KEYS);
   const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
   if (!Number.isInteger(batchRows) || batchRows < 1) {
     throw new SoftlogitError('BAD_OPTION', `${caller}: options.batchRows should be a positive integer, got ${String(batchRows)}`);
@@ -172,7 +191,7 @@ export type FrameBatches = (columns: string[] | undefined, numeric: string[]) =>
  * csvDesignSource checks them, then the scan.
  */
 export async function designSourceOf(frames: FrameBatches, options: CSVDesignOptions, caller: string): Promise<CSVDesignSource> {
-  checkDesignOptions(options, caller, CSV_DESIGN_OPTION_KEYS);
+  checkDesignOptions(options, caller, DESIGN_SOURCE_OPTION_KEYS);
   if (typeof options.response !== 'string') {
     throw new SoftlogitError('BAD_OPTION', `${caller}: options.response should name the column of class labels`);
   }

@@ -8,11 +8,13 @@
  * (with `trim: true, skip_empty_lines: true`) on random CSV text.
  *
  * The dialect (the conventions of {@link parseCSV}):
- * - fields are separated by `,`; records end at `\n`, `\r\n` or `\r`, or at the end of the text;
- * - a field may be quoted with `"`; inside quotes `""` is a literal quote, and commas and line
+ * - fields are separated by the delimiter: `,` (the default), `;` or a tab; records end at `\n`,
+ *   `\r\n` or `\r`, or at the end of the text;
+ * - a field may be quoted with `"`; inside quotes `""` is a literal quote, and delimiters and line
  *   breaks are part of the field (a `\r\n` or `\r` in a quoted field is read as `\n`);
- * - spaces and tabs around a field are dropped; inside quotes they are kept;
- * - a line that is empty or holds only spaces and tabs is skipped;
+ * - spaces and tabs around a field are dropped; inside quotes they are kept. When the delimiter is
+ *   a tab only spaces are dropped: tabs separate fields, and dropping them would lose empty cells;
+ * - a line that is empty or holds only blanks (spaces, and tabs unless they separate) is skipped;
  * - a quote inside an unquoted field, or anything but a separator after a closing quote, is an
  *   error, as is a quote left open at the end of the text.
  *
@@ -21,7 +23,6 @@
  */
 import { SoftlogitError } from '../errors.js';
 
-const COMMA = 44;
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
@@ -62,8 +63,20 @@ export function recordFields(record: RecordView): string[] {
 export type RecordHandler = (record: RecordView) => void;
 
 /**
+ * The field separators the tokenizer reads: comma (CSV), semicolon (CSV where the comma is the
+ * decimal mark, R's `write.csv2`) and tab (tab-separated values, cells pasted from a spreadsheet).
+ */
+export type CSVDelimiter = ',' | ';' | '\t';
+
+/** Every {@link CSVDelimiter}, for checking a value that came from outside. */
+export const CSV_DELIMITERS: readonly CSVDelimiter[] = [',', ';', '\t'];
+
+/**
  * Splits CSV text into records; see the module comment for the dialect. Feed it with `push` and
  * finish with `end`; `onRecord` is called synchronously for every complete record.
+ *
+ * Every delimiter costs the same per character as the fixed comma did: the separator test is one
+ * comparison with a number, and the blank test two whatever the delimiter (see `blankTab`).
  *
  * @example
  * const records: string[][] = [];
@@ -72,21 +85,38 @@ export type RecordHandler = (record: RecordView) => void;
  * tokenizer.push('2\n');
  * tokenizer.end();
  * records // => [['1', 'a', 'b\n c'], ['3', '1', '2']]
+ * const cells: string[][] = [];
+ * const tabs = new CSVTokenizer((r) => cells.push(recordFields(r)), 'load', '\t');
+ * tabs.push('a\t"b\tc"\r\n1\t\t3\n');
+ * tabs.end();
+ * cells // => [['a', 'b\tc'], ['1', '', '3']]
  */
 export class CSVTokenizer {
   private rest = '';
   /** The line on which `rest` starts (1-based). */
   private line = 1;
   private readonly record: RecordView = { text: '', count: 0, start: new Int32Array(16), end: new Int32Array(16), quoted: [], line: 1 };
+  /** The delimiter's character code. */
+  private readonly separator: number;
+  /**
+   * The character code, besides the space, that is blank around a field: the tab, or when the tab
+   * is the delimiter the space again (so the blank test stays two comparisons and drops no tab).
+   */
+  private readonly blankTab: number;
 
   /**
    * @param onRecord called with each record's fields and the line it starts on.
    * @param caller the function named in error messages.
+   * @param delimiter the field separator (default `,`).
    */
   constructor(
     private readonly onRecord: RecordHandler,
     private readonly caller: string,
-  ) {}
+    delimiter: CSVDelimiter = ',',
+  ) {
+    this.separator = delimiter.charCodeAt(0);
+    this.blankTab = delimiter === '\t' ? SPACE : TAB;
+  }
 
   /** Reads the complete records of `chunk` (after what is left of earlier chunks). */
   push(chunk: string): void {
@@ -106,6 +136,8 @@ export class CSVTokenizer {
   private scan(text: string, final: boolean): void {
     const n = text.length;
     const record = this.record;
+    const separator = this.separator;
+    const blankTab = this.blankTab;
     record.text = text;
     let i = 0;
     let line = this.line;
@@ -118,7 +150,7 @@ export class CSVTokenizer {
       let incomplete = false;
       for (;;) {
         let c = 0;
-        while (i < n && ((c = text.charCodeAt(i)) === SPACE || c === TAB)) i++;
+        while (i < n && ((c = text.charCodeAt(i)) === SPACE || c === blankTab)) i++;
         if (i < n && c === QUOTE) {
           blank = false;
           const quoteLine = line;
@@ -146,14 +178,14 @@ export class CSVTokenizer {
             value = value.replace(/\r\n?/g, '\n');
             for (let k = 0; k < value.length; k++) if (value.charCodeAt(k) === LF) line++;
           }
-          while (i < n && ((c = text.charCodeAt(i)) === SPACE || c === TAB)) i++;
+          while (i < n && ((c = text.charCodeAt(i)) === SPACE || c === blankTab)) i++;
           this.pushField(-1, -1, value);
           if (i >= n) {
             if (!final) incomplete = true;
             break;
           }
           c = text.charCodeAt(i);
-          if (c === COMMA) {
+          if (c === separator) {
             i++;
             continue;
           }
@@ -171,14 +203,14 @@ export class CSVTokenizer {
         const start = i;
         while (i < n) {
           c = text.charCodeAt(i);
-          if (c === COMMA || c === LF || c === CR) break;
+          if (c === separator || c === LF || c === CR) break;
           if (c === QUOTE) {
             throw this.error(`a quote inside the unquoted field ${record.count + 1} on line ${line}; quote the whole field and double the quote ("")`, line);
           }
           i++;
         }
         let end = i;
-        while (end > start && ((c = text.charCodeAt(end - 1)) === SPACE || c === TAB)) end--;
+        while (end > start && ((c = text.charCodeAt(end - 1)) === SPACE || c === blankTab)) end--;
         if (end > start) blank = false;
         this.pushField(start, end, undefined);
         if (i >= n) {
@@ -186,7 +218,7 @@ export class CSVTokenizer {
           break;
         }
         c = text.charCodeAt(i);
-        if (c === COMMA) {
+        if (c === separator) {
           blank = false;
           i++;
           continue;
