@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { defaultModel, describeColumn, distinctNumbers, MAX_SORTED_LEVELS } from '../examples/web/engine/columns.js';
+import { defaultModel, describeColumn, distinctNumbers, LISTED_LEVELS, MAX_SORTED_LEVELS } from '../examples/web/engine/columns.js';
 import type { ColumnInfo } from '../examples/web/protocol.js';
 
 describe('distinctNumbers', () => {
@@ -51,6 +51,49 @@ describe('describeColumn', () => {
     expect(info).toMatchObject({ nMissing: 1, nDistinct: 3, allDistinct: false, levels: ['B', 'a', 'b'] });
     const many = Float64Array.from({ length: MAX_SORTED_LEVELS + 1 }, (_, i) => i + 0.5);
     expect(describeColumn({ name: 'x', kind: 'numeric', values: many }, many.length).levels).toEqual([]);
+  });
+});
+
+describe('describeColumn: numbers with stray words (strayText)', () => {
+  /** 200 distinct numbers (100, 101, ..., 299) in rows 1–200, with `words` put at the given 1-based rows. */
+  function numbersWith(words: Record<number, string>): (string | null)[] {
+    const values: (string | null)[] = Array.from({ length: 200 }, (_, i) => String(100 + i));
+    for (const [row, word] of Object.entries(words)) values[Number(row) - 1] = word;
+    return values;
+  }
+
+  it('finds a word that sorts after the first 50 levels (the page saw only those)', () => {
+    const values = numbersWith({ 150: 'zzz' });
+    const info = describeColumn({ name: 'gre', kind: 'string', values }, values.length);
+    // The listed levels are numbers only: a check of them (the page's, before) finds no word.
+    expect(info.levels).toHaveLength(LISTED_LEVELS);
+    expect(info.levels.every((level) => Number.isFinite(Number(level)))).toBe(true);
+    expect(info.strayText).toEqual({ values: ['zzz'], rows: [150], count: 1, nDistinct: 1 });
+  });
+
+  it('lists at most 5 words in the order they occur, with their first rows and lines, and counts every cell', () => {
+    const values = numbersWith({ 7: 'n/a?', 20: 'b', 31: 'c', 40: 'b', 90: 'd', 120: 'e', 160: 'f', 199: 'n/a?' });
+    values.push(null, null); // missing cells count neither way
+    const lines = Uint32Array.from(values, (_, i) => i + 2 + (i >= 100 ? 1 : 0)); // a blank line after row 100
+    const info = describeColumn({ name: 'x', kind: 'string', values }, values.length, lines);
+    expect(info.strayText).toEqual({
+      values: ['n/a?', 'b', 'c', 'd', 'e'], rows: [7, 20, 31, 90, 120], lines: [8, 21, 32, 91, 122], count: 8, nDistinct: 6,
+    });
+  });
+
+  it('takes the CSV reader\'s numbers (spaces, exponents, Inf) as numbers', () => {
+    const values = numbersWith({ 1: ' 12 ', 2: '1e3', 3: '-Inf', 4: 'abc' });
+    expect(describeColumn({ name: 'x', kind: 'string', values }, values.length).strayText).toMatchObject({ values: ['abc'], rows: [4], count: 1 });
+  });
+
+  it('flags one word among a few numbers (a 4-row file), but not text columns or more than 10% words', () => {
+    expect(describeColumn({ name: 'gre', kind: 'string', values: ['380', 'abc', '800', '640'] }, 4).strayText).toEqual({ values: ['abc'], rows: [2], count: 1, nDistinct: 1 });
+    expect(describeColumn({ name: 'g', kind: 'string', values: ['a', 'b', 'a', 'c'] }, 4).strayText).toBeUndefined();
+    expect(describeColumn({ name: 'g', kind: 'string', values: ['1', 'b'] }, 2).strayText).toBeUndefined();
+    const tenPercent = numbersWith(Object.fromEntries(Array.from({ length: 20 }, (_, k) => [10 * k + 1, `w${k}`])));
+    expect(describeColumn({ name: 'x', kind: 'string', values: tenPercent }, 200).strayText).toMatchObject({ count: 20, nDistinct: 20 });
+    const more = numbersWith(Object.fromEntries(Array.from({ length: 21 }, (_, k) => [9 * k + 1, `w${k}`])));
+    expect(describeColumn({ name: 'x', kind: 'string', values: more }, 200).strayText).toBeUndefined();
   });
 });
 

@@ -344,6 +344,16 @@ describe('the default model and failed fits', () => {
     expect(result.summary).toMatch(/singularities/);
   });
 
+  it('flags a numeric column with a stray word sorted past the listed levels, with its row and line', async () => {
+    // 200 distinct gre values, "zzz" in data row 150 (line 151: the header is line 1).
+    const rows = Array.from({ length: 200 }, (_, i) => `${i % 2},${i === 149 ? 'zzz' : 300 + 2 * i},${(2 + i / 100).toFixed(2)}`);
+    const loaded = await newEngine().load(['admit,gre,gpa', ...rows].join('\n'));
+    const gre = loaded.columns.find((c) => c.name === 'gre')!;
+    expect(gre).toMatchObject({ kind: 'text', nDistinct: 200, strayText: { values: ['zzz'], rows: [150], lines: [151], count: 1, nDistinct: 1 } });
+    expect(gre.levels).not.toContain('zzz');
+    expect(loaded.columns.filter((c) => c.strayText !== undefined).map((c) => c.name)).toEqual(['gre']);
+  });
+
   it('names the factor behind an aliased dummy', async () => {
     const rows = Array.from({ length: 60 }, (_, i) => `${i % 2},${['p', 'q', 'r'][i % 3]},${['P', 'Q', 'R'][i % 3]},${(i * 0.37) % 5}`);
     const { load, fit } = newEngine();

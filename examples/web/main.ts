@@ -9,7 +9,7 @@ import type { ErrorMessage, LoadedMessage, LoadRequest, ModelSpec, PageToWorker,
 import uclaCSV from '../../data/binary.csv?raw';
 import { currentModel, dropColumns, renderControls, wireControls } from './ui/controls.js';
 import { $, count, fmt, h } from './ui/dom.js';
-import { numbersWithWords, sameResponse, showPreview } from './ui/loaded.js';
+import { sameResponse, showPreview, strayTextMessage } from './ui/loaded.js';
 import { describeProgress, PHASE_TEXT } from './ui/progress.js';
 import { clearStale, idLikeText, idLikePredictors, markStale, showSummaryAndPlot, showTables } from './ui/results.js';
 
@@ -206,15 +206,12 @@ function onLoaded(msg: LoadedMessage, request: Pending): void {
     setStatus(`${msg.name} loaded again: change the model or press Fit.`);
     return;
   }
-  const suspicious = numbersWithWords(msg);
-  if (suspicious.length > 0) {
-    // PAGE REQUEST: the engine could refuse (or flag in ColumnInfo) a column of numbers with a
-    // stray word; until then the page checks the levels it is given (the first 50) and asks.
+  const stray = strayTextMessage(msg);
+  if (stray) {
+    // A numeric column with a stray word would become a factor with a level per number: ask first.
     busy(false);
     setStatus('Loaded; not fitted: check the columns named below.');
-    showMessage(suspicious.map((s) => `Column ${s.name} holds numbers but also ${s.words.map((w) => `"${w}"`).join(', ')} (${s.words.length === 1 ? 'a word' : 'words'}): ` +
-      'as it is, it would be dummy-coded as a factor with one level per value.').join('\n') +
-      '\nFix the file and open it again, untick the column, or press Fit to use it as a factor.', suspicious.map((s) => s.name));
+    showMessage(stray.text, stray.columns);
     if (result) markStale(`The result below is from the data loaded before; ${msg.name} is loaded but not fitted yet.`);
     return;
   }

@@ -156,6 +156,28 @@ export interface ColumnInfo {
   max?: number;
   /** Numeric columns: every value is a whole number ≥ 0 (a possible weights or counts column). */
   nonNegativeIntegers?: boolean;
+  /**
+   * Text columns that are mostly numbers: the cells that made the column text (a typo, a note
+   * typed into a cell). Present when at most 10% of the non-missing cells (or a single cell) are
+   * not numbers and numbers are the majority; every distinct value is checked, so a word that
+   * sorts after the first 50 levels is found too. The page asks before fitting such a column as a
+   * factor with one level per number.
+   */
+  strayText?: StrayText;
+}
+
+/** The non-numeric cells of a mostly numeric text column (see `ColumnInfo.strayText`). */
+export interface StrayText {
+  /** The first non-numeric values in the order they first occur, at most 5. */
+  values: string[];
+  /** For each of `values`, the first data row holding it: 1-based, the header not counted (row 1 is the first row under it). */
+  rows: number[];
+  /** For each of `values`, the line of the file that row starts on (the header is line 1), when known. */
+  lines?: number[];
+  /** Non-missing cells that are not numbers (all of them, not only the listed values'). */
+  count: number;
+  /** Distinct non-numeric values. */
+  nDistinct: number;
 }
 
 /** The data are in the worker: what the page needs to offer a model. */

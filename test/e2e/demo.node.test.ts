@@ -237,9 +237,14 @@ describe('demo page (examples/web) in Chromium', () => {
     await page.screenshot({ path: `${SCREENSHOTS}demo-ucla.png`, fullPage: true });
   });
 
+  /** 200 rows, gre a distinct number in each but "zzz" in data row 150. */
+  const STRAY_WORD_CSV = ['admit,gre,gpa', ...Array.from({ length: 200 }, (_, i) => `${i % 2},${i === 149 ? 'zzz' : 300 + 2 * i},${(2 + i / 100).toFixed(2)}`)].join('\n');
+
   it('shows a clear message for a bad CSV and keeps the previous result', async () => {
     const cases: [string, string, RegExp][] = [
       ['non-numeric.csv', 'admit,gre,gpa\n0,380,3.61\n1,abc,3.67\n1,800,4\n0,640,3.19\n', /gre.*abc|abc.*gre/],
+      // The word sorts after the 50 levels the page is sent: the engine finds it (ColumnInfo.strayText).
+      ['stray-word.csv', STRAY_WORD_CSV, /Column gre holds numbers but also "zzz" \(data row 150, line 151 of the file\)/],
       ['no-header.csv', '0,380,3.61\n1,660,3.67\n1,800,4\n', /header/i],
       ['one-class.csv', 'admit,gre,gpa\n1,380,3.61\n1,660,3.67\n1,800,4\n', /admit.*single value.*at least two classes/],
       ['empty.csv', '', /empty/i],

@@ -1,10 +1,10 @@
 /**
  * What the page needs to know about each loaded column (kind, distinct values, levels, whether
- * it looks like a row ID) and the model it offers first.
+ * it looks like a row ID or is a numeric column with stray words) and the model it offers first.
  */
 import { levelsOf } from '../../../src/data/design.js';
-import type { Column } from '../../../src/data/csv.js';
-import type { ColumnInfo, ModelSpec } from '../protocol.js';
+import { parseNumberCell, type Column } from '../../../src/data/csv.js';
+import type { ColumnInfo, ModelSpec, StrayText } from '../protocol.js';
 
 /** Levels listed per column in ColumnInfo.levels. */
 export const LISTED_LEVELS = 50;
@@ -16,19 +16,29 @@ export const MAX_RESPONSE_CLASSES = 20;
 export const MAX_DEFAULT_FACTOR_LEVELS = 50;
 /** Fewer rows than this and "all values distinct" says nothing about being an ID. */
 export const MIN_ROWS_FOR_ID = 10;
+/**
+ * A text column whose non-numeric cells are at most this share of its non-missing cells is a
+ * numeric column with stray words (a typo, a note typed into a cell), not a categorical one.
+ */
+export const STRAY_TEXT_SHARE = 0.1;
+/** ...and a single non-numeric cell among more numbers always is (4 rows with one "abc": 25%). */
+const STRAY_TEXT_ALWAYS_ROWS = 1;
+/** Stray values (with their first rows) listed per column in ColumnInfo.strayText. */
+export const LISTED_STRAY_VALUES = 5;
 /** Column names taken as case weights by default (R's `weights = Freq` on a table of counts). */
 const WEIGHTS_NAME = /^(freq|frequency|weight|weights|wt)$/i;
 
 /**
  * Facts about one column, in O(n) passes (loops only: no spreading of large arrays).
+ * `lineNumbers` (the frame's, per data row) give the file lines of stray words, when known.
  *
  * @example
  * describeColumn({ name: 'rank', kind: 'numeric', values: Float64Array.of(3, 1, NaN, 1) }, 4)
  * // => { name: 'rank', kind: 'numeric', nMissing: 1, nDistinct: 2, allDistinct: false, likelyId: false,
  * //      levels: ['1', '3'], min: 1, max: 3, nonNegativeIntegers: true }
  */
-export function describeColumn(column: Column, nRows: number): ColumnInfo {
-  return column.kind === 'numeric' ? describeNumeric(column.name, column.values, nRows) : describeText(column.name, column.values, nRows);
+export function describeColumn(column: Column, nRows: number, lineNumbers?: Uint32Array): ColumnInfo {
+  return column.kind === 'numeric' ? describeNumeric(column.name, column.values, nRows) : describeText(column.name, column.values, nRows, lineNumbers);
 }
 
 function describeNumeric(name: string, values: Float64Array, nRows: number): ColumnInfo {
@@ -99,18 +109,62 @@ export function distinctNumbers(values: Float64Array, keep: number): { count: nu
   return { count, firstDistinct: count <= keep ? Float64Array.from(kept) : null };
 }
 
-function describeText(name: string, values: readonly (string | null)[], nRows: number): ColumnInfo {
-  const distinct = new Set<string>();
+function describeText(name: string, values: readonly (string | null)[], nRows: number, lineNumbers?: Uint32Array): ColumnInfo {
+  // Rows per distinct value (a Map keeps first-seen order, which strayTextOf lists in).
+  const rowsOf = new Map<string, number>();
   let nMissing = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v === null || v === undefined) nMissing++;
-    else distinct.add(v);
+    else rowsOf.set(v, (rowsOf.get(v) ?? 0) + 1);
   }
   const n = values.length - nMissing;
-  const allDistinct = n > 0 && distinct.size === n;
-  const levels = distinct.size <= MAX_SORTED_LEVELS ? levelsOf({ name, kind: 'string', values: [...distinct] }).slice(0, LISTED_LEVELS) : [];
-  return { name, kind: 'text', nMissing, nDistinct: distinct.size, allDistinct, likelyId: allDistinct && nRows >= MIN_ROWS_FOR_ID, levels };
+  const allDistinct = n > 0 && rowsOf.size === n;
+  const levels = rowsOf.size <= MAX_SORTED_LEVELS ? levelsOf({ name, kind: 'string', values: [...rowsOf.keys()] }).slice(0, LISTED_LEVELS) : [];
+  const info: ColumnInfo = { name, kind: 'text', nMissing, nDistinct: rowsOf.size, allDistinct, likelyId: allDistinct && nRows >= MIN_ROWS_FOR_ID, levels };
+  const stray = strayTextOf(values, rowsOf, n, lineNumbers);
+  if (stray) info.strayText = stray;
+  return info;
+}
+
+/**
+ * The non-numeric cells of a text column that is mostly numbers (see {@link STRAY_TEXT_SHARE}),
+ * else undefined. Every distinct value is checked (not only the listed levels: a word sorts after
+ * the numbers, past the first 50), with the CSV reader's own test of a number cell.
+ *
+ * @example
+ * const values = ['380', 'abc', '800', '640'];
+ * strayTextOf(values, new Map(values.map((v) => [v, 1])), 4)
+ * // => { values: ['abc'], rows: [2], count: 1, nDistinct: 1 }
+ */
+export function strayTextOf(
+  values: readonly (string | null)[],
+  rowsOf: ReadonlyMap<string, number>,
+  nonMissing: number,
+  lineNumbers?: Uint32Array,
+): StrayText | undefined {
+  const most = Math.max(STRAY_TEXT_SHARE * nonMissing, STRAY_TEXT_ALWAYS_ROWS);
+  const words: string[] = [];
+  let count = 0;
+  for (const [value, rows] of rowsOf) {
+    if (parseNumberCell(value) !== undefined) continue;
+    words.push(value);
+    count += rows;
+    if (count > most) return undefined; // a text column (the usual case): stop early
+  }
+  if (count === 0 || nonMissing - count <= count) return undefined;
+  const listed = words.slice(0, LISTED_STRAY_VALUES);
+  // The first row of each listed value: one pass that stops when all are found.
+  const firstRow = new Map<string, number>();
+  const wanted = new Set(listed);
+  for (let i = 0; i < values.length && firstRow.size < listed.length; i++) {
+    const v = values[i];
+    if (v !== null && v !== undefined && wanted.has(v) && !firstRow.has(v)) firstRow.set(v, i);
+  }
+  const rows = listed.map((v) => firstRow.get(v)!);
+  const stray: StrayText = { values: listed, rows: rows.map((i) => i + 1), count, nDistinct: words.length };
+  if (lineNumbers) stray.lines = rows.map((i) => lineNumbers[i]!);
+  return stray;
 }
 
 /**

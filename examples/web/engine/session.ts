@@ -128,7 +128,7 @@ export class Engine {
       const table = await loadTable(source, hooks);
       const columns: ColumnInfo[] = [];
       for (const column of table.frame.columns) {
-        columns.push(describeColumn(column, table.frame.nRows));
+        columns.push(describeColumn(column, table.frame.nRows, table.frame.lineNumbers));
         if (table.frame.nRows > PAUSE_PER_COLUMN_ROWS) await checkpoint(hooks);
       }
       const { model, note } = defaultModel(columns);

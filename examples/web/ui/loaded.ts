@@ -2,11 +2,8 @@
 // the response kept from the model before (an edited file opened again), and a check for a
 // numeric column with a stray word in it (which would otherwise become a factor).
 import type { LoadedMessage, ModelSpec } from '../protocol.js';
-import { $, h } from './dom.js';
+import { $, count, h } from './dom.js';
 import { scrollBox } from './tables.js';
-
-/** A text column with at most this share of non-numbers among its levels is taken for a numeric column with typos. */
-const NUMERIC_SHARE_OF_WORDS = 0.5;
 
 /** The first rows as the worker read them, under the column names: shows at a glance whether the file was split right. */
 export function showPreview(msg: LoadedMessage): void {
@@ -35,13 +32,27 @@ export function sameResponse(msg: LoadedMessage, kept: ModelSpec | undefined): P
   return { response, predictors, factors: msg.defaultModel.factors.filter((n) => predictors.includes(n)) };
 }
 
-/** A text column whose listed levels are mostly numbers: a numeric column with a stray word, most likely a typo. */
-export function numbersWithWords(msg: LoadedMessage): { name: string; words: string[] }[] {
-  const out: { name: string; words: string[] }[] = [];
-  for (const c of msg.columns) {
-    if (c.kind !== 'text' || c.levels.length === 0) continue;
-    const words = c.levels.filter((level) => level.trim() === '' || !Number.isFinite(Number(level)));
-    if (words.length > 0 && words.length <= NUMERIC_SHARE_OF_WORDS * c.levels.length) out.push({ name: c.name, words: words.slice(0, 3) });
-  }
-  return out;
+/**
+ * What to tell the user about numeric columns with stray words (the engine's
+ * `ColumnInfo.strayText`), naming each column, its words and their rows; undefined when there
+ * are none. Such a column would be dummy-coded as a factor with one level per number, so the
+ * page asks before fitting.
+ *
+ * @example
+ * strayTextMessage(loaded)?.text
+ * // => 'Column gre holds numbers but also "abc" (data row 2, line 3 of the file): ...'
+ */
+export function strayTextMessage(msg: LoadedMessage): { text: string; columns: string[] } | undefined {
+  const flagged = msg.columns.filter((c) => c.strayText !== undefined);
+  if (flagged.length === 0) return undefined;
+  const lines = flagged.map((c) => {
+    const s = c.strayText!;
+    const where = s.values.map((v, k) => `"${v}" (data row ${count(s.rows[k]!)}${s.lines ? `, line ${count(s.lines[k]!)} of the file` : ''})`);
+    const more = s.count > s.values.length ? ` and ${count(s.count - s.values.length)} more text cell${s.count - s.values.length === 1 ? '' : 's'}` : '';
+    return `Column ${c.name} holds numbers but also ${where.join(', ')}${more}: as it is, it would be dummy-coded as a factor with one level per value.`;
+  });
+  return {
+    text: `${lines.join('\n')}\nFix the file and open it again, untick the column, or press Fit to use it as a factor.`,
+    columns: flagged.map((c) => c.name),
+  };
 }
