@@ -86,10 +86,6 @@ export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: Soft
   data = toMultinomialData(y, n, weights, responseOptions, caller);
   const K0 = data.classes.length;
   const offset = options.offset !== undefined ? classOffset(options.offset, n, K0, caller) : null;
-  if (offset && team) {
-    team.dispose();
-    throw new SoftlogitError('BAD_OPTION', `${caller}: offset is not supported with threads (the kernel's per-class offsets cannot be split across threads); fit on one thread`);
-  }
   const robust = covarianceOption(options, n, caller);
   if (robust.type !== 'model' && resolved.l2 > 0) {
     throw new SoftlogitError('BAD_OPTION', `${caller}: covariance '${robust.type}' is the sandwich of a maximum-likelihood fit; not with l2`);
