@@ -14,6 +14,9 @@ import {
 
 /**
  * One pass over the data at coefficients `coef` ((K-1) * nColsPadded doubles).
+ * `offset` (0 for none) holds the free classes' offsets class-major, `offsetPanels` panels of rows
+ * per class (nPanels for the whole design; more when this call covers a panel range of a larger
+ * design, `offset` then pointing at the range's first row of class 0).
  * `counts` is nRowsPadded x nClasses row-major. When `scoreOut` != 0 it receives the score
  * ((K-1) * nColsPadded, class-major); when `infoOut` != 0 it receives, for each block c <= d, the
  * upper triangle of block (c, d) of the information matrix, a (K-1)nColsPadded square row-major
@@ -25,7 +28,7 @@ import {
  * Returns the log-likelihood.
  */
 export function softmaxEvaluate(
-  x: usize, nPanels: i32, nColsPadded: i32, nClasses: i32, coef: usize, offset: usize,
+  x: usize, nPanels: i32, nColsPadded: i32, nClasses: i32, coef: usize, offset: usize, offsetPanels: i32,
   counts: usize, probOut: usize, scoreOut: usize, infoOut: usize, infoPanelStride: i32, scratch: usize,
   tailOut: usize,
 ): f64 {
@@ -47,7 +50,7 @@ export function softmaxEvaluate(
     const panel = x + <usize>b * panelBytes;
     const row0 = <usize>b * <usize>PANEL_ROWS;
     for (let c = 0; c < nFree; c++) {
-      const off: usize = offset == 0 ? <usize>0 : offset + ((<usize>c * <usize>nPanels * <usize>PANEL_ROWS + row0) << 3);
+      const off: usize = offset == 0 ? <usize>0 : offset + ((<usize>c * <usize>offsetPanels * <usize>PANEL_ROWS + row0) << 3);
       panelLinearPredictor(panel, nColsPadded, coef + (<usize>c * <usize>nColsPadded << 3), off, eta + <usize>c * rowsBytes);
     }
     for (let r = 0; r < PANEL_ROWS; r++) {

@@ -681,9 +681,53 @@ describe('softmax with an offset per row and class', () => {
     expect(worst(symmetric.predict(housing.X, { offset: housingOffset.offset }).data, fit.predict(housing.X, { offset: housingOffset.offset }).data)).toBeLessThan(1e-12);
   });
 
+  it('takes one offset per class ({ perClass }, or K numbers when n ≠ K) as the n x K offset repeated on every row', () => {
+    const n = housing.X.length;
+    const perClass = [0.4, -1.3, 2.1];
+    const repeated = Array.from({ length: n }, () => perClass);
+    // Without an intercept a per-class offset changes the slopes; with one it moves only the intercepts.
+    const byRows = fitSoftmax(housing.X, housing.labels, { ...options, intercept: false, offset: repeated });
+    for (const offset of [perClass, { perClass }, Float64Array.from(perClass)]) {
+      const fit = fitSoftmax(housing.X, housing.labels, { ...options, intercept: false, offset });
+      expect(worst(fit.coefficients.data, byRows.coefficients.data)).toBeLessThan(1e-14);
+      expect(worst(fit.standardErrors.data, byRows.standardErrors.data)).toBeLessThan(1e-14);
+      expect(fit.deviance).toBe(byRows.deviance);
+      expect(fit.nullDeviance).toBe(byRows.nullDeviance);
+    }
+    const plain = fitSoftmax(housing.X, housing.labels, { ...options, intercept: false });
+    expect(worst(byRows.coefficients.data, plain.coefficients.data)).toBeGreaterThan(1e-2);
+    // With an intercept: intercept_k = intercept_k(no offset) − (o_k − o_ref), slopes and deviance unchanged.
+    const withIntercept = fitSoftmax(housing.X, housing.labels, { ...options, offset: { perClass } });
+    const without = fitSoftmax(housing.X, housing.labels, options);
+    for (const k of [1, 2]) {
+      expect(Math.abs(withIntercept.coefficients.get(0, k) - (without.coefficients.get(0, k) - (perClass[k]! - perClass[0]!)))).toBeLessThan(1e-9);
+      for (let j = 1; j < without.names.length; j++) expect(Math.abs(withIntercept.coefficients.get(j, k) - without.coefficients.get(j, k))).toBeLessThan(1e-9);
+    }
+    expect(relativeError(withIntercept.deviance, without.deviance)).toBeLessThan(1e-12);
+    // predict takes the per-class form for any number of new rows.
+    expect(worst(withIntercept.predict(housing.X.slice(0, 5), { offset: perClass }).data, withIntercept.predict(housing.X.slice(0, 5), { offset: repeated.slice(0, 5) }).data)).toBeLessThan(1e-15);
+  });
+
+  it('with n = K a plain vector is ambiguous (per class or per row) and refused, naming both explicit forms', () => {
+    // The review's case: K = 4 and offset [0, 1, 2, 3] was refused as "shared by all classes".
+    const X4 = [[0.1], [0.5], [-0.3], [1.2], [0.7], [-1], [0.2], [0.9]];
+    const y4 = [0, 1, 2, 3, 1, 2, 3, 0];
+    const perClass = [0, 1, 2, 3];
+    const fit = fitSoftmax(X4, y4, { offset: perClass, intercept: false });
+    const byRows = fitSoftmax(X4, y4, { offset: X4.map(() => perClass), intercept: false });
+    expect(worst(fit.coefficients.data, byRows.coefficients.data)).toBeLessThan(1e-14);
+    const square = X4.slice(0, 4);
+    const ySquare = y4.slice(0, 4);
+    expect(() => fitSoftmax(square, ySquare, { offset: perClass })).toThrow(/could be one offset per class or one per row; say which: \{ perClass: \[\.\.\.\] \}/);
+    expect(() => fitSoftmax(square, ySquare, { offset: { perClass }, l2: 1 })).not.toThrow();
+    expect(() => fitSoftmax(X4, y4, { offset: { perClass: [1, 2] } })).toThrow(/offset.perClass should have 4 numbers/);
+    expect(() => fitSoftmax(X4, y4, { offset: { perClass, perRow: [] } as never })).toThrow(/'perRow'/);
+    expect(() => fitSoftmax(X4, y4, { offset: [1, 2, 3] })).toThrow(/should be 4 numbers \(one per class\), or 8 rows of 4 numbers/);
+  });
+
   it('refuses an offset shared by all classes (it cancels), a wrong shape and NaN', () => {
     const n = housing.X.length;
-    expect(() => fitSoftmax(housing.X, housing.labels, { ...options, offset: new Array(n).fill(0.5) as never })).toThrow(/cancels/);
+    expect(() => fitSoftmax(housing.X, housing.labels, { ...options, offset: new Array(n).fill(0.5) })).toThrow(/one per row shared by all classes.*cancels from the softmax probabilities.*one row of 3 numbers per row of X/);
     expect(() => fitSoftmax(housing.X, housing.labels, { ...options, offset: housingOffset.offset.slice(1) })).toThrow(SoftlogitError);
     expect(() => fitSoftmax(housing.X, housing.labels, { ...options, offset: housingOffset.offset.map((r) => r.slice(1)) })).toThrow(/3 numbers/);
     const bad = housingOffset.offset.map((r) => [...r]);

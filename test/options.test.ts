@@ -57,7 +57,7 @@ describe('options: unknown and unsupported keys throw BAD_OPTION', () => {
 
   it('fitSoftmax refuses firth and an offset shared by all classes, saying why', () => {
     expectCode(() => fitSoftmax(X, labels, { firth: true } as never), 'BAD_OPTION', /option 'firth' is not supported here: .*binary/);
-    expectCode(() => fitSoftmax(X, labels, { offset: new Float64Array(8) } as never), 'BAD_OPTION', /shared by all classes cancels in the softmax/);
+    expectCode(() => fitSoftmax(X, labels, { offset: new Float64Array(8) }), 'BAD_OPTION', /one per row shared by all classes.*cancels from the softmax probabilities/);
     expectCode(() => fitSoftmax(X, labels, { paramterization: 'symmetric' } as never), 'BAD_OPTION', /did you mean 'parameterization'/);
   });
 
@@ -71,7 +71,8 @@ describe('options: unknown and unsupported keys throw BAD_OPTION', () => {
     expectCode(() => fit.predict(X, { typ: 'link' } as never), 'BAD_OPTION', /unknown option 'typ'; did you mean 'type'/);
     const soft = fitSoftmax(X, labels, quiet);
     expectCode(() => soft.predict(X, { typ: 'link' } as never), 'BAD_OPTION', /did you mean 'type'/);
-    expectCode(() => soft.predict(X, { offset: [0] } as never), 'BAD_OPTION', /cancels in the softmax/);
+    expectCode(() => soft.predict(X, { offset: new Array(X.length).fill(0) }), 'BAD_OPTION', /cancels from the softmax probabilities/);
+    expectCode(() => soft.predict(X, { offset: [0] }), 'LENGTH_MISMATCH', /numbers \(one per class\), or \d+ rows of/);
     expectCode(() => fit.predict(X, null as never), 'BAD_OPTION', /options should be an object, got null/);
   });
 

@@ -101,7 +101,9 @@ describe('clients that cannot be used', () => {
     for (const [what, options] of bad) {
       await expect(fitLogisticSQL(client, options as never), what).rejects.toMatchObject({ code: 'BAD_OPTION' });
     }
-    await expect(fitSoftmaxSQL(client, { ...base, offset: 'o' } as never)).rejects.toMatchObject({ code: 'BAD_OPTION', message: expect.stringContaining('no offset') });
+    // A softmax offset is one column per class, { [class]: column }: a single column is refused saying so.
+    await expect(fitSoftmaxSQL(client, { ...base, offset: 'o' } as never)).rejects.toMatchObject({ code: 'BAD_OPTION', message: expect.stringContaining('{ [class]: column }') });
+    await expect(fitSoftmaxSQL(client, { ...base, offset: { a: 3 } } as never)).rejects.toMatchObject({ code: 'BAD_OPTION', message: expect.stringContaining('to a column name') });
     expect(statements).toEqual([]);
   });
 });

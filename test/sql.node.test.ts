@@ -286,6 +286,27 @@ for (const engine of engines) {
       expect(weighted.reference).toBe(3);
     });
 
+    it('a softmax offset column per class ({ 2: o, 4: gpa }, reference 3) equals fitSoftmax with that n x K offset, HC0 sandwich too', async () => {
+      const X = gre.map((g, i) => [g, gpa[i]!, admit[i]!]);
+      const names = ['gre', 'gpa', 'admit'];
+      const quoted = 'gpa "quoted" \'name\'';
+      // classes 1…4 in order: class 2 takes column o, class 4 the (quoted) copy of gpa; classes 1 and 3 none.
+      const rowOffset = rank.map((_, i) => [0, offset[i]!, 0, gpa[i]!]);
+      const options = { from: 'ucla', response: 'rank', predictors: names, weights: 'w', reference: 3, offset: { 2: 'o', 4: quoted } };
+      const fit = await fitSoftmaxSQL(h.client as never, options);
+      const expected = fitSoftmax(X, rank, { names, weights: weight, reference: 3, offset: rowOffset });
+      expectSameSoftmax(`${engine.name} UCLA softmax K=4 offset per class, reference 3`, fit, expected);
+      // The offset matters (an ignored one, or one taken against the wrong reference, moves the fit).
+      expect(relativeError(fitSoftmax(X, rank, { names, weights: weight, reference: 3 }).coefficients.data, expected.coefficients.data)).toBeGreaterThan(1e-2);
+      const robust = await fitSoftmaxSQL(h.client as never, { ...options, covariance: 'HC0' });
+      expectSameSandwich(`${engine.name} softmax K=4 HC0, offset per class`, robust, fitSoftmax(X, rank, { names, weights: weight, reference: 3, offset: rowOffset, covariance: 'HC0' }));
+      // The reference's own offset is subtracted from the others; no intercept: the null model is η = offset.
+      const refOffset = rank.map((_, i) => [0, 0, offset[i]!, 0]);
+      const noIntercept = await fitSoftmaxSQL(h.client as never, { from: 'ucla', response: 'rank', predictors: names, reference: 3, offset: { 3: 'o' }, intercept: false });
+      expectSameSoftmax(`${engine.name} UCLA softmax K=4 reference's offset, no intercept`, noIntercept, fitSoftmax(X, rank, { names, reference: 3, offset: refOffset, intercept: false }));
+      await expect(fitSoftmaxSQL(h.client as never, { ...options, offset: { 5: 'o' } })).rejects.toThrow(/offset names class '5'.* not among the classes \[1,2,3,4\]/);
+    });
+
     it('a wide softmax (P = 48, each Hessian pass split into two statements) equals fitSoftmax', async () => {
       const fit = await fitSoftmaxSQL(h.client as never, { from: 'wide', response: 'label', predictors: wide.names, parameterization: 'symmetric' });
       expectSameSoftmax(`${engine.name} wide softmax P=48, 2 statements per pass`, fit, fitSoftmax(wide.X, wide.y, { names: wide.names, parameterization: 'symmetric' }));
@@ -488,6 +509,11 @@ describe.skipIf(clickhouseSkip !== null)('SQL fits on a two-shard ClickHouse clu
       'clickhouse 2 shards UCLA softmax K=4 weighted',
       await fitSoftmaxSQL(client, { from: 'ucla', response: 'rank', predictors: names, weights: 'w', dialect }),
       fitSoftmax(X, rank, { names, weights: weight }),
+    );
+    expectSameSoftmax(
+      'clickhouse 2 shards UCLA softmax K=4 offset per class, reference 3',
+      await fitSoftmaxSQL(client, { from: 'ucla', response: 'rank', predictors: names, weights: 'w', reference: 3, offset: { 2: 'o' }, dialect }),
+      fitSoftmax(X, rank, { names, weights: weight, reference: 3, offset: rank.map((_, i) => [0, offset[i]!, 0, 0]) }),
     );
     expectSameSoftmax(
       'clickhouse 2 shards wide softmax P=48',

@@ -84,8 +84,9 @@ describe('options of the streaming fits and of the fits from statistics', () => 
 
   it('shard and batch keys are checked too (a misspelt weights key would fit another model)', async () => {
     expect(await messageOf(() => accumulate({ ...shard, weigths: [1] } as never, [0, 0, 0]))).toMatch(/^BAD_OPTION: accumulate: unknown option 'weigths'; did you mean 'weights'/);
-    expect(await messageOf(() => accumulate({ model: 'softmax', X, y: labels, classes: ['a', 'b', 'c'], offset: [0] } as never, new Array(6).fill(0))))
-      .toMatch(/the softmax model takes no offset/);
+    // A softmax shard takes an offset (fitSoftmax's forms); one of the wrong length is named as such.
+    expect(await messageOf(() => accumulate({ model: 'softmax', X, y: labels, classes: ['a', 'b', 'c'], offset: [0] }, new Array(6).fill(0))))
+      .toMatch(/^LENGTH_MISMATCH: accumulate: offset is a vector of 1 numbers; it should be 3 numbers \(one per class\)/);
     expect(await messageOf(() => accumulate({ ...shard, classes: [0, 1] } as never, [0, 0, 0]))).toMatch(/classes belong to a softmax shard/);
     expect(await messageOf(() => fitLogisticStream(() => [{ X, y, weigths: y }] as never, quiet))).toMatch(/batch 0: unknown option 'weigths'/);
   });

@@ -99,11 +99,18 @@ describe('threads', () => {
     expectSameSoftmax(fitSoftmax(X, labels, { weights, threads: 2 }), fitSoftmax(X, labels, { weights }));
   });
 
-  it('refuses a softmax offset with threads (its per-class layout cannot be split by panels), and fits it on one', () => {
-    const { X, labels } = data(2_000, 3, 3);
-    const offset = Array.from({ length: labels.length }, (_, i) => [0, 0.1 * Math.sin(i), 0]);
-    expect(() => fitSoftmax(X, labels, { offset, threads: 2 })).toThrow(/offset is not supported with threads/);
-    expect(fitSoftmax(X, labels, { offset }).converged).toBe(true);
+  it('fitSoftmax with an offset per row and class: 2 threads equal 1 (and 8, with an odd number of panels)', () => {
+    // Each thread's panel range reads its rows of every class's offset block (the kernel's offsetPanels).
+    for (const [n, threads] of [[20_000, 2], [256 * 3 + 17, 8]] as const) {
+      const { X, labels, weights } = data(n, 4, 5);
+      const offset = Array.from({ length: labels.length }, (_, i) => [0.2 * Math.cos(i), 0.3 * Math.sin(i), -0.4 * Math.cos(3 * i)]);
+      const one = fitSoftmax(X, labels, { weights, offset });
+      const many = fitSoftmax(X, labels, { weights, offset, threads });
+      expectSameSoftmax(many, one);
+      expect(Math.abs(many.nullDeviance - one.nullDeviance) / one.nullDeviance).toBeLessThanOrEqual(THREAD_TOL);
+      // The offset is used: without it the fit is another one.
+      expect(Math.abs(fitSoftmax(X, labels, { weights }).deviance - one.deviance) / one.deviance).toBeGreaterThan(1e-4);
+    }
   });
 
   it('copies the design on both threads into the same panels as one thread, byte for byte', () => {

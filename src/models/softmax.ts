@@ -28,10 +28,13 @@ export interface SoftmaxOptions extends CommonFitOptions, CovarianceOptions {
   /** How coefficients are reported: 'reference' (default; reference column 0) or 'symmetric' (rows sum to 0, as glmnet). */
   parameterization?: Parameterization;
   /**
-   * Known terms added to the linear predictors, one per row and class: n rows of K numbers in
-   * `classes` order (or an n x K Matrix), η_ik = x_iᵀw_k + o_ik, as offsets on the linear
-   * predictors of nnet::multinom and VGAM. Only differences between classes matter (the fit
-   * uses o_ik − o_i,ref); an offset shared by all classes cancels and is refused. Not with `threads`.
+   * Known terms added to the linear predictors, η_ik = x_iᵀw_k + o_ik, as offsets on the linear
+   * predictors of nnet::multinom and VGAM. Three forms: per row and class, n rows of K numbers in
+   * `classes` order (or an n x K Matrix); per class, `{ perClass: [o_1, …, o_K] }` (or a plain
+   * vector of K numbers when n ≠ K; with n = K a plain vector is ambiguous and refused); shared by
+   * all classes, a plain vector of n numbers: refused, it cancels from the probabilities. Only
+   * differences between classes matter (the fit uses o_ik − o_i,ref).
+   * @example fitSoftmax(X, y, { offset: { perClass: [0, 0.5, 1] }, intercept: false })
    */
   offset?: ClassOffset;
 }
@@ -83,10 +86,6 @@ export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: Soft
   data = toMultinomialData(y, n, weights, responseOptions, caller);
   const K0 = data.classes.length;
   const offset = options.offset !== undefined ? classOffset(options.offset, n, K0, caller) : null;
-  if (offset && team) {
-    team.dispose();
-    throw new SoftlogitError('BAD_OPTION', `${caller}: offset is not supported with threads (the kernel's per-class offsets cannot be split across threads); fit on one thread`);
-  }
   const robust = covarianceOption(options, n, caller);
   if (robust.type !== 'model' && resolved.l2 > 0) {
     throw new SoftlogitError('BAD_OPTION', `${caller}: covariance '${robust.type}' is the sandwich of a maximum-likelihood fit; not with l2`);

@@ -104,7 +104,7 @@ export class SoftmaxObjective extends KernelObjective implements Objective {
   protected pass(scoreAddress: number, infoAddress: number, stride: number): number {
     const { design } = this;
     return this.kernels.softmaxEvaluate(
-      design.address, design.nPanels, design.nColsPadded, this.nClasses, this.system.coefAddress, this.offsetAddress,
+      design.address, design.nPanels, design.nColsPadded, this.nClasses, this.system.coefAddress, this.offsetAddress, design.nPanels,
       this.countsAddress, 0, scoreAddress, infoAddress, stride, this.scratchAddress, this.tailAddress,
     );
   }

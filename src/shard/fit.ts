@@ -28,6 +28,7 @@ import { checkShardStatistics, type ShardStatistics } from './statistics.js';
 import { checkScoreStatistics, ScoreSums, type SandwichMeat, type ScoreStatistics } from './scores.js';
 import { finishSandwich, type CovarianceType } from '../inference/robust.js';
 import { unscaledProgress, weightScale } from '../input/weightScale.js';
+import { choleskyInPlace, solveLowerInPlace, solveLowerTransposedInPlace } from '../matrix.js';
 
 /**
  * Statistics of all rows at `coefficients`, computed to at least `level`: typically
@@ -178,7 +179,7 @@ export function notOnSums(where: 'stream' | 'statistics', logistic: boolean): Re
       ? "cluster labels are per row: give them in each batch as `cluster`, with covariance 'HC0' or 'HC1'"
       : "cluster labels are per row: give them in each shard as `cluster`, with covariance 'HC0' or 'HC1' and `scores` (accumulateScores)",
     weights: `weights are per row: give them in ${rows} as \`weights\``,
-    offset: logistic ? `offsets are per row: give them in ${rows} as \`offset\`` : 'the softmax model takes no offset',
+    offset: `offsets are per row: give them in ${rows} as \`offset\`${logistic ? '' : ' (rows of K numbers, one per class, or { perClass })'}`,
     threads: where === 'stream'
       ? 'a stream is read one batch at a time on the calling thread; to use several cores, split the rows into shards and run accumulate in workers (fitLogisticFromStatistics)'
       : 'the statistics source decides where the rows are summed (workers, processes); run accumulate there',
@@ -588,6 +589,50 @@ async function interceptGivenOffset(read: StatisticsReader, p: number, start: nu
 }
 
 /**
+ * The logLik of the softmax intercept-only model with offsets, η_ic = α_c + o_ic, as fitSoftmax's
+ * null model (nullLogLikWithOffset in src/models/softmax.ts, the same steps): Newton with step
+ * halving on the K − 1 intercepts from 0, their score and information the intercept entries of the
+ * statistics at (α, slopes 0); stops when max |score| ≤ 1e-10 · Σ t or after 100 steps. One
+ * evaluation (a pass over the rows) per step and per halving.
+ */
+async function interceptsGivenOffset(read: StatisticsReader, nFree: number, p: number, total: number): Promise<number> {
+  const coef = new Float64Array(nFree * p);
+  const at = async (alpha: Float64Array) => {
+    for (let c = 0; c < nFree; c++) coef[c * p] = alpha[c]!;
+    const stats = await read(coef.slice(), 'hessian');
+    const score = new Float64Array(nFree);
+    const info = new Float64Array(nFree * nFree);
+    for (let c = 0; c < nFree; c++) {
+      score[c] = -stats.gradient![c * p]!;
+      for (let d = 0; d < nFree; d++) info[c * nFree + d] = stats.hessian![c * p * nFree * p + d * p]!;
+    }
+    return { logLik: stats.logLik, score, info };
+  };
+  const alpha = new Float64Array(nFree);
+  let current = await at(alpha);
+  for (let iter = 0; iter < 100; iter++) {
+    if (Math.max(...Array.from(current.score, Math.abs)) <= 1e-10 * total) break;
+    const info = current.info.slice();
+    if (choleskyInPlace(info, nFree) !== -1) break;
+    const step = current.score.slice();
+    solveLowerInPlace(info, nFree, step);
+    solveLowerTransposedInPlace(info, nFree, step);
+    let size = 1;
+    let next = alpha.map((a, c) => a + step[c]!);
+    let tried = await at(next);
+    while (!(tried.logLik >= current.logLik) && size > 1e-10) {
+      size /= 2;
+      next = alpha.map((a, c) => a + size * step[c]!);
+      tried = await at(next);
+    }
+    if (!(tried.logLik >= current.logLik)) break;
+    alpha.set(next);
+    current = tried;
+  }
+  return current.logLik;
+}
+
+/**
  * Fits a multinomial (softmax) regression from statistics summed over shards, as
  * fitLogisticFromStatistics does for the binary model: the same fit as fitSoftmax on all rows,
  * with the same checks (same rows at every evaluation, the symptoms of separation).
@@ -672,7 +717,9 @@ export async function fitSoftmaxWith(
     const logLik = logLikKernel + totals.logLikConstant;
     const total = classTotals.reduce((a, b) => a + b, 0);
     let nullLogLik = 0;
-    for (const t of classTotals) nullLogLik += t > 0 ? t * Math.log(resolved.intercept ? t / total : 1 / K) : 0;
+    if (!totals.hasOffset) for (const t of classTotals) nullLogLik += t > 0 ? t * Math.log(resolved.intercept ? t / total : 1 / K) : 0;
+    else if (!resolved.intercept) nullLogLik = totals.logLik; // η = offset: the model at zero coefficients
+    else nullLogLik = await interceptsGivenOffset(read, K - 1, p, total);
     return new SoftmaxFit({
       names,
       intercept: resolved.intercept,

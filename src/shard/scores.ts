@@ -14,6 +14,7 @@
 import { SoftlogitError } from '../errors.js';
 import { covarianceOption, logisticScoreRows, softmaxScoreRows } from '../inference/robust.js';
 import { describeValue } from '../input/optionKeys.js';
+import { referenceFormOffset } from '../input/classOffset.js';
 import { getRuntime } from '../wasm/module.js';
 import { addFingerprints, EMPTY_FINGERPRINT, fingerprintRows, isFingerprint, type RowFingerprint } from './fingerprint.js';
 import { readShard, type Shard } from './statistics.js';
@@ -99,7 +100,8 @@ export function accumulateScores(shard: Shard, coefficients: ArrayLike<number>):
   } else {
     const { data } = rows;
     for (const t of data.classTotals) weightSum += t;
-    softmaxScoreRows({ source: rows.source, counts: data.counts, nClasses: data.classes.length, coefficients: beta, intercept: rows.intercept }, visit);
+    const offset = rows.offset ? referenceFormOffset(rows.offset, n, data.internalOrder, n) : null;
+    softmaxScoreRows({ source: rows.source, counts: data.counts, nClasses: data.classes.length, coefficients: beta, intercept: rows.intercept, offset, offsetStride: n }, visit);
   }
   sums.nRows = n;
   sums.weightSum = weightSum;

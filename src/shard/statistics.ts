@@ -18,6 +18,7 @@ import { smallestPositive } from '../input/weightScale.js';
 import { toBinomialData, type BinaryResponse, type BinomialData } from '../input/binaryResponse.js';
 import { toRowSource, toRowVector, type DesignInput, type RowSource } from '../input/design.js';
 import { checkOptionKeys, describeValue } from '../input/optionKeys.js';
+import { classOffset, referenceFormOffset, type ClassOffset } from '../input/classOffset.js';
 import { toMultinomialData, type ClassLabel, type MultinomialData, type MultinomialResponse } from '../input/softmaxResponse.js';
 import { LogisticObjective } from '../objective/logistic.js';
 import { SoftmaxObjective } from '../objective/softmax.js';
@@ -51,6 +52,11 @@ export interface SoftmaxShard {
   /** The reference class (default the first of `classes`). */
   reference?: ClassLabel;
   weights?: ArrayLike<number>;
+  /**
+   * Known terms added to the linear predictors, as fitSoftmax's `offset`: the shard's rows of K
+   * numbers in `classes` order (or an n x K Matrix), or `{ perClass }` (see ClassOffset).
+   */
+  offset?: ClassOffset;
   intercept?: boolean;
   /** A cluster label per row, for a cluster-robust covariance (read by accumulateScores only). */
   cluster?: ArrayLike<number | string>;
@@ -121,16 +127,19 @@ export interface ShardStatistics {
  */
 export type ShardRows =
   | { model: 'logistic'; source: RowSource; intercept: boolean; nParams: number; data: BinomialData; offset: Float64Array | null; extras: RowValues[] }
-  | { model: 'softmax'; source: RowSource; intercept: boolean; nParams: number; data: MultinomialData; extras: RowValues[] };
+  | {
+    model: 'softmax'; source: RowSource; intercept: boolean; nParams: number; data: MultinomialData;
+    /** The offset n x K row-major in `classes` order (classOffset), or null. */
+    offset: Float64Array | null; extras: RowValues[];
+  };
 
 /** The keys a shard may have, per model, and those of the other model with the reason they do not apply. */
 const LOGISTIC_SHARD_KEYS = ['model', 'X', 'y', 'weights', 'offset', 'intercept', 'cluster'] as const;
-const SOFTMAX_SHARD_KEYS = ['model', 'X', 'y', 'classes', 'reference', 'weights', 'intercept', 'cluster'] as const;
+const SOFTMAX_SHARD_KEYS = ['model', 'X', 'y', 'classes', 'reference', 'weights', 'offset', 'intercept', 'cluster'] as const;
 const NOT_LOGISTIC = {
   classes: "a logistic shard has the two outcomes of y; classes belong to a softmax shard (model: 'softmax')",
   reference: "a logistic shard has the two outcomes of y; reference belongs to a softmax shard (model: 'softmax')",
 };
-const NOT_SOFTMAX = { offset: 'the softmax model takes no offset (only a logistic shard does)' };
 
 /**
  * Checks a shard and puts its rows in the kernels' form (the shard's X is not copied).
@@ -147,7 +156,7 @@ export function readShard(shard: Shard, caller: string): ShardRows {
     );
   }
   if (shard.model === 'logistic') checkOptionKeys(shard, caller, LOGISTIC_SHARD_KEYS, NOT_LOGISTIC);
-  else checkOptionKeys(shard, caller, SOFTMAX_SHARD_KEYS, NOT_SOFTMAX);
+  else checkOptionKeys(shard, caller, SOFTMAX_SHARD_KEYS);
   const intercept = shard.intercept ?? true;
   if (typeof intercept !== 'boolean') {
     throw new SoftlogitError('BAD_OPTION', `${caller}: shard.intercept should be true or false, got ${describeValue(intercept)}`);
@@ -171,7 +180,10 @@ export function readShard(shard: Shard, caller: string): ShardRows {
   if (shard.reference !== undefined) responseOptions.reference = shard.reference;
   const data = toMultinomialData(shard.y, n, weights, responseOptions, caller);
   const K = data.classes.length;
-  return { model: 'softmax', source, intercept, nParams: p * (K - 1), data, extras: [{ values: data.counts, width: K }] };
+  const offset = shard.offset !== undefined ? classOffset(shard.offset, n, K, caller) : null;
+  const extras = [{ values: data.counts, width: K }];
+  if (offset !== null) extras.push({ values: offset, width: K });
+  return { model: 'softmax', source, intercept, nParams: p * (K - 1), data, offset, extras };
 }
 
 function checkArrayLike(values: unknown, what: string, caller: string): ArrayLike<number> {
@@ -255,11 +267,12 @@ export function accumulate(shard: Shard, coefficients: ArrayLike<number>, level:
     }
   }
 
-  const { data } = rows;
+  const { data, offset } = rows;
   const K = data.classes.length;
   let objective: SoftmaxObjective | undefined;
   try {
-    objective = new SoftmaxObjective({ design, nClasses: K, counts: data.counts, l2: 0, interceptIndex: intercept ? 0 : -1 });
+    const kernelOffset = offset ? referenceFormOffset(offset, n, data.internalOrder, design.nRowsPadded) : null;
+    objective = new SoftmaxObjective({ design, nClasses: K, counts: data.counts, l2: 0, interceptIndex: intercept ? 0 : -1, offset: kernelOffset });
     const value = objective.evaluate(coef, level);
     let weightSum = 0;
     for (const t of data.classTotals) weightSum += t;
@@ -272,7 +285,7 @@ export function accumulate(shard: Shard, coefficients: ArrayLike<number>, level:
       classTotals: data.classTotals.slice(),
       nRows: n, nInformative: data.nInformative,
       logLikConstant: data.logLikConstant, saturatedLogLik: data.saturatedLogLik,
-      hasOffset: false,
+      hasOffset: offset !== null,
       smallestWeight: smallestPositive(data.counts),
       smallestWeightedProbability: objective.smallestWeightedProbability(),
       fingerprint,

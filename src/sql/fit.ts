@@ -52,6 +52,14 @@ export interface LogisticSqlOptions extends SqlFitOptions {
 }
 
 export interface SoftmaxSqlOptions extends SqlFitOptions {
+  /**
+   * Offset columns per class: `{ [class label]: column }`, η_k = x'w_k + o_k with o_k the column's
+   * value (0 for a class not named). Keys are the labels as strings (`'2'` for class 2). Only
+   * differences between classes matter, as in fitSoftmax: the fit uses o_k − o_ref. Rows with NULL
+   * in an offset column are left out, as for every column the model uses.
+   * @example { offset: { versicolor: 'log_exposure_v', virginica: 'log_exposure_g' } }
+   */
+  offset?: Readonly<Record<string, string>>;
   /** The reference class (default the first of the sorted labels). */
   reference?: ClassLabel;
   /** How coefficients are reported (default 'reference'). */
@@ -60,7 +68,7 @@ export interface SoftmaxSqlOptions extends SqlFitOptions {
 
 const SQL_KEYS = ['from', 'response', 'predictors', 'weights', 'factors', 'dialect', 'intercept', 'maxIter', 'tol', 'l2', 'onIteration', 'onWarning', 'covariance', 'cluster'] as const;
 const LOGISTIC_SQL_KEYS = optionKeysOf<LogisticSqlOptions>()([...SQL_KEYS, 'offset']);
-const SOFTMAX_SQL_KEYS = optionKeysOf<SoftmaxSqlOptions>()([...SQL_KEYS, 'reference', 'parameterization']);
+const SOFTMAX_SQL_KEYS = optionKeysOf<SoftmaxSqlOptions>()([...SQL_KEYS, 'offset', 'reference', 'parameterization']);
 const NOT_FOR_SQL: Record<string, string> = {
   names: 'the coefficients are named after the predictor columns and factor levels',
   threads: 'the engine decides how to parallelize its sums',
@@ -68,7 +76,7 @@ const NOT_FOR_SQL: Record<string, string> = {
   firth: "Firth's penalty needs per-row leverages; fit in memory with fitLogistic",
   X: 'name the columns in predictors',
 };
-const NOT_FOR_SOFTMAX_SQL: Record<string, string> = { ...NOT_FOR_SQL, offset: 'fitSoftmaxSQL supports no offset' };
+const NOT_FOR_SOFTMAX_SQL: Record<string, string> = NOT_FOR_SQL;
 
 /** Distinct values read per column (response and factors together) before refusing the column as a factor. */
 const MAX_LEVELS = 10_000;
@@ -121,7 +129,7 @@ export async function fitLogisticSQL(client: SqlClient, options: LogisticSqlOpti
   checkOptionKeys(options, caller, LOGISTIC_SQL_KEYS, NOT_FOR_SQL);
   const engine = await toEngine(client, dialectOption(options?.dialect, caller), caller);
   try {
-    const plan = planDesign(options, caller, options.offset, DIALECTS[engine.dialect]);
+    const plan = planDesign(options, caller, options.offset === undefined ? [] : [options.offset], DIALECTS[engine.dialect], true);
     const levels = await readLevels(engine, plan, caller);
     const responseSql = binaryResponse(levels.response, plan.response, caller, plan.dialect);
     const design = buildDesign(plan, levels.factors, caller);
@@ -153,7 +161,8 @@ export async function fitSoftmaxSQL(client: SqlClient, options: SoftmaxSqlOption
   checkOptionKeys(options, caller, SOFTMAX_SQL_KEYS, NOT_FOR_SOFTMAX_SQL);
   const engine = await toEngine(client, dialectOption(options?.dialect, caller), caller);
   try {
-    const plan = planDesign(options, caller, undefined, DIALECTS[engine.dialect]);
+    const offsetColumns = classOffsetColumns(options.offset, caller);
+    const plan = planDesign(options, caller, [...new Set(offsetColumns.values())], DIALECTS[engine.dialect], false);
     const levels = await readLevels(engine, plan, caller);
     const design = buildDesign(plan, levels.factors, caller);
     const present = levels.response.filter((l) => l.weight > 0);
@@ -171,10 +180,18 @@ export async function fitSoftmaxSQL(client: SqlClient, options: SoftmaxSqlOption
       throw new SoftlogitError('BAD_REFERENCE', `${caller}: reference ${describeValue(options.reference)} is not among the classes ${JSON.stringify(classes)}`);
     }
     const internalOrder = [referenceIndex, ...classes.map((_, k) => k).filter((k) => k !== referenceIndex)];
+    const unknown = [...offsetColumns.keys()].find((label) => !classes.some((c) => String(c) === label));
+    if (unknown !== undefined) {
+      throw new SoftlogitError('BAD_OPTION', `${caller}: option offset names class ${describeValue(unknown)}, which is not among the classes ${JSON.stringify(classes)}`, { option: 'offset' });
+    }
     const spec: SoftmaxSpec = {
       model: 'softmax',
       indicators: classes.map((c) => `CASE WHEN ${plan.response} = ${literal(c, caller, plan.dialect)} THEN 1 ELSE 0 END`),
       internalOrder,
+      offsets: classes.map((c) => {
+        const name = offsetColumns.get(String(c));
+        return name === undefined ? null : plan.offsets.get(name)!;
+      }),
     };
     const passes = sqlSource(engine, design, spec, caller);
     const fitOpts = {
@@ -232,14 +249,38 @@ interface DesignPlan {
   responseName: string;
   predictors: { name: string; sql: string; factor: boolean }[];
   weight: string | null;
+  /** The logistic offset (the first of `offsetColumns`), or null. */
   offset: string | null;
+  /** Every offset column by name, cast to double (logistic: one; softmax: those of `offset`'s classes). */
+  offsets: Map<string, string>;
   intercept: boolean;
   /** The quoted cluster column, or null. */
   cluster: string | null;
   where: string;
 }
 
-function planDesign(options: SqlFitOptions, caller: string, offset: string | undefined, dialect: Dialect): DesignPlan {
+/** fitSoftmaxSQL's `offset`, checked: class label → column name. */
+function classOffsetColumns(value: unknown, caller: string): Map<string, string> {
+  if (value === undefined) return new Map();
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new SoftlogitError(
+      'BAD_OPTION',
+      `${caller}: option offset should map class labels to offset columns, { [class]: column } (one column per class that has an offset), got ${describeValue(value)}`,
+      { option: 'offset' },
+    );
+  }
+  const out = new Map<string, string>();
+  for (const [label, column] of Object.entries(value)) {
+    if (typeof column !== 'string') {
+      throw new SoftlogitError('BAD_OPTION', `${caller}: option offset should map class ${describeValue(label)} to a column name, got ${describeValue(column)}`, { option: 'offset' });
+    }
+    out.set(label, column);
+  }
+  return out;
+}
+
+/** `offsetColumns`: the logistic offset column (`logistic`), or the softmax's offset columns. */
+function planDesign(options: SqlFitOptions, caller: string, offsetColumns: readonly string[], dialect: Dialect, logistic: boolean): DesignPlan {
   const DOUBLE = dialect.double;
   if (options === null || typeof options !== 'object') {
     throw new SoftlogitError('BAD_OPTION', `${caller}: options should be an object with from, response and predictors, got ${describeValue(options)}`);
@@ -255,7 +296,7 @@ function planDesign(options: SqlFitOptions, caller: string, offset: string | und
     if (!options.predictors.includes(f)) throw new SoftlogitError('BAD_OPTION', `${caller}: factor ${describeValue(f)} is not among the predictors`);
   }
   const predictors = options.predictors.map((name, j) => ({ name, sql: quoteIdentifier(name, `predictors[${j}]`, caller, dialect), factor: factors.includes(name) }));
-  const roles = [options.response, ...options.predictors, ...(options.weights === undefined ? [] : [options.weights]), ...(offset === undefined ? [] : [offset])];
+  const roles = [options.response, ...options.predictors, ...(options.weights === undefined ? [] : [options.weights]), ...offsetColumns];
   if (options.cluster !== undefined && (options.covariance ?? 'model') === 'model') {
     throw new SoftlogitError('BAD_OPTION', `${caller}: cluster needs covariance 'HC0' or 'HC1' (a cluster-robust sandwich)`, { option: 'cluster' });
   }
@@ -265,12 +306,12 @@ function planDesign(options: SqlFitOptions, caller: string, offset: string | und
   const intercept = options.intercept ?? true;
   if (typeof intercept !== 'boolean') throw new SoftlogitError('BAD_OPTION', `${caller}: option intercept should be true or false, got ${describeValue(intercept)}`);
   const weight = options.weights === undefined ? null : `CAST(${quoteIdentifier(options.weights, 'option weights', caller, dialect)} AS ${DOUBLE})`;
-  const offsetSql = offset === undefined ? null : `CAST(${quoteIdentifier(offset, 'option offset', caller, dialect)} AS ${DOUBLE})`;
+  const offsets = new Map(offsetColumns.map((name) => [name, `CAST(${quoteIdentifier(name, 'option offset', caller, dialect)} AS ${DOUBLE})`]));
   const used = [response, ...predictors.map((p) => p.sql)];
   if (options.weights !== undefined) used.push(quoteIdentifier(options.weights, 'option weights', caller, dialect));
-  if (offset !== undefined) used.push(quoteIdentifier(offset, 'option offset', caller, dialect));
+  for (const name of offsetColumns) used.push(quoteIdentifier(name, 'option offset', caller, dialect));
   return {
-    dialect, from, response, responseName: options.response, predictors, weight, offset: offsetSql, intercept, cluster,
+    dialect, from, response, responseName: options.response, predictors, weight, offset: logistic && offsetColumns.length === 1 ? offsets.get(offsetColumns[0]!)! : null, offsets, intercept, cluster,
     where: used.map((sql) => `${sql} IS NOT NULL`).join(' AND '),
   };
 }
@@ -349,7 +390,7 @@ function buildDesign(plan: DesignPlan, factorLevels: Map<string, Level[]>, calle
     }
   }
   if (plan.weight !== null) numeric.push(plan.weight);
-  if (plan.offset !== null) numeric.push(plan.offset);
+  for (const sql of plan.offsets.values()) numeric.push(sql);
   return { dialect: plan.dialect, from: plan.from, where: plan.where, columns, intercept: plan.intercept, weight: plan.weight, offset: plan.offset, numeric, cluster: plan.cluster };
 }
 

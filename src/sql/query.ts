@@ -52,7 +52,7 @@ export interface SqlDesign {
   intercept: boolean;
   /** SQL of the prior weight, or null for 1. */
   weight: string | null;
-  /** SQL of the offset (logistic), or null. */
+  /** SQL of the offset (logistic; a softmax's are in SoftmaxSpec.offsets), or null. */
   offset: string | null;
   /** SQL of every numeric input, checked for NaN and ±Infinity. */
   numeric: string[];
@@ -72,6 +72,8 @@ export interface SoftmaxSpec {
   indicators: string[];
   /** Class indices: the reference first, then the free classes in order (as toMultinomialData). */
   internalOrder: number[];
+  /** SQL of each class's offset (in `classes` order), null for none; absent: no offsets. */
+  offsets?: (string | null)[];
 }
 
 /** The sums of one pass, beyond ShardStatistics: rows the checks found, and extreme probabilities. */
@@ -186,9 +188,21 @@ function softmaxRows(design: SqlDesign, spec: SoftmaxSpec, coefficients: Float64
   const p = design.columns.length + (design.intercept ? 1 : 0);
   const t = design.weight;
   const d = [...designSelect(design), ...spec.indicators.map((ind, k) => `${t === null ? '' : `${t} * `}${ind} AS sl_y${k}`)];
+  const offsets = spec.offsets ?? [];
+  offsets.forEach((sql, k) => {
+    if (sql !== null) d.push(`${sql} AS sl_o${k}`);
+  });
   const fence = design.dialect.fence;
   const free = Array.from({ length: K - 1 }, (_, c) => c + 1);
-  const etas = free.map((c) => `${linearPredictor(design, coefficients, (c - 1) * p, null, caller)} AS sl_eta${c}`);
+  // Free position c's offset against the reference: o_{internalOrder[c]} − o_ref (as referenceFormOffset).
+  const reference = spec.internalOrder[0]!;
+  const offsetOf = (c: number): string | null => {
+    const own = offsets[spec.internalOrder[c]!] ? `sl_o${spec.internalOrder[c]!}` : null;
+    const ref = offsets[reference] ? `sl_o${reference}` : null;
+    if (ref === null) return own;
+    return own === null ? `(-${ref})` : `(${own} - ${ref})`;
+  };
+  const etas = free.map((c) => `${linearPredictor(design, coefficients, (c - 1) * p, offsetOf(c), caller)} AS sl_eta${c}`);
   const max = pairwise('greatest', ['0', ...free.map((c) => `sl_eta${c}`)]);
   const exps = [
     `CASE WHEN sl_m > ${EXP_CUTOFF} THEN 0 ELSE exp(-sl_m) END AS sl_e0`,
@@ -278,7 +292,7 @@ export function readStatistics(rows: SqlRow[][], design: SqlDesign, spec: Logist
     nRows: num('sl_n'), nInformative: num('sl_informative'),
     // 0/1 and label responses: no binomial coefficient, saturated logLik 0 (as toBinomialData).
     logLikConstant: 0, saturatedLogLik: 0,
-    hasOffset: design.offset !== null,
+    hasOffset: design.offset !== null || (spec.model === 'softmax' && (spec.offsets ?? []).some((o) => o !== null)),
     nNegativeWeight: num('sl_negative'), nNonFinite: num('sl_nonfinite'), nExtreme: num('sl_extreme'),
   };
 }

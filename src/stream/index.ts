@@ -11,6 +11,7 @@ import { forEachDesignRow, toRowSource, type DesignInput } from '../input/design
 import type { LogisticFit } from '../models/logisticFit.js';
 import type { CommonFitOptions } from '../input/options.js';
 import type { SoftmaxFit, Parameterization } from '../models/softmaxFit.js';
+import type { ClassOffset } from '../input/classOffset.js';
 import { sortedLabels, type ClassLabel, type MultinomialResponse } from '../input/softmaxResponse.js';
 import type { EvaluationLevel } from '../objective/types.js';
 import { detectSeparationBinary, detectSeparationMultinomialCounts, type SeparationResult } from '../diagnostics/separation.js';
@@ -38,6 +39,8 @@ export interface SoftmaxBatch {
   X: DesignInput;
   y: MultinomialResponse;
   weights?: ArrayLike<number>;
+  /** Offsets as fitSoftmax's: the batch's rows of K numbers (classes order), an n x K Matrix, or `{ perClass }`. */
+  offset?: ClassOffset;
   /** A cluster label per row, as LogisticBatch's. */
   cluster?: ArrayLike<number | string>;
 }
@@ -180,6 +183,7 @@ export async function fitSoftmaxStream(source: BatchSource<SoftmaxBatch>, option
     const shard: SoftmaxShard = { model: 'softmax', X: batch.X, y: batch.y, classes: fixedClasses, intercept };
     if (checked.reference !== undefined) shard.reference = checked.reference;
     if (batch.weights !== undefined) shard.weights = batch.weights;
+    if (batch.offset !== undefined) shard.offset = batch.offset;
     if (batch.cluster !== undefined) shard.cluster = batch.cluster;
     return shard;
   };
@@ -202,7 +206,7 @@ function checkSource(source: unknown, caller: string): void {
  * weights); `cluster` only with a sandwich covariance (as the in-memory fits).
  */
 function checkBatchKeys(batch: object, logistic: boolean, covariance: CovarianceType | undefined, caller: string): void {
-  checkOptionKeys(batch, 'batch', logistic ? ['X', 'y', 'weights', 'offset', 'cluster'] : ['X', 'y', 'weights', 'cluster'], logistic ? {} : { offset: 'the softmax model takes no offset' });
+  checkOptionKeys(batch, 'batch', ['X', 'y', 'weights', 'offset', 'cluster']);
   if ((batch as { cluster?: unknown }).cluster !== undefined && (covariance ?? 'model') === 'model') {
     throw new SoftlogitError('BAD_OPTION', `${caller}: a batch has cluster labels, which need covariance 'HC0' or 'HC1' (a cluster-robust sandwich)`, { option: 'cluster' });
   }

@@ -286,14 +286,10 @@ export class ThreadTeam implements ParallelKernels {
   }
 
   softmaxEvaluate(
-    x: number, nPanels: number, nColsPadded: number, nClasses: number, coef: number, offset: number,
+    x: number, nPanels: number, nColsPadded: number, nClasses: number, coef: number, offset: number, offsetPanels: number,
     counts: number, probOut: number, scoreOut: number, infoOut: number, infoPanelStride: number, scratch: number,
     tailOut: number,
   ): number {
-    if (offset !== 0) {
-      // The kernel lays offsets out per class over all nPanels; a panel range cannot address them.
-      throw new SoftlogitError('BAD_OPTION', 'softmaxEvaluate: offsets are not supported with threads');
-    }
     const P = this.runtime.panelRows;
     const panelBytes = P * nColsPadded * 8;
     const nFree = nClasses - 1;
@@ -301,7 +297,8 @@ export class ThreadTeam implements ParallelKernels {
     return this.split(nPanels, infoPanelStride, nFree * nColsPadded, scoreOut, infoOut, tailOut, (b0, count, t) => {
       const rowByte = b0 * P * nClasses * 8;
       return [
-        x + b0 * panelBytes, count, nColsPadded, nClasses, coef, 0,
+        // The offsets stay class-major over all offsetPanels: a range starts at its first row of class 0.
+        x + b0 * panelBytes, count, nColsPadded, nClasses, coef, offset === 0 ? 0 : offset + b0 * P * 8, offsetPanels,
         counts + rowByte, probOut === 0 ? 0 : probOut + rowByte,
         scoreOut === 0 ? 0 : t < 0 ? scoreOut : this.layout.score[t]!,
         infoOut === 0 ? 0 : t < 0 ? infoOut : this.layout.info[t]!,

@@ -44,7 +44,7 @@ export const PACK_SLOTS = 8;
 export const JOB_SEQ = (RESULT_BYTE_OFFSET + MAX_SLOTS * 8) / 4;
 /** Byte offset of slot 0's job record (JOB_DOUBLES Float64 values per slot). */
 export const JOB_BYTE_OFFSET = RESULT_BYTE_OFFSET + MAX_SLOTS * 8 + MAX_SLOTS * 4;
-/** Float64 values of a job record: the name index, the argument count and up to 14 arguments. */
+/** Float64 values of a job record: the name index, the argument count and up to 14 arguments (softmaxEvaluate's 14). */
 export const JOB_DOUBLES = 16;
 /** The kernels a job can name, by index. */
 export const JOB_NAMES = ['logisticEvaluate', 'softmaxEvaluate'] as const;

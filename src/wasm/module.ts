@@ -29,7 +29,7 @@ export interface SoftlogitKernels {
     scoreOut: number, infoOut: number, infoPanelStride: number, scratch: number,
   ): number;
   softmaxEvaluate(
-    x: number, nPanels: number, nColsPadded: number, nClasses: number, coef: number, offset: number,
+    x: number, nPanels: number, nColsPadded: number, nClasses: number, coef: number, offset: number, offsetPanels: number,
     counts: number, probOut: number, scoreOut: number, infoOut: number, infoPanelStride: number, scratch: number,
     tailOut: number,
   ): number;
