@@ -11,6 +11,7 @@
 import {
   PANEL_ROWS, COLUMN_STRIDE, panelLinearPredictor, panelTransposeTimes, panelScaleRows, panelGramUpper,
 } from './panel';
+import { SINGLE_COLUMN_STRIDE, rowsToSingle, panelToSingle, panelScaleRowsSingle, panelGramUpperSingle } from './sketch';
 
 /**
  * One pass over the data at coefficients `coef` ((K-1) * nColsPadded doubles).
@@ -22,12 +23,13 @@ import {
  * `scratch` holds (3K - 1) * PANEL_ROWS + PANEL_ROWS * nColsPadded doubles. When `tailOut` != 0
  * it receives min over rows with t > 0 of t · min_k p_k (+Infinity when there are none): the
  * separation check's criterion (src/models/separation.ts), at no extra pass over the data.
- * Returns the log-likelihood.
+ * With `infoSingle` != 0 the information is a single-precision sketch (assembly/sketch.ts; for
+ * early Newton steps, never for the covariance). Returns the log-likelihood.
  */
 export function softmaxEvaluate(
   x: usize, nPanels: i32, nColsPadded: i32, nClasses: i32, coef: usize, offset: usize,
   counts: usize, probOut: usize, scoreOut: usize, infoOut: usize, infoPanelStride: i32, scratch: usize,
-  tailOut: usize,
+  tailOut: usize, infoSingle: i32,
 ): f64 {
   const nFree = nClasses - 1;
   const rowsBytes = <usize>PANEL_ROWS << 3;
@@ -95,6 +97,8 @@ export function softmaxEvaluate(
         panelTransposeTimes(panel, nColsPadded, residual + <usize>c * rowsBytes, scoreOut + (<usize>c * <usize>nColsPadded << 3));
       }
     }
+    const weightedSingle = weighted + <usize>nColsPadded * <usize>SINGLE_COLUMN_STRIDE;
+    if (infoOut != 0 && b % infoPanelStride == 0 && infoSingle != 0) panelToSingle(panel, nColsPadded, weighted);
     if (infoOut != 0 && b % infoPanelStride == 0) {
       for (let c = 0; c < nFree; c++) {
         for (let d = c; d < nFree; d++) {
@@ -106,9 +110,16 @@ export function softmaxEvaluate(
             const w = c == d ? pcr * (1.0 - pcr) : -pcr * load<f64>(pd + o);
             store<f64>(weight + o, load<f64>(total + o) * w);
           }
-          panelScaleRows(panel, nColsPadded, weight, weighted);
           const blockOut = infoOut + ((<usize>c * <usize>nColsPadded * dim + <usize>d * <usize>nColsPadded) << 3);
-          panelGramUpper(weighted, panel, nColsPadded, blockOut, <i32>dim);
+          if (infoSingle != 0) {
+            // the residual columns are free once the score has them: the weights as floats
+            rowsToSingle(weight, residual);
+            panelScaleRowsSingle(weighted, nColsPadded, residual, weightedSingle);
+            panelGramUpperSingle(weightedSingle, weighted, nColsPadded, blockOut, <i32>dim);
+          } else {
+            panelScaleRows(panel, nColsPadded, weight, weighted);
+            panelGramUpper(weighted, panel, nColsPadded, blockOut, <i32>dim);
+          }
         }
       }
     }

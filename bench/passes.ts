@@ -62,7 +62,7 @@ interface Tally {
   ms: number;
 }
 
-function run(subsample: 'default' | 1): { total: number; copy: number; tallies: Map<string, Tally>; iterations: number; stride: number } {
+function run(subsample: 'default' | 1, sketch = process.env.SOFTLOGIT_NO_SKETCH === undefined): { total: number; copy: number; tallies: Map<string, Tally>; iterations: number; stride: number } {
   const t0 = performance.now();
   const design = DesignBuffer.copy(runtime, source, true, 'passes');
   const copy = performance.now() - t0;
@@ -70,17 +70,18 @@ function run(subsample: 'default' | 1): { total: number; copy: number; tallies: 
   const stride = subsample === 'default' ? defaultHessianSubsample(design.nPanels) : 1;
   const tallies = new Map<string, Tally>();
   const evaluate = objective.evaluate.bind(objective);
-  objective.evaluate = (coefficients: Float64Array, level: EvaluationLevel, hessianSubsample = 1) => {
-    const key = level === 'hessian' ? (hessianSubsample > 1 ? `Hessian from 1/${hessianSubsample} of the rows` : 'exact Hessian') : level === 'gradient' ? 'gradient' : 'value';
+  objective.evaluate = (coefficients: Float64Array, level: EvaluationLevel, hessianSubsample = 1, hessianSketch = false) => {
+    const rows = hessianSubsample > 1 ? `from 1/${hessianSubsample} of the rows` : 'from all rows';
+    const key = level === 'hessian' ? (hessianSketch ? `f32 Hessian sketch ${rows}` : hessianSubsample > 1 ? `Hessian ${rows}` : 'exact Hessian') : level === 'gradient' ? 'gradient' : 'value';
     const t = performance.now();
-    const value = evaluate(coefficients, level, hessianSubsample);
+    const value = evaluate(coefficients, level, hessianSubsample, hessianSketch);
     const tally = tallies.get(key) ?? { count: 0, ms: 0 };
     tally.count++;
     tally.ms += performance.now() - t;
     tallies.set(key, tally);
     return value;
   };
-  const result = newton(objective, start, { maxIter: 50, tol: 1e-10, hessianSubsample: stride });
+  const result = newton(objective, start, { maxIter: 50, tol: 1e-10, hessianSubsample: stride, hessianSketch: sketch });
   objective.inverseHessian();
   const total = performance.now() - t0;
   objective.dispose();

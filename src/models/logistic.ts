@@ -114,7 +114,7 @@ export function fitLogistic(X: DesignInput, y: BinaryResponse, options: Logistic
     const solverOptions = unscaledProgress(newtonOptions(resolved), scale);
     const result = firth
       ? firthNewton(objective, start, { ...solverOptions, source, intercept: resolved.intercept, trials: data.trials })
-      : newton(objective, start, { ...solverOptions, hessianSubsample: defaultHessianSubsample(design.nPanels) });
+      : newton(objective, start, { ...solverOptions, hessianSubsample: defaultHessianSubsample(design.nPanels), hessianSketch: true });
     if (result.aliased !== undefined && result.iterations === 0) throw collinearError(caller, names, result.aliased);
     const warning = convergenceWarning(caller, result, resolved.maxIter);
     const warnings = warning === null ? [] : [warning];

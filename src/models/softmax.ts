@@ -118,7 +118,7 @@ export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: Soft
     }
     // Early iterations use a Hessian from a panel subsample; the exact one takes over near the
     // optimum and at the end (for the SEs): the same MLE, fewer full-Hessian passes.
-    const result = newton(objective, start, { ...unscaledProgress(newtonOptions(resolved), scale), hessianSubsample: defaultHessianSubsample(design.nPanels) });
+    const result = newton(objective, start, { ...unscaledProgress(newtonOptions(resolved), scale), hessianSubsample: defaultHessianSubsample(design.nPanels), hessianSketch: true });
     if (result.aliased !== undefined && result.iterations === 0) throw collinearError(caller, names, result.aliased % p);
     const warning = convergenceWarning(caller, result, resolved.maxIter);
     const warnings = warning === null ? [] : [warning];

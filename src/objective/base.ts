@@ -51,10 +51,10 @@ export abstract class KernelObjective extends SystemObjective {
 
   /**
    * Runs the kernel at the system's coefficients: returns logLik and writes the score to
-   * `scoreAddress` and the information (from every `stride`-th panel) to `infoAddress`, each
-   * unless 0.
+   * `scoreAddress` and the information (from every `stride`-th panel; a single-precision sketch
+   * when `single`) to `infoAddress`, each unless 0.
    */
-  protected abstract pass(scoreAddress: number, infoAddress: number, stride: number): number;
+  protected abstract pass(scoreAddress: number, infoAddress: number, stride: number, single: boolean): number;
 
   /** The design's column scales the system converts with (DesignBuffer.equilibrate). */
   private appliedScales: Float64Array | null = null;
@@ -65,7 +65,7 @@ export abstract class KernelObjective extends SystemObjective {
    * rescaled once (DesignBuffer.equilibrate) and the pass is repeated; the system then converts
    * between the columns as given and the rescaled ones, so nothing outside sees the change.
    */
-  evaluate(coefficients: Float64Array, level: EvaluationLevel, hessianSubsample = 1): number {
+  evaluate(coefficients: Float64Array, level: EvaluationLevel, hessianSubsample = 1, hessianSketch = false): number {
     const { design, system } = this;
     if (design.columnScales !== this.appliedScales) {
       this.appliedScales = design.columnScales;
@@ -75,12 +75,12 @@ export abstract class KernelObjective extends SystemObjective {
     const wantGradient = level !== 'value';
     const wantHessian = level === 'hessian';
     const stride = Math.max(1, Math.min(hessianSubsample, design.nPanels));
-    const logLik = this.pass(wantGradient ? system.scoreAddress : 0, wantHessian ? system.infoAddress : 0, stride);
+    const logLik = this.pass(wantGradient ? system.scoreAddress : 0, wantHessian ? system.infoAddress : 0, stride, hessianSketch);
     if (wantGradient) system.finishGradient();
     if (wantHessian) {
       system.finishHessian(design.nPanels / Math.ceil(design.nPanels / stride));
       if (!design.equilibrated && system.informationOutOfRange() && design.equilibrate() !== null) {
-        return this.evaluate(coefficients, level, hessianSubsample);
+        return this.evaluate(coefficients, level, hessianSubsample, hessianSketch);
       }
     }
     return -logLik + system.penaltyValue();

@@ -73,6 +73,13 @@ export interface NewtonOptions {
    * shrinking less than 4× or no faster than at the step before.
    */
   hessianSubsample?: number;
+  /**
+   * With `hessianSubsample` > 1: let the subsampled Hessians and the one at the hand-over point be
+   * single-precision sketches (Objective.evaluate's `hessianSketch`; ~1e-6 relative, far inside
+   * what a subsample or a point 1e-4 from the optimum leaves). The Hessian at the returned point,
+   * behind the final λ² check and the covariance, is always exact.
+   */
+  hessianSketch?: boolean;
   /** Called after every accepted step. */
   onIteration?: (progress: IterationProgress) => void;
 }
@@ -115,6 +122,8 @@ export interface EvaluationRequest {
   coefficients: Float64Array;
   level: EvaluationLevel;
   hessianSubsample: number;
+  /** The Hessian may be a single-precision sketch (only when `level` is 'hessian'). */
+  hessianSketch?: boolean;
 }
 
 /** The solver as a sequence of evaluation requests, finishing with the result. */
@@ -132,8 +141,8 @@ export function newton(objective: Objective, start: Float64Array, options: Newto
   const steps = newtonSteps(objective, start, options);
   let next = steps.next();
   while (!next.done) {
-    const { coefficients, level, hessianSubsample } = next.value;
-    next = steps.next(objective.evaluate(coefficients, level, hessianSubsample));
+    const { coefficients, level, hessianSubsample, hessianSketch = false } = next.value;
+    next = steps.next(objective.evaluate(coefficients, level, hessianSubsample, hessianSketch));
   }
   return next.value;
 }
@@ -143,8 +152,8 @@ export async function newtonAsync(objective: AsyncObjective, start: Float64Array
   const steps = newtonSteps(objective, start, options);
   let next = steps.next();
   while (!next.done) {
-    const { coefficients, level, hessianSubsample } = next.value;
-    next = steps.next(await objective.evaluate(coefficients, level, hessianSubsample));
+    const { coefficients, level, hessianSubsample, hessianSketch = false } = next.value;
+    next = steps.next(await objective.evaluate(coefficients, level, hessianSubsample, hessianSketch));
   }
   return next.value;
 }
@@ -158,7 +167,11 @@ export function* newtonSteps(objective: SolverObjective, start: Float64Array, op
   // setup: value, gradient and Hessian at the start.
   let coef: Float64Array = Float64Array.from(start);
   let subsample = Math.max(1, Math.floor(options.hessianSubsample ?? 1));
-  let value: number = yield { coefficients: coef, level: 'hessian', hessianSubsample: subsample };
+  /** Sketched Hessians allowed: only on the subsampled path, before the hand-over. */
+  const sketch = options.hessianSketch === true && subsample > 1;
+  let value: number = yield { coefficients: coef, level: 'hessian', hessianSubsample: subsample, hessianSketch: sketch };
+  /** The Hessian the objective holds is exact (not a sketch; it may be subsampled, see `subsample`). */
+  let hessianExact = !sketch;
   let iterations = 0;
   let decrement = Infinity;
   let previousValue = Infinity;
@@ -178,6 +191,7 @@ export function* newtonSteps(objective: SolverObjective, start: Float64Array, op
         // A subsample can miss what makes the Hessian regular (a rare level of a dummy column).
         subsample = 1;
         value = yield { coefficients: coef, level: 'hessian', hessianSubsample: 1 };
+        hessianExact = true;
         continue;
       }
       if (!step.ok) {
@@ -210,11 +224,16 @@ export function* newtonSteps(objective: SolverObjective, start: Float64Array, op
       // of the rows can miss the few that carry the curvature (nearly separated data).
       const stalled = subsample > 1 && Number.isFinite(shrink) && (shrink > SUBSAMPLE_MIN_SHRINK || shrink >= priorShrink);
       priorShrink = shrink;
+      // The hand-over point's Hessian may be a sketch: it serves the polish steps only, and the
+      // returned point gets an exact one. After a stall, exact Newton goes on with exact Hessians.
+      const sketchTrial = sketch && !stalled && (handover || subsample > 1);
       if (handover || stalled) subsample = 1;
 
       // line search: halve until f does not rise. A halved step is not Newton-like either: the
       // accepted point gets the exact Hessian, and the iterations go on with it.
-      const accepted = yield* lineSearch(coef, value, step.direction, subsample);
+      const accepted = yield* lineSearch(coef, value, step.direction, subsample, sketchTrial);
+      if (accepted) hessianExact = !accepted.sketched;
+      else hessianExact = true;
       if (accepted && accepted.stepSize < 1) subsample = 1;
       if (!accepted) {
         // No decrease along a descent direction: f is flat to rounding here. That is convergence
@@ -245,6 +264,7 @@ export function* newtonSteps(objective: SolverObjective, start: Float64Array, op
       subsample = 1;
       priorDecrement = decrement;
       value = yield { coefficients: coef, level: 'hessian', hessianSubsample: 1 };
+      hessianExact = true;
     }
     let hessianAtCoef = true;
     for (let k = 0; k < MAX_POLISH_STEPS; k++) {
@@ -259,8 +279,11 @@ export function* newtonSteps(objective: SolverObjective, start: Float64Array, op
       const trial = addScaled(coef, step.direction, 1);
       const trialValue: number = yield { coefficients: trial, level: last ? 'hessian' : 'gradient', hessianSubsample: 1 };
       if (!(trialValue <= value + ACCEPT_SLACK * Math.abs(value))) {
-        yield { coefficients: coef, level: hessianAtCoef && !last ? 'gradient' : 'hessian', hessianSubsample: 1 };
+        // back to coef: its gradient again, and an exact Hessian unless the one held is that
+        const keep = hessianAtCoef && hessianExact && !last;
+        yield { coefficients: coef, level: keep ? 'gradient' : 'hessian', hessianSubsample: 1 };
         hessianAtCoef = true;
+        hessianExact = true;
         break;
       }
       coef = trial;
@@ -268,10 +291,14 @@ export function* newtonSteps(objective: SolverObjective, start: Float64Array, op
       decrement = before;
       priorDecrement = before;
       hessianAtCoef = last;
+      if (last) hessianExact = true;
       const next = objective.newtonDirection();
       if (!next.ok || !(next.decrement < 0.25 * before)) break;
     }
-    if (!hessianAtCoef) yield { coefficients: coef, level: 'hessian', hessianSubsample: 1 };
+    if (!hessianAtCoef || !hessianExact) {
+      yield { coefficients: coef, level: 'hessian', hessianSubsample: 1 };
+      hessianExact = true;
+    }
     // Converged on the exact Hessian? Normally yes; if a hand-over came too early for the polish
     // to finish, go on with exact Newton steps from here.
     const check = objective.newtonDirection();
@@ -279,7 +306,7 @@ export function* newtonSteps(objective: SolverObjective, start: Float64Array, op
     if (!check.ok || decrement <= options.tol * (Math.abs(value) + 1)) break;
     converged = false;
   }
-  if (!converged && subsample > 1) {
+  if (!converged && (subsample > 1 || !hessianExact)) {
     // stopped early: the covariance still comes from the exact Hessian at the returned point.
     value = yield { coefficients: coef, level: 'hessian', hessianSubsample: 1 };
   }
@@ -295,23 +322,25 @@ function addScaled(x: Float64Array, d: Float64Array, t: number): Float64Array {
 /**
  * Tries x + t d for t = 1, 1/2, 1/4, …; the first trial also computes the gradient and Hessian
  * (it is accepted almost always, and that saves a pass over the data). Returns the accepted point
- * with its objective evaluated at level 'hessian' (with `subsample` after a full step, exact after
- * a halved one), or null.
+ * with its objective evaluated at level 'hessian' (with `subsample`, sketched when `sketch`,
+ * after a full step; exact after a halved one), or null.
  */
 function* lineSearch(
   x: Float64Array,
   value: number,
   direction: Float64Array,
   subsample: number,
-): Generator<EvaluationRequest, { coefficients: Float64Array; value: number; stepSize: number } | null, number> {
+  sketch: boolean,
+): Generator<EvaluationRequest, { coefficients: Float64Array; value: number; stepSize: number; sketched: boolean } | null, number> {
   let t = 1;
   for (let halvings = 0; halvings <= MAX_HALVINGS; halvings++, t *= 0.5) {
     const trial = addScaled(x, direction, t);
-    const trialValue: number = yield { coefficients: trial, level: halvings === 0 ? 'hessian' : 'value', hessianSubsample: subsample };
+    const first = halvings === 0;
+    const trialValue: number = yield { coefficients: trial, level: first ? 'hessian' : 'value', hessianSubsample: subsample, hessianSketch: first && sketch };
     if (trialValue <= value + ACCEPT_SLACK * Math.abs(value)) {
       // after halving, the exact Hessian (the caller hands over to it)
-      if (halvings > 0) yield { coefficients: trial, level: 'hessian', hessianSubsample: 1 };
-      return { coefficients: trial, value: trialValue, stepSize: t };
+      if (!first) yield { coefficients: trial, level: 'hessian', hessianSubsample: 1 };
+      return { coefficients: trial, value: trialValue, stepSize: t, sketched: first && sketch };
     }
   }
   yield { coefficients: x, level: 'hessian', hessianSubsample: subsample };
