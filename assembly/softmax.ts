@@ -8,6 +8,7 @@
 //   loglik = sum_r sum_k y_k (eta_k - lse)
 //   score_c = X' (y_c - t p_c)                                  for free classes c
 //   info_cd = X' diag(t p_c (delta_cd - p_d)) X                 (block c, d of the information)
+import { expNonPositive2 } from './logistic';
 import {
   PANEL_ROWS, COLUMN_STRIDE, panelLinearPredictor, panelTransposeTimes, panelScaleRows, panelGramUpper,
 } from './panel';
@@ -52,19 +53,30 @@ export function softmaxEvaluate(
       const off: usize = offset == 0 ? <usize>0 : offset + ((<usize>c * <usize>nPanels * <usize>PANEL_ROWS + row0) << 3);
       panelLinearPredictor(panel, nColsPadded, coef + (<usize>c * <usize>nColsPadded << 3), off, eta + <usize>c * rowsBytes);
     }
+    // One exp per class: e_c = exp(eta_c - m) is kept and p_c = e_c / sum, instead of a second
+    // exp(eta_c - lse) (the same value to rounding). The exps run two rows per f64x2 (every
+    // eta_c - m <= 0, expNonPositive2's domain), ahead of the row loop: m per row goes to the
+    // weight column, e^-m (the reference class) to the total column (both free until later),
+    // e_c to the probability columns.
+    for (let o: usize = 0; o < <usize>COLUMN_STRIDE; o += 16) {
+      let m = f64x2.splat(0); // the reference class has eta = 0
+      for (let c = 0; c < nFree; c++) m = f64x2.max(m, v128.load(eta + <usize>c * rowsBytes + o));
+      v128.store(weight + o, m);
+      v128.store(total + o, expNonPositive2(f64x2.neg(m)));
+      for (let c = 0; c < nFree; c++) {
+        const ec = eta + <usize>c * rowsBytes + o;
+        v128.store(prob + <usize>c * rowsBytes + o, expNonPositive2(f64x2.sub(v128.load(ec), m)));
+      }
+    }
     for (let r = 0; r < PANEL_ROWS; r++) {
       const o = <usize>r << 3;
       const y = counts + ((row0 + <usize>r) * <usize>nClasses << 3);
-      let m: f64 = 0; // the reference class has eta = 0
-      for (let c = 0; c < nFree; c++) m = max(m, load<f64>(eta + <usize>c * rowsBytes + o));
-      // One exp per class: e_c = exp(eta_c - m) is kept and p_c = e_c / sum, instead of a second
-      // exp(eta_c - lse) (the same value to rounding).
-      const eRef = Math.exp(-m);
+      const m = load<f64>(weight + o);
+      const eRef = load<f64>(total + o);
       let sum = eRef;
       let smallest = eRef;
       for (let c = 0; c < nFree; c++) {
-        const ec = Math.exp(load<f64>(eta + <usize>c * rowsBytes + o) - m);
-        store<f64>(prob + <usize>c * rowsBytes + o, ec);
+        const ec = load<f64>(prob + <usize>c * rowsBytes + o);
         sum += ec;
         smallest = min(smallest, ec);
       }
