@@ -20,12 +20,14 @@ import { SINGLE_COLUMN_STRIDE, rowsToSingle, panelToSingle, panelScaleRowsSingle
  * b with b % infoPanelStride == 0 only (a row subsample; stride 1 = all rows).
  * `scratch` holds 2 * PANEL_ROWS + PANEL_ROWS * nColsPadded doubles. With `infoSingle` != 0 the
  * information is a single-precision sketch (assembly/sketch.ts; ~1e-6 relative, for early Newton
- * steps, never for the covariance). Returns the log-likelihood.
+ * steps, never for the covariance). With `panelStep` > 1 the whole evaluation (log-likelihood,
+ * score, information; eta) covers panels 0, panelStep, 2·panelStep, … only: a row subsample for a
+ * warm start (eta of the other panels is left as it was). Returns the log-likelihood.
  */
 export function logisticEvaluate(
   x: usize, nPanels: i32, nColsPadded: i32, coef: usize, offset: usize,
   successes: usize, trials: usize, etaOut: usize,
-  scoreOut: usize, infoOut: usize, infoPanelStride: i32, scratch: usize, infoSingle: i32,
+  scoreOut: usize, infoOut: usize, infoPanelStride: i32, scratch: usize, infoSingle: i32, panelStep: i32,
 ): f64 {
   const residual = scratch;
   const weight = scratch + (<usize>PANEL_ROWS << 3);
@@ -34,7 +36,8 @@ export function logisticEvaluate(
   if (scoreOut != 0) memory.fill(scoreOut, 0, <usize>nColsPadded << 3);
   if (infoOut != 0) memory.fill(infoOut, 0, <usize>nColsPadded * <usize>nColsPadded << 3);
   let loglik = f64x2.splat(0);
-  for (let b = 0; b < nPanels; b++) {
+  const step = max(1, panelStep);
+  for (let b = 0; b < nPanels; b += step) {
     const panel = x + <usize>b * panelBytes;
     const rowByte = <usize>b * <usize>PANEL_ROWS << 3;
     const eta = etaOut + rowByte;

@@ -25,12 +25,14 @@ import { SINGLE_COLUMN_STRIDE, rowsToSingle, panelToSingle, panelScaleRowsSingle
  * it receives min over rows with t > 0 of t · min_k p_k (+Infinity when there are none): the
  * separation check's criterion (src/models/separation.ts), at no extra pass over the data.
  * With `infoSingle` != 0 the information is a single-precision sketch (assembly/sketch.ts; for
- * early Newton steps, never for the covariance). Returns the log-likelihood.
+ * early Newton steps, never for the covariance). With `panelStep` > 1 the whole evaluation covers
+ * panels 0, panelStep, 2·panelStep, … only (a row subsample for a warm start; `tailOut` too).
+ * Returns the log-likelihood.
  */
 export function softmaxEvaluate(
   x: usize, nPanels: i32, nColsPadded: i32, nClasses: i32, coef: usize, offset: usize,
   counts: usize, probOut: usize, scoreOut: usize, infoOut: usize, infoPanelStride: i32, scratch: usize,
-  tailOut: usize, infoSingle: i32,
+  tailOut: usize, infoSingle: i32, panelStep: i32,
 ): f64 {
   const nFree = nClasses - 1;
   const rowsBytes = <usize>PANEL_ROWS << 3;
@@ -46,7 +48,8 @@ export function softmaxEvaluate(
   if (infoOut != 0) memory.fill(infoOut, 0, dim * dim << 3);
   let loglik: f64 = 0;
   let tail: f64 = Infinity;
-  for (let b = 0; b < nPanels; b++) {
+  const step = max(1, panelStep);
+  for (let b = 0; b < nPanels; b += step) {
     const panel = x + <usize>b * panelBytes;
     const row0 = <usize>b * <usize>PANEL_ROWS;
     for (let c = 0; c < nFree; c++) {

@@ -193,7 +193,7 @@ function evaluateCase(c: EvaluationCase, seed: number) {
   view(infoAddress, p * p).fill(Number.NaN);
   const logLik = kernels.logisticEvaluate(
     design.address, design.nPanels, p, coefAddress, offsetAddress, sAddress, tAddress, etaAddress,
-    scoreAddress, infoAddress, c.stride, scratch, c.single ? 1 : 0,
+    scoreAddress, infoAddress, c.stride, scratch, c.single ? 1 : 0, 1,
   );
   const inSubsample = (i: number) => Math.floor(i / panelRows) % c.stride === 0;
   return {
@@ -302,7 +302,7 @@ describe('logisticEvaluate', () => {
     view(s, n).fill(0).fill(1, 0, 150);
     const staticData = () => new Uint8Array(runtime.kernels.memory.buffer, 0, runtime.kernels.heapBase()).slice();
     const before = staticData();
-    const value = kernels.logisticEvaluate(design.address, design.nPanels, p, coef, 0, s, t, eta, 0, 0, 1, scratch, 0);
+    const value = kernels.logisticEvaluate(design.address, design.nPanels, p, coef, 0, s, t, eta, 0, 0, 1, scratch, 0, 1);
     expect(staticData()).toEqual(before);
     const ref = referenceEvaluate(withIntercept(X), [0.1, -0.2, 0.3], Array.from({ length: 300 }, (_, i) => (i < 150 ? 1 : 0)), new Array(300).fill(1));
     expect(Math.abs(value - ref.logLik)).toBeLessThanOrEqual(SUM_RTOL * ref.logLikScale);
@@ -327,7 +327,7 @@ describe('logisticEvaluate', () => {
     view(coef, p).fill(0).set([1]);
     view(s, n).fill(0).set(successes);
     view(t, n).fill(0).set(trials);
-    const logLik = kernels.logisticEvaluate(design.address, design.nPanels, p, coef, 0, s, t, eta, score, info, 1, scratch, 0);
+    const logLik = kernels.logisticEvaluate(design.address, design.nPanels, p, coef, 0, s, t, eta, score, info, 1, scratch, 0, 1);
     const ref = referenceEvaluate(X, [1], successes, trials);
     // Only the two rows with eta = ±800 on the wrong side cost anything big (800 each); the
     // ±5000 and ±1e300 rows are on the right side and cost e^-5000 = 0.

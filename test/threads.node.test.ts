@@ -183,9 +183,10 @@ describe('threads', () => {
       heap.f64(coef, P).set(Array.from({ length: P }, (_, j) => 0.3 * Math.sin(j + 1)));
       heap.f64(s, rows).fill(0).set(y);
       heap.f64(t, rows).fill(0).fill(1, 0, n);
-      for (const [stride, single] of [[1, 0], [3, 0], [1, 1]] as const) {
-        // the reference: each chunk alone on this thread, added in chunk order
-        const ranges = panelRanges(design.nPanels, stride, passChunks(2, P));
+      for (const [stride, single, step] of [[1, 0, 1], [3, 0, 1], [1, 1, 1], [1, 0, 3]] as const) {
+        // the reference: each chunk alone on this thread, added in chunk order (chunks start at
+        // multiples of the Hessian stride or the panel step)
+        const ranges = panelRanges(design.nPanels, Math.max(stride, step), passChunks(2, P));
         expect(ranges.length).toBe(32);
         let logLik = 0;
         const sumScore = new Float64Array(P);
@@ -193,7 +194,7 @@ describe('threads', () => {
         ranges.forEach(([b0, count], c) => {
           const rowByte = b0 * panelRows * 8;
           const part = kernels.logisticEvaluate(
-            design.address + b0 * panelRows * P * 8, count, P, coef, 0, s + rowByte, t + rowByte, eta + rowByte, partScore, partInfo, stride, scratch, single,
+            design.address + b0 * panelRows * P * 8, count, P, coef, 0, s + rowByte, t + rowByte, eta + rowByte, partScore, partInfo, stride, scratch, single, step,
           );
           const chunkScore = heap.f64(partScore, P);
           const chunkInfo = heap.f64(partInfo, P * P);
@@ -202,7 +203,7 @@ describe('threads', () => {
           for (let i = 0; i < P * P; i++) sumInfo[i] = c === 0 ? chunkInfo[i]! : sumInfo[i]! + chunkInfo[i]!;
         });
         for (let run = 0; run < 4; run++) {
-          const value = team!.logisticEvaluate(design.address, design.nPanels, P, coef, 0, s, t, eta, score, info, stride, scratch, single);
+          const value = team!.logisticEvaluate(design.address, design.nPanels, P, coef, 0, s, t, eta, score, info, stride, scratch, single, step);
           expect(value).toBe(logLik);
           expect(heap.f64(score, P)).toEqual(sumScore);
           expect(heap.f64(info, P * P)).toEqual(sumInfo);

@@ -43,3 +43,9 @@ export interface Objective {
 export interface AsyncObjective extends Omit<Objective, 'evaluate'> {
   evaluate(coefficients: Float64Array, level: EvaluationLevel, hessianSubsample?: number, hessianSketch?: boolean): Promise<number>;
 }
+
+/** An objective that can restrict itself to a subsample of its rows (every k-th block). */
+export interface RowSubsampling {
+  /** The objective on every `step`-th block of rows, scaled up by `step` (an estimate of f). */
+  rowSubsample(step: number): Objective;
+}

@@ -288,17 +288,17 @@ export class ThreadTeam implements ParallelKernels {
   logisticEvaluate(
     x: number, nPanels: number, nColsPadded: number, coef: number, offset: number,
     successes: number, trials: number, etaOut: number,
-    scoreOut: number, infoOut: number, infoPanelStride: number, scratch: number, infoSingle: number,
+    scoreOut: number, infoOut: number, infoPanelStride: number, scratch: number, infoSingle: number, panelStep: number,
   ): number {
     const P = this.runtime.panelRows;
     const panelBytes = P * nColsPadded * 8;
     this.prepare(nColsPadded, logisticScratchDoubles(P, nColsPadded));
-    return this.split(nPanels, infoPanelStride, nColsPadded, scoreOut, infoOut, 0, LOGISTIC_SCRATCH_ARG, scratch, (b0, count, out) => {
+    return this.split(nPanels, alignment(infoPanelStride, panelStep), nColsPadded, scoreOut, infoOut, 0, LOGISTIC_SCRATCH_ARG, scratch, (b0, count, out) => {
       const rowByte = b0 * P * 8;
       return [
         x + b0 * panelBytes, count, nColsPadded, coef, offset === 0 ? 0 : offset + rowByte,
         successes + rowByte, trials + rowByte, etaOut + rowByte,
-        out.score, out.info, infoPanelStride, scratch, infoSingle,
+        out.score, out.info, infoPanelStride, scratch, infoSingle, panelStep,
       ];
     }, 'logisticEvaluate');
   }
@@ -306,7 +306,7 @@ export class ThreadTeam implements ParallelKernels {
   softmaxEvaluate(
     x: number, nPanels: number, nColsPadded: number, nClasses: number, coef: number, offset: number,
     counts: number, probOut: number, scoreOut: number, infoOut: number, infoPanelStride: number, scratch: number,
-    tailOut: number, infoSingle: number,
+    tailOut: number, infoSingle: number, panelStep: number,
   ): number {
     if (offset !== 0) {
       // The kernel lays offsets out per class over all nPanels; a panel range cannot address them.
@@ -316,12 +316,12 @@ export class ThreadTeam implements ParallelKernels {
     const panelBytes = P * nColsPadded * 8;
     const nFree = nClasses - 1;
     this.prepare(nFree * nColsPadded, softmaxScratchDoubles(P, nColsPadded, nClasses));
-    return this.split(nPanels, infoPanelStride, nFree * nColsPadded, scoreOut, infoOut, tailOut, SOFTMAX_SCRATCH_ARG, scratch, (b0, count, out) => {
+    return this.split(nPanels, alignment(infoPanelStride, panelStep), nFree * nColsPadded, scoreOut, infoOut, tailOut, SOFTMAX_SCRATCH_ARG, scratch, (b0, count, out) => {
       const rowByte = b0 * P * nClasses * 8;
       return [
         x + b0 * panelBytes, count, nColsPadded, nClasses, coef, 0,
         counts + rowByte, probOut === 0 ? 0 : probOut + rowByte,
-        out.score, out.info, infoPanelStride, scratch, out.tail, infoSingle,
+        out.score, out.info, infoPanelStride, scratch, out.tail, infoSingle, panelStep,
       ];
     }, 'softmaxEvaluate');
   }
@@ -582,6 +582,19 @@ export function passChunks(size: number, dim: number): number {
 export function teamBufferBytes(size: number, dim: number, scratchDoubles: number): number {
   const perChunk = (dim + dim * dim + 2) * 8 + 48;
   return (size - 1) * (scratchDoubles * 8 + 16) + (passChunks(size, dim) - 1) * perChunk;
+}
+
+/**
+ * Where chunks must start so that each panel's place in the panel-step and information-stride
+ * patterns is the same as in one pass over all panels: a common multiple of the two.
+ */
+function alignment(infoPanelStride: number, panelStep: number): number {
+  const a = Math.max(1, infoPanelStride);
+  const b = Math.max(1, panelStep);
+  let x = a;
+  let y = b;
+  while (y !== 0) [x, y] = [y, x % y];
+  return (a / x) * b;
 }
 
 /** Where the scratch address sits in logisticEvaluate's and softmaxEvaluate's argument lists. */

@@ -76,8 +76,8 @@ export const CHUNK_NEXT = 99;
  * whatever the thread count).
  */
 export const MAX_CHUNKS = 64;
-/** Float64 values per chunk in the chunk table: a kernel's argument list (13 at most). */
-export const CHUNK_ARGS = 14;
+/** Float64 values per chunk in the chunk table: a kernel's argument list (15 at most). */
+export const CHUNK_ARGS = 16;
 /** Byte offset of the chunk table (MAX_CHUNKS argument lists). */
 export const CHUNK_TABLE_BYTE_OFFSET = JOB_BYTE_OFFSET + MAX_SLOTS * JOB_DOUBLES * 8;
 /** Byte offset of the chunks' results (one Float64 per chunk). */
