@@ -73,13 +73,13 @@ export abstract class KernelObjective extends SystemObjective {
   /**
    * This objective on every `panelStep`-th panel of rows only, scaled up by panelStep (logLik,
    * score and information: an unbiased estimate of f, the penalty as it is): for a warm start
-   * (`subsampleStart` in src/solver/newton.ts) at 1/panelStep of a pass's cost. Its evaluations
-   * go to this objective's system, like this objective's own.
+   * (`subsampleStart` in src/solver/newton.ts) at 1/panelStep of a pass's cost (`hessianSketch`
+   * as in evaluate). Its evaluations go to this objective's system, like this objective's own.
    */
   rowSubsample(panelStep: number): Objective {
     return {
       nParams: this.nParams,
-      evaluate: (coefficients, level) => this.evaluateRows(coefficients, level, 1, false, panelStep),
+      evaluate: (coefficients, level, _subsample, hessianSketch = false) => this.evaluateRows(coefficients, level, 1, hessianSketch, panelStep),
       gradient: () => this.gradient(),
       newtonDirection: () => this.newtonDirection(),
       inverseHessian: () => this.inverseHessian(),
