@@ -88,6 +88,12 @@ describe('threads', () => {
     }
   });
 
+  it('fitLogistic and fitSoftmax with 2 threads equal 1 thread on 131,072 rows (the warm start on every 8th panel, sketches)', () => {
+    const { X, y, labels, weights } = data(131_072, 4, 21);
+    expectSameLogistic(fitLogistic(X, y, { weights, threads: 2 }), fitLogistic(X, y, { weights }));
+    expectSameSoftmax(fitSoftmax(X, labels, { threads: 2 }), fitSoftmax(X, labels));
+  });
+
   it('handles fewer panels than threads, an odd number of panels, and more threads than the pool', () => {
     for (const n of [50, 256 * 3 + 17]) {
       const { X, y } = data(n, 3, n);
