@@ -11,18 +11,23 @@
 import {
   PANEL_ROWS, COLUMN_STRIDE, panelLinearPredictor, panelTransposeTimes, panelScaleRows, panelGramUpper,
 } from './panel';
+import { SINGLE_COLUMN_STRIDE, rowsToSingle, panelToSingle, panelScaleRowsSingle, panelGramUpperSingle } from './sketch';
 
 /**
  * One pass over the data at coefficients `coef` (nColsPadded doubles).
  * Writes eta for every row to `etaOut`; when `scoreOut` != 0 sets it to the score; when
  * `infoOut` != 0 sets its upper triangle to the information matrix, summed over the panels
  * b with b % infoPanelStride == 0 only (a row subsample; stride 1 = all rows).
- * `scratch` holds 2 * PANEL_ROWS + PANEL_ROWS * nColsPadded doubles. Returns the log-likelihood.
+ * `scratch` holds 2 * PANEL_ROWS + PANEL_ROWS * nColsPadded doubles. With `infoSingle` != 0 the
+ * information is a single-precision sketch (assembly/sketch.ts; ~1e-6 relative, for early Newton
+ * steps, never for the covariance). With `panelStep` > 1 the whole evaluation (log-likelihood,
+ * score, information; eta) covers panels 0, panelStep, 2·panelStep, … only: a row subsample for a
+ * warm start (eta of the other panels is left as it was). Returns the log-likelihood.
  */
 export function logisticEvaluate(
   x: usize, nPanels: i32, nColsPadded: i32, coef: usize, offset: usize,
   successes: usize, trials: usize, etaOut: usize,
-  scoreOut: usize, infoOut: usize, infoPanelStride: i32, scratch: usize,
+  scoreOut: usize, infoOut: usize, infoPanelStride: i32, scratch: usize, infoSingle: i32, panelStep: i32,
 ): f64 {
   const residual = scratch;
   const weight = scratch + (<usize>PANEL_ROWS << 3);
@@ -31,7 +36,8 @@ export function logisticEvaluate(
   if (scoreOut != 0) memory.fill(scoreOut, 0, <usize>nColsPadded << 3);
   if (infoOut != 0) memory.fill(infoOut, 0, <usize>nColsPadded * <usize>nColsPadded << 3);
   let loglik = f64x2.splat(0);
-  for (let b = 0; b < nPanels; b++) {
+  const step = max(1, panelStep);
+  for (let b = 0; b < nPanels; b += step) {
     const panel = x + <usize>b * panelBytes;
     const rowByte = <usize>b * <usize>PANEL_ROWS << 3;
     const eta = etaOut + rowByte;
@@ -39,7 +45,15 @@ export function logisticEvaluate(
     const wantInfo = infoOut != 0 && b % infoPanelStride == 0;
     loglik = f64x2.add(loglik, binomialRowTerms(eta, successes + rowByte, trials + rowByte, residual, wantInfo ? weight : 0, weight));
     if (scoreOut != 0) panelTransposeTimes(panel, nColsPadded, residual, scoreOut);
-    if (wantInfo) {
+    if (wantInfo && infoSingle != 0) {
+      // the residual column is free once the score has it: it takes the weights as floats; the
+      // weighted panel's room takes the panel and the weighted panel as floats.
+      rowsToSingle(weight, residual);
+      const weightedSingle = weighted + <usize>nColsPadded * <usize>SINGLE_COLUMN_STRIDE;
+      panelToSingle(panel, nColsPadded, weighted);
+      panelScaleRowsSingle(weighted, nColsPadded, residual, weightedSingle);
+      panelGramUpperSingle(weightedSingle, weighted, nColsPadded, infoOut, nColsPadded);
+    } else if (wantInfo) {
       panelScaleRows(panel, nColsPadded, weight, weighted);
       panelGramUpper(weighted, panel, nColsPadded, infoOut, nColsPadded);
     }

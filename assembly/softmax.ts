@@ -8,9 +8,11 @@
 //   loglik = sum_r sum_k y_k (eta_k - lse)
 //   score_c = X' (y_c - t p_c)                                  for free classes c
 //   info_cd = X' diag(t p_c (delta_cd - p_d)) X                 (block c, d of the information)
+import { expNonPositive2 } from './logistic';
 import {
   PANEL_ROWS, COLUMN_STRIDE, panelLinearPredictor, panelTransposeTimes, panelScaleRows, panelGramUpper,
 } from './panel';
+import { SINGLE_COLUMN_STRIDE, rowsToSingle, panelToSingle, panelScaleRowsSingle, panelGramUpperSingle } from './sketch';
 
 /**
  * One pass over the data at coefficients `coef` ((K-1) * nColsPadded doubles).
@@ -25,12 +27,15 @@ import {
  * `scratch` holds (3K - 1) * PANEL_ROWS + PANEL_ROWS * nColsPadded doubles. When `tailOut` != 0
  * it receives min over rows with t > 0 of t · min_k p_k (+Infinity when there are none): the
  * separation check's criterion (src/models/separation.ts), at no extra pass over the data.
+ * With `infoSingle` != 0 the information is a single-precision sketch (assembly/sketch.ts; for
+ * early Newton steps, never for the covariance). With `panelStep` > 1 the whole evaluation covers
+ * panels 0, panelStep, 2·panelStep, … only (a row subsample for a warm start; `tailOut` too).
  * Returns the log-likelihood.
  */
 export function softmaxEvaluate(
   x: usize, nPanels: i32, nColsPadded: i32, nClasses: i32, coef: usize, offset: usize, offsetPanels: i32,
   counts: usize, probOut: usize, scoreOut: usize, infoOut: usize, infoPanelStride: i32, scratch: usize,
-  tailOut: usize,
+  tailOut: usize, infoSingle: i32, panelStep: i32,
 ): f64 {
   const nFree = nClasses - 1;
   const rowsBytes = <usize>PANEL_ROWS << 3;
@@ -46,26 +51,38 @@ export function softmaxEvaluate(
   if (infoOut != 0) memory.fill(infoOut, 0, dim * dim << 3);
   let loglik: f64 = 0;
   let tail: f64 = Infinity;
-  for (let b = 0; b < nPanels; b++) {
+  const step = max(1, panelStep);
+  for (let b = 0; b < nPanels; b += step) {
     const panel = x + <usize>b * panelBytes;
     const row0 = <usize>b * <usize>PANEL_ROWS;
     for (let c = 0; c < nFree; c++) {
       const off: usize = offset == 0 ? <usize>0 : offset + ((<usize>c * <usize>offsetPanels * <usize>PANEL_ROWS + row0) << 3);
       panelLinearPredictor(panel, nColsPadded, coef + (<usize>c * <usize>nColsPadded << 3), off, eta + <usize>c * rowsBytes);
     }
+    // One exp per class: e_c = exp(eta_c - m) is kept and p_c = e_c / sum, instead of a second
+    // exp(eta_c - lse) (the same value to rounding). The exps run two rows per f64x2 (every
+    // eta_c - m <= 0, expNonPositive2's domain), ahead of the row loop: m per row goes to the
+    // weight column, e^-m (the reference class) to the total column (both free until later),
+    // e_c to the probability columns.
+    for (let o: usize = 0; o < <usize>COLUMN_STRIDE; o += 16) {
+      let m = f64x2.splat(0); // the reference class has eta = 0
+      for (let c = 0; c < nFree; c++) m = f64x2.max(m, v128.load(eta + <usize>c * rowsBytes + o));
+      v128.store(weight + o, m);
+      v128.store(total + o, expNonPositive2(f64x2.neg(m)));
+      for (let c = 0; c < nFree; c++) {
+        const ec = eta + <usize>c * rowsBytes + o;
+        v128.store(prob + <usize>c * rowsBytes + o, expNonPositive2(f64x2.sub(v128.load(ec), m)));
+      }
+    }
     for (let r = 0; r < PANEL_ROWS; r++) {
       const o = <usize>r << 3;
       const y = counts + ((row0 + <usize>r) * <usize>nClasses << 3);
-      let m: f64 = 0; // the reference class has eta = 0
-      for (let c = 0; c < nFree; c++) m = max(m, load<f64>(eta + <usize>c * rowsBytes + o));
-      // One exp per class: e_c = exp(eta_c - m) is kept and p_c = e_c / sum, instead of a second
-      // exp(eta_c - lse) (the same value to rounding).
-      const eRef = Math.exp(-m);
+      const m = load<f64>(weight + o);
+      const eRef = load<f64>(total + o);
       let sum = eRef;
       let smallest = eRef;
       for (let c = 0; c < nFree; c++) {
-        const ec = Math.exp(load<f64>(eta + <usize>c * rowsBytes + o) - m);
-        store<f64>(prob + <usize>c * rowsBytes + o, ec);
+        const ec = load<f64>(prob + <usize>c * rowsBytes + o);
         sum += ec;
         smallest = min(smallest, ec);
       }
@@ -98,6 +115,8 @@ export function softmaxEvaluate(
         panelTransposeTimes(panel, nColsPadded, residual + <usize>c * rowsBytes, scoreOut + (<usize>c * <usize>nColsPadded << 3));
       }
     }
+    const weightedSingle = weighted + <usize>nColsPadded * <usize>SINGLE_COLUMN_STRIDE;
+    if (infoOut != 0 && b % infoPanelStride == 0 && infoSingle != 0) panelToSingle(panel, nColsPadded, weighted);
     if (infoOut != 0 && b % infoPanelStride == 0) {
       for (let c = 0; c < nFree; c++) {
         for (let d = c; d < nFree; d++) {
@@ -109,9 +128,16 @@ export function softmaxEvaluate(
             const w = c == d ? pcr * (1.0 - pcr) : -pcr * load<f64>(pd + o);
             store<f64>(weight + o, load<f64>(total + o) * w);
           }
-          panelScaleRows(panel, nColsPadded, weight, weighted);
           const blockOut = infoOut + ((<usize>c * <usize>nColsPadded * dim + <usize>d * <usize>nColsPadded) << 3);
-          panelGramUpper(weighted, panel, nColsPadded, blockOut, <i32>dim);
+          if (infoSingle != 0) {
+            // the residual columns are free once the score has them: the weights as floats
+            rowsToSingle(weight, residual);
+            panelScaleRowsSingle(weighted, nColsPadded, residual, weightedSingle);
+            panelGramUpperSingle(weightedSingle, weighted, nColsPadded, blockOut, <i32>dim);
+          } else {
+            panelScaleRows(panel, nColsPadded, weight, weighted);
+            panelGramUpper(weighted, panel, nColsPadded, blockOut, <i32>dim);
+          }
         }
       }
     }

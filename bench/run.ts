@@ -8,7 +8,7 @@
 //   only when asked for with --only, as it writes 2 GB of temporary CSV; sql, bench/sql.ts:
 //   fitLogisticSQL on DuckDB over a 1e7 x 20 Parquet file against loading it and fitLogistic,
 //   only with --only=sql, as it writes 1.7 GB of temporary Parquet)
-//   --skip=ml,tfjs
+//   --skip=ml,tfjs,peers
 //   (--filter keeps the cases whose key, e.g. "binary n=1000000 p=50" or
 //   "multinomial n=100000 p=20 K=10", matches, and --skip leaves out the slow contenders: to re-run
 //   key cases on a quieter machine)
@@ -31,6 +31,7 @@ import { runThreadsBenchInChild, THREADS_RUNS, type ThreadsResult } from './thre
 import { timeMedian } from './timing.js';
 import { runFilesBench, type FilesCaseResult } from './files.js';
 import { runSqlBench, type SqlCaseResult } from './sql.js';
+import { describeBlas, findPeerPython, PEER_BLAS_THREADS, runPeers, type PeerPython, type PeerRun } from './peers/index.js';
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -58,7 +59,7 @@ function parseArgs(argv: readonly string[]): Settings {
     else if (arg.startsWith('--out=')) out = arg.slice(6);
     else if (arg.startsWith('--filter=')) filter = new RegExp(arg.slice(9));
     else if (arg.startsWith('--skip=')) skip = new Set(arg.slice(7).split(','));
-    else throw new Error(`bench: unknown argument ${arg} (expected --quick, --seed=N, --only=binary,multinomial,kernel,threads,files,sql, --filter=REGEX, --skip=ml,tfjs, --out=FILE)`);
+    else throw new Error(`bench: unknown argument ${arg} (expected --quick, --seed=N, --only=binary,multinomial,kernel,threads,files,sql, --filter=REGEX, --skip=ml,tfjs,peers, --out=FILE)`);
   }
   if (!Number.isInteger(seed)) throw new Error('bench: --seed must be an integer');
   out ||= join(ROOT, 'bench', 'results', quick ? 'quick.json' : 'latest.json');
@@ -89,6 +90,8 @@ interface ContenderResult {
   /** True when medianSeconds is extrapolated from a sample of steps. */
   extrapolated: boolean;
   note?: string;
+  /** Native peers (bench/peers/): true. */
+  peer?: boolean;
 }
 
 interface CaseResult {
@@ -152,6 +155,37 @@ function jsContender(spec: TaskSpec, mle: Float64Array): { result: ContenderResu
   return { result, raw };
 }
 
+/** The python3 that runs the native peers, or why there is none (found once, at the start). */
+let peerPython: { python: PeerPython } | { missing: string } | { skipped: true } = { skipped: true };
+/** The first peer run's interpreter, versions and BLAS, for the report. */
+let peerSetup: Omit<PeerRun, 'contenders'> | null = null;
+
+/** The native peers on this case's data (bench/peers/), scored against the MLE; [] without them. */
+function peerContenders(data: BinaryData | MultinomialData, mle: Float64Array): ContenderResult[] {
+  if (!('python' in peerPython)) return [];
+  log(`  native peers (${peerPython.python.executable})`);
+  let run: PeerRun;
+  try {
+    run = runPeers(peerPython.python, data);
+  } catch (error) {
+    log(`  native peers failed: ${String(error)}`);
+    return [];
+  }
+  const { contenders, ...setup } = run;
+  peerSetup ??= setup;
+  return contenders.map((c) => ({
+    contender: c.contender,
+    medianSeconds: c.medianSeconds,
+    samples: c.sampleSeconds.length,
+    sampleSeconds: c.sampleSeconds,
+    iterations: c.iterations,
+    maxAbsCoefError: maxAbsDiff(c.coefficients, mle),
+    extrapolated: false,
+    note: `${c.standardErrors ? 'with SEs; ' : ''}${describeBlas(run)}`,
+    peer: true,
+  }));
+}
+
 async function runCase(kind: 'binary' | 'multinomial', n: number, p: number, K: number, seed: number, settings: Settings): Promise<CaseResult> {
   const s = caseSeed(seed, n, p, K);
   log(`${kind} n=${n} p=${p}${kind === 'binary' ? '' : ` K=${K}`}: generating (seed ${s})`);
@@ -173,6 +207,7 @@ async function runCase(kind: 'binary' | 'multinomial', n: number, p: number, K: 
     maxRelSeDiff: maxRelDiff(plain.raw.standardErrors!, soft.result.standardErrors!),
   };
   const gradient = 'y' in data ? fitLogisticPlainGradient(data.X.data, n, p, data.y, mle) : undefined;
+  contenders.push(...peerContenders(data, mle));
 
   if (!settings.skip.has('ml')) {
     log('  ml-logistic-regression (own process)');
@@ -270,11 +305,20 @@ function checkTargets(cases: CaseResult[], gram: KernelResult[]): TargetCheck[] 
     const plain = big.contenders[1]!.medianSeconds;
     checks.push({ target: 'binary n=1e6 p=50: softlogit ≤ 1.2 s with SEs', measured: seconds(soft), met: soft <= 1.2 });
     checks.push({ target: 'binary n=1e6 p=50: ≥ 10× the pure-TS Newton', measured: `${(plain / soft).toFixed(1)}×`, met: plain / soft >= 10 });
+    const sklearn = big.contenders.find((c) => c.contender === 'scikit-learn newton-cholesky');
+    if (sklearn) {
+      checks.push({ target: `binary n=1e6 p=50: ≥ 4× scikit-learn newton-cholesky (OpenBLAS, ${PEER_BLAS_THREADS} threads; issue #17)`, measured: `${(sklearn.medianSeconds / soft).toFixed(2)}× (${seconds(sklearn.medianSeconds)})`, met: sklearn.medianSeconds / soft >= 4 });
+    }
   }
   const multi = find('multinomial', 1e5, 20, 10);
   if (multi) {
     const ratio = multi.contenders[1]!.medianSeconds / multi.contenders[0]!.medianSeconds;
     checks.push({ target: 'multinomial n=1e5 p=20 K=10: ≥ 8× the pure-TS Newton', measured: `${ratio.toFixed(1)}×`, met: ratio >= 8 });
+    const lbfgs = multi.contenders.find((c) => c.contender === 'scikit-learn lbfgs');
+    const soft = multi.contenders[0]!.medianSeconds;
+    if (lbfgs) {
+      checks.push({ target: 'multinomial n=1e5 p=20 K=10, exact with SEs: faster than scikit-learn lbfgs (tol 1e-10; issue #17)', measured: `${(lbfgs.medianSeconds / soft).toFixed(2)}× (${seconds(lbfgs.medianSeconds)})`, met: lbfgs.medianSeconds > soft });
+    }
   }
   const k50 = gram.find((k) => k.p === 50);
   if (k50) checks.push({ target: 'Hessian kernel ≥ 12 GFLOP/s at p = 50', measured: `${k50.wasmGflops.toFixed(1)} GFLOP/s`, met: k50.wasmGflops >= 12 });
@@ -289,6 +333,11 @@ async function main(): Promise<void> {
   log(`softlogit bench${settings.quick ? ' (quick)' : ''}: ${env.cpu}, ${env.cores} cores, Node ${env.node}, load ${env.loadAverage}, seed ${settings.seed}`);
   await init();
   const started = Date.now();
+  if (!settings.skip.has('peers') && (settings.only.has('binary') || settings.only.has('multinomial'))) {
+    peerPython = findPeerPython();
+    if ('python' in peerPython) log(`native peers: scikit-learn and statsmodels with ${peerPython.python.executable} (bench/peers/)`);
+    else log(`native peers: skipped, no python3 with numpy, scikit-learn, statsmodels and threadpoolctl (${peerPython.missing})`);
+  }
 
   let threads: ThreadsResult | null = null;
   // bench/threads.ts (issue #8): fitLogistic at n = 1e6, p = 50 with 1 and 2 threads; not in --quick.
@@ -352,6 +401,7 @@ async function main(): Promise<void> {
   const targets = checkTargets(cases, kernel?.gram ?? []);
   if (threads) {
     targets.push({ target: 'threads: 2 speed-up (n = 1e6, p = 50) ≥ 1.7× (issue #8; fastest runs)', measured: `${threads.bestSpeedup.toFixed(2)}× (medians ${threads.speedup.toFixed(2)}×)`, met: threads.bestSpeedup >= 1.7 });
+    targets.push({ target: `threads: 2 speed-up, median of ${threads.runs} alternating runs ≥ 1.6× (issue #17)`, measured: `${threads.speedup.toFixed(2)}×`, met: threads.speedup >= 1.6 });
   }
   const elapsed = (Date.now() - started) / 1000;
 
@@ -360,6 +410,11 @@ async function main(): Promise<void> {
   out.push('');
   out.push(`${env.cpu}, ${env.cores} cores, ${env.memoryGiB} GiB; Node ${env.node} (V8 ${env.v8}); load average ${env.loadAverage} at the start; seed ${settings.seed}; ${seconds(elapsed)} in all.`);
   out.push(`Versions: ${Object.entries(env.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
+  if (peerSetup) {
+    out.push(`Native peers (bench/peers/): ${peerSetup.python}, ${Object.entries(peerSetup.versions).map(([k, v]) => `${k} ${v}`).join(', ')}; BLAS ${describeBlas({ ...peerSetup, contenders: [] })}.`);
+  } else if ('missing' in peerPython) {
+    out.push(`Native peers (bench/peers/): not run, no python3 with numpy, scikit-learn, statsmodels and threadpoolctl (${peerPython.missing}).`);
+  }
   out.push('');
   if (cases.length) {
     out.push(formatCases(cases));
@@ -410,6 +465,7 @@ async function main(): Promise<void> {
     cases,
     kernel,
     threads,
+    peers: peerSetup ?? ('missing' in peerPython ? { missing: peerPython.missing } : null),
     files,
     sql,
     targets,

@@ -6,7 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { detectSeparationBinary, detectSeparationMultinomial, fitLogistic, fitSoftmax, init } from '../src/index.js';
 import { LogisticObjective } from '../src/objective/logistic.js';
 import { SoftmaxObjective } from '../src/objective/softmax.js';
-import { defaultHessianSubsample, newton, type NewtonResult } from '../src/solver/newton.js';
+import { defaultHessianSubsample, newton, newtonFromSubsample, type NewtonResult } from '../src/solver/newton.js';
 import { DesignBuffer } from '../src/wasm/design.js';
 import { getRuntime } from '../src/wasm/module.js';
 import { toRowSource } from '../src/input/design.js';
@@ -197,4 +197,117 @@ describe('large offsets without an intercept: a column of ones in X, intercept: 
       expect(maxRelativeError([fit.deviance], [e.deviance])).toBeLessThan(GLM_OFFSET_RTOL);
     });
   }
+});
+
+describe('single-precision Hessian sketches (issue #17): the same MLE, and an exact Hessian at the returned point', () => {
+  /**
+   * Two converged fits of the same well-conditioned problem along different paths (sketched vs
+   * exact Hessians) both sit at the MLE to rounding: coefficients within a few ε·κ, κ ~ 10 here.
+   */
+  const SAME_MLE_RTOL = 1e-13;
+  /**
+   * Well-conditioned data large enough for a subsample stride of 8 (512 panels: the warm start's
+   * threshold): x ~ U(−1, 1), η = −0.3 + Σ ±x_j.
+   */
+  function smoothData(n: number, p: number, seed: number) {
+    let state = seed >>> 0;
+    const next = () => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return state / 4294967296;
+    };
+    const data = new Float64Array(n * p);
+    const y = new Float64Array(n);
+    const labels: number[] = [];
+    for (let i = 0; i < n; i++) {
+      let eta = -0.3;
+      for (let j = 0; j < p; j++) {
+        const v = 2 * next() - 1;
+        data[i * p + j] = v;
+        eta += (j % 2 === 0 ? 1 : -0.7) * v;
+      }
+      y[i] = next() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
+      const e1 = Math.exp(eta / 2);
+      const u = next() * (1 + e1 + e1 * e1);
+      labels.push(u < 1 ? 0 : u < 1 + e1 ? 1 : 2);
+    }
+    return { X: { data, nRows: n, nFeatures: p }, y, labels };
+  }
+
+  /** Runs the solver both ways on `objective` and checks the MLE, the passes and the final Hessian. */
+  function compare(objective: LogisticObjective | SoftmaxObjective, start: Float64Array, nPanels: number): void {
+    const levels: string[] = [];
+    const evaluate = objective.evaluate.bind(objective);
+    objective.evaluate = (coefficients, level, subsample = 1, sketch = false) => {
+      levels.push(level === 'hessian' ? (sketch ? 'sketch' : subsample > 1 ? 'subsampled' : 'exact') : level);
+      return evaluate(coefficients, level, subsample, sketch);
+    };
+    const exact = newton(objective, start, { maxIter: 50, tol: TOL, hessianSubsample: 1 });
+    levels.length = 0;
+    const sketched = newton(objective, start, { maxIter: 50, tol: TOL, hessianSubsample: defaultHessianSubsample(nPanels), hessianSketch: true });
+    expect(sketched.converged).toBe(true);
+    expect(maxRelativeError(sketched.coefficients, exact.coefficients)).toBeLessThan(SAME_MLE_RTOL);
+    // the subsampled Hessians and the hand-over's were sketches; the last one is exact
+    expect(levels.filter((l) => l === 'sketch').length).toBeGreaterThan(1);
+    expect(levels.filter((l) => l === 'exact').length).toBe(1);
+    expect(levels.filter((l) => l === 'subsampled').length).toBe(0);
+    expect(levels[levels.length - 1]).toBe('exact');
+    // the covariance is the exact Hessian's at the returned point, bit for bit
+    const covariance = objective.inverseHessian();
+    evaluate(sketched.coefficients, 'hessian', 1, false);
+    expect(objective.inverseHessian()).toEqual(covariance);
+
+    // What the fits run: a warm start on the row subsample first (its passes do not reach
+    // objective.evaluate), then the same: the same MLE, one exact Hessian, fewer passes over all rows.
+    const before = levels.length;
+    levels.length = 0;
+    let warmEvaluations = 0;
+    const rowSubsample = objective.rowSubsample.bind(objective);
+    objective.rowSubsample = (step) => {
+      const sub = rowSubsample(step);
+      const evaluateSub = sub.evaluate.bind(sub);
+      sub.evaluate = (...args) => {
+        warmEvaluations++;
+        return evaluateSub(...args);
+      };
+      return sub;
+    };
+    const warm = newtonFromSubsample(objective, start, { maxIter: 50, tol: TOL }, defaultHessianSubsample(nPanels));
+    expect(warmEvaluations).toBeGreaterThan(1);
+    expect(warm.converged).toBe(true);
+    expect(maxRelativeError(warm.coefficients, exact.coefficients)).toBeLessThan(SAME_MLE_RTOL);
+    // (one exact more when the step predicted to be the last is refused at rounding level: then
+    // the point before it gets its own, as without the warm start)
+    expect(levels.filter((l) => l === 'exact').length).toBeLessThanOrEqual(2);
+    expect(levels.filter((l) => l === 'subsampled').length).toBe(0);
+    expect(levels[levels.length - 1]).toBe('exact');
+    expect(levels.length).toBeLessThan(before);
+    evaluate(warm.coefficients, 'hessian', 1, false);
+    const exactCovariance = objective.inverseHessian();
+    newtonFromSubsample(objective, start, { maxIter: 50, tol: TOL }, defaultHessianSubsample(nPanels));
+    expect(objective.inverseHessian()).toEqual(exactCovariance);
+  }
+
+  it('fitLogistic\'s solver on 131,072 rows x 8', () => {
+    const { X, y } = smoothData(131_072, 8, 3);
+    const design = DesignBuffer.copy(getRuntime('convergence.test'), toRowSource(X, 'convergence.test'), true, 'convergence.test');
+    const objective = new LogisticObjective({ design, successes: y, trials: new Float64Array(X.nRows).fill(1), offset: null, l2: 0, interceptIndex: 0 });
+    open.push(() => { objective.dispose(); design.free(); });
+    const start = new Float64Array(9);
+    const mean = y.reduce((a, b) => a + b, 0) / X.nRows;
+    start[0] = Math.log(mean / (1 - mean));
+    compare(objective, start, design.nPanels);
+  });
+
+  it('fitSoftmax\'s solver on 131,072 rows x 6, 3 classes', () => {
+    const { X, labels } = smoothData(131_072, 6, 5);
+    const design = DesignBuffer.copy(getRuntime('convergence.test'), toRowSource(X, 'convergence.test'), true, 'convergence.test');
+    const counts = new Float64Array(X.nRows * 3);
+    const totals = [0, 0, 0];
+    labels.forEach((k, i) => { counts[i * 3 + k] = 1; totals[k]!++; });
+    const objective = new SoftmaxObjective({ design, nClasses: 3, counts, l2: 0, interceptIndex: 0 });
+    open.push(() => { objective.dispose(); design.free(); });
+    const start = new Float64Array(14);
+    for (let c = 1; c < 3; c++) start[(c - 1) * 7] = Math.log(totals[c]! / totals[0]!);
+    compare(objective, start, design.nPanels);
+  });
 });

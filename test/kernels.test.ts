@@ -150,7 +150,16 @@ interface EvaluationCase {
   offset: boolean;
   counts: boolean;
   stride: number;
+  /** The information as a single-precision sketch (infoSingle = 1). */
+  single?: boolean;
 }
+
+/**
+ * How far the single-precision information sketch may be from the exact one, relative to
+ * Σ|w x_j x_k|: x and w rounded to f32 (2^-24 each), their products, and sums of 64 terms per lane
+ * in f32 (each add 2^-24) before the f64 total: (3 + 64)·2^-24 ≈ 4e-6 in the worst case.
+ */
+const SKETCH_RTOL = 1e-5;
 
 /** Runs logisticEvaluate on a packed random problem and returns its outputs and the reference. */
 function evaluateCase(c: EvaluationCase, seed: number) {
@@ -184,7 +193,7 @@ function evaluateCase(c: EvaluationCase, seed: number) {
   view(infoAddress, p * p).fill(Number.NaN);
   const logLik = kernels.logisticEvaluate(
     design.address, design.nPanels, p, coefAddress, offsetAddress, sAddress, tAddress, etaAddress,
-    scoreAddress, infoAddress, c.stride, scratch,
+    scoreAddress, infoAddress, c.stride, scratch, c.single ? 1 : 0, 1,
   );
   const inSubsample = (i: number) => Math.floor(i / panelRows) % c.stride === 0;
   return {
@@ -253,6 +262,30 @@ describe('logisticEvaluate', () => {
     expect(r.info[0]!).toBeLessThan((Math.ceil(7 / stride) / 7 + 0.05) * r.reference.information[0]![0]!);
   });
 
+  it.each([
+    [300, 5, 1], [256 * 5 + 3, 50, 1], [256 * 6 + 40, 8, 2], [700, 7, 1],
+  ])('with infoSingle, n = %i, p = %i, stride %i: the information within single precision, the rest exact', (nRows, nFeatures, stride) => {
+    const c: EvaluationCase = { nRows, nFeatures, intercept: true, offset: false, counts: nFeatures === 7, stride, single: true };
+    const exact = evaluateCase({ ...c, single: false }, 7 + nRows);
+    const r = evaluateCase(c, 7 + nRows);
+    const p = r.design.nColsPadded;
+    const ref = stride === 1 ? r.reference : r.subsampleReference;
+    // the log-likelihood, eta and score come from the same double-precision code
+    expect(r.logLik).toBe(exact.logLik);
+    expect(r.score).toEqual(exact.score);
+    expect(r.eta).toEqual(exact.eta);
+    let largest = 0;
+    for (let j = 0; j < r.design.nCols; j++) {
+      for (let k = j; k < r.design.nCols; k++) {
+        const error = Math.abs(r.info[j * p + k]! - ref.information[j]![k]!);
+        expect(error).toBeLessThanOrEqual(SKETCH_RTOL * ref.informationScale[j]![k]!);
+        largest = Math.max(largest, error / ref.informationScale[j]![k]!);
+      }
+    }
+    // and it is the single-precision path: above double rounding somewhere
+    expect(largest).toBeGreaterThan(1e-10);
+  });
+
   it('computes only the log-likelihood when the score and information pointers are 0 (writes nothing at address 0)', () => {
     const { kernels, panelRows } = runtime;
     const X = randomDesign(mulberry32(5), 300, 2);
@@ -269,7 +302,7 @@ describe('logisticEvaluate', () => {
     view(s, n).fill(0).fill(1, 0, 150);
     const staticData = () => new Uint8Array(runtime.kernels.memory.buffer, 0, runtime.kernels.heapBase()).slice();
     const before = staticData();
-    const value = kernels.logisticEvaluate(design.address, design.nPanels, p, coef, 0, s, t, eta, 0, 0, 1, scratch);
+    const value = kernels.logisticEvaluate(design.address, design.nPanels, p, coef, 0, s, t, eta, 0, 0, 1, scratch, 0, 1);
     expect(staticData()).toEqual(before);
     const ref = referenceEvaluate(withIntercept(X), [0.1, -0.2, 0.3], Array.from({ length: 300 }, (_, i) => (i < 150 ? 1 : 0)), new Array(300).fill(1));
     expect(Math.abs(value - ref.logLik)).toBeLessThanOrEqual(SUM_RTOL * ref.logLikScale);
@@ -294,7 +327,7 @@ describe('logisticEvaluate', () => {
     view(coef, p).fill(0).set([1]);
     view(s, n).fill(0).set(successes);
     view(t, n).fill(0).set(trials);
-    const logLik = kernels.logisticEvaluate(design.address, design.nPanels, p, coef, 0, s, t, eta, score, info, 1, scratch);
+    const logLik = kernels.logisticEvaluate(design.address, design.nPanels, p, coef, 0, s, t, eta, score, info, 1, scratch, 0, 1);
     const ref = referenceEvaluate(X, [1], successes, trials);
     // Only the two rows with eta = ±800 on the wrong side cost anything big (800 each); the
     // ±5000 and ±1e300 rows are on the right side and cost e^-5000 = 0.

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitLogistic, fitSoftmax, init, initThreads, shutdownThreads, threadCount, type SoftmaxFit, type LogisticFit } from '../src/index.js';
 import { mulberry32 } from './helpers/random.js';
 import { toRowSource } from '../src/input/design.js';
-import { threadTeam } from '../src/threads/pool.js';
+import { panelRanges, passChunks, threadTeam } from '../src/threads/pool.js';
+import { logisticScratchDoubles } from '../src/wasm/module.js';
 import { DesignBuffer } from '../src/wasm/design.js';
 import { SoftmaxObjective } from '../src/objective/softmax.js';
 import { fitBytes } from '../src/models/capacity.js';
@@ -87,6 +88,12 @@ describe('threads', () => {
     }
   });
 
+  it('fitLogistic and fitSoftmax with 2 threads equal 1 thread on 131,072 rows (the warm start on every 8th panel, sketches)', () => {
+    const { X, y, labels, weights } = data(131_072, 4, 21);
+    expectSameLogistic(fitLogistic(X, y, { weights, threads: 2 }), fitLogistic(X, y, { weights }));
+    expectSameSoftmax(fitSoftmax(X, labels, { threads: 2 }), fitSoftmax(X, labels));
+  });
+
   it('handles fewer panels than threads, an odd number of panels, and more threads than the pool', () => {
     for (const n of [50, 256 * 3 + 17]) {
       const { X, y } = data(n, 3, n);
@@ -160,6 +167,64 @@ describe('threads', () => {
       shared.dispose();
       one.free();
       two.free();
+      team!.dispose();
+    }
+  });
+
+  it('sums a pass chunk by chunk in chunk order, whichever thread took which chunk: bit for bit the one-thread kernel on the same chunks', () => {
+    // 100 panels in 32 chunks handed out from a shared counter (issue #17): the schedule varies
+    // from run to run, the sums must not.
+    const n = 256 * 100 - 9;
+    const { X, y } = data(n, 6, 12);
+    const source = toRowSource(X, 'test');
+    const team = threadTeam(2, 'test', () => {});
+    const design = DesignBuffer.copy(team!.runtime, source, true, 'test', team!);
+    const { heap, kernels, panelRows } = team!.runtime;
+    const P = design.nColsPadded;
+    const rows = design.nPanels * panelRows;
+    const block = heap.alloc((P + 4 * rows + 2 * (P + P * P) + logisticScratchDoubles(panelRows, P)) * 8, 'test');
+    const coef = block;
+    const s = coef + P * 8;
+    const t = s + rows * 8;
+    const eta = t + rows * 8;
+    const score = eta + rows * 8;
+    const info = score + P * 8;
+    const partScore = info + P * P * 8;
+    const partInfo = partScore + P * 8;
+    const scratch = partInfo + P * P * 8;
+    try {
+      heap.f64(coef, P).set(Array.from({ length: P }, (_, j) => 0.3 * Math.sin(j + 1)));
+      heap.f64(s, rows).fill(0).set(y);
+      heap.f64(t, rows).fill(0).fill(1, 0, n);
+      for (const [stride, single, step] of [[1, 0, 1], [3, 0, 1], [1, 1, 1], [1, 0, 3]] as const) {
+        // the reference: each chunk alone on this thread, added in chunk order (chunks start at
+        // multiples of the Hessian stride or the panel step)
+        const ranges = panelRanges(design.nPanels, Math.max(stride, step), passChunks(2, P));
+        expect(ranges.length).toBe(32);
+        let logLik = 0;
+        const sumScore = new Float64Array(P);
+        const sumInfo = new Float64Array(P * P);
+        ranges.forEach(([b0, count], c) => {
+          const rowByte = b0 * panelRows * 8;
+          const part = kernels.logisticEvaluate(
+            design.address + b0 * panelRows * P * 8, count, P, coef, 0, s + rowByte, t + rowByte, eta + rowByte, partScore, partInfo, stride, scratch, single, step,
+          );
+          const chunkScore = heap.f64(partScore, P);
+          const chunkInfo = heap.f64(partInfo, P * P);
+          logLik = c === 0 ? part : logLik + part;
+          for (let i = 0; i < P; i++) sumScore[i] = c === 0 ? chunkScore[i]! : sumScore[i]! + chunkScore[i]!;
+          for (let i = 0; i < P * P; i++) sumInfo[i] = c === 0 ? chunkInfo[i]! : sumInfo[i]! + chunkInfo[i]!;
+        });
+        for (let run = 0; run < 4; run++) {
+          const value = team!.logisticEvaluate(design.address, design.nPanels, P, coef, 0, s, t, eta, score, info, stride, scratch, single, step);
+          expect(value).toBe(logLik);
+          expect(heap.f64(score, P)).toEqual(sumScore);
+          expect(heap.f64(info, P * P)).toEqual(sumInfo);
+        }
+      }
+    } finally {
+      heap.free(block);
+      design.free();
       team!.dispose();
     }
   });

@@ -4,7 +4,7 @@
 import { SoftlogitError } from '../errors.js';
 import { formatBytes } from '../wasm/heap.js';
 import { logisticScratchDoubles, softmaxScratchDoubles, type SoftlogitRuntime } from '../wasm/module.js';
-import { PACK_BLOCK_PANELS } from '../threads/pool.js';
+import { PACK_BLOCK_PANELS, teamBufferBytes } from '../threads/pool.js';
 import { PACK_SLOTS } from '../threads/workerSource.js';
 
 /** Heap block rounding and alignment slack per allocation (16 bytes each, a handful of blocks). */
@@ -15,7 +15,7 @@ const SLACK_BYTES = 1024;
  * (src/wasm/design.ts), the objective's per-row vectors and scratch (src/objective/), and the
  * Newton system (src/objective/system.ts: 3 d² + 5 d doubles, d = blocks · padded columns).
  * With `threads` > 1 the staging is the threaded copy's ring (src/threads/pool.ts, packRows) and
- * every worker adds its score, information and scratch (ThreadTeam). `nClasses` = 0 for the
+ * the team adds every worker's scratch and every chunk's score and information (ThreadTeam). `nClasses` = 0 for the
  * logistic model.
  */
 export function fitBytes(
@@ -36,7 +36,7 @@ function costs(
   const d = (logistic ? 1 : nClasses - 1) * padded;
   const staging = threads > 1 ? PACK_SLOTS * (PACK_BLOCK_PANELS * rows * nFeatures + 2) : Math.max(1, rows * nFeatures);
   const scratch = logistic ? logisticScratchDoubles(rows, padded) : softmaxScratchDoubles(rows, padded, nClasses);
-  const workers = (Math.max(1, threads) - 1) * ((d + d * d + scratch + 2) * 8 + 48);
+  const workers = threads > 1 ? teamBufferBytes(threads, d, scratch) : 0;
   const fixed = (staging + scratch + 3 * d * d + 5 * d) * 8 + workers + SLACK_BYTES;
   const perPanel = rows * (padded + vectorsPerRow) * 8;
   return { fixed, perPanel };

@@ -3,7 +3,7 @@
 import { SoftlogitError } from '../errors.js';
 import { fitCounts } from '../inference.js';
 import { LogisticObjective } from '../objective/logistic.js';
-import { defaultHessianSubsample, newton } from '../solver/newton.js';
+import { defaultHessianSubsample, newtonFromSubsample } from '../solver/newton.js';
 import { DesignBuffer } from '../wasm/design.js';
 import { threadTeam } from '../threads/pool.js';
 import { getRuntime } from '../wasm/module.js';
@@ -114,7 +114,7 @@ export function fitLogistic(X: DesignInput, y: BinaryResponse, options: Logistic
     const solverOptions = unscaledProgress(newtonOptions(resolved), scale);
     const result = firth
       ? firthNewton(objective, start, { ...solverOptions, source, intercept: resolved.intercept, trials: data.trials })
-      : newton(objective, start, { ...solverOptions, hessianSubsample: defaultHessianSubsample(design.nPanels) });
+      : newtonFromSubsample(objective, start, solverOptions, defaultHessianSubsample(design.nPanels));
     if (result.aliased !== undefined && result.iterations === 0) throw collinearError(caller, names, result.aliased);
     const warning = convergenceWarning(caller, result, resolved.maxIter);
     const warnings = warning === null ? [] : [warning];

@@ -4,7 +4,7 @@ import { SoftlogitError } from '../errors.js';
 import { scaleMultinomialData, smallestPositive, unscaledProgress, weightScale } from '../input/weightScale.js';
 import { fitCounts } from '../inference.js';
 import { SoftmaxObjective } from '../objective/softmax.js';
-import { defaultHessianSubsample, newton } from '../solver/newton.js';
+import { defaultHessianSubsample, newtonFromSubsample } from '../solver/newton.js';
 import { DesignBuffer } from '../wasm/design.js';
 import { threadTeam } from '../threads/pool.js';
 import { getRuntime } from '../wasm/module.js';
@@ -117,7 +117,7 @@ export function fitSoftmax(X: DesignInput, y: MultinomialResponse, options: Soft
     }
     // Early iterations use a Hessian from a panel subsample; the exact one takes over near the
     // optimum and at the end (for the SEs): the same MLE, fewer full-Hessian passes.
-    const result = newton(objective, start, { ...unscaledProgress(newtonOptions(resolved), scale), hessianSubsample: defaultHessianSubsample(design.nPanels) });
+    const result = newtonFromSubsample(objective, start, unscaledProgress(newtonOptions(resolved), scale), defaultHessianSubsample(design.nPanels));
     if (result.aliased !== undefined && result.iterations === 0) throw collinearError(caller, names, result.aliased % p);
     const warning = convergenceWarning(caller, result, resolved.maxIter);
     const warnings = warning === null ? [] : [warning];

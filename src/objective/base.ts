@@ -3,7 +3,7 @@
 // WebAssembly memory, the evaluation around that pass.
 import type { DesignBuffer } from '../wasm/design.js';
 import type { NewtonSystem } from './system.js';
-import type { EvaluationLevel, NewtonDirection } from './types.js';
+import type { EvaluationLevel, NewtonDirection, Objective } from './types.js';
 
 /** An objective whose gradient and Hessian live in a NewtonSystem; disposing it frees the system. */
 export abstract class SystemObjective {
@@ -51,10 +51,11 @@ export abstract class KernelObjective extends SystemObjective {
 
   /**
    * Runs the kernel at the system's coefficients: returns logLik and writes the score to
-   * `scoreAddress` and the information (from every `stride`-th panel) to `infoAddress`, each
-   * unless 0.
+   * `scoreAddress` and the information (from every `stride`-th panel; a single-precision sketch
+   * when `single`) to `infoAddress`, each unless 0; with `panelStep` > 1, all of it from panels
+   * 0, panelStep, 2·panelStep, … only.
    */
-  protected abstract pass(scoreAddress: number, infoAddress: number, stride: number): number;
+  protected abstract pass(scoreAddress: number, infoAddress: number, stride: number, single: boolean, panelStep: number): number;
 
   /** The design's column scales the system converts with (DesignBuffer.equilibrate). */
   private appliedScales: Float64Array | null = null;
@@ -65,7 +66,28 @@ export abstract class KernelObjective extends SystemObjective {
    * rescaled once (DesignBuffer.equilibrate) and the pass is repeated; the system then converts
    * between the columns as given and the rescaled ones, so nothing outside sees the change.
    */
-  evaluate(coefficients: Float64Array, level: EvaluationLevel, hessianSubsample = 1): number {
+  evaluate(coefficients: Float64Array, level: EvaluationLevel, hessianSubsample = 1, hessianSketch = false): number {
+    return this.evaluateRows(coefficients, level, hessianSubsample, hessianSketch, 1);
+  }
+
+  /**
+   * This objective on every `panelStep`-th panel of rows only, scaled up by panelStep (logLik,
+   * score and information: an unbiased estimate of f, the penalty as it is): for a warm start
+   * (`subsampleStart` in src/solver/newton.ts) at 1/panelStep of a pass's cost (`hessianSketch`
+   * as in evaluate). Its evaluations go to this objective's system, like this objective's own.
+   */
+  rowSubsample(panelStep: number): Objective {
+    return {
+      nParams: this.nParams,
+      evaluate: (coefficients, level, _subsample, hessianSketch = false) => this.evaluateRows(coefficients, level, 1, hessianSketch, panelStep),
+      gradient: () => this.gradient(),
+      newtonDirection: () => this.newtonDirection(),
+      inverseHessian: () => this.inverseHessian(),
+      dispose: () => {},
+    };
+  }
+
+  private evaluateRows(coefficients: Float64Array, level: EvaluationLevel, hessianSubsample: number, hessianSketch: boolean, panelStep: number): number {
     const { design, system } = this;
     if (design.columnScales !== this.appliedScales) {
       this.appliedScales = design.columnScales;
@@ -74,15 +96,24 @@ export abstract class KernelObjective extends SystemObjective {
     system.setCoefficients(coefficients);
     const wantGradient = level !== 'value';
     const wantHessian = level === 'hessian';
-    const stride = Math.max(1, Math.min(hessianSubsample, design.nPanels));
-    const logLik = this.pass(wantGradient ? system.scoreAddress : 0, wantHessian ? system.infoAddress : 0, stride);
-    if (wantGradient) system.finishGradient();
+    const step = Math.max(1, Math.min(panelStep, design.nPanels));
+    const stride = step > 1 ? 1 : Math.max(1, Math.min(hessianSubsample, design.nPanels));
+    // the rows' share: nPanels over the panels visited (the step's, then the Hessian stride's)
+    const rowsScale = design.nPanels / Math.ceil(design.nPanels / step);
+    const logLik = this.pass(wantGradient ? system.scoreAddress : 0, wantHessian ? system.infoAddress : 0, stride, hessianSketch, step);
+    if (wantGradient) {
+      if (step > 1) {
+        const score = design.runtime.heap.f64(system.scoreAddress, system.dim);
+        for (let i = 0; i < score.length; i++) score[i] = score[i]! * rowsScale;
+      }
+      system.finishGradient();
+    }
     if (wantHessian) {
-      system.finishHessian(design.nPanels / Math.ceil(design.nPanels / stride));
+      system.finishHessian(step > 1 ? rowsScale : design.nPanels / Math.ceil(design.nPanels / stride));
       if (!design.equilibrated && system.informationOutOfRange() && design.equilibrate() !== null) {
-        return this.evaluate(coefficients, level, hessianSubsample);
+        return this.evaluateRows(coefficients, level, hessianSubsample, hessianSketch, panelStep);
       }
     }
-    return -logLik + system.penaltyValue();
+    return -rowsScale * logLik + system.penaltyValue();
   }
 }

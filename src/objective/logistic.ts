@@ -88,11 +88,11 @@ export class LogisticObjective extends KernelObjective implements Objective {
     }
   }
 
-  protected pass(scoreAddress: number, infoAddress: number, stride: number): number {
+  protected pass(scoreAddress: number, infoAddress: number, stride: number, single: boolean, panelStep: number): number {
     const { design } = this;
     return this.kernels.logisticEvaluate(
       design.address, design.nPanels, design.nColsPadded, this.system.coefAddress, this.offsetAddress,
-      this.successesAddress, this.trialsAddress, this.etaAddress, scoreAddress, infoAddress, stride, this.scratchAddress,
+      this.successesAddress, this.trialsAddress, this.etaAddress, scoreAddress, infoAddress, stride, this.scratchAddress, single ? 1 : 0, panelStep,
     );
   }
 

@@ -101,11 +101,11 @@ export class SoftmaxObjective extends KernelObjective implements Objective {
     }
   }
 
-  protected pass(scoreAddress: number, infoAddress: number, stride: number): number {
+  protected pass(scoreAddress: number, infoAddress: number, stride: number, single: boolean, panelStep: number): number {
     const { design } = this;
     return this.kernels.softmaxEvaluate(
       design.address, design.nPanels, design.nColsPadded, this.nClasses, this.system.coefAddress, this.offsetAddress, design.nPanels,
-      this.countsAddress, 0, scoreAddress, infoAddress, stride, this.scratchAddress, this.tailAddress,
+      this.countsAddress, 0, scoreAddress, infoAddress, stride, this.scratchAddress, this.tailAddress, single ? 1 : 0, panelStep,
     );
   }
 

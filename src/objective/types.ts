@@ -21,9 +21,11 @@ export interface Objective {
   readonly nParams: number;
   /**
    * f at `coefficients`. `hessianSubsample` > 1 builds the Hessian from every that-many-th block
-   * of rows (scaled up), a cheaper approximation for early iterations; 1 = exact.
+   * of rows (scaled up), a cheaper approximation for early iterations; 1 = exact. `hessianSketch`
+   * allows a cheaper approximation of the Hessian's arithmetic (single precision, ~1e-6 relative),
+   * for iterates that are not the returned point; an objective may ignore it and be exact.
    */
-  evaluate(coefficients: Float64Array, level: EvaluationLevel, hessianSubsample?: number): number;
+  evaluate(coefficients: Float64Array, level: EvaluationLevel, hessianSubsample?: number, hessianSketch?: boolean): number;
   /** ∇f at the last point evaluated with level ≥ 'gradient'; valid until the next evaluate. */
   gradient(): Float64Array;
   /** d = −(∇²f)⁻¹ ∇f and the Newton decrement λ² = −∇fᵀd at the last Hessian. */
@@ -39,5 +41,11 @@ export interface Objective {
  * workers or processes); the other methods describe the last evaluated point, as for Objective.
  */
 export interface AsyncObjective extends Omit<Objective, 'evaluate'> {
-  evaluate(coefficients: Float64Array, level: EvaluationLevel, hessianSubsample?: number): Promise<number>;
+  evaluate(coefficients: Float64Array, level: EvaluationLevel, hessianSubsample?: number, hessianSketch?: boolean): Promise<number>;
+}
+
+/** An objective that can restrict itself to a subsample of its rows (every k-th block). */
+export interface RowSubsampling {
+  /** The objective on every `step`-th block of rows, scaled up by `step` (an estimate of f). */
+  rowSubsample(step: number): Objective;
 }

@@ -6,7 +6,7 @@
 // needs and receives f back; `newton` answers them synchronously (data in WASM memory) and
 // `newtonAsync` with a promise (data streamed from disk, or spread over several processes), so
 // both drivers take exactly the same steps.
-import type { AsyncObjective, EvaluationLevel, Objective } from '../objective/types.js';
+import type { AsyncObjective, EvaluationLevel, Objective, RowSubsampling } from '../objective/types.js';
 
 /** Halve at most this many times: 2^-40 of a Newton step is below any useful progress. */
 const MAX_HALVINGS = 40;
@@ -42,6 +42,25 @@ const SUBSAMPLE_MIN_SHRINK = 0.25;
  * pass over the data is saved.
  */
 const NEGLIGIBLE_DECREMENT = Number.EPSILON ** 2;
+/**
+ * `subsampleStart`: Newton iterations on the row subsample at most. Its Hessian is the
+ * subsample's own, so from the usual start it gets there in 3-5; a subsample that needs more is
+ * nearly separated or otherwise unlike the data, and the fit starts where it would have without it.
+ */
+const WARM_START_MAX_ITER = 12;
+/**
+ * `subsampleStart` stops once λ² on the subsample ≤ this · (|f| + 1): its optimum is itself
+ * ~√(pk/n) from the full one (λ² of the full data there ~1e-3 (|f| + 1) at n = 1e6, p = 50,
+ * k = 16), so iterating the subsample closer than that buys nothing.
+ */
+const WARM_START_TOL = 1e-4;
+/**
+ * The warm start pays from this subsample stride on: each of its ~4 iterations costs 1/k of a
+ * pass with a sketched Hessian, and it saves ~2 full-data iterations (a gradient over all rows
+ * and a Hessian from 1/k of them each). At k = 16 (n = 1e6, p = 50) that is ~45 ms; at k = 6
+ * (multinomial n = 1e5, p = 20, K = 10, where the Hessian dominates) it broke even.
+ */
+export const WARM_START_MIN_STRIDE = 8;
 /** `defaultHessianSubsample`: the subsample keeps at least this many row blocks … */
 const MIN_SUBSAMPLE_BLOCKS = 64;
 /** … and takes at least every this-many-th block (1/16 of the rows: at n = 1e6, 62,500 rows). */
@@ -55,6 +74,50 @@ const MAX_SUBSAMPLE_STRIDE = 16;
  */
 export function defaultHessianSubsample(nBlocks: number): number {
   return Math.max(1, Math.min(MAX_SUBSAMPLE_STRIDE, Math.floor(nBlocks / MIN_SUBSAMPLE_BLOCKS)));
+}
+
+/**
+ * A start for the fit on all rows: the optimum of `subsample` (the objective on every k-th block
+ * of rows, scaled up; `KernelObjective.rowSubsample`) from `start`, each iteration at 1/k of a
+ * pass's cost. The early Newton steps from a start far from the optimum (an error of 0.3 → 0.03 →
+ * 1e-3) need neither every row's gradient nor its Hessian; the full fit then starts ~√(pk/n) from
+ * its optimum. Only the path changes: the full fit converges to its own optimum with its own
+ * checks. Returns `start` when the subsample's fit does not converge (or is not finite).
+ */
+export function subsampleStart(subsample: Objective, start: Float64Array): Float64Array {
+  // Newton with step halving and sketched Hessians, no polish: the point only has to be near.
+  let coef = start;
+  let value = subsample.evaluate(coef, 'hessian', 1, true);
+  for (let iteration = 0; iteration < WARM_START_MAX_ITER; iteration++) {
+    const step = subsample.newtonDirection();
+    if (!step.ok || !Number.isFinite(value)) return start;
+    if (step.decrement <= WARM_START_TOL * (Math.abs(value) + 1)) return coef.every(Number.isFinite) ? coef : start;
+    let t = 1;
+    let trial = addScaled(coef, step.direction, t);
+    let trialValue = subsample.evaluate(trial, 'hessian', 1, true);
+    for (let halvings = 0; !(trialValue <= value + ACCEPT_SLACK * Math.abs(value)); halvings++) {
+      if (halvings >= MAX_HALVINGS) return start;
+      t *= 0.5;
+      trial = addScaled(coef, step.direction, t);
+      trialValue = subsample.evaluate(trial, 'value');
+      if (trialValue <= value + ACCEPT_SLACK * Math.abs(value)) trialValue = subsample.evaluate(trial, 'hessian', 1, true);
+    }
+    coef = trial;
+    value = trialValue;
+  }
+  return start;
+}
+
+/**
+ * What the in-memory fits run for data of `stride` > 1 row blocks per subsample block
+ * (`defaultHessianSubsample`): Newton on all rows from the optimum of every `stride`-th block
+ * (`subsampleStart`), with Hessians from that subsample as single-precision sketches until the
+ * hand-over, and an exact Hessian at the returned point. For small data (stride 1), exact Newton
+ * from `start`.
+ */
+export function newtonFromSubsample(objective: Objective & RowSubsampling, start: Float64Array, options: NewtonOptions, stride: number): NewtonResult {
+  const begin = stride >= WARM_START_MIN_STRIDE ? subsampleStart(objective.rowSubsample(stride), start) : start;
+  return newton(objective, begin, { ...options, hessianSubsample: stride, hessianSketch: true });
 }
 
 export interface NewtonOptions {
@@ -73,6 +136,13 @@ export interface NewtonOptions {
    * shrinking less than 4× or no faster than at the step before.
    */
   hessianSubsample?: number;
+  /**
+   * With `hessianSubsample` > 1: let the subsampled Hessians and the one at the hand-over point be
+   * single-precision sketches (Objective.evaluate's `hessianSketch`; ~1e-6 relative, far inside
+   * what a subsample or a point 1e-4 from the optimum leaves). The Hessian at the returned point,
+   * behind the final λ² check and the covariance, is always exact.
+   */
+  hessianSketch?: boolean;
   /** Called after every accepted step. */
   onIteration?: (progress: IterationProgress) => void;
 }
@@ -115,6 +185,8 @@ export interface EvaluationRequest {
   coefficients: Float64Array;
   level: EvaluationLevel;
   hessianSubsample: number;
+  /** The Hessian may be a single-precision sketch (only when `level` is 'hessian'). */
+  hessianSketch?: boolean;
 }
 
 /** The solver as a sequence of evaluation requests, finishing with the result. */
@@ -132,8 +204,8 @@ export function newton(objective: Objective, start: Float64Array, options: Newto
   const steps = newtonSteps(objective, start, options);
   let next = steps.next();
   while (!next.done) {
-    const { coefficients, level, hessianSubsample } = next.value;
-    next = steps.next(objective.evaluate(coefficients, level, hessianSubsample));
+    const { coefficients, level, hessianSubsample, hessianSketch = false } = next.value;
+    next = steps.next(objective.evaluate(coefficients, level, hessianSubsample, hessianSketch));
   }
   return next.value;
 }
@@ -143,8 +215,8 @@ export async function newtonAsync(objective: AsyncObjective, start: Float64Array
   const steps = newtonSteps(objective, start, options);
   let next = steps.next();
   while (!next.done) {
-    const { coefficients, level, hessianSubsample } = next.value;
-    next = steps.next(await objective.evaluate(coefficients, level, hessianSubsample));
+    const { coefficients, level, hessianSubsample, hessianSketch = false } = next.value;
+    next = steps.next(await objective.evaluate(coefficients, level, hessianSubsample, hessianSketch));
   }
   return next.value;
 }
@@ -158,7 +230,11 @@ export function* newtonSteps(objective: SolverObjective, start: Float64Array, op
   // setup: value, gradient and Hessian at the start.
   let coef: Float64Array = Float64Array.from(start);
   let subsample = Math.max(1, Math.floor(options.hessianSubsample ?? 1));
-  let value: number = yield { coefficients: coef, level: 'hessian', hessianSubsample: subsample };
+  /** Sketched Hessians allowed: only on the subsampled path, before the hand-over. */
+  const sketch = options.hessianSketch === true && subsample > 1;
+  let value: number = yield { coefficients: coef, level: 'hessian', hessianSubsample: subsample, hessianSketch: sketch };
+  /** The Hessian the objective holds is exact (not a sketch; it may be subsampled, see `subsample`). */
+  let hessianExact = !sketch;
   let iterations = 0;
   let decrement = Infinity;
   let previousValue = Infinity;
@@ -178,6 +254,7 @@ export function* newtonSteps(objective: SolverObjective, start: Float64Array, op
         // A subsample can miss what makes the Hessian regular (a rare level of a dummy column).
         subsample = 1;
         value = yield { coefficients: coef, level: 'hessian', hessianSubsample: 1 };
+        hessianExact = true;
         continue;
       }
       if (!step.ok) {
@@ -210,11 +287,18 @@ export function* newtonSteps(objective: SolverObjective, start: Float64Array, op
       // of the rows can miss the few that carry the curvature (nearly separated data).
       const stalled = subsample > 1 && Number.isFinite(shrink) && (shrink > SUBSAMPLE_MIN_SHRINK || shrink >= priorShrink);
       priorShrink = shrink;
+      // The hand-over point's Hessian may be a sketch: it serves the polish steps only, and the
+      // returned point gets an exact one (a hand-over wins over a stall: near the optimum, after a
+      // warm start, the subsampled steps converge linearly by design). After a stall further
+      // away, exact Newton goes on with exact Hessians.
+      const sketchTrial = sketch && subsample > 1 && (handover || !stalled);
       if (handover || stalled) subsample = 1;
 
       // line search: halve until f does not rise. A halved step is not Newton-like either: the
       // accepted point gets the exact Hessian, and the iterations go on with it.
-      const accepted = yield* lineSearch(coef, value, step.direction, subsample);
+      const accepted = yield* lineSearch(coef, value, step.direction, subsample, sketchTrial);
+      if (accepted) hessianExact = !accepted.sketched;
+      else hessianExact = true;
       if (accepted && accepted.stepSize < 1) subsample = 1;
       if (!accepted) {
         // No decrease along a descent direction: f is flat to rounding here. That is convergence
@@ -245,6 +329,7 @@ export function* newtonSteps(objective: SolverObjective, start: Float64Array, op
       subsample = 1;
       priorDecrement = decrement;
       value = yield { coefficients: coef, level: 'hessian', hessianSubsample: 1 };
+      hessianExact = true;
     }
     let hessianAtCoef = true;
     for (let k = 0; k < MAX_POLISH_STEPS; k++) {
@@ -259,8 +344,11 @@ export function* newtonSteps(objective: SolverObjective, start: Float64Array, op
       const trial = addScaled(coef, step.direction, 1);
       const trialValue: number = yield { coefficients: trial, level: last ? 'hessian' : 'gradient', hessianSubsample: 1 };
       if (!(trialValue <= value + ACCEPT_SLACK * Math.abs(value))) {
-        yield { coefficients: coef, level: hessianAtCoef && !last ? 'gradient' : 'hessian', hessianSubsample: 1 };
+        // back to coef: its gradient again, and an exact Hessian unless the one held is that
+        const keep = hessianAtCoef && hessianExact && !last;
+        yield { coefficients: coef, level: keep ? 'gradient' : 'hessian', hessianSubsample: 1 };
         hessianAtCoef = true;
+        hessianExact = true;
         break;
       }
       coef = trial;
@@ -268,10 +356,14 @@ export function* newtonSteps(objective: SolverObjective, start: Float64Array, op
       decrement = before;
       priorDecrement = before;
       hessianAtCoef = last;
+      if (last) hessianExact = true;
       const next = objective.newtonDirection();
       if (!next.ok || !(next.decrement < 0.25 * before)) break;
     }
-    if (!hessianAtCoef) yield { coefficients: coef, level: 'hessian', hessianSubsample: 1 };
+    if (!hessianAtCoef || !hessianExact) {
+      yield { coefficients: coef, level: 'hessian', hessianSubsample: 1 };
+      hessianExact = true;
+    }
     // Converged on the exact Hessian? Normally yes; if a hand-over came too early for the polish
     // to finish, go on with exact Newton steps from here.
     const check = objective.newtonDirection();
@@ -279,7 +371,7 @@ export function* newtonSteps(objective: SolverObjective, start: Float64Array, op
     if (!check.ok || decrement <= options.tol * (Math.abs(value) + 1)) break;
     converged = false;
   }
-  if (!converged && subsample > 1) {
+  if (!converged && (subsample > 1 || !hessianExact)) {
     // stopped early: the covariance still comes from the exact Hessian at the returned point.
     value = yield { coefficients: coef, level: 'hessian', hessianSubsample: 1 };
   }
@@ -295,23 +387,25 @@ function addScaled(x: Float64Array, d: Float64Array, t: number): Float64Array {
 /**
  * Tries x + t d for t = 1, 1/2, 1/4, …; the first trial also computes the gradient and Hessian
  * (it is accepted almost always, and that saves a pass over the data). Returns the accepted point
- * with its objective evaluated at level 'hessian' (with `subsample` after a full step, exact after
- * a halved one), or null.
+ * with its objective evaluated at level 'hessian' (with `subsample`, sketched when `sketch`,
+ * after a full step; exact after a halved one), or null.
  */
 function* lineSearch(
   x: Float64Array,
   value: number,
   direction: Float64Array,
   subsample: number,
-): Generator<EvaluationRequest, { coefficients: Float64Array; value: number; stepSize: number } | null, number> {
+  sketch: boolean,
+): Generator<EvaluationRequest, { coefficients: Float64Array; value: number; stepSize: number; sketched: boolean } | null, number> {
   let t = 1;
   for (let halvings = 0; halvings <= MAX_HALVINGS; halvings++, t *= 0.5) {
     const trial = addScaled(x, direction, t);
-    const trialValue: number = yield { coefficients: trial, level: halvings === 0 ? 'hessian' : 'value', hessianSubsample: subsample };
+    const first = halvings === 0;
+    const trialValue: number = yield { coefficients: trial, level: first ? 'hessian' : 'value', hessianSubsample: subsample, hessianSketch: first && sketch };
     if (trialValue <= value + ACCEPT_SLACK * Math.abs(value)) {
       // after halving, the exact Hessian (the caller hands over to it)
-      if (halvings > 0) yield { coefficients: trial, level: 'hessian', hessianSubsample: 1 };
-      return { coefficients: trial, value: trialValue, stepSize: t };
+      if (!first) yield { coefficients: trial, level: 'hessian', hessianSubsample: 1 };
+      return { coefficients: trial, value: trialValue, stepSize: t, sketched: first && sketch };
     }
   }
   yield { coefficients: x, level: 'hessian', hessianSubsample: subsample };

@@ -3,11 +3,14 @@
 // The threads build of the kernels (asconfig.json target `threads`: shared, imported memory) is
 // instantiated here and in every worker on one shared memory, so the design, coefficients and
 // per-row vectors are copied once and every thread reads them in place. A kernel pass over
-// panels 0..nPanels is cut into contiguous panel ranges, one per thread: this thread takes the
-// first, each worker one of the others (the kernels take a panel range as pointer + nPanels).
-// Each thread sums its range's log-likelihood, score and information into its own buffers; this
-// thread waits for the workers (Atomics.wait on a shared counter: a fit stays synchronous) and
-// adds their sums to its own, so the Newton solve sees the sums over all rows.
+// panels 0..nPanels is cut into contiguous chunks of panels (PASS_CHUNKS, whatever the thread
+// count; the kernels take a panel range as pointer + nPanels), which the threads take one at a
+// time from a shared counter: a core the host slows down takes fewer chunks instead of holding
+// up the pass with a fixed half (issue #17: with fixed halves the 2-thread speed-up ranged from
+// 1.31 to 2.16× in five runs). Each chunk's log-likelihood, score and information land in the
+// chunk's own buffers; this thread waits for the workers (Atomics.wait on a shared counter: a
+// fit stays synchronous) and adds the chunks' sums in chunk order, so the result does not depend
+// on which thread ran which chunk: runs are reproducible to the bit.
 //
 // Where that cannot work — no SharedArrayBuffer (a page that is not cross-origin isolated), or a
 // browser page's main thread (where Atomics.wait is not allowed) — `initThreads` says so in one
@@ -19,8 +22,8 @@ import {
 } from '../wasm/module.js';
 import { wasmBase64 } from './module.generated.js';
 import {
-  CONTROL_BYTES, DONE_INDEX, JOB_BYTE_OFFSET, JOB_DOUBLES, JOB_NAMES, JOB_SEQ, MAX_SLOTS, NODE_WORKER_SOURCE, PACK_ABORT,
-  PACK_BAD_BLOCK, PACK_FILLED, PACK_SLOT_DONE, PACK_SLOTS, RESULT_BYTE_OFFSET, SPIN_MS, STATUS_BASE, WEB_WORKER_SOURCE,
+  CHUNK_ARGS, CHUNK_NEXT, CHUNK_RESULT_BYTE_OFFSET, CHUNK_TABLE_BYTE_OFFSET, CONTROL_BYTES, DONE_INDEX, JOB_BYTE_OFFSET, JOB_DOUBLES, JOB_NAMES, JOB_SEQ, MAX_SLOTS, NODE_WORKER_SOURCE, PACK_ABORT,
+  MAX_CHUNKS, PACK_BAD_BLOCK, PACK_FILLED, PACK_SLOT_DONE, PACK_SLOTS, RESULT_BYTE_OFFSET, SPIN_MS, STATUS_BASE, WEB_WORKER_SOURCE,
 } from './workerSource.js';
 
 /** Node's modules, named through variables so that browser bundlers leave them alone. */
@@ -32,6 +35,18 @@ const NODE_OS = 'node:os';
  * a few µs to hand a block over.
  */
 export const PACK_BLOCK_PANELS = 4;
+/**
+ * Chunks a kernel pass is cut into (at most; see ThreadTeam.split). A 2-thread pass at 1e6 x 50
+ * then hands out 122-panel chunks of ~3 ms (exact Hessian) or ~0.5 ms (gradient) each: a core
+ * slowed down mid-pass leaves at most about one chunk's time of imbalance, and taking a chunk
+ * costs one atomic add. With more than PASS_CHUNKS / 4 threads, MAX_CHUNKS.
+ */
+export const PASS_CHUNKS = 32;
+/**
+ * Bytes the chunks' own information matrices may take (chunk 0 uses the caller's): fewer chunks
+ * for a large information matrix (but at least one per thread).
+ */
+const CHUNK_INFO_BYTES = 64 * 1024 * 1024;
 /** 64 KiB pages: 4 GiB, the most a 32-bit memory can address (a shared memory needs a maximum). */
 const MAXIMUM_PAGES = 65536;
 
@@ -47,6 +62,9 @@ interface Pool {
   readonly results: Float64Array;
   /** The slots' job records (workerSource.ts): name index, argument count, arguments. */
   readonly jobs: Float64Array;
+  /** A chunked pass's argument lists (CHUNK_ARGS doubles per chunk) and results. */
+  readonly chunkTable: Float64Array;
+  readonly chunkResults: Float64Array;
   /** Threads including this one. */
   readonly size: number;
 }
@@ -201,7 +219,9 @@ async function startPool(size: number): Promise<number> {
   }
   pool = {
     runtime, workers, i32: new Int32Array(control), results: new Float64Array(control, RESULT_BYTE_OFFSET, MAX_SLOTS),
-    jobs: new Float64Array(control, JOB_BYTE_OFFSET, MAX_SLOTS * JOB_DOUBLES), size,
+    jobs: new Float64Array(control, JOB_BYTE_OFFSET, MAX_SLOTS * JOB_DOUBLES),
+    chunkTable: new Float64Array(control, CHUNK_TABLE_BYTE_OFFSET, MAX_CHUNKS * CHUNK_ARGS),
+    chunkResults: new Float64Array(control, CHUNK_RESULT_BYTE_OFFSET, MAX_CHUNKS), size,
   };
   return size;
 }
@@ -255,9 +275,9 @@ export class ThreadTeam implements ParallelKernels {
   readonly runtime: SoftlogitRuntime;
   readonly size: number;
   private readonly pool: Pool;
-  /** Per worker: score, information, scratch and tail addresses, in one block. */
+  /** Per worker: scratch; per chunk after the first: score, information and tail; in one block. */
   private block = 0;
-  private layout = { dim: -1, scratchDoubles: -1, score: [] as number[], info: [] as number[], scratch: [] as number[], tail: [] as number[] };
+  private layout = { dim: -1, scratchDoubles: -1, chunks: 0, scratch: [] as number[], score: [] as number[], info: [] as number[], tail: [] as number[] };
 
   constructor(current: Pool, size: number) {
     this.pool = current;
@@ -268,19 +288,17 @@ export class ThreadTeam implements ParallelKernels {
   logisticEvaluate(
     x: number, nPanels: number, nColsPadded: number, coef: number, offset: number,
     successes: number, trials: number, etaOut: number,
-    scoreOut: number, infoOut: number, infoPanelStride: number, scratch: number,
+    scoreOut: number, infoOut: number, infoPanelStride: number, scratch: number, infoSingle: number, panelStep: number,
   ): number {
     const P = this.runtime.panelRows;
     const panelBytes = P * nColsPadded * 8;
     this.prepare(nColsPadded, logisticScratchDoubles(P, nColsPadded));
-    return this.split(nPanels, infoPanelStride, nColsPadded, scoreOut, infoOut, 0, (b0, count, t) => {
+    return this.split(nPanels, alignment(infoPanelStride, panelStep), nColsPadded, scoreOut, infoOut, 0, LOGISTIC_SCRATCH_ARG, scratch, (b0, count, out) => {
       const rowByte = b0 * P * 8;
       return [
         x + b0 * panelBytes, count, nColsPadded, coef, offset === 0 ? 0 : offset + rowByte,
         successes + rowByte, trials + rowByte, etaOut + rowByte,
-        scoreOut === 0 ? 0 : t < 0 ? scoreOut : this.layout.score[t]!,
-        infoOut === 0 ? 0 : t < 0 ? infoOut : this.layout.info[t]!,
-        infoPanelStride, t < 0 ? scratch : this.layout.scratch[t]!,
+        out.score, out.info, infoPanelStride, scratch, infoSingle, panelStep,
       ];
     }, 'logisticEvaluate');
   }
@@ -288,22 +306,19 @@ export class ThreadTeam implements ParallelKernels {
   softmaxEvaluate(
     x: number, nPanels: number, nColsPadded: number, nClasses: number, coef: number, offset: number, offsetPanels: number,
     counts: number, probOut: number, scoreOut: number, infoOut: number, infoPanelStride: number, scratch: number,
-    tailOut: number,
+    tailOut: number, infoSingle: number, panelStep: number,
   ): number {
     const P = this.runtime.panelRows;
     const panelBytes = P * nColsPadded * 8;
     const nFree = nClasses - 1;
     this.prepare(nFree * nColsPadded, softmaxScratchDoubles(P, nColsPadded, nClasses));
-    return this.split(nPanels, infoPanelStride, nFree * nColsPadded, scoreOut, infoOut, tailOut, (b0, count, t) => {
+    return this.split(nPanels, alignment(infoPanelStride, panelStep), nFree * nColsPadded, scoreOut, infoOut, tailOut, SOFTMAX_SCRATCH_ARG, scratch, (b0, count, out) => {
       const rowByte = b0 * P * nClasses * 8;
       return [
         // The offsets stay class-major over all offsetPanels: a range starts at its first row of class 0.
         x + b0 * panelBytes, count, nColsPadded, nClasses, coef, offset === 0 ? 0 : offset + b0 * P * 8, offsetPanels,
         counts + rowByte, probOut === 0 ? 0 : probOut + rowByte,
-        scoreOut === 0 ? 0 : t < 0 ? scoreOut : this.layout.score[t]!,
-        infoOut === 0 ? 0 : t < 0 ? infoOut : this.layout.info[t]!,
-        infoPanelStride, t < 0 ? scratch : this.layout.scratch[t]!,
-        tailOut === 0 ? 0 : t < 0 ? tailOut : this.layout.tail[t]!,
+        out.score, out.info, infoPanelStride, scratch, out.tail, infoSingle, panelStep,
       ];
     }, 'softmaxEvaluate');
   }
@@ -396,58 +411,70 @@ export class ThreadTeam implements ParallelKernels {
   dispose(): void {
     if (this.block !== 0) this.runtime.heap.free(this.block);
     this.block = 0;
+    this.layout.dim = -1;
   }
 
-  /** (Re)allocates per-worker buffers for a `dim`-square information matrix and the scratch. */
+  /**
+   * (Re)allocates the workers' scratch and the chunks' score, information and tail buffers for a
+   * `dim`-square information matrix (chunk 0 writes to the caller's buffers).
+   */
   private prepare(dim: number, scratchDoubles: number): void {
     if (this.layout.dim === dim && this.layout.scratchDoubles >= scratchDoubles) return;
     this.dispose();
     const workers = this.size - 1;
-    const perWorker = (dim + dim * dim + scratchDoubles + 2) * 8 + 48;
-    this.block = this.runtime.heap.alloc(workers * perWorker, 'ThreadTeam');
-    const layout = { dim, scratchDoubles, score: [] as number[], info: [] as number[], scratch: [] as number[], tail: [] as number[] };
+    const chunks = passChunks(this.size, dim);
+    this.block = this.runtime.heap.alloc(teamBufferBytes(this.size, dim, scratchDoubles), 'ThreadTeam');
+    const layout = { dim, scratchDoubles, chunks, scratch: [] as number[], score: [] as number[], info: [] as number[], tail: [] as number[] };
     let at = this.block;
     const take = (doubles: number) => {
       const address = at;
       at += Math.ceil((doubles * 8) / 16) * 16;
       return address;
     };
-    for (let t = 0; t < workers; t++) {
+    for (let t = 0; t < workers; t++) layout.scratch.push(take(scratchDoubles));
+    for (let c = 1; c < chunks; c++) {
       layout.score.push(take(dim));
       layout.info.push(take(dim * dim));
-      layout.scratch.push(take(scratchDoubles));
       layout.tail.push(take(1));
     }
     this.layout = layout;
   }
 
   /**
-   * Cuts panels 0..nPanels into contiguous ranges (starting at multiples of `stride`, so a
-   * subsampled Hessian takes the same panels as one pass would), runs `name` on each — the first
-   * range here (t = −1), the others in workers t = 0, 1, … — and adds the workers' score and
-   * information to this thread's (and takes the least of their `tailOut` values when != 0).
-   * Returns the summed log-likelihood.
+   * Cuts panels 0..nPanels into at most `layout.chunks` contiguous chunks (starting at multiples of
+   * `stride`, so a subsampled Hessian takes the same panels as one pass would), runs `name` on
+   * each — the threads take chunks from a shared counter, this one too — and adds the chunks'
+   * score and information to chunk 0's, the caller's, in chunk order (and takes the least of
+   * their `tailOut` values when != 0). Returns the summed log-likelihood.
    */
   private split(
     nPanels: number, stride: number, dim: number, scoreOut: number, infoOut: number, tailOut: number,
-    argsFor: (firstPanel: number, count: number, t: number) => number[], name: 'logisticEvaluate' | 'softmaxEvaluate',
+    scratchArg: number, scratch: number,
+    argsFor: (firstPanel: number, count: number, out: { score: number; info: number; tail: number }) => number[],
+    name: 'logisticEvaluate' | 'softmaxEvaluate',
   ): number {
-    const ranges = panelRanges(nPanels, stride, this.size);
-    const logLiks = this.runEverywhere(name, ranges.map(([b0, count], k) => argsFor(b0, count, k - 1)));
+    const ranges = panelRanges(nPanels, stride, this.layout.chunks);
+    const { layout } = this;
+    const lists = ranges.map(([b0, count], c) => argsFor(b0, count, c === 0
+      ? { score: scoreOut, info: infoOut, tail: tailOut }
+      : { score: scoreOut === 0 ? 0 : layout.score[c - 1]!, info: infoOut === 0 ? 0 : layout.info[c - 1]!, tail: tailOut === 0 ? 0 : layout.tail[c - 1]! }));
+    const logLiks = this.runChunks(name, lists, scratchArg, scratch);
     let logLik = logLiks[0]!;
     const heap = this.runtime.heap;
     const score = scoreOut === 0 ? null : heap.f64(scoreOut, dim);
     const info = infoOut === 0 ? null : heap.f64(infoOut, dim * dim);
     const tail = tailOut === 0 ? null : heap.f64(tailOut, 1);
-    for (let t = 0; t < ranges.length - 1; t++) {
-      logLik += logLiks[t + 1]!;
-      if (tail) tail[0] = Math.min(tail[0]!, heap.f64(this.layout.tail[t]!, 1)[0]!);
+    for (let c = 1; c < ranges.length; c++) {
+      logLik += logLiks[c]!;
+      if (tail) tail[0] = Math.min(tail[0]!, heap.f64(layout.tail[c - 1]!, 1)[0]!);
       if (score) {
-        const part = heap.f64(this.layout.score[t]!, dim);
+        const part = heap.f64(layout.score[c - 1]!, dim);
         for (let i = 0; i < dim; i++) score[i] = score[i]! + part[i]!;
       }
       if (info) {
-        const part = heap.f64(this.layout.info[t]!, dim * dim);
+        // The kernels fill the upper triangle (of each block, for softmax; the rest is mirrored
+        // afterwards): adding whole rows is simpler and about as fast.
+        const part = heap.f64(layout.info[c - 1]!, dim * dim);
         for (let i = 0; i < dim * dim; i++) info[i] = info[i]! + part[i]!;
       }
     }
@@ -455,39 +482,51 @@ export class ThreadTeam implements ParallelKernels {
   }
 
   /**
-   * Runs kernel `name` once per argument list, the first here and the others in workers 0, 1, …
-   * at the same time, and returns their results in order once all are done.
+   * Runs kernel `name` once per argument list (chunk), the chunks taken from a shared counter by
+   * this thread and the workers at the same time, each thread with its own scratch (argument
+   * `scratchArg`; this thread's is `scratch`), and returns their results in chunk order once all
+   * are done.
    * @throws {SoftlogitError} `TOO_LARGE` when a worker's call failed (it printed why).
    */
-  private runEverywhere(name: keyof ParallelKernels, jobs: number[][]): number[] {
+  private runChunks(name: keyof ParallelKernels, lists: number[][], scratchArg: number, scratch: number): number[] {
     const run = this.runtime.kernels[name] as (...args: number[]) => number;
-    if (jobs.length <= 1) return [run(...jobs[0]!)];
-    const { workers, i32, results, jobs: records } = this.pool;
+    if (lists.length <= 1) return [run(...lists[0]!)];
+    const { workers, i32, jobs: records, chunkTable, chunkResults } = this.pool;
+    const nArgs = lists[0]!.length;
+    for (let c = 0; c < lists.length; c++) chunkTable.set(lists[c]!, c * CHUNK_ARGS);
+    Atomics.store(i32, CHUNK_NEXT, 0);
     Atomics.store(i32, DONE_INDEX, 0);
-    for (let t = 0; t < jobs.length - 1; t++) {
-      const args = jobs[t + 1]!;
+    const helpers = Math.min(this.size - 1, lists.length - 1);
+    for (let t = 0; t < helpers; t++) {
       const at = t * JOB_DOUBLES;
       records[at] = JOB_NAMES.indexOf(name);
-      records[at + 1] = args.length;
-      records.set(args, at + 2);
+      records[at + 1] = -1;
+      records[at + 2] = lists.length;
+      records[at + 3] = nArgs;
+      records[at + 4] = scratchArg;
+      records[at + 5] = this.layout.scratch[t]!;
       Atomics.store(i32, STATUS_BASE + t, 0);
       // The counter's atomic add publishes the record; a worker still awake after its last job
       // sees it at once, one back in its event loop is woken by the poke.
       Atomics.add(i32, JOB_SEQ + t, 1);
       workers[t]!.post({ type: 'poke' });
     }
-    let own: number;
     try {
-      own = run(...jobs[0]!);
+      for (;;) {
+        const c = Atomics.add(i32, CHUNK_NEXT, 1);
+        if (c >= lists.length) break;
+        const args = lists[c]!;
+        args[scratchArg] = scratch;
+        chunkResults[c] = run(...args);
+      }
     } catch (error) {
       // The workers read the same buffers: they must be done before the caller frees them.
-      waitAbove(i32, DONE_INDEX, jobs.length - 2);
+      Atomics.store(i32, CHUNK_NEXT, lists.length);
+      waitAbove(i32, DONE_INDEX, helpers - 1);
       throw error;
     }
-    this.waitForWorkers(jobs.length - 1, name);
-    const out = [own];
-    for (let t = 0; t < jobs.length - 1; t++) out.push(results[t]!);
-    return out;
+    this.waitForWorkers(helpers, name);
+    return Array.from(chunkResults.subarray(0, lists.length));
   }
 
   /**
@@ -522,10 +561,48 @@ function waitAbove(i32: Int32Array, index: number, value: number): void {
 }
 
 /**
+ * Chunks a pass of a team of `size` threads is cut into (at most: fewer when there are fewer
+ * panels) for a `dim`-square information matrix: PASS_CHUNKS (MAX_CHUNKS beyond PASS_CHUNKS / 4
+ * threads), fewer when their information matrices would exceed CHUNK_INFO_BYTES, never fewer than
+ * the threads.
+ */
+export function passChunks(size: number, dim: number): number {
+  const wanted = size * 4 > PASS_CHUNKS ? MAX_CHUNKS : PASS_CHUNKS;
+  return Math.min(MAX_CHUNKS, Math.max(size, Math.min(wanted, 1 + Math.floor(CHUNK_INFO_BYTES / (dim * dim * 8)))));
+}
+
+/**
+ * WebAssembly bytes a team of `size` threads allocates for a `dim`-square information matrix and
+ * `scratchDoubles` of kernel scratch: each worker's scratch, each chunk's (but the first's)
+ * score, information and tail (src/models/capacity.ts counts them before a fit).
+ */
+export function teamBufferBytes(size: number, dim: number, scratchDoubles: number): number {
+  const perChunk = (dim + dim * dim + 2) * 8 + 48;
+  return (size - 1) * (scratchDoubles * 8 + 16) + (passChunks(size, dim) - 1) * perChunk;
+}
+
+/**
+ * Where chunks must start so that each panel's place in the panel-step and information-stride
+ * patterns is the same as in one pass over all panels: a common multiple of the two.
+ */
+function alignment(infoPanelStride: number, panelStep: number): number {
+  const a = Math.max(1, infoPanelStride);
+  const b = Math.max(1, panelStep);
+  let x = a;
+  let y = b;
+  while (y !== 0) [x, y] = [y, x % y];
+  return (a / x) * b;
+}
+
+/** Where the scratch address sits in logisticEvaluate's and softmaxEvaluate's argument lists. */
+const LOGISTIC_SCRATCH_ARG = 11;
+const SOFTMAX_SCRATCH_ARG = 11;
+
+/**
  * Panels 0..nPanels cut into at most `parts` contiguous [first, count] ranges of nearly equal
  * size, each starting at a multiple of `stride`.
  */
-function panelRanges(nPanels: number, stride: number, parts: number): Array<[number, number]> {
+export function panelRanges(nPanels: number, stride: number, parts: number): Array<[number, number]> {
   const units = Math.ceil(nPanels / stride);
   const used = Math.max(1, Math.min(parts, units));
   const ranges: Array<[number, number]> = [];

@@ -15,6 +15,14 @@
 //     thread. It then stays awake for IDLE_SPIN_MS watching the job counter, so the next pass of
 //     a fit (a fraction of a millisecond later) starts at once, without a message; a poke for a
 //     job it has already run returns at once. Failures also post { type: 'error' }.
+//   a chunked kernel pass: the job record holds [name index, −1, nChunks, argument count,
+//     scratch argument index, the worker's scratch address]; the chunks' argument lists are in the
+//     chunk table (CHUNK_TABLE_BYTE_OFFSET, CHUNK_ARGS doubles each). The worker (and the calling
+//     thread) takes chunk c = Atomics.add(Int32 CHUNK_NEXT, 1) until c ≥ nChunks, runs
+//     exports[name](...chunk c's arguments, with its own scratch) and writes the result to chunk
+//     result c (CHUNK_RESULT_BYTE_OFFSET). A core slowed by the host thus takes fewer chunks, and
+//     each chunk's sums land in the chunk's own buffers whoever ran it: the caller adds them in
+//     chunk order, so the result does not depend on the schedule.
 //   { type: 'pack', blocks, ... }              → a design copy's share of packing (see
 //     ThreadTeam.packRows): for each block b in `blocks`, wait until the copying thread has
 //     filled it (Int32 PACK_FILLED > b), packPanels it from its ring slot, note a NaN/infinity
@@ -61,8 +69,21 @@ export const SPIN_MS = 2;
  * message for each pass started its share up to 2-5 ms late (n = 1e6, p = 50, 8 passes a fit).
  */
 export const IDLE_SPIN_MS = 3;
+/** Int32 index of the next chunk to take in a chunked kernel pass. */
+export const CHUNK_NEXT = 99;
+/**
+ * Most chunks of a chunked kernel pass (see ThreadTeam.split: a pass is cut into at most this many,
+ * whatever the thread count).
+ */
+export const MAX_CHUNKS = 64;
+/** Float64 values per chunk in the chunk table: a kernel's argument list (15 at most). */
+export const CHUNK_ARGS = 16;
+/** Byte offset of the chunk table (MAX_CHUNKS argument lists). */
+export const CHUNK_TABLE_BYTE_OFFSET = JOB_BYTE_OFFSET + MAX_SLOTS * JOB_DOUBLES * 8;
+/** Byte offset of the chunks' results (one Float64 per chunk). */
+export const CHUNK_RESULT_BYTE_OFFSET = CHUNK_TABLE_BYTE_OFFSET + MAX_CHUNKS * CHUNK_ARGS * 8;
 /** Bytes of the control buffer. */
-export const CONTROL_BYTES = JOB_BYTE_OFFSET + MAX_SLOTS * JOB_DOUBLES * 8;
+export const CONTROL_BYTES = CHUNK_RESULT_BYTE_OFFSET + MAX_CHUNKS * 8;
 
 const body = `
 const NAMES = ${JSON.stringify(JOB_NAMES)};
@@ -71,6 +92,8 @@ let i32;
 let f64;
 let jobs;
 let slot;
+let chunkTable;
+let chunkResults;
 /** Jobs of this slot run so far. */
 let seen = 0;
 /** Spins until i32[index] > value (true) or \`ms\` milliseconds have passed (false). */
@@ -105,7 +128,8 @@ function runJobs(post) {
     for (let a = 0; a < jobs[at + 1]; a++) args.push(jobs[at + 2 + a]);
     let status = 1;
     try {
-      f64[slot] = kernels[NAMES[jobs[at]]](...args);
+      if (jobs[at + 1] < 0) f64[slot] = runChunks(kernels[NAMES[jobs[at]]], jobs[at + 2], jobs[at + 3], jobs[at + 4], jobs[at + 5]);
+      else f64[slot] = kernels[NAMES[jobs[at]]](...args);
     } catch (error) {
       status = 2;
       f64[slot] = NaN;
@@ -114,6 +138,19 @@ function runJobs(post) {
     finish(status);
   } while (spinAbove(${JOB_SEQ} + slot, seen, ${IDLE_SPIN_MS}));
 }
+/** Takes chunks of a chunked pass until none is left; returns how many this thread ran. */
+function runChunks(kernel, nChunks, nArgs, scratchIndex, scratch) {
+  let ran = 0;
+  for (;;) {
+    const c = Atomics.add(i32, ${CHUNK_NEXT}, 1);
+    if (c >= nChunks) return ran;
+    const args = [];
+    for (let a = 0; a < nArgs; a++) args.push(chunkTable[c * ${CHUNK_ARGS} + a]);
+    args[scratchIndex] = scratch;
+    chunkResults[c] = kernel(...args);
+    ran++;
+  }
+}
 function handle(message, post) {
   if (message.type === 'init') {
     const instance = new WebAssembly.Instance(message.module, { env: { memory: message.memory } });
@@ -121,6 +158,8 @@ function handle(message, post) {
     i32 = new Int32Array(message.control);
     f64 = new Float64Array(message.control, ${RESULT_BYTE_OFFSET}, ${MAX_SLOTS});
     jobs = new Float64Array(message.control, ${JOB_BYTE_OFFSET}, ${MAX_SLOTS * JOB_DOUBLES});
+    chunkTable = new Float64Array(message.control, ${CHUNK_TABLE_BYTE_OFFSET}, ${MAX_CHUNKS * CHUNK_ARGS});
+    chunkResults = new Float64Array(message.control, ${CHUNK_RESULT_BYTE_OFFSET}, ${MAX_CHUNKS});
     slot = message.slot;
     post({ type: 'ready' });
     return;

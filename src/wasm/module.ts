@@ -26,12 +26,12 @@ export interface SoftlogitKernels {
   logisticEvaluate(
     x: number, nPanels: number, nColsPadded: number, coef: number, offset: number,
     successes: number, trials: number, etaOut: number,
-    scoreOut: number, infoOut: number, infoPanelStride: number, scratch: number,
+    scoreOut: number, infoOut: number, infoPanelStride: number, scratch: number, infoSingle: number, panelStep: number,
   ): number;
   softmaxEvaluate(
     x: number, nPanels: number, nColsPadded: number, nClasses: number, coef: number, offset: number, offsetPanels: number,
     counts: number, probOut: number, scoreOut: number, infoOut: number, infoPanelStride: number, scratch: number,
-    tailOut: number,
+    tailOut: number, infoSingle: number, panelStep: number,
   ): number;
   completeBlockSymmetric(a: number, nBlocks: number, blockSize: number): void;
   choleskyFactor(a: number, n: number, scaleOut: number, floors: number): number;
