@@ -493,6 +493,8 @@ export class ThreadTeam implements ParallelKernels {
     if (lists.length <= 1) return [run(...lists[0]!)];
     const { workers, i32, jobs: records, chunkTable, chunkResults } = this.pool;
     const nArgs = lists[0]!.length;
+    // A longer list would run into the next chunk's slots (a kernel gained an argument).
+    if (nArgs > CHUNK_ARGS) throw new Error(`${name}: ${nArgs} arguments, the chunk table holds ${CHUNK_ARGS}`);
     for (let c = 0; c < lists.length; c++) chunkTable.set(lists[c]!, c * CHUNK_ARGS);
     Atomics.store(i32, CHUNK_NEXT, 0);
     Atomics.store(i32, DONE_INDEX, 0);
@@ -596,7 +598,7 @@ function alignment(infoPanelStride: number, panelStep: number): number {
 
 /** Where the scratch address sits in logisticEvaluate's and softmaxEvaluate's argument lists. */
 const LOGISTIC_SCRATCH_ARG = 11;
-const SOFTMAX_SCRATCH_ARG = 11;
+const SOFTMAX_SCRATCH_ARG = 12;
 
 /**
  * Panels 0..nPanels cut into at most `parts` contiguous [first, count] ranges of nearly equal

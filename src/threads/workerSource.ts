@@ -76,7 +76,7 @@ export const CHUNK_NEXT = 99;
  * whatever the thread count).
  */
 export const MAX_CHUNKS = 64;
-/** Float64 values per chunk in the chunk table: a kernel's argument list (15 at most). */
+/** Float64 values per chunk in the chunk table: a kernel's argument list (16 at most: softmaxEvaluate's). */
 export const CHUNK_ARGS = 16;
 /** Byte offset of the chunk table (MAX_CHUNKS argument lists). */
 export const CHUNK_TABLE_BYTE_OFFSET = JOB_BYTE_OFFSET + MAX_SLOTS * JOB_DOUBLES * 8;
