@@ -12,6 +12,7 @@ import {
 import ucla from './fixtures/inference/ucla-logistic.json';
 import housing from './fixtures/housing-weighted-softmax.json';
 import { rejection } from './helpers/errors.js';
+import { worstScaled } from './helpers/covariance.js';
 
 /**
  * Issue #15 asks for the in-memory fit's robust SEs to 1e-10. Both fits are the MLE to ~1e-12
@@ -21,15 +22,6 @@ import { rejection } from './helpers/errors.js';
  */
 const SANDWICH_RTOL = 1e-10;
 
-/** max over entries of |a − b| / √(b_ii b_jj), the covariance scaled to correlations. */
-function worstScaled(actual: Float64Array, expected: Float64Array): number {
-  const k = Math.round(Math.sqrt(expected.length));
-  let max = 0;
-  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
-    max = Math.max(max, Math.abs(actual[i * k + j]! - expected[i * k + j]!) / Math.sqrt(expected[i * k + i]! * expected[j * k + j]!));
-  }
-  return max;
-}
 
 const names = ucla.names.slice(1);
 const uclaCluster = ucla.sandwich.cluster;

@@ -21,6 +21,7 @@ import { gaussian, mulberry32 } from './helpers/random.js';
 import { SAME_FIT_RTOL, SUM_RTOL } from './helpers/tolerances.js';
 import { CLICKHOUSE_BINARY, CLICKHOUSE_MISSING, startClickHouseCluster, type ClickHouseCluster } from './setup/clickhouse.js';
 import { POSTGRES_MISSING, postgresBinaries, startPostgres, type PostgresServer } from './setup/postgres.js';
+import { worstScaled } from './helpers/covariance.js';
 
 const ucla = parseCSV(readFileSync(new URL('../data/binary.csv', import.meta.url), 'utf8'));
 const col = (name: string) => Array.from(ucla.columns.find((c) => c.name === name)!.values as Float64Array);
@@ -121,15 +122,6 @@ function expectSameSoftmax(label: string, actual: SoftmaxFit, expected: SoftmaxF
  */
 const SANDWICH_RTOL = 1e-10;
 
-/** The largest entry difference of two covariances over √(Σ_ii Σ_jj) of the expected one. */
-function worstScaled(actual: Float64Array, expected: Float64Array): number {
-  const k = Math.round(Math.sqrt(expected.length));
-  let max = 0;
-  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
-    max = Math.max(max, Math.abs(actual[i * k + j]! - expected[i * k + j]!) / Math.sqrt(expected[i * k + i]! * expected[j * k + j]!));
-  }
-  return max;
-}
 
 function expectSameSandwich(label: string, actual: LogisticFit | SoftmaxFit, expected: LogisticFit | SoftmaxFit): void {
   const error = worstScaled(actual.covariance.data, expected.covariance.data);
