@@ -20,7 +20,7 @@ type EvaluationLevel = import('../dist/objective/types.js').EvaluationLevel;
 /** build/bench/passes.js → dist/ */
 const dist = new URL('../../dist/', import.meta.url);
 const load = async <T>(path: string): Promise<T> => (await import(new URL(path, dist).href)) as T;
-const { newton, defaultHessianSubsample, subsampleStart, WARM_START_MIN_STRIDE } = await load<NewtonModule>('solver/newton.js');
+const { newton, defaultHessianSubsample, subsampleStart, warmStartStride } = await load<NewtonModule>('solver/newton.js');
 const { getRuntime } = await load<ModuleModule>('wasm/module.js');
 const { DesignBuffer } = await load<DesignModule>('wasm/design.js');
 const { LogisticObjective } = await load<LogisticModule>('objective/logistic.js');
@@ -107,12 +107,13 @@ function run(mode: Mode): Run {
     return out;
   };
   let begin = start;
-  if (mode === 'sketch' && stride >= WARM_START_MIN_STRIDE) {
+  const warmStride = warmStartStride(stride);
+  if (mode === 'sketch' && warmStride > 1) {
     // what newtonFromSubsample does, with the warm start's passes counted
-    const warm = objective.rowSubsample(stride);
+    const warm = objective.rowSubsample(warmStride);
     const evaluateWarm = warm.evaluate.bind(warm);
     warm.evaluate = (coefficients: Float64Array, level: EvaluationLevel, hessianSubsample = 1, hessianSketch = false) => {
-      const key = `warm start on 1/${stride} of the rows (${level === 'hessian' && hessianSketch ? 'f32 Hessian' : level})`;
+      const key = `warm start on 1/${warmStride} of the rows (${level === 'hessian' && hessianSketch ? 'f32 Hessian' : level})`;
       const t = performance.now();
       const value = evaluateWarm(coefficients, level, hessianSubsample, hessianSketch);
       const tally = tallies.get(key) ?? { count: 0, ms: 0 };
@@ -148,7 +149,7 @@ console.log(`## passes over X: ${label} (softlogit's solver and WASM objective; 
 console.log('| Hessians | total | copy X in | pass | count | ms each | ms |');
 console.log('|---|---:|---:|---|---:|---:|---:|');
 const described: Record<Mode, (stride: number) => string> = {
-  sketch: (stride) => `${stride >= WARM_START_MIN_STRIDE ? `warm start on 1/${stride} of the rows; ` : ''}f32 sketches (1/${stride}, then all), one exact`,
+  sketch: (stride) => `${warmStartStride(stride) > 1 ? `warm start on 1/${warmStartStride(stride)} of the rows; ` : ''}f32 sketches (1/${stride}, then all), one exact`,
   subsample: (stride) => `1/${stride} of the rows, then exact (before #17)`,
   exact: () => 'exact Newton',
 };

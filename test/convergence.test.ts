@@ -6,7 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { detectSeparationBinary, detectSeparationMultinomial, fitLogistic, fitSoftmax, init } from '../src/index.js';
 import { LogisticObjective } from '../src/objective/logistic.js';
 import { SoftmaxObjective } from '../src/objective/softmax.js';
-import { defaultHessianSubsample, newton, newtonFromSubsample, type NewtonResult } from '../src/solver/newton.js';
+import { defaultHessianSubsample, newton, newtonFromSubsample, warmStartStride, type NewtonResult } from '../src/solver/newton.js';
 import { DesignBuffer } from '../src/wasm/design.js';
 import { getRuntime } from '../src/wasm/module.js';
 import { toRowSource } from '../src/input/design.js';
@@ -309,5 +309,24 @@ describe('single-precision Hessian sketches (issue #17): the same MLE, and an ex
     const start = new Float64Array(14);
     for (let c = 1; c < 3; c++) start[(c - 1) * 7] = Math.log(totals[c]! / totals[0]!);
     compare(objective, start, design.nPanels);
+  });
+
+  it('fitSoftmax\'s solver on 98,304 rows x 6, 3 classes (Hessian stride 6: the warm start on every 12th panel)', () => {
+    const { X, labels } = smoothData(98_304, 6, 7);
+    const design = DesignBuffer.copy(getRuntime('convergence.test'), toRowSource(X, 'convergence.test'), true, 'convergence.test');
+    expect(defaultHessianSubsample(design.nPanels)).toBe(6);
+    expect(warmStartStride(6)).toBe(12);
+    const counts = new Float64Array(X.nRows * 3);
+    const totals = [0, 0, 0];
+    labels.forEach((k, i) => { counts[i * 3 + k] = 1; totals[k]!++; });
+    const objective = new SoftmaxObjective({ design, nClasses: 3, counts, l2: 0, interceptIndex: 0 });
+    open.push(() => { objective.dispose(); design.free(); });
+    const start = new Float64Array(14);
+    for (let c = 1; c < 3; c++) start[(c - 1) * 7] = Math.log(totals[c]! / totals[0]!);
+    compare(objective, start, design.nPanels);
+  });
+
+  it('warmStartStride: the Hessian stride from 8 on, twice it from 4 to 7, none below', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 12, 16].map(warmStartStride)).toEqual([1, 1, 1, 8, 10, 12, 14, 8, 12, 16]);
   });
 });
