@@ -3,7 +3,7 @@
 // (inverse information) and u_g the score contributions summed over a cluster g (each row its own
 // cluster without one). R's sandwich::vcovHC and vcovCL.
 import { SoftlogitError } from '../errors.js';
-import type { RowSource } from '../input/design.js';
+import { forEachDesignRow, type RowSource } from '../input/design.js';
 import { describeValue, optionKeysOf } from '../input/optionKeys.js';
 
 /** Which covariance a fit reports: the inverse information, or a sandwich (R's vcovHC types). */
@@ -23,9 +23,6 @@ export interface CovarianceOptions {
 
 /** Every key of CovarianceOptions. */
 export const COVARIANCE_OPTION_KEYS = optionKeysOf<CovarianceOptions>()(['covariance', 'cluster']);
-
-/** Rows read per block in the pass over the data: bounds the buffer for any n. */
-const BLOCK_ROWS = 4096;
 
 /**
  * Checks the covariance options: the type, and a cluster label per row.
@@ -94,26 +91,16 @@ export interface LogisticScoreInput {
 export function logisticScoreRows(args: LogisticScoreInput, visit: (r: number, psi: Float64Array) => void): void {
   const { source, successes, trials, offset, coefficients: beta, intercept } = args;
   const p = beta.length;
-  const shift = intercept ? 1 : 0;
-  const n = source.nRows;
-  const nFeatures = source.nFeatures;
-  const block = new Float64Array(Math.min(BLOCK_ROWS, Math.max(1, n)) * nFeatures);
   const psi = new Float64Array(p);
-  for (let r0 = 0; r0 < n; r0 += BLOCK_ROWS) {
-    const r1 = Math.min(n, r0 + BLOCK_ROWS);
-    source.fillRows(r0, r1, block);
-    for (let r = r0; r < r1; r++) {
-      const base = (r - r0) * nFeatures;
-      let eta = shift ? beta[0]! : 0;
-      for (let j = 0; j < nFeatures; j++) eta += block[base + j]! * beta[j + shift]!;
-      if (offset) eta += offset[r]!;
-      const prob = eta >= 0 ? 1 / (1 + Math.exp(-eta)) : Math.exp(eta) / (1 + Math.exp(eta));
-      const residual = successes[r]! - trials[r]! * prob;
-      if (shift) psi[0] = residual;
-      for (let j = 0; j < nFeatures; j++) psi[j + shift] = residual * block[base + j]!;
-      visit(r, psi);
-    }
-  }
+  forEachDesignRow(source, intercept, (r, x) => {
+    let eta = 0;
+    for (let j = 0; j < p; j++) eta += x[j]! * beta[j]!;
+    if (offset) eta += offset[r]!;
+    const prob = eta >= 0 ? 1 / (1 + Math.exp(-eta)) : Math.exp(eta) / (1 + Math.exp(eta));
+    const residual = successes[r]! - trials[r]! * prob;
+    for (let j = 0; j < p; j++) psi[j] = residual * x[j]!;
+    visit(r, psi);
+  });
 }
 
 /**
@@ -154,39 +141,29 @@ export function softmaxScoreRows(args: SoftmaxScoreInput, visit: (r: number, psi
   const nFree = K - 1;
   const q = beta.length;
   const p = q / nFree;
-  const shift = intercept ? 1 : 0;
-  const n = source.nRows;
-  const nFeatures = source.nFeatures;
-  const block = new Float64Array(Math.min(BLOCK_ROWS, Math.max(1, n)) * nFeatures);
   const psi = new Float64Array(q);
   const eta = new Float64Array(K);
-  for (let r0 = 0; r0 < n; r0 += BLOCK_ROWS) {
-    const r1 = Math.min(n, r0 + BLOCK_ROWS);
-    source.fillRows(r0, r1, block);
-    for (let r = r0; r < r1; r++) {
-      const base = (r - r0) * nFeatures;
-      let max = 0; // the reference class's score
-      for (let c = 0; c < nFree; c++) {
-        let e = (shift ? beta[c * p]! : 0) + (offset ? offset[c * stride + r]! : 0);
-        for (let j = 0; j < nFeatures; j++) e += block[base + j]! * beta[c * p + j + shift]!;
-        eta[c + 1] = e;
-        max = Math.max(max, e);
-      }
-      eta[0] = 0;
-      let total = 0;
-      let rowTotal = 0;
-      for (let k = 0; k < K; k++) {
-        total += Math.exp(eta[k]! - max);
-        rowTotal += counts[r * K + k]!;
-      }
-      for (let c = 0; c < nFree; c++) {
-        const residual = counts[r * K + c + 1]! - rowTotal * (Math.exp(eta[c + 1]! - max) / total);
-        if (shift) psi[c * p] = residual;
-        for (let j = 0; j < nFeatures; j++) psi[c * p + j + shift] = residual * block[base + j]!;
-      }
-      visit(r, psi);
+  forEachDesignRow(source, intercept, (r, x) => {
+    let max = 0; // the reference class's score
+    for (let c = 0; c < nFree; c++) {
+      let e = offset ? offset[c * stride + r]! : 0;
+      for (let j = 0; j < p; j++) e += x[j]! * beta[c * p + j]!;
+      eta[c + 1] = e;
+      max = Math.max(max, e);
     }
-  }
+    eta[0] = 0;
+    let total = 0;
+    let rowTotal = 0;
+    for (let k = 0; k < K; k++) {
+      total += Math.exp(eta[k]! - max);
+      rowTotal += counts[r * K + k]!;
+    }
+    for (let c = 0; c < nFree; c++) {
+      const residual = counts[r * K + c + 1]! - rowTotal * (Math.exp(eta[c + 1]! - max) / total);
+      for (let j = 0; j < p; j++) psi[c * p + j] = residual * x[j]!;
+    }
+    visit(r, psi);
+  });
 }
 
 /**
