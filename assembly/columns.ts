@@ -102,20 +102,21 @@ export function softmaxResidualSquares(
       let m: f64 = 0;
       for (let k: usize = 0; k < K; k++) m += load<f64>(countRow + (k << 3));
       if (!(m > 0)) continue;
-      // log-sum-exp over eta_0 = 0 (reference) and eta_c = x · coef_c
+      // log-sum-exp over eta_0 = 0 (reference) and eta_c = x · coef_c in one sweep (each eta_c
+      // computed once): total = Σ exp(eta − top) is rescaled whenever a larger eta becomes top.
       let eta1: f64 = 0;
       let top: f64 = 0;
+      let total: f64 = 1;
       for (let c: usize = 1; c < K; c++) {
         let e: f64 = 0;
         for (let j: usize = 0; j < cols; j++) e += load<f64>(panel + j * <usize>COLUMN_STRIDE + (r << 3)) * load<f64>(coef + (((c - 1) * cols + j) << 3));
         if (c == 1) eta1 = e;
-        if (e > top) top = e;
-      }
-      let total: f64 = Math.exp(-top);
-      for (let c: usize = 1; c < K; c++) {
-        let e: f64 = 0;
-        for (let j: usize = 0; j < cols; j++) e += load<f64>(panel + j * <usize>COLUMN_STRIDE + (r << 3)) * load<f64>(coef + (((c - 1) * cols + j) << 3));
-        total += Math.exp(e - top);
+        if (e > top) {
+          total = total * Math.exp(top - e) + 1.0;
+          top = e;
+        } else {
+          total += Math.exp(e - top);
+        }
       }
       const p1 = Math.exp(eta1 - top) / total;
       const w = m * p1 * (1.0 - p1);
