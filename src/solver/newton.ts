@@ -26,7 +26,7 @@ const MAX_POLISH_STEPS = 6;
  * coefficients are within about 3e-3 (relative) of the optimum, and steps with the exact Hessian
  * gain four or more digits each where another subsampled step gains two or three. The hand-over
  * step (a subsampled one) lands at λ² ~1e-8 (|f| + 1), whose full-data sketch takes the next step
- * to ~1e-17 and the one after (same Hessian) to ~1e-26: FINAL_STEP_DECREMENT's reach. At 1e-6 the
+ * to ~1e-17 and the one after (same Hessian) to ~1e-26: finalStepBound's reach at 1e6 rows. At 1e-6 the
  * benchmark's 1e6 × 50 case (λ² 3.4e-6 after two subsampled steps) took a third.
  */
 const SUBSAMPLE_HANDOVER = 1e-5;
@@ -46,23 +46,26 @@ const SUBSAMPLE_MIN_SHRINK = 0.25;
  */
 const NEGLIGIBLE_DECREMENT = Number.EPSILON ** 2;
 /**
- * A Newton step from a point with the exact Hessian whose λ² ≤ this · (|f| + 1) is the last one,
- * and is taken without another pass over the data: its end is returned with the Hessian, f and λ²
- * of its start (as R's glm returns the coefficients of its last weighted least-squares solve with
- * the covariance of the weights before it). The step moves the linear predictors by about
- * √(λ² / Σw), a few times √(λ² / (|f| + 1)) ≤ 3e-13, so the Hessian at its end agrees with the
- * held one to ~1e-13 relative, the size of the rounding of its own sum over many rows and below
- * that of its inverse (measured at 1e6 × 50: standard errors equal to those of a fit evaluated at
- * the end to 3.8e-15). The step leaves an error of order λ⁴ / (|f| + 1), far below ε: the
- * coefficients end closer to the MLE than the point evaluated, and a pass is saved (the
- * gradient-only one that would bring λ² from here to ε²).
+ * A Newton step from a point with the exact Hessian whose λ² is at the rounding level of that
+ * Hessian's own sum, λ² ≤ (ε (|f| + 1))² (finalStepBound), is the last one, and is taken without
+ * another pass over the data: its end is returned with the Hessian, f and λ² of its start (as R's
+ * glm returns the coefficients of its last weighted least-squares solve with the covariance of the
+ * weights before it). The step moves the linear predictors by about √(λ² / Σw) ≤ ε (|f| + 1) / √Σw,
+ * a few times ε √n for n rows of weight ~1 (f and Σw both grow like n): the size of the rounding
+ * of a sum of n terms, which the Hessian carries anyway, so the Hessian at its end agrees with the
+ * held one to that (measured: standard errors equal to those of a fit evaluated at the end to
+ * 3.8e-15 at 1e6 × 50, and a Wald statistic on MASS housing to 1e-14). The step leaves an error of
+ * order λ⁴ / (|f| + 1), far below ε: the coefficients end closer to the MLE than the point
+ * evaluated, and a pass is saved (the gradient-only one that would bring λ² from there to ε²).
  */
-const FINAL_STEP_DECREMENT = 1e-25;
+function finalStepBound(value: number): number {
+  return (Number.EPSILON * (Math.abs(value) + 1)) ** 2;
+}
 /**
  * The polish predicts λ² after a step from the last shrink factor; after a step with a fresh
  * Hessian, the next (with the same Hessian) shrinks it ~4 times less (its error is twice the
  * quadratic term: measured 3.8-4.8×). The exact Hessian goes to a trial predicted to land at
- * FINAL_STEP_DECREMENT / this, so that its λ² allows the final step.
+ * finalStepBound / this, so that its λ² allows the final step.
  */
 const PREDICTION_MARGIN = 16;
 /**
@@ -204,7 +207,7 @@ export interface NewtonResult {
   converged: boolean;
   /**
    * λ² at the returned point: after convergence, with the exact Hessian there (rounding level), or
-   * at the start of the final step (FINAL_STEP_DECREMENT) that ends there; otherwise at the last
+   * at the start of the final step (finalStepBound) that ends there; otherwise at the last
    * iterate.
    */
   decrement: number;
@@ -239,8 +242,8 @@ export type SolverObjective = Pick<Objective, 'newtonDirection'>;
 /**
  * Minimizes `objective` from `start`. On return the objective's last evaluation (level
  * 'hessian', exact) is at the returned coefficients, or at the start of a final Newton step of
- * λ² ≤ FINAL_STEP_DECREMENT · (|f| + 1) that ends there, so `objective.inverseHessian()` is the
- * covariance there (to ~1e-13 relative in the second case).
+ * λ² ≤ (ε (|f| + 1))² that ends there, so `objective.inverseHessian()` is the covariance there
+ * (in the second case to the rounding of the Hessian's sum).
  */
 export function newton(objective: Objective, start: Float64Array, options: NewtonOptions): NewtonResult {
   const steps = newtonSteps(objective, start, options);
@@ -282,7 +285,7 @@ export function* newtonSteps(objective: SolverObjective, start: Float64Array, op
   let previousValue = Infinity;
   let converged = false;
   let reason: NewtonResult['reason'];
-  /** A last Newton step taken without evaluating its end (FINAL_STEP_DECREMENT). */
+  /** A last Newton step taken without evaluating its end (finalStepBound). */
   let finalStep: Float64Array | undefined;
 
   /** λ² at the iterate before the current one, to tell how fast λ² is shrinking. */
@@ -384,9 +387,9 @@ export function* newtonSteps(objective: SolverObjective, start: Float64Array, op
       // predicts a negligible λ² after this step, its trial will be the returned point: evaluate
       // it with the exact Hessian now, one pass instead of a gradient pass and a Hessian pass.
       // (with the exact Hessian held here, a step this small is the final one, taken for free)
-      if (hessianAtCoef && hessianExact && before <= FINAL_STEP_DECREMENT * (Math.abs(value) + 1)) break;
+      if (hessianAtCoef && hessianExact && before <= finalStepBound(value)) break;
       const shrink = priorDecrement > 0 && Number.isFinite(priorDecrement) ? Math.min(1, before / priorDecrement) : 1;
-      const last = before * shrink <= (FINAL_STEP_DECREMENT / PREDICTION_MARGIN) * (Math.abs(value) + 1);
+      const last = before * shrink <= finalStepBound(value) / PREDICTION_MARGIN;
       const trial = addScaled(coef, step.direction, 1);
       const trialValue: number = yield { coefficients: trial, level: last ? 'hessian' : 'gradient', hessianSubsample: 1 };
       if (!(trialValue <= value + ACCEPT_SLACK * Math.abs(value))) {
@@ -415,9 +418,8 @@ export function* newtonSteps(objective: SolverObjective, start: Float64Array, op
     const check = objective.newtonDirection();
     if (check.ok) decrement = Math.max(0, check.decrement);
     if (!check.ok || decrement <= options.tol * (Math.abs(value) + 1)) {
-      // the final step, when λ² here is between rounding level and FINAL_STEP_DECREMENT
-      const scale = Math.abs(value) + 1;
-      if (check.ok && decrement > NEGLIGIBLE_DECREMENT * scale && decrement <= FINAL_STEP_DECREMENT * scale) finalStep = check.direction;
+      // the final step, when λ² here is above negligible and within finalStepBound
+      if (check.ok && decrement > NEGLIGIBLE_DECREMENT * (Math.abs(value) + 1) && decrement <= finalStepBound(value)) finalStep = check.direction;
       break;
     }
     converged = false;
