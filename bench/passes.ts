@@ -20,7 +20,7 @@ type EvaluationLevel = import('../dist/objective/types.js').EvaluationLevel;
 /** build/bench/passes.js → dist/ */
 const dist = new URL('../../dist/', import.meta.url);
 const load = async <T>(path: string): Promise<T> => (await import(new URL(path, dist).href)) as T;
-const { newton, defaultHessianSubsample, subsampleStart, warmStartStride } = await load<NewtonModule>('solver/newton.js');
+const { newton, defaultHessianSubsample, subsampleStart, warmStartStride, warmStartHessianStride } = await load<NewtonModule>('solver/newton.js');
 const { getRuntime } = await load<ModuleModule>('wasm/module.js');
 const { DesignBuffer } = await load<DesignModule>('wasm/design.js');
 const { LogisticObjective } = await load<LogisticModule>('objective/logistic.js');
@@ -113,7 +113,7 @@ function run(mode: Mode): Run {
     const warm = objective.rowSubsample(warmStride);
     const evaluateWarm = warm.evaluate.bind(warm);
     warm.evaluate = (coefficients: Float64Array, level: EvaluationLevel, hessianSubsample = 1, hessianSketch = false) => {
-      const key = `warm start on 1/${warmStride} of the rows (${level === 'hessian' && hessianSketch ? 'f32 Hessian' : level})`;
+      const key = `warm start on 1/${warmStride} of the rows (${level === 'hessian' && hessianSketch ? `f32 Hessian${hessianSubsample > 1 ? ` from 1/${hessianSubsample}` : ''}` : level})`;
       const t = performance.now();
       const value = evaluateWarm(coefficients, level, hessianSubsample, hessianSketch);
       const tally = tallies.get(key) ?? { count: 0, ms: 0 };
@@ -122,7 +122,7 @@ function run(mode: Mode): Run {
       tallies.set(key, tally);
       return value;
     };
-    begin = subsampleStart(warm, start);
+    begin = subsampleStart(warm, start, warmStartHessianStride(warmStride, design.nPanels, objective.nParams));
   }
   const result = newton(objective, begin, { maxIter: 50, tol: 1e-10, hessianSubsample: stride, hessianSketch: mode === 'sketch' });
   const t = performance.now();

@@ -6,7 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { detectSeparationBinary, detectSeparationMultinomial, fitLogistic, fitSoftmax, init } from '../src/index.js';
 import { LogisticObjective } from '../src/objective/logistic.js';
 import { SoftmaxObjective } from '../src/objective/softmax.js';
-import { defaultHessianSubsample, newton, newtonFromSubsample, warmStartStride, type NewtonResult } from '../src/solver/newton.js';
+import { defaultHessianSubsample, newton, newtonFromSubsample, warmStartHessianStride, warmStartStride, type NewtonResult } from '../src/solver/newton.js';
 import { DesignBuffer } from '../src/wasm/design.js';
 import { getRuntime } from '../src/wasm/module.js';
 import { toRowSource } from '../src/input/design.js';
@@ -351,6 +351,14 @@ describe('single-precision Hessian sketches (issue #17): the same MLE, and an ex
     const start = new Float64Array(14);
     for (let c = 1; c < 3; c++) start[(c - 1) * 7] = Math.log(totals[c]! / totals[0]!);
     compare(objective, start, design.nPanels);
+  });
+
+  it('warmStartHessianStride: a quarter of the warm start\'s rows while 256 rows per parameter remain, else its own', () => {
+    expect(warmStartHessianStride(16, 3907, 51)).toBe(64); // n = 1e6, p = 50: 62 blocks
+    expect(warmStartHessianStride(16, 3264, 51)).toBe(64); // 51 blocks
+    expect(warmStartHessianStride(16, 3200, 51)).toBe(1); // 50
+    expect(warmStartHessianStride(12, 391, 189)).toBe(1); // multinomial n = 1e5, p = 20, K = 10
+    expect(warmStartHessianStride(1, 100000, 2)).toBe(1); // no warm start
   });
 
   it('warmStartStride: the Hessian stride from 8 on, twice it from 4 to 7, none below', () => {

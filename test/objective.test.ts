@@ -251,6 +251,37 @@ describe('hessianSubsample', () => {
   });
 });
 
+describe('rowSubsample (the warm start) with a Hessian stride of its own', () => {
+  // 6 full panels and a partial one: 7 panels of 256 rows; the row subsample takes panels 0, 2,
+  // 4, 6 and its Hessian every 4th panel of the design: 0 and 4.
+  const nRows = 256 * 6 + 100;
+
+  it('value and gradient are the subsample\'s; the Hessian is the full objective\'s at the same stride, bit for bit', () => {
+    const problem = randomProblem(53, nRows, 3);
+    const objective = objectiveFor(problem, true);
+    expect(objective.rowBlocks).toBe(7);
+    const coef = Float64Array.of(0.2, 0.5, -0.3, 0.1);
+    const sub = objective.rowSubsample(2);
+    const value = sub.evaluate(coef, 'hessian', 1);
+    const gradient = objective.gradient().slice();
+    const own = objective.inverseHessian();
+    expect(sub.evaluate(coef, 'hessian', 4)).toBe(value);
+    expect(objective.gradient()).toEqual(gradient);
+    const thinned = objective.inverseHessian();
+    expect(thinned).not.toEqual(own);
+    objective.evaluate(coef, 'hessian', 4);
+    expect(objective.inverseHessian()).toEqual(thinned);
+    // the subsample's own panels: the same with stride 1 or its own step
+    sub.evaluate(coef, 'hessian', 2);
+    expect(objective.inverseHessian()).toEqual(own);
+  });
+
+  it('refuses a Hessian stride that is not a multiple of the step', () => {
+    const objective = objectiveFor(randomProblem(54, nRows, 2), true);
+    expect(() => objective.rowSubsample(2).evaluate(Float64Array.of(0, 0, 0), 'hessian', 3)).toThrow(RangeError);
+  });
+});
+
 describe('a column X\'WX cannot hold (issue #12): rescaled internally, reported as given', () => {
   /**
    * Column 1 times 2^-560 (exact): the information of that column (~2^-1120) underflows, so the design

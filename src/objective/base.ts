@@ -70,16 +70,23 @@ export abstract class KernelObjective extends SystemObjective {
     return this.evaluateRows(coefficients, level, hessianSubsample, hessianSketch, 1);
   }
 
+  /** The design's panels: the blocks of rows that `rowSubsample` and `hessianSubsample` count. */
+  get rowBlocks(): number {
+    return this.design.nPanels;
+  }
+
   /**
    * This objective on every `panelStep`-th panel of rows only, scaled up by panelStep (logLik,
    * score and information: an unbiased estimate of f, the penalty as it is): for a warm start
    * (`subsampleStart` in src/solver/newton.ts) at 1/panelStep of a pass's cost (`hessianSketch`
-   * as in evaluate). Its evaluations go to this objective's system, like this objective's own.
+   * as in evaluate; a `hessianSubsample` > 1 counts panels of the whole design and is a multiple
+   * of panelStep: the information from every hessianSubsample-th panel, a subsample of the
+   * subsample). Its evaluations go to this objective's system, like this objective's own.
    */
   rowSubsample(panelStep: number): Objective {
     return {
       nParams: this.nParams,
-      evaluate: (coefficients, level, _subsample, hessianSketch = false) => this.evaluateRows(coefficients, level, 1, hessianSketch, panelStep),
+      evaluate: (coefficients, level, hessianSubsample = 1, hessianSketch = false) => this.evaluateRows(coefficients, level, hessianSubsample, hessianSketch, panelStep),
       gradient: () => this.gradient(),
       newtonDirection: () => this.newtonDirection(),
       inverseHessian: () => this.inverseHessian(),
@@ -97,8 +104,10 @@ export abstract class KernelObjective extends SystemObjective {
     const wantGradient = level !== 'value';
     const wantHessian = level === 'hessian';
     const step = Math.max(1, Math.min(panelStep, design.nPanels));
-    const stride = step > 1 ? 1 : Math.max(1, Math.min(hessianSubsample, design.nPanels));
-    // the rows' share: nPanels over the panels visited (the step's, then the Hessian stride's)
+    const stride = Math.max(1, Math.min(hessianSubsample, design.nPanels));
+    if (stride > 1 && stride % step !== 0) throw new RangeError(`hessianSubsample (${stride}) must be a multiple of the row subsample's step (${step})`);
+    // the rows' share: nPanels over the panels visited (the step's, then the Hessian's; the
+    // Hessian's panels are a subset of the step's)
     const rowsScale = design.nPanels / Math.ceil(design.nPanels / step);
     const logLik = this.pass(wantGradient ? system.scoreAddress : 0, wantHessian ? system.infoAddress : 0, stride, hessianSketch, step);
     if (wantGradient) {
@@ -109,7 +118,7 @@ export abstract class KernelObjective extends SystemObjective {
       system.finishGradient();
     }
     if (wantHessian) {
-      system.finishHessian(step > 1 ? rowsScale : design.nPanels / Math.ceil(design.nPanels / stride));
+      system.finishHessian(design.nPanels / Math.ceil(design.nPanels / Math.max(step, stride)));
       if (!design.equilibrated && system.informationOutOfRange() && design.equilibrate() !== null) {
         return this.evaluateRows(coefficients, level, hessianSubsample, hessianSketch, panelStep);
       }

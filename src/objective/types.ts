@@ -46,6 +46,12 @@ export interface AsyncObjective extends Omit<Objective, 'evaluate'> {
 
 /** An objective that can restrict itself to a subsample of its rows (every k-th block). */
 export interface RowSubsampling {
-  /** The objective on every `step`-th block of rows, scaled up by `step` (an estimate of f). */
+  /** Blocks of rows: what `step` and a `hessianSubsample` count. */
+  readonly rowBlocks: number;
+  /**
+   * The objective on every `step`-th block of rows, scaled up by `step` (an estimate of f). Its
+   * evaluations take a `hessianSubsample` counted in blocks of all rows: 1 (or `step`) for the
+   * subsample's own Hessian, a multiple of `step` for every such block of it.
+   */
   rowSubsample(step: number): Objective;
 }
