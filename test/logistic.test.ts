@@ -271,6 +271,9 @@ describe('input forms give identical fits', () => {
     const reference = uclaFit().toJSON();
     expect(fitLogistic(X, ucla.y!.map((v) => v === 1), uclaOptions).toJSON()).toEqual(reference);
     expect(fitLogistic(X, Float64Array.from(ucla.y!), uclaOptions).toJSON()).toEqual(reference);
+    expect(fitLogistic(X, Uint8Array.from(ucla.y!), uclaOptions).toJSON()).toEqual(reference);
+    // −0 is a 0 (the typed-array loop stores it as +0, as the general one does)
+    expect(fitLogistic(X, Float64Array.from(ucla.y!, (v) => (v === 0 ? -0 : v)), uclaOptions).toJSON()).toEqual(reference);
     const counts = fitLogistic(X, { successes: ucla.y!, failures: ucla.y!.map((v) => 1 - v) }, uclaOptions);
     expectAllRelative(counts.coefficients, reference.coefficients, SAME_FIT_RTOL, 'coefficients');
     expectRelative(counts.deviance, reference.deviance, SAME_FIT_RTOL, 'deviance'); // log C(1, ·) = 0
@@ -487,6 +490,11 @@ describe('bad input: a SoftlogitError with the right code and a message saying w
     ['negative count', () => fitLogistic(X, { successes: [1, 2, -1, 0, 1], failures: [1, 1, 1, 1, 1] }), 'BAD_COUNTS', /successes and failures must be finite numbers ≥ 0, got -1 and 1 at row 2/],
     ['NaN count', () => fitLogistic(X, { successes: [1, 2, 1, 0, 1], failures: [1, Number.NaN, 1, 1, 1] }), 'BAD_COUNTS', /got 2 and NaN at row 1/],
     ['infinite count', () => fitLogistic(X, { successes: [1, 2, 1, Infinity, 1], failures: [1, 1, 1, 1, 1] }), 'BAD_COUNTS', /got Infinity and 1 at row 3/],
+    ['y = 2 (typed array)', () => fitLogistic(X, Float64Array.of(0, 1, 2, 1, 0)), 'BAD_RESPONSE', /y must be 0\/1 or true\/false, got 2 at row 2; for counts pass \{ successes, failures \}/],
+    ['NaN in y (typed array)', () => fitLogistic(X, Float64Array.of(0, 1, 0, 1, Number.NaN)), 'NON_FINITE', /got NaN at row 4/],
+    ['y = 0.5 (Float32Array)', () => fitLogistic(X, Float32Array.of(0.5, 1, 0, 1, 0)), 'BAD_RESPONSE', /got 0\.5 at row 0/],
+    ['only failures (typed array)', () => fitLogistic(X, new Float64Array(5)), 'ONE_CLASS', /got only failures/],
+    ['only successes (Uint8Array)', () => fitLogistic(X, new Uint8Array(5).fill(1)), 'ONE_CLASS', /got only successes/],
     ['only failures', () => fitLogistic(X, [0, 0, 0, 0, 0]), 'ONE_CLASS', /y needs both outcomes among rows with non-zero weight, got only failures/],
     ['only successes (booleans)', () => fitLogistic(X, [true, true, true, true, true]), 'ONE_CLASS', /got only successes/],
     ['one class after zero weights', () => fitLogistic(X, y, { weights: [1, 0, 1, 0, 0] }), 'ONE_CLASS', /got only failures/],
