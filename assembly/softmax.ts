@@ -8,7 +8,7 @@
 //   loglik = sum_r sum_k y_k (eta_k - lse)
 //   score_c = X' (y_c - t p_c)                                  for free classes c
 //   info_cd = X' diag(t p_c (delta_cd - p_d)) X                 (block c, d of the information)
-import { expNonPositive2 } from './logistic';
+import { expNonPositiveTable2, logNormal2 } from './vectorMath';
 import {
   PANEL_ROWS, COLUMN_STRIDE, panelLinearPredictor, panelTransposeTimes, panelScaleRows, panelGramUpper,
 } from './panel';
@@ -64,17 +64,17 @@ export function softmaxEvaluate(
     }
     // One exp per class: e_c = exp(eta_c - m) is kept and p_c = e_c / sum, instead of a second
     // exp(eta_c - lse) (the same value to rounding). The exps run two rows per f64x2 (every
-    // eta_c - m <= 0, expNonPositive2's domain), ahead of the row loop: m per row goes to the
+    // eta_c - m <= 0, expNonPositiveTable2's domain), ahead of the row loop: m per row goes to the
     // weight column, e^-m (the reference class) to the total column (both free until later),
     // e_c to the probability columns.
     for (let o: usize = 0; o < <usize>COLUMN_STRIDE; o += 16) {
       let m = f64x2.splat(0); // the reference class has eta = 0
       for (let c = 0; c < nFree; c++) m = f64x2.max(m, v128.load(eta + <usize>c * rowsBytes + o));
       v128.store(weight + o, m);
-      v128.store(total + o, expNonPositive2(f64x2.neg(m)));
+      v128.store(total + o, expNonPositiveTable2(f64x2.neg(m)));
       for (let c = 0; c < nFree; c++) {
         const ec = eta + <usize>c * rowsBytes + o;
-        v128.store(prob + <usize>c * rowsBytes + o, expNonPositive2(f64x2.sub(v128.load(ec), m)));
+        v128.store(prob + <usize>c * rowsBytes + o, expNonPositiveTable2(f64x2.sub(v128.load(ec), m)));
       }
     }
     // The per-row terms, two rows per f64x2 (rows r, r + 1: their counts are K doubles apart in
@@ -93,7 +93,7 @@ export function softmaxEvaluate(
         sum = f64x2.add(sum, ec);
         smallest = f64x2.min(smallest, ec);
       }
-      const lse = f64x2.add(m, logAtLeastOne2(sum));
+      const lse = f64x2.add(m, logNormal2(sum));
       const inverseSum = f64x2.div(one, sum);
       let t = v128.load64_lane(y1, v128.load64_zero(y0), 1);
       loglik2 = f64x2.sub(loglik2, v128.and(f64x2.mul(t, lse), f64x2.ne(t, zero)));
@@ -166,13 +166,6 @@ export function softmaxEvaluate(
   }
   if (tailOut != 0) store<f64>(tailOut, min(f64x2.extract_lane(tail2, 0), f64x2.extract_lane(tail2, 1)));
   return f64x2.extract_lane(loglik2, 0) + f64x2.extract_lane(loglik2, 1);
-}
-
-/** log of both lanes (each >= 1: a sum of exps whose largest is exp(0)). */
-// @ts-ignore: decorator
-@inline
-function logAtLeastOne2(x: v128): v128 {
-  return f64x2.replace_lane(f64x2.splat(Math.log(f64x2.extract_lane(x, 0))), 1, Math.log(f64x2.extract_lane(x, 1)));
 }
 
 /**
