@@ -173,16 +173,22 @@ export function panelScaleRows(panel: usize, nColsPadded: i32, w: usize, weighte
  *
  * Tiles of 4 output rows x 2 output columns: per pair of data rows, six f64x2 loads feed eight
  * multiply-adds, and the 8 accumulators + 6 operands fit the 16 SIMD registers of x86-64, so
- * nothing spills. `gramOut` is nColsPadded x nColsPadded row-major (`ld` = nColsPadded); entries
- * below the diagonal of each 4x4 diagonal block are also written (harmless, mirrored away later).
- * nColsPadded is even; when it is 2 mod 4 the last two output rows take 2 x 2 tiles.
+ * nothing spills. `gramOut` is nColsPadded x nColsPadded row-major (`ld` = nColsPadded).
+ * Each 4 x 4 block on the diagonal takes a 2 x 4 tile (its first two rows) and a 2 x 2 tile (the
+ * last two rows' upper part): 12 entries for its 10 upper ones, where two 4 x 2 tiles made 16
+ * (at 22 columns, 7% of all the multiply-adds). The entries (i + 1, i) and (i + 3, i + 2) below
+ * the diagonal are also written (harmless, mirrored away later). Every entry is the same sum in
+ * the same order whichever tile makes it. nColsPadded is even; when it is 2 mod 4 the last two
+ * output rows take 2 x 2 tiles.
  */
 export function panelGramUpper(weighted: usize, panel: usize, nColsPadded: i32, gramOut: usize, ld: i32): void {
   const fullRows = nColsPadded & ~(GRAM_TILE_I - 1);
-  if (fullRows < nColsPadded) gramUpperLastTwoRows(weighted, panel, nColsPadded, gramOut, ld, fullRows);
+  if (fullRows < nColsPadded) gramUpperTwoRows(weighted, panel, gramOut, ld, fullRows, nColsPadded);
   for (let i = 0; i < fullRows; i += GRAM_TILE_I) {
+    gramDiagonalTwoByFour(weighted, panel, gramOut, ld, i);
+    gramUpperTwoRows(weighted, panel, gramOut, ld, i + 2, i + 4);
     const aBase = weighted + <usize>i * <usize>COLUMN_STRIDE;
-    for (let j = i; j < nColsPadded; j += 2) {
+    for (let j = i + GRAM_TILE_I; j < nColsPadded; j += 2) {
       const bBase = panel + <usize>j * <usize>COLUMN_STRIDE;
       let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
       let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
@@ -220,10 +226,10 @@ export function panelGramUpper(weighted: usize, panel: usize, nColsPadded: i32, 
   }
 }
 
-/** Rows i, i + 1 of panelGramUpper's output (the upper triangle from column i on), by 2 x 2 tiles. */
-function gramUpperLastTwoRows(weighted: usize, panel: usize, nColsPadded: i32, gramOut: usize, ld: i32, i: i32): void {
+/** Rows i, i + 1 of panelGramUpper's output, columns i to jEnd (exclusive), by 2 x 2 tiles. */
+function gramUpperTwoRows(weighted: usize, panel: usize, gramOut: usize, ld: i32, i: i32, jEnd: i32): void {
   const aBase = weighted + <usize>i * <usize>COLUMN_STRIDE;
-  for (let j = i; j < nColsPadded; j += 2) {
+  for (let j = i; j < jEnd; j += 2) {
     const bBase = panel + <usize>j * <usize>COLUMN_STRIDE;
     let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
     let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
@@ -246,6 +252,42 @@ function gramUpperLastTwoRows(weighted: usize, panel: usize, nColsPadded: i32, g
     addHorizontal(out + row, c10);
     addHorizontal(out + row + 8, c11);
   }
+}
+
+/** Rows i, i + 1, columns i to i + 3 of panelGramUpper's output: one 2 x 4 tile. */
+function gramDiagonalTwoByFour(weighted: usize, panel: usize, gramOut: usize, ld: i32, i: i32): void {
+  const aBase = weighted + <usize>i * <usize>COLUMN_STRIDE;
+  const bBase = panel + <usize>i * <usize>COLUMN_STRIDE;
+  let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c02 = f64x2.splat(0), c03 = f64x2.splat(0);
+  let c10 = f64x2.splat(0), c11 = f64x2.splat(0), c12 = f64x2.splat(0), c13 = f64x2.splat(0);
+  for (let o: usize = 0; o < <usize>COLUMN_STRIDE; o += 16) {
+    const pa = aBase + o;
+    const pb = bBase + o;
+    const a0 = v128.load(pa, 0);
+    const a1 = v128.load(pa, COLUMN_STRIDE);
+    const b0 = v128.load(pb, 0);
+    c00 = f64x2.add(c00, f64x2.mul(a0, b0));
+    c10 = f64x2.add(c10, f64x2.mul(a1, b0));
+    const b1 = v128.load(pb, COLUMN_STRIDE);
+    c01 = f64x2.add(c01, f64x2.mul(a0, b1));
+    c11 = f64x2.add(c11, f64x2.mul(a1, b1));
+    const b2 = v128.load(pb, COLUMN_STRIDE * 2);
+    c02 = f64x2.add(c02, f64x2.mul(a0, b2));
+    c12 = f64x2.add(c12, f64x2.mul(a1, b2));
+    const b3 = v128.load(pb, COLUMN_STRIDE * 3);
+    c03 = f64x2.add(c03, f64x2.mul(a0, b3));
+    c13 = f64x2.add(c13, f64x2.mul(a1, b3));
+  }
+  const out = gramOut + ((<usize>i * <usize>ld + <usize>i) << 3);
+  const row = <usize>ld << 3;
+  addHorizontal(out, c00);
+  addHorizontal(out + 8, c01);
+  addHorizontal(out + 16, c02);
+  addHorizontal(out + 24, c03);
+  addHorizontal(out + row, c10);
+  addHorizontal(out + row + 8, c11);
+  addHorizontal(out + row + 16, c12);
+  addHorizontal(out + row + 24, c13);
 }
 
 // @ts-ignore: decorator
