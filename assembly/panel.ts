@@ -182,10 +182,40 @@ export function panelScaleRows(panel: usize, nColsPadded: i32, w: usize, weighte
  * output rows take 2 x 2 tiles.
  */
 export function panelGramUpper(weighted: usize, panel: usize, nColsPadded: i32, gramOut: usize, ld: i32): void {
+  gramUpper(weighted, panel, 0, nColsPadded, gramOut, ld);
+}
+
+/**
+ * panelScaleRows and panelGramUpper in one: the upper triangle of X' diag(w) X over one panel
+ * added to gramOut, with `weightedOut` (PANEL_ROWS x nColsPadded, scratch) receiving the rows of
+ * x scaled by w on the way. Each 4 x 4 diagonal tile reads columns i..i+3 of the panel anyway,
+ * and those are the only scaled columns that tile row uses: it scales and stores them in the same
+ * loop (the multiply-adds leave the load and store ports idle there), instead of a separate
+ * sweep over the whole panel. The same products, so the same sums bit for bit.
+ */
+export function panelWeightedGramUpper(panel: usize, w: usize, weightedOut: usize, nColsPadded: i32, gramOut: usize, ld: i32): void {
+  gramUpper(weightedOut, panel, w, nColsPadded, gramOut, ld);
+}
+
+/** panelGramUpper, scaling the columns of each diagonal tile by w on the way when w != 0. */
+// @ts-ignore: decorator
+@inline
+function gramUpper(weighted: usize, panel: usize, w: usize, nColsPadded: i32, gramOut: usize, ld: i32): void {
   const fullRows = nColsPadded & ~(GRAM_TILE_I - 1);
-  if (fullRows < nColsPadded) gramUpperTwoRows(weighted, panel, gramOut, ld, fullRows, nColsPadded);
+  if (fullRows < nColsPadded) {
+    if (w != 0) {
+      for (let j = fullRows; j < nColsPadded; j++) {
+        const base = <usize>j * <usize>COLUMN_STRIDE;
+        for (let o: usize = 0; o < <usize>COLUMN_STRIDE; o += 16) {
+          v128.store(weighted + base + o, f64x2.mul(v128.load(panel + base + o), v128.load(w + o)));
+        }
+      }
+    }
+    gramUpperTwoRows(weighted, panel, gramOut, ld, fullRows, nColsPadded);
+  }
   for (let i = 0; i < fullRows; i += GRAM_TILE_I) {
-    gramDiagonalTwoByFour(weighted, panel, gramOut, ld, i);
+    if (w != 0) gramDiagonalTwoByFourScaled(panel, w, weighted, gramOut, ld, i);
+    else gramDiagonalTwoByFour(weighted, panel, gramOut, ld, i);
     gramUpperTwoRows(weighted, panel, gramOut, ld, i + 2, i + 4);
     const aBase = weighted + <usize>i * <usize>COLUMN_STRIDE;
     for (let j = i + GRAM_TILE_I; j < nColsPadded; j += 2) {
@@ -275,6 +305,50 @@ function gramDiagonalTwoByFour(weighted: usize, panel: usize, gramOut: usize, ld
     c02 = f64x2.add(c02, f64x2.mul(a0, b2));
     c12 = f64x2.add(c12, f64x2.mul(a1, b2));
     const b3 = v128.load(pb, COLUMN_STRIDE * 3);
+    c03 = f64x2.add(c03, f64x2.mul(a0, b3));
+    c13 = f64x2.add(c13, f64x2.mul(a1, b3));
+  }
+  const out = gramOut + ((<usize>i * <usize>ld + <usize>i) << 3);
+  const row = <usize>ld << 3;
+  addHorizontal(out, c00);
+  addHorizontal(out + 8, c01);
+  addHorizontal(out + 16, c02);
+  addHorizontal(out + 24, c03);
+  addHorizontal(out + row, c10);
+  addHorizontal(out + row + 8, c11);
+  addHorizontal(out + row + 16, c12);
+  addHorizontal(out + row + 24, c13);
+}
+
+/**
+ * gramDiagonalTwoByFour with a = x w formed here: columns i..i+3 of the panel scaled by w, stored
+ * to `weightedOut` for the tiles to their right (and the 2 x 2 tile below), and used at once.
+ */
+function gramDiagonalTwoByFourScaled(panel: usize, w: usize, weightedOut: usize, gramOut: usize, ld: i32, i: i32): void {
+  const aBase = weightedOut + <usize>i * <usize>COLUMN_STRIDE;
+  const bBase = panel + <usize>i * <usize>COLUMN_STRIDE;
+  let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c02 = f64x2.splat(0), c03 = f64x2.splat(0);
+  let c10 = f64x2.splat(0), c11 = f64x2.splat(0), c12 = f64x2.splat(0), c13 = f64x2.splat(0);
+  for (let o: usize = 0; o < <usize>COLUMN_STRIDE; o += 16) {
+    const pa = aBase + o;
+    const pb = bBase + o;
+    const wv = v128.load(w + o);
+    const b0 = v128.load(pb, 0);
+    const a0 = f64x2.mul(b0, wv);
+    v128.store(pa, a0, 0);
+    c00 = f64x2.add(c00, f64x2.mul(a0, b0));
+    const b1 = v128.load(pb, COLUMN_STRIDE);
+    const a1 = f64x2.mul(b1, wv);
+    v128.store(pa, a1, COLUMN_STRIDE);
+    c10 = f64x2.add(c10, f64x2.mul(a1, b0));
+    c01 = f64x2.add(c01, f64x2.mul(a0, b1));
+    c11 = f64x2.add(c11, f64x2.mul(a1, b1));
+    const b2 = v128.load(pb, COLUMN_STRIDE * 2);
+    v128.store(pa, f64x2.mul(b2, wv), COLUMN_STRIDE * 2);
+    c02 = f64x2.add(c02, f64x2.mul(a0, b2));
+    c12 = f64x2.add(c12, f64x2.mul(a1, b2));
+    const b3 = v128.load(pb, COLUMN_STRIDE * 3);
+    v128.store(pa, f64x2.mul(b3, wv), COLUMN_STRIDE * 3);
     c03 = f64x2.add(c03, f64x2.mul(a0, b3));
     c13 = f64x2.add(c13, f64x2.mul(a1, b3));
   }

@@ -10,9 +10,9 @@
 //   info_cd = X' diag(t p_c (delta_cd - p_d)) X                 (block c, d of the information)
 import { expNonPositiveTable2, logNormal2 } from './vectorMath';
 import {
-  PANEL_ROWS, COLUMN_STRIDE, panelLinearPredictor, panelTransposeTimes, panelScaleRows, panelGramUpper,
+  PANEL_ROWS, COLUMN_STRIDE, panelLinearPredictor, panelTransposeTimes, panelWeightedGramUpper,
 } from './panel';
-import { SINGLE_COLUMN_STRIDE, rowsToSingle, panelToSingle, panelScaleRowsSingle, panelGramUpperSingle } from './sketch';
+import { SINGLE_COLUMN_STRIDE, rowsToSingle, panelToSingle, panelWeightedGramUpperSingle } from './sketch';
 
 /**
  * One pass over the data at coefficients `coef` ((K-1) * nColsPadded doubles).
@@ -154,11 +154,9 @@ export function softmaxEvaluate(
           if (infoSingle != 0) {
             // the residual columns are free once the score has them: the weights as floats
             rowsToSingle(weight, residual);
-            panelScaleRowsSingle(weighted, nColsPadded, residual, weightedSingle);
-            panelGramUpperSingle(weightedSingle, weighted, nColsPadded, blockOut, <i32>dim);
+            panelWeightedGramUpperSingle(weighted, residual, weightedSingle, nColsPadded, blockOut, <i32>dim);
           } else {
-            panelScaleRows(panel, nColsPadded, weight, weighted);
-            panelGramUpper(weighted, panel, nColsPadded, blockOut, <i32>dim);
+            panelWeightedGramUpper(panel, weight, weighted, nColsPadded, blockOut, <i32>dim);
           }
         }
       }

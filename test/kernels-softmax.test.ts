@@ -41,6 +41,9 @@ function view(address: number, length: number): Float64Array {
 const PROB_RTOL = 16 * EPS;
 const PROB_ATOL = 1e-320;
 
+/** The single-precision sketch's bound, as in kernels.test.ts: (3 + 64)·2^-24 ≈ 4e-6 of Σ|w x_j x_k| at worst. */
+const SKETCH_RTOL = 1e-5;
+
 interface SoftmaxCase {
   nRows: number;
   nFeatures: number;
@@ -104,7 +107,7 @@ function reference(X: number[][], coef: number[][], offset: number[][] | null, c
   return { logLik, logLikScale, score, scoreScale, info, infoScale, prob, tail };
 }
 
-function runCase(c: SoftmaxCase, seed: number) {
+function runCase(c: SoftmaxCase, seed: number, single = false) {
   const { kernels, panelRows, columnMultiple } = runtime;
   const rand = mulberry32(seed);
   const normal = gaussian(rand);
@@ -157,7 +160,7 @@ function runCase(c: SoftmaxCase, seed: number) {
   view(infoAddress, dim * dim).fill(Number.NaN);
   const logLik = kernels.softmaxEvaluate(
     x, nPanels, nColsPadded, K, coefAddress, offsetAddress, nPanels, countsAddress, probAddress, scoreAddress, infoAddress, 1,
-    scratch, tailAddress, 0, 1,
+    scratch, tailAddress, single ? 1 : 0, 1,
   );
   kernels.completeBlockSymmetric(infoAddress, nFree, nColsPadded);
   return {
@@ -217,6 +220,34 @@ describe('softmaxEvaluate against the scalar reference', () => {
         }
       }
     }
+  });
+
+  it.each([
+    [300, 5, 4, true], [513, 3, 5, false], [257, 20, 3, true],
+  ])('with infoSingle, n = %i, p = %i, K = %i: the information within single precision, the rest exact', (nRows, nFeatures, nClasses, intercept) => {
+    const c: SoftmaxCase = { nRows, nFeatures, nClasses, intercept, offset: false, counts: nClasses === 5, extreme: false };
+    const exact = runCase(c, 11 + nRows);
+    const r = runCase(c, 11 + nRows, true);
+    expect(r.logLik).toBe(exact.logLik);
+    expect(r.score).toEqual(exact.score);
+    expect(r.prob).toEqual(exact.prob);
+    const p = r.nColsPadded;
+    const dim = (nClasses - 1) * p;
+    let largest = 0;
+    for (let a = 0; a < nClasses - 1; a++) {
+      for (let j = 0; j < r.nCols; j++) {
+        for (let b = 0; b < nClasses - 1; b++) {
+          for (let k = 0; k < r.nCols; k++) {
+            const scale = r.ref.infoScale[a * r.nCols + j]![b * r.nCols + k]!;
+            const error = Math.abs(r.info[(a * p + j) * dim + b * p + k]! - r.ref.info[a * r.nCols + j]![b * r.nCols + k]!);
+            expect(error).toBeLessThanOrEqual(SKETCH_RTOL * scale);
+            largest = Math.max(largest, error / scale);
+          }
+        }
+      }
+    }
+    // and it is the single-precision path: above double rounding somewhere
+    expect(largest).toBeGreaterThan(1e-10);
   });
 
   it('keeps probabilities exact to the subnormal range when linear predictors differ by more than 700', () => {
