@@ -65,8 +65,6 @@ export function panelWeightedGramUpperSingle(panel: usize, w: usize, weightedOut
 }
 
 /** panelGramUpperSingle, scaling the columns of each diagonal tile by w on the way when w != 0. */
-// @ts-ignore: decorator
-@inline
 function gramUpperSingle(weighted: usize, panel: usize, w: usize, nColsPadded: i32, gramOut: usize, ld: i32): void {
   const fullRows = nColsPadded & ~(GRAM_TILE_I - 1);
   if (fullRows < nColsPadded) {
