@@ -134,6 +134,45 @@ export function panelLinearPredictor(panel: usize, nColsPadded: i32, coef: usize
 }
 
 /**
+ * panelLinearPredictor for four coefficient vectors (coef + g * coefStride bytes, g = 0..3) on a
+ * panel already in cache: two rows at a time, the four sums held in registers over all columns
+ * (no partial sum goes through memory), then the offsets (offset + g * offsetStride, when
+ * offset != 0). Each row's sum runs over j in order, then adds the offset: the same values as
+ * panelLinearPredictor, bit for bit. From main memory the strided column loads would be slow;
+ * after one panelLinearPredictor sweep the panel is in L2.
+ */
+export function panelLinearPredictor4(
+  panel: usize, nColsPadded: i32, coef: usize, coefStride: usize, offset: usize, offsetStride: usize, etaOut: usize,
+): void {
+  const coef1 = coef + coefStride;
+  const coef2 = coef1 + coefStride;
+  const coef3 = coef2 + coefStride;
+  const end = <usize>nColsPadded << 3;
+  for (let o: usize = 0; o < <usize>COLUMN_STRIDE; o += 16) {
+    let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
+    let col = panel + o;
+    for (let j: usize = 0; j < end; j += 8) {
+      const x = v128.load(col);
+      s0 = f64x2.add(s0, f64x2.mul(x, v128.load64_splat(coef + j)));
+      s1 = f64x2.add(s1, f64x2.mul(x, v128.load64_splat(coef1 + j)));
+      s2 = f64x2.add(s2, f64x2.mul(x, v128.load64_splat(coef2 + j)));
+      s3 = f64x2.add(s3, f64x2.mul(x, v128.load64_splat(coef3 + j)));
+      col += <usize>COLUMN_STRIDE;
+    }
+    if (offset != 0) {
+      s0 = f64x2.add(s0, v128.load(offset + o));
+      s1 = f64x2.add(s1, v128.load(offset + offsetStride + o));
+      s2 = f64x2.add(s2, v128.load(offset + (offsetStride << 1) + o));
+      s3 = f64x2.add(s3, v128.load(offset + offsetStride * 3 + o));
+    }
+    v128.store(etaOut + o, s0);
+    v128.store(etaOut + o, s1, COLUMN_STRIDE);
+    v128.store(etaOut + o, s2, COLUMN_STRIDE * 2);
+    v128.store(etaOut + o, s3, COLUMN_STRIDE * 3);
+  }
+}
+
+/**
  * out[j] += sum_r x[r, j] * v[r] over one panel (a panel's share of X'v). Four f64x2
  * accumulators per column: the adds of one accumulator form a dependency chain, and four chains
  * keep the adder busy where two left it waiting on its own latency.

@@ -10,7 +10,7 @@
 //   info_cd = X' diag(t p_c (delta_cd - p_d)) X                 (block c, d of the information)
 import { expNonPositiveTable2, logNormal2 } from './vectorMath';
 import {
-  PANEL_ROWS, COLUMN_STRIDE, panelLinearPredictor, panelTransposeTimes, panelWeightedGramUpper,
+  PANEL_ROWS, COLUMN_STRIDE, panelLinearPredictor, panelLinearPredictor4, panelTransposeTimes, panelWeightedGramUpper,
 } from './panel';
 import { SINGLE_COLUMN_STRIDE, rowsToSingle, panelToSingle, panelWeightedGramUpperSingle } from './sketch';
 
@@ -58,9 +58,18 @@ export function softmaxEvaluate(
   for (let b = 0; b < nPanels; b += step) {
     const panel = x + <usize>b * panelBytes;
     const row0 = <usize>b * <usize>PANEL_ROWS;
+    // The first class streams the panel in column by column (full bandwidth from memory); the
+    // others take four classes per sweep over the panel, now in cache.
+    const offsetStride = <usize>offsetPanels * <usize>PANEL_ROWS << 3;
+    const coefStride = <usize>nColsPadded << 3;
     for (let c = 0; c < nFree; c++) {
-      const off: usize = offset == 0 ? <usize>0 : offset + ((<usize>c * <usize>offsetPanels * <usize>PANEL_ROWS + row0) << 3);
-      panelLinearPredictor(panel, nColsPadded, coef + (<usize>c * <usize>nColsPadded << 3), off, eta + <usize>c * rowsBytes);
+      const off: usize = offset == 0 ? <usize>0 : offset + <usize>c * offsetStride + (row0 << 3);
+      if (c > 0 && c + 4 <= nFree) {
+        panelLinearPredictor4(panel, nColsPadded, coef + <usize>c * coefStride, coefStride, off, offsetStride, eta + <usize>c * rowsBytes);
+        c += 3;
+      } else {
+        panelLinearPredictor(panel, nColsPadded, coef + <usize>c * coefStride, off, eta + <usize>c * rowsBytes);
+      }
     }
     // One exp per class: e_c = exp(eta_c - m) is kept and p_c = e_c / sum, instead of a second
     // exp(eta_c - lse) (the same value to rounding). The exps run two rows per f64x2 (every
