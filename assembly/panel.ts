@@ -134,6 +134,45 @@ export function panelLinearPredictor(panel: usize, nColsPadded: i32, coef: usize
 }
 
 /**
+ * panelLinearPredictor for four coefficient vectors (coef + g * coefStride bytes, g = 0..3) on a
+ * panel already in cache: two rows at a time, the four sums held in registers over all columns
+ * (no partial sum goes through memory), then the offsets (offset + g * offsetStride, when
+ * offset != 0). Each row's sum runs over j in order, then adds the offset: the same values as
+ * panelLinearPredictor, bit for bit. From main memory the strided column loads would be slow;
+ * after one panelLinearPredictor sweep the panel is in L2.
+ */
+export function panelLinearPredictor4(
+  panel: usize, nColsPadded: i32, coef: usize, coefStride: usize, offset: usize, offsetStride: usize, etaOut: usize,
+): void {
+  const coef1 = coef + coefStride;
+  const coef2 = coef1 + coefStride;
+  const coef3 = coef2 + coefStride;
+  const end = <usize>nColsPadded << 3;
+  for (let o: usize = 0; o < <usize>COLUMN_STRIDE; o += 16) {
+    let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
+    let col = panel + o;
+    for (let j: usize = 0; j < end; j += 8) {
+      const x = v128.load(col);
+      s0 = f64x2.add(s0, f64x2.mul(x, v128.load64_splat(coef + j)));
+      s1 = f64x2.add(s1, f64x2.mul(x, v128.load64_splat(coef1 + j)));
+      s2 = f64x2.add(s2, f64x2.mul(x, v128.load64_splat(coef2 + j)));
+      s3 = f64x2.add(s3, f64x2.mul(x, v128.load64_splat(coef3 + j)));
+      col += <usize>COLUMN_STRIDE;
+    }
+    if (offset != 0) {
+      s0 = f64x2.add(s0, v128.load(offset + o));
+      s1 = f64x2.add(s1, v128.load(offset + offsetStride + o));
+      s2 = f64x2.add(s2, v128.load(offset + (offsetStride << 1) + o));
+      s3 = f64x2.add(s3, v128.load(offset + offsetStride * 3 + o));
+    }
+    v128.store(etaOut + o, s0);
+    v128.store(etaOut + o, s1, COLUMN_STRIDE);
+    v128.store(etaOut + o, s2, COLUMN_STRIDE * 2);
+    v128.store(etaOut + o, s3, COLUMN_STRIDE * 3);
+  }
+}
+
+/**
  * out[j] += sum_r x[r, j] * v[r] over one panel (a panel's share of X'v). Four f64x2
  * accumulators per column: the adds of one accumulator form a dependency chain, and four chains
  * keep the adder busy where two left it waiting on its own latency.
@@ -173,16 +212,50 @@ export function panelScaleRows(panel: usize, nColsPadded: i32, w: usize, weighte
  *
  * Tiles of 4 output rows x 2 output columns: per pair of data rows, six f64x2 loads feed eight
  * multiply-adds, and the 8 accumulators + 6 operands fit the 16 SIMD registers of x86-64, so
- * nothing spills. `gramOut` is nColsPadded x nColsPadded row-major (`ld` = nColsPadded); entries
- * below the diagonal of each 4x4 diagonal block are also written (harmless, mirrored away later).
- * nColsPadded is even; when it is 2 mod 4 the last two output rows take 2 x 2 tiles.
+ * nothing spills. `gramOut` is nColsPadded x nColsPadded row-major (`ld` = nColsPadded).
+ * Each 4 x 4 block on the diagonal takes a 2 x 4 tile (its first two rows) and a 2 x 2 tile (the
+ * last two rows' upper part): 12 entries for its 10 upper ones, where two 4 x 2 tiles made 16
+ * (at 22 columns, 7% of all the multiply-adds). The entries (i + 1, i) and (i + 3, i + 2) below
+ * the diagonal are also written (harmless, mirrored away later). Every entry is the same sum in
+ * the same order whichever tile makes it. nColsPadded is even; when it is 2 mod 4 the last two
+ * output rows take 2 x 2 tiles.
  */
 export function panelGramUpper(weighted: usize, panel: usize, nColsPadded: i32, gramOut: usize, ld: i32): void {
+  gramUpper(weighted, panel, 0, nColsPadded, gramOut, ld);
+}
+
+/**
+ * panelScaleRows and panelGramUpper in one: the upper triangle of X' diag(w) X over one panel
+ * added to gramOut, with `weightedOut` (PANEL_ROWS x nColsPadded, scratch) receiving the rows of
+ * x scaled by w on the way. Each 4 x 4 diagonal tile reads columns i..i+3 of the panel anyway,
+ * and those are the only scaled columns that tile row uses: it scales and stores them in the same
+ * loop (the multiply-adds leave the load and store ports idle there), instead of a separate
+ * sweep over the whole panel. The same products, so the same sums bit for bit.
+ */
+export function panelWeightedGramUpper(panel: usize, w: usize, weightedOut: usize, nColsPadded: i32, gramOut: usize, ld: i32): void {
+  gramUpper(weightedOut, panel, w, nColsPadded, gramOut, ld);
+}
+
+/** panelGramUpper, scaling the columns of each diagonal tile by w on the way when w != 0. */
+function gramUpper(weighted: usize, panel: usize, w: usize, nColsPadded: i32, gramOut: usize, ld: i32): void {
   const fullRows = nColsPadded & ~(GRAM_TILE_I - 1);
-  if (fullRows < nColsPadded) gramUpperLastTwoRows(weighted, panel, nColsPadded, gramOut, ld, fullRows);
+  if (fullRows < nColsPadded) {
+    if (w != 0) {
+      for (let j = fullRows; j < nColsPadded; j++) {
+        const base = <usize>j * <usize>COLUMN_STRIDE;
+        for (let o: usize = 0; o < <usize>COLUMN_STRIDE; o += 16) {
+          v128.store(weighted + base + o, f64x2.mul(v128.load(panel + base + o), v128.load(w + o)));
+        }
+      }
+    }
+    gramUpperTwoRows(weighted, panel, gramOut, ld, fullRows, nColsPadded);
+  }
   for (let i = 0; i < fullRows; i += GRAM_TILE_I) {
+    if (w != 0) gramDiagonalTwoByFourScaled(panel, w, weighted, gramOut, ld, i);
+    else gramDiagonalTwoByFour(weighted, panel, gramOut, ld, i);
+    gramUpperTwoRows(weighted, panel, gramOut, ld, i + 2, i + 4);
     const aBase = weighted + <usize>i * <usize>COLUMN_STRIDE;
-    for (let j = i; j < nColsPadded; j += 2) {
+    for (let j = i + GRAM_TILE_I; j < nColsPadded; j += 2) {
       const bBase = panel + <usize>j * <usize>COLUMN_STRIDE;
       let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
       let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
@@ -220,10 +293,10 @@ export function panelGramUpper(weighted: usize, panel: usize, nColsPadded: i32, 
   }
 }
 
-/** Rows i, i + 1 of panelGramUpper's output (the upper triangle from column i on), by 2 x 2 tiles. */
-function gramUpperLastTwoRows(weighted: usize, panel: usize, nColsPadded: i32, gramOut: usize, ld: i32, i: i32): void {
+/** Rows i, i + 1 of panelGramUpper's output, columns i to jEnd (exclusive), by 2 x 2 tiles. */
+function gramUpperTwoRows(weighted: usize, panel: usize, gramOut: usize, ld: i32, i: i32, jEnd: i32): void {
   const aBase = weighted + <usize>i * <usize>COLUMN_STRIDE;
-  for (let j = i; j < nColsPadded; j += 2) {
+  for (let j = i; j < jEnd; j += 2) {
     const bBase = panel + <usize>j * <usize>COLUMN_STRIDE;
     let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
     let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
@@ -246,6 +319,86 @@ function gramUpperLastTwoRows(weighted: usize, panel: usize, nColsPadded: i32, g
     addHorizontal(out + row, c10);
     addHorizontal(out + row + 8, c11);
   }
+}
+
+/** Rows i, i + 1, columns i to i + 3 of panelGramUpper's output: one 2 x 4 tile. */
+function gramDiagonalTwoByFour(weighted: usize, panel: usize, gramOut: usize, ld: i32, i: i32): void {
+  const aBase = weighted + <usize>i * <usize>COLUMN_STRIDE;
+  const bBase = panel + <usize>i * <usize>COLUMN_STRIDE;
+  let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c02 = f64x2.splat(0), c03 = f64x2.splat(0);
+  let c10 = f64x2.splat(0), c11 = f64x2.splat(0), c12 = f64x2.splat(0), c13 = f64x2.splat(0);
+  for (let o: usize = 0; o < <usize>COLUMN_STRIDE; o += 16) {
+    const pa = aBase + o;
+    const pb = bBase + o;
+    const a0 = v128.load(pa, 0);
+    const a1 = v128.load(pa, COLUMN_STRIDE);
+    const b0 = v128.load(pb, 0);
+    c00 = f64x2.add(c00, f64x2.mul(a0, b0));
+    c10 = f64x2.add(c10, f64x2.mul(a1, b0));
+    const b1 = v128.load(pb, COLUMN_STRIDE);
+    c01 = f64x2.add(c01, f64x2.mul(a0, b1));
+    c11 = f64x2.add(c11, f64x2.mul(a1, b1));
+    const b2 = v128.load(pb, COLUMN_STRIDE * 2);
+    c02 = f64x2.add(c02, f64x2.mul(a0, b2));
+    c12 = f64x2.add(c12, f64x2.mul(a1, b2));
+    const b3 = v128.load(pb, COLUMN_STRIDE * 3);
+    c03 = f64x2.add(c03, f64x2.mul(a0, b3));
+    c13 = f64x2.add(c13, f64x2.mul(a1, b3));
+  }
+  const out = gramOut + ((<usize>i * <usize>ld + <usize>i) << 3);
+  const row = <usize>ld << 3;
+  addHorizontal(out, c00);
+  addHorizontal(out + 8, c01);
+  addHorizontal(out + 16, c02);
+  addHorizontal(out + 24, c03);
+  addHorizontal(out + row, c10);
+  addHorizontal(out + row + 8, c11);
+  addHorizontal(out + row + 16, c12);
+  addHorizontal(out + row + 24, c13);
+}
+
+/**
+ * gramDiagonalTwoByFour with a = x w formed here: columns i..i+3 of the panel scaled by w, stored
+ * to `weightedOut` for the tiles to their right (and the 2 x 2 tile below), and used at once.
+ */
+function gramDiagonalTwoByFourScaled(panel: usize, w: usize, weightedOut: usize, gramOut: usize, ld: i32, i: i32): void {
+  const aBase = weightedOut + <usize>i * <usize>COLUMN_STRIDE;
+  const bBase = panel + <usize>i * <usize>COLUMN_STRIDE;
+  let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c02 = f64x2.splat(0), c03 = f64x2.splat(0);
+  let c10 = f64x2.splat(0), c11 = f64x2.splat(0), c12 = f64x2.splat(0), c13 = f64x2.splat(0);
+  for (let o: usize = 0; o < <usize>COLUMN_STRIDE; o += 16) {
+    const pa = aBase + o;
+    const pb = bBase + o;
+    const wv = v128.load(w + o);
+    const b0 = v128.load(pb, 0);
+    const a0 = f64x2.mul(b0, wv);
+    v128.store(pa, a0, 0);
+    c00 = f64x2.add(c00, f64x2.mul(a0, b0));
+    const b1 = v128.load(pb, COLUMN_STRIDE);
+    const a1 = f64x2.mul(b1, wv);
+    v128.store(pa, a1, COLUMN_STRIDE);
+    c10 = f64x2.add(c10, f64x2.mul(a1, b0));
+    c01 = f64x2.add(c01, f64x2.mul(a0, b1));
+    c11 = f64x2.add(c11, f64x2.mul(a1, b1));
+    const b2 = v128.load(pb, COLUMN_STRIDE * 2);
+    v128.store(pa, f64x2.mul(b2, wv), COLUMN_STRIDE * 2);
+    c02 = f64x2.add(c02, f64x2.mul(a0, b2));
+    c12 = f64x2.add(c12, f64x2.mul(a1, b2));
+    const b3 = v128.load(pb, COLUMN_STRIDE * 3);
+    v128.store(pa, f64x2.mul(b3, wv), COLUMN_STRIDE * 3);
+    c03 = f64x2.add(c03, f64x2.mul(a0, b3));
+    c13 = f64x2.add(c13, f64x2.mul(a1, b3));
+  }
+  const out = gramOut + ((<usize>i * <usize>ld + <usize>i) << 3);
+  const row = <usize>ld << 3;
+  addHorizontal(out, c00);
+  addHorizontal(out + 8, c01);
+  addHorizontal(out + 16, c02);
+  addHorizontal(out + 24, c03);
+  addHorizontal(out + row, c10);
+  addHorizontal(out + row + 8, c11);
+  addHorizontal(out + row + 16, c12);
+  addHorizontal(out + row + 24, c13);
 }
 
 // @ts-ignore: decorator

@@ -8,11 +8,11 @@
 //   loglik = sum_r sum_k y_k (eta_k - lse)
 //   score_c = X' (y_c - t p_c)                                  for free classes c
 //   info_cd = X' diag(t p_c (delta_cd - p_d)) X                 (block c, d of the information)
-import { expNonPositive2 } from './logistic';
+import { expNonPositiveTable2, logNormal2 } from './vectorMath';
 import {
-  PANEL_ROWS, COLUMN_STRIDE, panelLinearPredictor, panelTransposeTimes, panelScaleRows, panelGramUpper,
+  PANEL_ROWS, COLUMN_STRIDE, panelLinearPredictor, panelLinearPredictor4, panelTransposeTimes, panelWeightedGramUpper,
 } from './panel';
-import { SINGLE_COLUMN_STRIDE, rowsToSingle, panelToSingle, panelScaleRowsSingle, panelGramUpperSingle } from './sketch';
+import { SINGLE_COLUMN_STRIDE, rowsToSingle, panelToSingle, panelWeightedGramUpperSingle } from './sketch';
 
 /**
  * One pass over the data at coefficients `coef` ((K-1) * nColsPadded doubles).
@@ -49,65 +49,91 @@ export function softmaxEvaluate(
   const dim = <usize>nFree * <usize>nColsPadded;
   if (scoreOut != 0) memory.fill(scoreOut, 0, dim << 3);
   if (infoOut != 0) memory.fill(infoOut, 0, dim * dim << 3);
-  let loglik: f64 = 0;
-  let tail: f64 = Infinity;
+  const zero = f64x2.splat(0);
+  const one = f64x2.splat(1);
+  const infinity = f64x2.splat(Infinity);
+  let loglik2 = zero; // even rows in lane 0, odd rows in lane 1
+  let tail2 = infinity;
   const step = max(1, panelStep);
   for (let b = 0; b < nPanels; b += step) {
     const panel = x + <usize>b * panelBytes;
     const row0 = <usize>b * <usize>PANEL_ROWS;
+    // The first class streams the panel in column by column (full bandwidth from memory); the
+    // others take four classes per sweep over the panel, now in cache.
+    const offsetStride = <usize>offsetPanels * <usize>PANEL_ROWS << 3;
+    const coefStride = <usize>nColsPadded << 3;
     for (let c = 0; c < nFree; c++) {
-      const off: usize = offset == 0 ? <usize>0 : offset + ((<usize>c * <usize>offsetPanels * <usize>PANEL_ROWS + row0) << 3);
-      panelLinearPredictor(panel, nColsPadded, coef + (<usize>c * <usize>nColsPadded << 3), off, eta + <usize>c * rowsBytes);
+      const off: usize = offset == 0 ? <usize>0 : offset + <usize>c * offsetStride + (row0 << 3);
+      if (c > 0 && c + 4 <= nFree) {
+        panelLinearPredictor4(panel, nColsPadded, coef + <usize>c * coefStride, coefStride, off, offsetStride, eta + <usize>c * rowsBytes);
+        c += 3;
+      } else {
+        panelLinearPredictor(panel, nColsPadded, coef + <usize>c * coefStride, off, eta + <usize>c * rowsBytes);
+      }
     }
     // One exp per class: e_c = exp(eta_c - m) is kept and p_c = e_c / sum, instead of a second
     // exp(eta_c - lse) (the same value to rounding). The exps run two rows per f64x2 (every
-    // eta_c - m <= 0, expNonPositive2's domain), ahead of the row loop: m per row goes to the
+    // eta_c - m <= 0, expNonPositiveTable2's domain), ahead of the row loop: m per row goes to the
     // weight column, e^-m (the reference class) to the total column (both free until later),
     // e_c to the probability columns.
     for (let o: usize = 0; o < <usize>COLUMN_STRIDE; o += 16) {
       let m = f64x2.splat(0); // the reference class has eta = 0
       for (let c = 0; c < nFree; c++) m = f64x2.max(m, v128.load(eta + <usize>c * rowsBytes + o));
       v128.store(weight + o, m);
-      v128.store(total + o, expNonPositive2(f64x2.neg(m)));
+      v128.store(total + o, expNonPositiveTable2(f64x2.neg(m)));
       for (let c = 0; c < nFree; c++) {
         const ec = eta + <usize>c * rowsBytes + o;
-        v128.store(prob + <usize>c * rowsBytes + o, expNonPositive2(f64x2.sub(v128.load(ec), m)));
+        v128.store(prob + <usize>c * rowsBytes + o, expNonPositiveTable2(f64x2.sub(v128.load(ec), m)));
       }
     }
-    for (let r = 0; r < PANEL_ROWS; r++) {
-      const o = <usize>r << 3;
-      const y = counts + ((row0 + <usize>r) * <usize>nClasses << 3);
-      const m = load<f64>(weight + o);
-      const eRef = load<f64>(total + o);
+    // The per-row terms, two rows per f64x2 (rows r, r + 1: their counts are K doubles apart in
+    // the row-major counts). Each count column goes to the residual column first (the first
+    // loop over the classes needs t = sum_k y_k before any residual y_c - t p_c can be formed).
+    const rowBytes = <usize>nClasses << 3;
+    for (let o: usize = 0; o < <usize>COLUMN_STRIDE; o += 16) {
+      const y0 = counts + (row0 + (o >> 3)) * rowBytes;
+      const y1 = y0 + rowBytes;
+      const m = v128.load(weight + o);
+      const eRef = v128.load(total + o);
       let sum = eRef;
       let smallest = eRef;
       for (let c = 0; c < nFree; c++) {
-        const ec = load<f64>(prob + <usize>c * rowsBytes + o);
-        sum += ec;
-        smallest = min(smallest, ec);
+        const ec = v128.load(prob + <usize>c * rowsBytes + o);
+        sum = f64x2.add(sum, ec);
+        smallest = f64x2.min(smallest, ec);
       }
-      const lse = m + Math.log(sum);
-      const inverseSum = 1.0 / sum;
-      let t = load<f64>(y);
-      if (t != 0) loglik -= t * lse;
+      const lse = f64x2.add(m, logNormal2(sum));
+      const inverseSum = f64x2.div(one, sum);
+      let t = v128.load64_lane(y1, v128.load64_zero(y0), 1);
+      loglik2 = f64x2.sub(loglik2, v128.and(f64x2.mul(t, lse), f64x2.ne(t, zero)));
       for (let c = 0; c < nFree; c++) {
-        const e = load<f64>(eta + <usize>c * rowsBytes + o);
-        const yc = load<f64>(y + (<usize>(c + 1) << 3));
-        t += yc;
-        if (yc != 0) loglik += yc * (e - lse);
+        const e = v128.load(eta + <usize>c * rowsBytes + o);
+        const at = (<usize>(c + 1) << 3);
+        const yc = v128.load64_lane(y1 + at, v128.load64_zero(y0 + at), 1);
+        t = f64x2.add(t, yc);
+        loglik2 = f64x2.add(loglik2, v128.and(f64x2.mul(yc, f64x2.sub(e, lse)), f64x2.ne(yc, zero)));
         const pc = prob + <usize>c * rowsBytes + o;
-        store<f64>(pc, load<f64>(pc) * inverseSum);
+        v128.store(pc, f64x2.mul(v128.load(pc), inverseSum));
+        v128.store(residual + <usize>c * rowsBytes + o, yc);
       }
-      store<f64>(total + o, t);
-      if (t > 0) tail = min(tail, t * (smallest * inverseSum));
+      v128.store(total + o, t);
+      tail2 = f64x2.min(tail2, v128.bitselect(f64x2.mul(t, f64x2.mul(smallest, inverseSum)), infinity, f64x2.gt(t, zero)));
       for (let c = 0; c < nFree; c++) {
-        const yc = load<f64>(y + (<usize>(c + 1) << 3));
-        store<f64>(residual + <usize>c * rowsBytes + o, yc - t * load<f64>(prob + <usize>c * rowsBytes + o));
+        const rc = residual + <usize>c * rowsBytes + o;
+        v128.store(rc, f64x2.sub(v128.load(rc), f64x2.mul(t, v128.load(prob + <usize>c * rowsBytes + o))));
       }
       if (probOut != 0) {
-        const po = probOut + ((row0 + <usize>r) * <usize>nClasses << 3);
-        store<f64>(po, eRef * inverseSum);
-        for (let c = 0; c < nFree; c++) store<f64>(po + (<usize>(c + 1) << 3), load<f64>(prob + <usize>c * rowsBytes + o));
+        const pRef = f64x2.mul(eRef, inverseSum);
+        const po0 = probOut + (y0 - counts);
+        const po1 = po0 + rowBytes;
+        store<f64>(po0, f64x2.extract_lane(pRef, 0));
+        store<f64>(po1, f64x2.extract_lane(pRef, 1));
+        for (let c = 0; c < nFree; c++) {
+          const pc = v128.load(prob + <usize>c * rowsBytes + o);
+          const at = (<usize>(c + 1) << 3);
+          store<f64>(po0 + at, f64x2.extract_lane(pc, 0));
+          store<f64>(po1 + at, f64x2.extract_lane(pc, 1));
+        }
       }
     }
     if (scoreOut != 0) {
@@ -122,28 +148,31 @@ export function softmaxEvaluate(
         for (let d = c; d < nFree; d++) {
           const pc = prob + <usize>c * rowsBytes;
           const pd = prob + <usize>d * rowsBytes;
-          for (let r = 0; r < PANEL_ROWS; r++) {
-            const o = <usize>r << 3;
-            const pcr = load<f64>(pc + o);
-            const w = c == d ? pcr * (1.0 - pcr) : -pcr * load<f64>(pd + o);
-            store<f64>(weight + o, load<f64>(total + o) * w);
+          if (c == d) {
+            for (let o: usize = 0; o < <usize>COLUMN_STRIDE; o += 16) {
+              const pcr = v128.load(pc + o);
+              v128.store(weight + o, f64x2.mul(v128.load(total + o), f64x2.mul(pcr, f64x2.sub(one, pcr))));
+            }
+          } else {
+            for (let o: usize = 0; o < <usize>COLUMN_STRIDE; o += 16) {
+              const w = f64x2.mul(f64x2.neg(v128.load(pc + o)), v128.load(pd + o));
+              v128.store(weight + o, f64x2.mul(v128.load(total + o), w));
+            }
           }
           const blockOut = infoOut + ((<usize>c * <usize>nColsPadded * dim + <usize>d * <usize>nColsPadded) << 3);
           if (infoSingle != 0) {
             // the residual columns are free once the score has them: the weights as floats
             rowsToSingle(weight, residual);
-            panelScaleRowsSingle(weighted, nColsPadded, residual, weightedSingle);
-            panelGramUpperSingle(weightedSingle, weighted, nColsPadded, blockOut, <i32>dim);
+            panelWeightedGramUpperSingle(weighted, residual, weightedSingle, nColsPadded, blockOut, <i32>dim);
           } else {
-            panelScaleRows(panel, nColsPadded, weight, weighted);
-            panelGramUpper(weighted, panel, nColsPadded, blockOut, <i32>dim);
+            panelWeightedGramUpper(panel, weight, weighted, nColsPadded, blockOut, <i32>dim);
           }
         }
       }
     }
   }
-  if (tailOut != 0) store<f64>(tailOut, tail);
-  return loglik;
+  if (tailOut != 0) store<f64>(tailOut, min(f64x2.extract_lane(tail2, 0), f64x2.extract_lane(tail2, 1)));
+  return f64x2.extract_lane(loglik2, 0) + f64x2.extract_lane(loglik2, 1);
 }
 
 /**

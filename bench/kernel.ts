@@ -19,6 +19,8 @@ interface KernelExports {
   rowTerms(nPanels: number, eta: number, successes: number, trials: number, residualOut: number, weightOut: number, scratch: number): number;
   expVector(x: number, n: number, out: number): void;
   log1pVector(x: number, n: number, out: number): void;
+  expTableVector(x: number, n: number, out: number): void;
+  logVector(x: number, n: number, out: number): void;
 }
 
 export interface KernelResult {
@@ -36,6 +38,10 @@ export interface RowTermsResult {
   expMaxUlp: number;
   /** Largest error of the vectorized log1p over [0, 1] against the host's Math.log1p, in ulps. */
   log1pMaxUlp: number;
+  /** Largest error of the softmax pass's table-driven exp over [−745, 0] against the host's Math.exp, in ulps. */
+  expTableMaxUlp: number;
+  /** Largest error of the softmax pass's vectorized log over [1, 1e300] against the host's Math.log, in ulps. */
+  logMaxUlp: number;
 }
 
 class Arena {
@@ -144,5 +150,17 @@ export async function runKernelBench(ps: readonly number[], budgetSeconds: numbe
   y = arena.f64(output, m);
   for (let i = 0; i < m; i++) log1pMaxUlp = Math.max(log1pMaxUlp, ulps(y[i]!, Math.log1p(x[i]!)));
 
-  return { gram, rowTerms: { nanosecondsPerRow: (rows.timing.median * 1e9) / n, expMaxUlp, log1pMaxUlp } };
+  // The softmax pass's exp (same inputs as the exp above) and log (sums of exps: [1, K], and far beyond).
+  for (let i = 0; i < m; i++) x[i] = -745 * random.uniform() ** 4;
+  k.expTableVector(input, m, output);
+  let expTableMaxUlp = 0;
+  y = arena.f64(output, m);
+  for (let i = 0; i < m; i++) expTableMaxUlp = Math.max(expTableMaxUlp, ulps(y[i]!, Math.exp(x[i]!)));
+  for (let i = 0; i < m; i++) x[i] = i % 2 === 0 ? 1 + 20 * random.uniform() : Math.exp(690 * random.uniform());
+  k.logVector(input, m, output);
+  let logMaxUlp = 0;
+  y = arena.f64(output, m);
+  for (let i = 0; i < m; i++) logMaxUlp = Math.max(logMaxUlp, ulps(y[i]!, Math.log(x[i]!)));
+
+  return { gram, rowTerms: { nanosecondsPerRow: (rows.timing.median * 1e9) / n, expMaxUlp, log1pMaxUlp, expTableMaxUlp, logMaxUlp } };
 }

@@ -285,7 +285,8 @@ function formatKernel(gram: KernelResult[], rows: RowTermsResult): string {
   lines.push('');
   lines.push(
     `Per-row terms of a binomial pass (exp, log1p, residual, weight; f64x2): ${rows.nanosecondsPerRow.toFixed(2)} ns/row; ` +
-      `vectorized exp ≤ ${rows.expMaxUlp.toFixed(2)} ulp, log1p ≤ ${rows.log1pMaxUlp.toFixed(2)} ulp against the host's Math.`,
+      `vectorized exp ≤ ${rows.expMaxUlp.toFixed(2)} ulp, log1p ≤ ${rows.log1pMaxUlp.toFixed(2)} ulp against the host's Math; ` +
+      `the softmax pass's table-driven exp ≤ ${rows.expTableMaxUlp.toFixed(2)} ulp, log ≤ ${rows.logMaxUlp.toFixed(2)} ulp.`,
   );
   return lines.join('\n');
 }

@@ -3,6 +3,7 @@
 // per-row math can be timed and checked without the rest of a pass around them.
 import { PANEL_ROWS, COLUMN_STRIDE, COLUMN_MULTIPLE, panelScaleRows, panelGramUpper, panelLinearPredictor } from '../../assembly/panel';
 import { binomialRowTerms, expNonPositive2, log1pUnit2 } from '../../assembly/logistic';
+import { expNonPositiveTable2, logNormal2 } from '../../assembly/vectorMath';
 
 /** Rows per panel. */
 export function panelRows(): i32 {
@@ -55,6 +56,21 @@ export function rowTerms(nPanels: i32, eta: usize, successes: usize, trials: usi
 /** out[i] = exp(x[i]) (x[i] <= 0) by the vectorized kernel, n even. */
 export function expVector(x: usize, n: i32, out: usize): void {
   for (let i: usize = 0; i < <usize>n << 3; i += 16) v128.store(out + i, expNonPositive2(v128.load(x + i)));
+}
+
+/** out[i] = exp(x[i]) (x[i] <= 0) by the softmax pass's table-driven kernel, n even. */
+export function expTableVector(x: usize, n: i32, out: usize): void {
+  for (let i: usize = 0; i < <usize>n << 3; i += 16) v128.store(out + i, expNonPositiveTable2(v128.load(x + i)));
+}
+
+/** out[i] = log(x[i]) (x[i] positive normal) by the softmax pass's vectorized kernel, n even. */
+export function logVector(x: usize, n: i32, out: usize): void {
+  for (let i: usize = 0; i < <usize>n << 3; i += 16) v128.store(out + i, logNormal2(v128.load(x + i)));
+}
+
+/** out[i] = the std's scalar Math.log, for comparison. */
+export function logScalar(x: usize, n: i32, out: usize): void {
+  for (let i: usize = 0; i < <usize>n << 3; i += 8) store<f64>(out + i, Math.log(load<f64>(x + i)));
 }
 
 /** out[i] = log1p(x[i]) (0 <= x[i] <= 1) by the vectorized kernel, n even. */

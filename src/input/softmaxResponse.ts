@@ -32,6 +32,9 @@ export interface MultinomialData {
   saturatedLogLik: number;
 }
 
+/** Integer labels below this are looked up in a table (labels 0..K−1 are the common case). */
+const SMALL_LABEL_LIMIT = 1024;
+
 function isCounts(y: MultinomialResponse): y is { counts: ArrayLike<ArrayLike<number>> | Matrix } {
   return typeof y === 'object' && y !== null && !Array.isArray(y) && 'counts' in y;
 }
@@ -165,15 +168,22 @@ export function toMultinomialData(
         `${caller}: y should have one label per row of X (${nRows}), got ${got}`,
       );
     }
-    const labels = Array.from(y);
-    labels.forEach((v, i) => {
+    // One pass checks the labels and collects the distinct ones (of all rows, and of the rows of
+    // positive weight, which make the default classes), without copying the labels into an array.
+    const labels: ArrayLike<unknown> = y;
+    const distinct = new Set<ClassLabel>();
+    const weighted = weights ? new Set<ClassLabel>() : distinct;
+    for (let i = 0; i < nRows; i++) {
+      const v = labels[i];
       if (!(typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) {
         throw new SoftlogitError('BAD_RESPONSE', `${caller}: class labels must be strings or finite numbers, got ${describeValue(v)} at row ${i}`, { row: i });
       }
-    });
-    const alike = labelsPrintingAlike(new Set(labels));
+      distinct.add(v);
+      if (weights && weights[i]! > 0) weighted.add(v);
+    }
+    const alike = labelsPrintingAlike(distinct);
     if (alike) {
-      const rows = alike.map((label) => labels.indexOf(label));
+      const rows = alike.map((label) => Array.prototype.indexOf.call(labels, label));
       throw new SoftlogitError(
         'BAD_RESPONSE',
         `${caller}: y has the labels ${describeLabel(alike[0])} (row ${rows[0]}) and ${describeLabel(alike[1])} (row ${rows[1]}), ` +
@@ -181,22 +191,29 @@ export function toMultinomialData(
         { labels: alike, rows },
       );
     }
-    classes = declared ?? sortedLabels(labels.filter((_, i) => !weights || weights[i]! > 0));
+    classes = declared ?? sortedLabels(weighted);
     K = classes.length;
     const index = new Map<ClassLabel, number>(classes.map((c, k) => [c, k]));
+    // Small non-negative integer labels (the usual 0..K−1) are looked up in a table, not the Map.
+    const byInteger = new Int32Array(SMALL_LABEL_LIMIT).fill(-1);
+    for (let k = 0; k < K; k++) {
+      const c = classes[k]!;
+      if (typeof c === 'number' && Number.isInteger(c) && c >= 0 && c < SMALL_LABEL_LIMIT) byInteger[c] = k;
+    }
     const rowClass = new Int32Array(nRows);
     classOf = rowClass;
-    labels.forEach((v, i) => {
-      const k = index.get(v);
+    for (let i = 0; i < nRows; i++) {
+      const v = labels[i] as ClassLabel;
+      const k = typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < SMALL_LABEL_LIMIT && byInteger[v]! >= 0 ? byInteger[v] : index.get(v);
       if (k === undefined) {
         if (weights && weights[i] === 0) {
           rowClass[i] = -1;
-          return;
+          continue;
         }
         throw new SoftlogitError('UNKNOWN_LABEL', `${caller}: label ${describeLabel(v)} at row ${i} is not among classes ${classes.map(describeLabel).join(', ')}`, { row: i });
       }
       rowClass[i] = k;
-    });
+    }
   }
 
   const referenceIndex = options.reference === undefined ? 0 : classes.indexOf(options.reference);
