@@ -9,9 +9,9 @@
 //   score  = X' (s - t p)
 //   info   = X' diag(t p (1 - p)) X
 import {
-  PANEL_ROWS, COLUMN_STRIDE, panelLinearPredictor, panelTransposeTimes, panelScaleRows, panelGramUpper,
+  PANEL_ROWS, COLUMN_STRIDE, panelLinearPredictor, panelTransposeTimes, panelWeightedGramUpper,
 } from './panel';
-import { SINGLE_COLUMN_STRIDE, rowsToSingle, panelToSingle, panelScaleRowsSingle, panelGramUpperSingle } from './sketch';
+import { SINGLE_COLUMN_STRIDE, rowsToSingle, panelToSingle, panelWeightedGramUpperSingle } from './sketch';
 
 /**
  * One pass over the data at coefficients `coef` (nColsPadded doubles).
@@ -51,11 +51,9 @@ export function logisticEvaluate(
       rowsToSingle(weight, residual);
       const weightedSingle = weighted + <usize>nColsPadded * <usize>SINGLE_COLUMN_STRIDE;
       panelToSingle(panel, nColsPadded, weighted);
-      panelScaleRowsSingle(weighted, nColsPadded, residual, weightedSingle);
-      panelGramUpperSingle(weightedSingle, weighted, nColsPadded, infoOut, nColsPadded);
+      panelWeightedGramUpperSingle(weighted, residual, weightedSingle, nColsPadded, infoOut, nColsPadded);
     } else if (wantInfo) {
-      panelScaleRows(panel, nColsPadded, weight, weighted);
-      panelGramUpper(weighted, panel, nColsPadded, infoOut, nColsPadded);
+      panelWeightedGramUpper(panel, weight, weighted, nColsPadded, infoOut, nColsPadded);
     }
   }
   return f64x2.extract_lane(loglik, 0) + f64x2.extract_lane(loglik, 1);

@@ -1,7 +1,7 @@
 // A WebAssembly module for the kernel benchmark only (built by `npm run bench`, not shipped):
 // exports the package's own panel kernels (assembly/) one by one, so the Hessian kernel and the
 // per-row math can be timed and checked without the rest of a pass around them.
-import { PANEL_ROWS, COLUMN_STRIDE, COLUMN_MULTIPLE, panelScaleRows, panelGramUpper, panelLinearPredictor } from '../../assembly/panel';
+import { PANEL_ROWS, COLUMN_STRIDE, COLUMN_MULTIPLE, panelWeightedGramUpper, panelLinearPredictor } from '../../assembly/panel';
 import { binomialRowTerms, expNonPositive2, log1pUnit2 } from '../../assembly/logistic';
 import { expNonPositiveTable2, logNormal2 } from '../../assembly/vectorMath';
 
@@ -22,16 +22,15 @@ export function heapBase(): usize {
 
 /**
  * The Hessian kernel of a pass: gramOut (upper triangle, nColsPadded^2 row-major) = X' diag(w) X
- * over `nPanels` panels, exactly as logisticEvaluate does it (scale the panel's rows, then the
- * tiled Gram). `weighted` is PANEL_ROWS * nColsPadded doubles of scratch.
+ * over `nPanels` panels, exactly as logisticEvaluate does it (the tiled Gram, scaling the panel's
+ * rows in its diagonal tiles). `weighted` is PANEL_ROWS * nColsPadded doubles of scratch.
  */
 export function weightedGram(x: usize, nPanels: i32, nColsPadded: i32, w: usize, weighted: usize, gramOut: usize): void {
   memory.fill(gramOut, 0, <usize>nColsPadded * <usize>nColsPadded << 3);
   const panelBytes = <usize>nColsPadded * <usize>COLUMN_STRIDE;
   for (let b = 0; b < nPanels; b++) {
     const panel = x + <usize>b * panelBytes;
-    panelScaleRows(panel, nColsPadded, w + (<usize>b * <usize>PANEL_ROWS << 3), weighted);
-    panelGramUpper(weighted, panel, nColsPadded, gramOut, nColsPadded);
+    panelWeightedGramUpper(panel, w + (<usize>b * <usize>PANEL_ROWS << 3), weighted, nColsPadded, gramOut, nColsPadded);
   }
 }
 
