@@ -32,9 +32,11 @@ export async function timeMedian<T>(
   const samples = Math.max(options.minSamples ?? 3, Math.min(options.maxSamples ?? 15, Math.floor(options.budgetSeconds / Math.max(first, 1e-6))));
   collectGarbage();
   const bench = new Bench({ iterations: samples, time: 0, warmup: false, throws: true, retainSamples: true });
+  // each sample from a collected heap, as the first: the garbage of one fit (its response
+  // copies, ~16 MB at 1e6 rows) is not collected inside the next one's timing
   bench.add(name, () => {
     fn();
-  });
+  }, { beforeEach: collectGarbage });
   await bench.run();
   const task = bench.tasks[0]!;
   const stats = task.result as { latency?: { p50: number; samplesCount?: number; samples?: number[] } };

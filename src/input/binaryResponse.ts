@@ -11,7 +11,7 @@ export type BinaryResponse =
 
 export interface BinomialData {
   kind: 'binary' | 'counts';
-  /** Weighted successes per row: w·y, or w·s for counts. */
+  /** Weighted successes per row: w·y, or w·s for counts (read only: a 0/1 Float64Array y without weights is used as it is). */
   successes: Float64Array;
   /** Weighted trials per row: w, or w·(s + f) for counts. */
   trials: Float64Array;
@@ -45,8 +45,6 @@ export function xlogx(x: number, total: number): number {
 export function toBinomialData(
   y: BinaryResponse, nRows: number, weights: Float64Array | null, caller: string, requireBothOutcomes = true,
 ): BinomialData {
-  const successes = new Float64Array(nRows);
-  const trials = new Float64Array(nRows);
   let logLikConstant = 0;
   let saturatedLogLik = 0;
   let nInformative = 0;
@@ -78,10 +76,16 @@ export function toBinomialData(
   } else if (y.length !== nRows) {
     throw new SoftlogitError('LENGTH_MISMATCH', `${caller}: y should have one value per row of X (${nRows}), got ${y.length}`);
   }
+  const trials = new Float64Array(nRows);
   if (!counts && weights === null && ArrayBuffer.isView(y)) {
     // The common case, 0/1 numbers in a typed array without weights, in a loop of its own: one
-    // comparison a row and no weight (at 1e6 rows 3 ms where the general loop below takes 15-25).
-    const ones = typedZeroOneRows(y as unknown as ArrayLike<number>, successes);
+    // comparison a row and no weight. A Float64Array of them is its own successes, read only (the
+    // kernels copy it; a −0 in it acts as 0 in every product and comparison they make): no copy
+    // and no fresh 8 MB a million rows to fault in (at 1e6 rows ~2 ms where the general loop takes
+    // 15-25).
+    const own = y instanceof Float64Array;
+    const successes = own ? y : new Float64Array(nRows);
+    const ones = typedZeroOneRows(y as unknown as ArrayLike<number>, own ? null : successes);
     if (ones < 0) badResponse(y, -1 - ones, caller);
     trials.fill(1);
     if (requireBothOutcomes && (ones === 0 || ones === nRows)) oneClass(ones === 0, caller);
@@ -90,6 +94,7 @@ export function toBinomialData(
       totalSuccesses: ones, totalTrials: nRows, minTrials: 1,
     };
   }
+  const successes = new Float64Array(nRows);
   for (let i = 0; i < nRows; i++) {
     const w = weights ? weights[i]! : 1;
     let s: number;
@@ -135,17 +140,18 @@ export function toBinomialData(
 }
 
 /**
- * Copies 0/1 values to `successes` and returns how many are 1, or −1 − i for the first row i that
- * holds anything else (−0 is stored as 0, as the general loop stores it).
+ * Counts the 1s among 0/1 values, copying them to `successes` unless it is null; returns −1 − i
+ * for the first row i that holds anything else (a copied −0 is stored as 0, as the general loop
+ * stores it).
  */
-function typedZeroOneRows(y: ArrayLike<number>, successes: Float64Array): number {
+function typedZeroOneRows(y: ArrayLike<number>, successes: Float64Array | null): number {
   let ones = 0;
-  for (let i = 0; i < successes.length; i++) {
+  for (let i = 0; i < y.length; i++) {
     const v = y[i]!;
     if (v !== 0 && v !== 1) return -1 - i;
-    successes[i] = v + 0; // −0 as +0
     ones += v;
   }
+  if (successes) for (let i = 0; i < y.length; i++) successes[i] = y[i]! + 0; // −0 as +0
   return ones;
 }
 
