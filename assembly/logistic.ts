@@ -12,6 +12,7 @@ import {
   PANEL_ROWS, COLUMN_STRIDE, panelLinearPredictor, panelTransposeTimes, panelWeightedGramUpper,
 } from './panel';
 import { SINGLE_COLUMN_STRIDE, rowsToSingle, panelToSingle, panelWeightedGramUpperSingle } from './sketch';
+import { logSeries2 } from './vectorMath';
 
 /**
  * One pass over the data at coefficients `coef` (nColsPadded doubles).
@@ -181,21 +182,14 @@ function powerOfTwo2(k: v128): v128 {
   return i64x2.shl(i64x2.add(bits, i64x2.splat(1023)), 52);
 }
 
-/** musl log1p constants. */
+/** musl log1p constants (its polynomial's, Lg1-Lg7, are vectorMath.ts's: logSeries2). */
 const LOG1P_CONSTANTS = memory.data<f64>([
   reinterpret<f64>(0x3FE62E42FEE00000), //  0 ln2_hi 6.93147180369123816490e-01
   reinterpret<f64>(0x3DEA39EF35793C76), //  1 ln2_lo 1.90821492927058770002e-10
-  reinterpret<f64>(0x3FE5555555555593), //  2 Lg1 6.666666666666735130e-01
-  reinterpret<f64>(0x3FD999999997FA04), //  3 Lg2 3.999999999940941908e-01
-  reinterpret<f64>(0x3FD2492494229359), //  4 Lg3 2.857142874366239149e-01
-  reinterpret<f64>(0x3FCC71C51D8E78AF), //  5 Lg4 2.222219843214978396e-01
-  reinterpret<f64>(0x3FC7466496CB03DE), //  6 Lg5 1.818357216161805012e-01
-  reinterpret<f64>(0x3FC39A09D078C69F), //  7 Lg6 1.531383769920937332e-01
-  reinterpret<f64>(0x3FC2F112DF3E5244), //  8 Lg7 1.479819860511658591e-01
-  reinterpret<f64>(0x3FDA827A00000000), //  9 musl's split (high word 0x3FDA827A), 0.41421353816986084
-  0.5, // 10
-  1.0, // 11
-  2.0, // 12
+  reinterpret<f64>(0x3FDA827A00000000), //  2 musl's split (high word 0x3FDA827A), 0.41421353816986084
+  0.5, //  3
+  1.0, //  4
+  2.0, //  5
 ]);
 
 // @ts-ignore: decorator
@@ -212,18 +206,16 @@ function log1pConstant(i: i32): v128 {
 // @ts-ignore: decorator
 @inline
 export function log1pUnit2(x: v128, u: v128): v128 {
-  const one = log1pConstant(11);
-  const halve = f64x2.ge(x, log1pConstant(9));
-  const f = v128.bitselect(f64x2.sub(f64x2.mul(u, log1pConstant(10)), one), x, halve);
+  const one = log1pConstant(4);
+  const halve = f64x2.ge(x, log1pConstant(2));
+  const f = v128.bitselect(f64x2.sub(f64x2.mul(u, log1pConstant(3)), one), x, halve);
   const c = v128.and(f64x2.div(f64x2.sub(x, f64x2.sub(u, one)), u), halve);
   const dk = v128.and(one, halve);
-  const hfsq = f64x2.mul(f64x2.mul(log1pConstant(10), f), f);
-  const s = f64x2.div(f, f64x2.add(log1pConstant(12), f));
+  const hfsq = f64x2.mul(f64x2.mul(log1pConstant(3), f), f);
+  const s = f64x2.div(f, f64x2.add(log1pConstant(5), f));
   const z = f64x2.mul(s, s);
   const w = f64x2.mul(z, z);
-  const t1 = f64x2.mul(w, f64x2.add(log1pConstant(3), f64x2.mul(w, f64x2.add(log1pConstant(5), f64x2.mul(w, log1pConstant(7))))));
-  const t2 = f64x2.mul(z, f64x2.add(log1pConstant(2), f64x2.mul(w, f64x2.add(log1pConstant(4), f64x2.mul(w, f64x2.add(log1pConstant(6), f64x2.mul(w, log1pConstant(8))))))));
-  const r = f64x2.add(t2, t1);
+  const r = logSeries2(z, w);
   return f64x2.add(
     f64x2.add(
       f64x2.sub(

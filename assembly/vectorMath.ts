@@ -122,6 +122,20 @@ function logConstant(i: i32): v128 {
 }
 
 /**
+ * musl's R = Lg1 z + Lg2 z² + … + Lg7 z⁷ of log(1 + f) = 2 atanh(s), s = f / (2 + f), z = s²,
+ * w = z², summed as log.c and log1p.c sum it (odd and even terms apart, then t2 + t1). Shared by
+ * logNormal2 and logistic.ts's log1pUnit2: the same constants and operations, so each stays bit for
+ * bit what it was with its own copy.
+ */
+// @ts-ignore: decorator
+@inline
+export function logSeries2(z: v128, w: v128): v128 {
+  const t1 = f64x2.mul(w, f64x2.add(logConstant(3), f64x2.mul(w, f64x2.add(logConstant(5), f64x2.mul(w, logConstant(7))))));
+  const t2 = f64x2.mul(z, f64x2.add(logConstant(2), f64x2.mul(w, f64x2.add(logConstant(4), f64x2.mul(w, f64x2.add(logConstant(6), f64x2.mul(w, logConstant(8))))))));
+  return f64x2.add(t2, t1);
+}
+
+/**
  * log(x) in both lanes for positive normal x (musl's log.c, the std's Math.log at shrink level
  * >= 1, with the high-word arithmetic done on all 64 bits): x = 2^k (1 + f) with 1 + f in
  * [sqrt(2)/2, sqrt(2)), then log(1 + f) = 2 atanh(s), s = f / (2 + f), from fdlibm's polynomial;
@@ -141,9 +155,7 @@ export function logNormal2(x: v128): v128 {
   const s = f64x2.div(f, f64x2.add(logConstant(11), f));
   const z = f64x2.mul(s, s);
   const w = f64x2.mul(z, z);
-  const t1 = f64x2.mul(w, f64x2.add(logConstant(3), f64x2.mul(w, f64x2.add(logConstant(5), f64x2.mul(w, logConstant(7))))));
-  const t2 = f64x2.mul(z, f64x2.add(logConstant(2), f64x2.mul(w, f64x2.add(logConstant(4), f64x2.mul(w, f64x2.add(logConstant(6), f64x2.mul(w, logConstant(8))))))));
-  const r = f64x2.add(t2, t1);
+  const r = logSeries2(z, w);
   const log = f64x2.add(
     f64x2.add(f64x2.sub(f64x2.add(f64x2.mul(s, f64x2.add(hfsq, r)), f64x2.mul(dk, logConstant(1))), hfsq), f),
     f64x2.mul(dk, logConstant(0)),
