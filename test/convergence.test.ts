@@ -57,31 +57,43 @@ afterEach(() => {
 
 type Design = { data: Float64Array; nRows: number; nFeatures: number };
 
-/** Exact Newton (hessianSubsample 1 throughout) on the WASM logistic objective, from logit(ȳ). */
-function exactLogistic(X: Design, y: Float64Array): NewtonResult {
+/** The WASM logistic objective on X (with an intercept), freed after the test, and its start logit(ȳ). */
+function logisticProblem(X: Design, y: Float64Array) {
   const design = DesignBuffer.copy(getRuntime('convergence.test'), toRowSource(X, 'convergence.test'), true, 'convergence.test');
   const objective = new LogisticObjective({ design, successes: y, trials: new Float64Array(X.nRows).fill(1), offset: null, l2: 0, interceptIndex: 0 });
   open.push(() => { objective.dispose(); design.free(); });
-  // the data must be large enough for the in-memory fit to subsample its Hessian at all
-  expect(defaultHessianSubsample(design.nPanels)).toBeGreaterThan(1);
   const start = new Float64Array(X.nFeatures + 1);
   const mean = y.reduce((a, b) => a + b, 0) / X.nRows;
   start[0] = Math.log(mean / (1 - mean));
-  return newton(objective, start, { maxIter: 100, tol: TOL, hessianSubsample: 1 });
+  return { objective, start, nPanels: design.nPanels };
 }
 
-/** Exact Newton on the WASM softmax objective (reference class 0), from the pooled log odds. */
-function exactSoftmax(X: Design, labels: number[], nClasses: number): NewtonResult {
+/** The WASM softmax objective on X (reference class 0), freed after the test, and its start: the pooled log odds. */
+function softmaxProblem(X: Design, labels: number[], nClasses: number) {
   const design = DesignBuffer.copy(getRuntime('convergence.test'), toRowSource(X, 'convergence.test'), true, 'convergence.test');
   const counts = new Float64Array(X.nRows * nClasses);
   const totals = new Array<number>(nClasses).fill(0);
   labels.forEach((k, i) => { counts[i * nClasses + k] = 1; totals[k]!++; });
   const objective = new SoftmaxObjective({ design, nClasses, counts, l2: 0, interceptIndex: 0 });
   open.push(() => { objective.dispose(); design.free(); });
-  expect(defaultHessianSubsample(design.nPanels)).toBeGreaterThan(1);
   const p = X.nFeatures + 1;
   const start = new Float64Array(p * (nClasses - 1));
   for (let c = 1; c < nClasses; c++) start[(c - 1) * p] = Math.log(totals[c]! / totals[0]!);
+  return { objective, start, nPanels: design.nPanels };
+}
+
+/** Exact Newton (hessianSubsample 1 throughout) on the WASM logistic objective, from logit(ȳ). */
+function exactLogistic(X: Design, y: Float64Array): NewtonResult {
+  const { objective, start, nPanels } = logisticProblem(X, y);
+  // the data must be large enough for the in-memory fit to subsample its Hessian at all
+  expect(defaultHessianSubsample(nPanels)).toBeGreaterThan(1);
+  return newton(objective, start, { maxIter: 100, tol: TOL, hessianSubsample: 1 });
+}
+
+/** Exact Newton on the WASM softmax objective (reference class 0), from the pooled log odds. */
+function exactSoftmax(X: Design, labels: number[], nClasses: number): NewtonResult {
+  const { objective, start, nPanels } = softmaxProblem(X, labels, nClasses);
+  expect(defaultHessianSubsample(nPanels)).toBeGreaterThan(1);
   return newton(objective, start, { maxIter: 100, tol: TOL, hessianSubsample: 1 });
 }
 
@@ -316,41 +328,22 @@ describe('single-precision Hessian sketches (issue #17): the same MLE, and an ex
 
   it('fitLogistic\'s solver on 131,072 rows x 8', () => {
     const { X, y } = smoothData(131_072, 8, 3);
-    const design = DesignBuffer.copy(getRuntime('convergence.test'), toRowSource(X, 'convergence.test'), true, 'convergence.test');
-    const objective = new LogisticObjective({ design, successes: y, trials: new Float64Array(X.nRows).fill(1), offset: null, l2: 0, interceptIndex: 0 });
-    open.push(() => { objective.dispose(); design.free(); });
-    const start = new Float64Array(9);
-    const mean = y.reduce((a, b) => a + b, 0) / X.nRows;
-    start[0] = Math.log(mean / (1 - mean));
-    compare(objective, start, design.nPanels);
+    const { objective, start, nPanels } = logisticProblem(X, y);
+    compare(objective, start, nPanels);
   });
 
   it('fitSoftmax\'s solver on 131,072 rows x 6, 3 classes', () => {
     const { X, labels } = smoothData(131_072, 6, 5);
-    const design = DesignBuffer.copy(getRuntime('convergence.test'), toRowSource(X, 'convergence.test'), true, 'convergence.test');
-    const counts = new Float64Array(X.nRows * 3);
-    const totals = [0, 0, 0];
-    labels.forEach((k, i) => { counts[i * 3 + k] = 1; totals[k]!++; });
-    const objective = new SoftmaxObjective({ design, nClasses: 3, counts, l2: 0, interceptIndex: 0 });
-    open.push(() => { objective.dispose(); design.free(); });
-    const start = new Float64Array(14);
-    for (let c = 1; c < 3; c++) start[(c - 1) * 7] = Math.log(totals[c]! / totals[0]!);
-    compare(objective, start, design.nPanels);
+    const { objective, start, nPanels } = softmaxProblem(X, labels, 3);
+    compare(objective, start, nPanels);
   });
 
   it('fitSoftmax\'s solver on 98,304 rows x 6, 3 classes (Hessian stride 6: the warm start on every 12th panel)', () => {
     const { X, labels } = smoothData(98_304, 6, 7);
-    const design = DesignBuffer.copy(getRuntime('convergence.test'), toRowSource(X, 'convergence.test'), true, 'convergence.test');
-    expect(defaultHessianSubsample(design.nPanels)).toBe(6);
+    const { objective, start, nPanels } = softmaxProblem(X, labels, 3);
+    expect(defaultHessianSubsample(nPanels)).toBe(6);
     expect(warmStartStride(6)).toBe(12);
-    const counts = new Float64Array(X.nRows * 3);
-    const totals = [0, 0, 0];
-    labels.forEach((k, i) => { counts[i * 3 + k] = 1; totals[k]!++; });
-    const objective = new SoftmaxObjective({ design, nClasses: 3, counts, l2: 0, interceptIndex: 0 });
-    open.push(() => { objective.dispose(); design.free(); });
-    const start = new Float64Array(14);
-    for (let c = 1; c < 3; c++) start[(c - 1) * 7] = Math.log(totals[c]! / totals[0]!);
-    compare(objective, start, design.nPanels);
+    compare(objective, start, nPanels);
   });
 
   it('warmStartHessianStride: a quarter of the warm start\'s rows while 256 rows per parameter remain, else its own', () => {
