@@ -194,21 +194,13 @@ export function panelTransposeTimes(panel: usize, nColsPadded: i32, v: usize, ou
   }
 }
 
-/** weightedOut[:, j] = x[:, j] * w (elementwise over the panel's rows), for every column. */
-export function panelScaleRows(panel: usize, nColsPadded: i32, w: usize, weightedOut: usize): void {
-  for (let j = 0; j < nColsPadded; j++) {
-    const base = <usize>j * <usize>COLUMN_STRIDE;
-    for (let r = 0; r < PANEL_ROWS; r += 4) {
-      const o = <usize>r << 3;
-      v128.store(weightedOut + base + o, f64x2.mul(v128.load(panel + base + o, 0), v128.load(w + o, 0)), 0);
-      v128.store(weightedOut + base + o, f64x2.mul(v128.load(panel + base + o, 16), v128.load(w + o, 16)), 16);
-    }
-  }
-}
-
 /**
- * gramOut[i, j] += sum_r weighted[r, i] * x[r, j] for i <= j in blocks (upper triangle of
- * X' diag(w) X when `weighted` holds the rows of x scaled by w), over one panel.
+ * gramOut[i, j] += sum_r x[r, i] w[r] x[r, j] for i <= j in blocks (the upper triangle of
+ * X' diag(w) X) over one panel, with `weightedOut` (PANEL_ROWS x nColsPadded, scratch) receiving
+ * the rows of x scaled by w on the way: each 4 x 4 diagonal tile reads columns i..i+3 of the panel
+ * anyway, and those are the only scaled columns its tile row uses, so it scales and stores them in
+ * the same loop (the multiply-adds leave the load and store ports idle there) instead of a
+ * separate sweep over the whole panel.
  *
  * Tiles of 4 output rows x 2 output columns: per pair of data rows, six f64x2 loads feed eight
  * multiply-adds, and the 8 accumulators + 6 operands fit the 16 SIMD registers of x86-64, so
@@ -220,39 +212,24 @@ export function panelScaleRows(panel: usize, nColsPadded: i32, w: usize, weighte
  * the same order whichever tile makes it. nColsPadded is even; when it is 2 mod 4 the last two
  * output rows take 2 x 2 tiles.
  */
-export function panelGramUpper(weighted: usize, panel: usize, nColsPadded: i32, gramOut: usize, ld: i32): void {
-  gramUpper(weighted, panel, 0, nColsPadded, gramOut, ld);
-}
-
-/**
- * panelScaleRows and panelGramUpper in one: the upper triangle of X' diag(w) X over one panel
- * added to gramOut, with `weightedOut` (PANEL_ROWS x nColsPadded, scratch) receiving the rows of
- * x scaled by w on the way. Each 4 x 4 diagonal tile reads columns i..i+3 of the panel anyway,
- * and those are the only scaled columns that tile row uses: it scales and stores them in the same
- * loop (the multiply-adds leave the load and store ports idle there), instead of a separate
- * sweep over the whole panel. The same products, so the same sums bit for bit.
- */
 export function panelWeightedGramUpper(panel: usize, w: usize, weightedOut: usize, nColsPadded: i32, gramOut: usize, ld: i32): void {
   gramUpper(weightedOut, panel, w, nColsPadded, gramOut, ld);
 }
 
-/** panelGramUpper, scaling the columns of each diagonal tile by w on the way when w != 0. */
+/** panelWeightedGramUpper's tiles, `weighted` being its `weightedOut`. */
 function gramUpper(weighted: usize, panel: usize, w: usize, nColsPadded: i32, gramOut: usize, ld: i32): void {
   const fullRows = nColsPadded & ~(GRAM_TILE_I - 1);
   if (fullRows < nColsPadded) {
-    if (w != 0) {
-      for (let j = fullRows; j < nColsPadded; j++) {
-        const base = <usize>j * <usize>COLUMN_STRIDE;
-        for (let o: usize = 0; o < <usize>COLUMN_STRIDE; o += 16) {
-          v128.store(weighted + base + o, f64x2.mul(v128.load(panel + base + o), v128.load(w + o)));
-        }
+    for (let j = fullRows; j < nColsPadded; j++) {
+      const base = <usize>j * <usize>COLUMN_STRIDE;
+      for (let o: usize = 0; o < <usize>COLUMN_STRIDE; o += 16) {
+        v128.store(weighted + base + o, f64x2.mul(v128.load(panel + base + o), v128.load(w + o)));
       }
     }
     gramUpperTwoRows(weighted, panel, gramOut, ld, fullRows, nColsPadded);
   }
   for (let i = 0; i < fullRows; i += GRAM_TILE_I) {
-    if (w != 0) gramDiagonalTwoByFourScaled(panel, w, weighted, gramOut, ld, i);
-    else gramDiagonalTwoByFour(weighted, panel, gramOut, ld, i);
+    gramDiagonalTwoByFourScaled(panel, w, weighted, gramOut, ld, i);
     gramUpperTwoRows(weighted, panel, gramOut, ld, i + 2, i + 4);
     const aBase = weighted + <usize>i * <usize>COLUMN_STRIDE;
     for (let j = i + GRAM_TILE_I; j < nColsPadded; j += 2) {
@@ -293,7 +270,7 @@ function gramUpper(weighted: usize, panel: usize, w: usize, nColsPadded: i32, gr
   }
 }
 
-/** Rows i, i + 1 of panelGramUpper's output, columns i to jEnd (exclusive), by 2 x 2 tiles. */
+/** Rows i, i + 1 of panelWeightedGramUpper's output, columns i to jEnd (exclusive), by 2 x 2 tiles. */
 function gramUpperTwoRows(weighted: usize, panel: usize, gramOut: usize, ld: i32, i: i32, jEnd: i32): void {
   const aBase = weighted + <usize>i * <usize>COLUMN_STRIDE;
   for (let j = i; j < jEnd; j += 2) {
@@ -321,45 +298,10 @@ function gramUpperTwoRows(weighted: usize, panel: usize, gramOut: usize, ld: i32
   }
 }
 
-/** Rows i, i + 1, columns i to i + 3 of panelGramUpper's output: one 2 x 4 tile. */
-function gramDiagonalTwoByFour(weighted: usize, panel: usize, gramOut: usize, ld: i32, i: i32): void {
-  const aBase = weighted + <usize>i * <usize>COLUMN_STRIDE;
-  const bBase = panel + <usize>i * <usize>COLUMN_STRIDE;
-  let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c02 = f64x2.splat(0), c03 = f64x2.splat(0);
-  let c10 = f64x2.splat(0), c11 = f64x2.splat(0), c12 = f64x2.splat(0), c13 = f64x2.splat(0);
-  for (let o: usize = 0; o < <usize>COLUMN_STRIDE; o += 16) {
-    const pa = aBase + o;
-    const pb = bBase + o;
-    const a0 = v128.load(pa, 0);
-    const a1 = v128.load(pa, COLUMN_STRIDE);
-    const b0 = v128.load(pb, 0);
-    c00 = f64x2.add(c00, f64x2.mul(a0, b0));
-    c10 = f64x2.add(c10, f64x2.mul(a1, b0));
-    const b1 = v128.load(pb, COLUMN_STRIDE);
-    c01 = f64x2.add(c01, f64x2.mul(a0, b1));
-    c11 = f64x2.add(c11, f64x2.mul(a1, b1));
-    const b2 = v128.load(pb, COLUMN_STRIDE * 2);
-    c02 = f64x2.add(c02, f64x2.mul(a0, b2));
-    c12 = f64x2.add(c12, f64x2.mul(a1, b2));
-    const b3 = v128.load(pb, COLUMN_STRIDE * 3);
-    c03 = f64x2.add(c03, f64x2.mul(a0, b3));
-    c13 = f64x2.add(c13, f64x2.mul(a1, b3));
-  }
-  const out = gramOut + ((<usize>i * <usize>ld + <usize>i) << 3);
-  const row = <usize>ld << 3;
-  addHorizontal(out, c00);
-  addHorizontal(out + 8, c01);
-  addHorizontal(out + 16, c02);
-  addHorizontal(out + 24, c03);
-  addHorizontal(out + row, c10);
-  addHorizontal(out + row + 8, c11);
-  addHorizontal(out + row + 16, c12);
-  addHorizontal(out + row + 24, c13);
-}
-
 /**
- * gramDiagonalTwoByFour with a = x w formed here: columns i..i+3 of the panel scaled by w, stored
- * to `weightedOut` for the tiles to their right (and the 2 x 2 tile below), and used at once.
+ * Rows i, i + 1, columns i to i + 3 of the Gram (one 2 x 4 tile), with a = x w formed here:
+ * columns i..i+3 of the panel scaled by w, stored to `weightedOut` for the tiles to their right
+ * (and the 2 x 2 tile below), and used at once.
  */
 function gramDiagonalTwoByFourScaled(panel: usize, w: usize, weightedOut: usize, gramOut: usize, ld: i32, i: i32): void {
   const aBase = weightedOut + <usize>i * <usize>COLUMN_STRIDE;

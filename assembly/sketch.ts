@@ -35,52 +35,31 @@ export function panelToSingle(panel: usize, nColsPadded: i32, panelOut: usize): 
   }
 }
 
-/** weightedOut[:, j] = x[:, j] * w for every column of a single-precision panel; w holds PANEL_ROWS floats. */
-export function panelScaleRowsSingle(panelSingle: usize, nColsPadded: i32, w: usize, weightedOut: usize): void {
-  for (let j = 0; j < nColsPadded; j++) {
-    const base = <usize>j * <usize>SINGLE_COLUMN_STRIDE;
-    for (let o: usize = 0; o < <usize>SINGLE_COLUMN_STRIDE; o += 32) {
-      v128.store(weightedOut + base + o, f32x4.mul(v128.load(panelSingle + base + o), v128.load(w + o)));
-      v128.store(weightedOut + base + o, f32x4.mul(v128.load(panelSingle + base + o, 16), v128.load(w + o, 16)), 16);
-    }
-  }
-}
-
 /**
- * gramOut[i, j] += sum_r weighted[r, i] * x[r, j] for i <= j (f64 output, f32 panels): as
- * panelGramUpper (4 x 2 tiles; a 2 x 4 and a 2 x 2 tile on each 4 x 4 diagonal block; the last
- * two output rows by 2 x 2 tiles when nColsPadded is 2 mod 4), four rows per f32x4.
- */
-export function panelGramUpperSingle(weighted: usize, panel: usize, nColsPadded: i32, gramOut: usize, ld: i32): void {
-  gramUpperSingle(weighted, panel, 0, nColsPadded, gramOut, ld);
-}
-
-/**
- * panelScaleRowsSingle and panelGramUpperSingle in one, as panelWeightedGramUpper (panel.ts) for
- * doubles: each diagonal tile scales the four columns it reads by w (PANEL_ROWS floats) and stores
- * them to `weightedOut` for the tiles to its right.
+ * panelWeightedGramUpper (panel.ts) for single-precision panels, f64 output: the upper triangle of
+ * X' diag(w) X (4 x 2 tiles; a 2 x 4 and a 2 x 2 tile on each 4 x 4 diagonal block; the last two
+ * output rows by 2 x 2 tiles when nColsPadded is 2 mod 4), four rows per f32x4; each diagonal tile
+ * scales the four columns it reads by w (PANEL_ROWS floats) and stores them to `weightedOut` for
+ * the tiles to its right.
  */
 export function panelWeightedGramUpperSingle(panel: usize, w: usize, weightedOut: usize, nColsPadded: i32, gramOut: usize, ld: i32): void {
   gramUpperSingle(weightedOut, panel, w, nColsPadded, gramOut, ld);
 }
 
-/** panelGramUpperSingle, scaling the columns of each diagonal tile by w on the way when w != 0. */
+/** panelWeightedGramUpperSingle's tiles, `weighted` being its `weightedOut`. */
 function gramUpperSingle(weighted: usize, panel: usize, w: usize, nColsPadded: i32, gramOut: usize, ld: i32): void {
   const fullRows = nColsPadded & ~(GRAM_TILE_I - 1);
   if (fullRows < nColsPadded) {
-    if (w != 0) {
-      for (let j = fullRows; j < nColsPadded; j++) {
-        const base = <usize>j * <usize>SINGLE_COLUMN_STRIDE;
-        for (let o: usize = 0; o < <usize>SINGLE_COLUMN_STRIDE; o += 16) {
-          v128.store(weighted + base + o, f32x4.mul(v128.load(panel + base + o), v128.load(w + o)));
-        }
+    for (let j = fullRows; j < nColsPadded; j++) {
+      const base = <usize>j * <usize>SINGLE_COLUMN_STRIDE;
+      for (let o: usize = 0; o < <usize>SINGLE_COLUMN_STRIDE; o += 16) {
+        v128.store(weighted + base + o, f32x4.mul(v128.load(panel + base + o), v128.load(w + o)));
       }
     }
     gramUpperTwoRowsSingle(weighted, panel, gramOut, ld, fullRows, nColsPadded);
   }
   for (let i = 0; i < fullRows; i += GRAM_TILE_I) {
-    if (w != 0) gramDiagonalTwoByFourScaledSingle(panel, w, weighted, gramOut, ld, i);
-    else gramDiagonalTwoByFourSingle(weighted, panel, gramOut, ld, i);
+    gramDiagonalTwoByFourScaledSingle(panel, w, weighted, gramOut, ld, i);
     gramUpperTwoRowsSingle(weighted, panel, gramOut, ld, i + 2, i + 4);
     const aBase = weighted + <usize>i * <usize>SINGLE_COLUMN_STRIDE;
     for (let j = i + GRAM_TILE_I; j < nColsPadded; j += 2) {
@@ -121,7 +100,7 @@ function gramUpperSingle(weighted: usize, panel: usize, w: usize, nColsPadded: i
   }
 }
 
-/** Rows i, i + 1, columns i to jEnd (exclusive) of panelGramUpperSingle's output, by 2 x 2 tiles. */
+/** Rows i, i + 1, columns i to jEnd (exclusive) of panelWeightedGramUpperSingle's output, by 2 x 2 tiles. */
 function gramUpperTwoRowsSingle(weighted: usize, panel: usize, gramOut: usize, ld: i32, i: i32, jEnd: i32): void {
   const aBase = weighted + <usize>i * <usize>SINGLE_COLUMN_STRIDE;
   for (let j = i; j < jEnd; j += 2) {
@@ -149,43 +128,7 @@ function gramUpperTwoRowsSingle(weighted: usize, panel: usize, gramOut: usize, l
   }
 }
 
-/** Rows i, i + 1, columns i to i + 3 of panelGramUpperSingle's output: one 2 x 4 tile. */
-function gramDiagonalTwoByFourSingle(weighted: usize, panel: usize, gramOut: usize, ld: i32, i: i32): void {
-  const aBase = weighted + <usize>i * <usize>SINGLE_COLUMN_STRIDE;
-  const bBase = panel + <usize>i * <usize>SINGLE_COLUMN_STRIDE;
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
-  for (let o: usize = 0; o < <usize>SINGLE_COLUMN_STRIDE; o += 16) {
-    const pa = aBase + o;
-    const pb = bBase + o;
-    const a0 = v128.load(pa, 0);
-    const a1 = v128.load(pa, SINGLE_COLUMN_STRIDE);
-    const b0 = v128.load(pb, 0);
-    c00 = f32x4.add(c00, f32x4.mul(a0, b0));
-    c10 = f32x4.add(c10, f32x4.mul(a1, b0));
-    const b1 = v128.load(pb, SINGLE_COLUMN_STRIDE);
-    c01 = f32x4.add(c01, f32x4.mul(a0, b1));
-    c11 = f32x4.add(c11, f32x4.mul(a1, b1));
-    const b2 = v128.load(pb, SINGLE_COLUMN_STRIDE * 2);
-    c02 = f32x4.add(c02, f32x4.mul(a0, b2));
-    c12 = f32x4.add(c12, f32x4.mul(a1, b2));
-    const b3 = v128.load(pb, SINGLE_COLUMN_STRIDE * 3);
-    c03 = f32x4.add(c03, f32x4.mul(a0, b3));
-    c13 = f32x4.add(c13, f32x4.mul(a1, b3));
-  }
-  const out = gramOut + ((<usize>i * <usize>ld + <usize>i) << 3);
-  const row = <usize>ld << 3;
-  addLanes(out, c00);
-  addLanes(out + 8, c01);
-  addLanes(out + 16, c02);
-  addLanes(out + 24, c03);
-  addLanes(out + row, c10);
-  addLanes(out + row + 8, c11);
-  addLanes(out + row + 16, c12);
-  addLanes(out + row + 24, c13);
-}
-
-/** gramDiagonalTwoByFourSingle with a = x w formed, stored and used here (as in panel.ts). */
+/** Rows i, i + 1, columns i to i + 3 of panelWeightedGramUpperSingle's output (one 2 x 4 tile), with a = x w formed, stored and used here (as in panel.ts). */
 function gramDiagonalTwoByFourScaledSingle(panel: usize, w: usize, weightedOut: usize, gramOut: usize, ld: i32, i: i32): void {
   const aBase = weightedOut + <usize>i * <usize>SINGLE_COLUMN_STRIDE;
   const bBase = panel + <usize>i * <usize>SINGLE_COLUMN_STRIDE;
