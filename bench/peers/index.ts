@@ -3,6 +3,10 @@
 // (X row-major float64, the response float64) and read by numpy; the script's JSON answer gives
 // the BLAS that ran (threadpoolctl), times and coefficients.
 //
+// The files are a hand-off, in /dev/shm where there is one (bench/environment.ts scratchDirectory):
+// 400 MB at 1e6 x 50, which the kernel would otherwise write back to disk while the next fits are
+// timed.
+//
 // The peers are optional: `findPeerPython()` looks for a python3 that imports numpy, sklearn,
 // statsmodels and threadpoolctl (the one first on PATH, then /usr/bin/python3 and
 // /usr/local/bin/python3, or $SOFTLOGIT_BENCH_PYTHON), and the runner says which, or that none did.
@@ -10,11 +14,10 @@
 //   node build/bench/peers/index.js binary 1000000 50      # one case alone, seeded as passes.js
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BinaryData, MultinomialData } from '../data.js';
-import { ROOT } from '../environment.js';
+import { ROOT, scratchDirectory } from '../environment.js';
 
 /** The interpreters tried, in order ($SOFTLOGIT_BENCH_PYTHON first when set). */
 const PYTHON_CANDIDATES = ['python3', '/usr/bin/python3', '/usr/local/bin/python3'];
@@ -71,7 +74,7 @@ export function describeBlas(run: PeerRun): string {
  * peers.py there and deletes it.
  */
 export function runPeers(python: PeerPython, data: BinaryData | MultinomialData, budgetSeconds = PEER_BUDGET_SECONDS): PeerRun {
-  const dir = mkdtempSync(join(tmpdir(), 'softlogit-peers-'));
+  const dir = mkdtempSync(join(scratchDirectory(), 'softlogit-peers-'));
   try {
     const binary = 'y' in data;
     const response = binary ? data.y : data.labels;
