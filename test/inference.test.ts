@@ -5,7 +5,8 @@
 // test/fixtures/generate/inference/logistic.R) and statsmodels.json (statsmodels Logit and
 // MNLogit; sm_reference.py); ucla-residuals.json (R residuals.glm, hatvalues, cooks.distance;
 // residuals.R); housing-offset.json (nnet::multinom with offset(O); softmax-offset.R);
-// ucla-margeff-offset.json (weighted marginal effects with an offset by hand in R; margeff-offset.R).
+// ucla-margeff-offset.json (weighted marginal effects with an offset by hand in R; margeff-offset.R);
+// housing-prediction.json (VGAM predict se.fit and car::deltaMethod; softmax-prediction.R).
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   anova, fitLogistic, fitSoftmax, init, lrTest, LogisticFit, SoftlogitError, type SoftmaxFit,
@@ -14,6 +15,7 @@ import ucla from './fixtures/inference/ucla-logistic.json';
 import sm from './fixtures/inference/statsmodels.json';
 import residualsRef from './fixtures/inference/ucla-residuals.json';
 import housingOffset from './fixtures/inference/housing-offset.json';
+import housingPrediction from './fixtures/inference/housing-prediction.json';
 import profileRef from './fixtures/inference/ucla-profile.json';
 import margeff from './fixtures/inference/spector-margeff.json';
 import margeffOffset from './fixtures/inference/ucla-margeff-offset.json';
@@ -48,6 +50,13 @@ const STATSMODELS_LLF_P_RTOL = 1e-8;
 const STATSMODELS_LLNULL_RTOL = 1e-7;
 /** Intervals, odds ratios and prediction SEs from R's coefficients and covariance: see STATISTIC_RTOL. */
 const ESTIMATE_RTOL = 1e-9;
+/**
+ * Softmax predictions against VGAM at epsilon 1e-14 (its coefficients within 7.6e-15 of
+ * statsmodels' Newton MLE, its SEs within 2.3e-14): probabilities, link scores and both SEs are
+ * smooth in the coefficients and covariance, so they inherit that agreement (measured ≤ 2.2e-15); a
+ * wrong Jacobian term or class block is off by O(1).
+ */
+const VGAM_PREDICTION_RTOL = 1e-12;
 
 const names = ucla.names.slice(1);
 let large: LogisticFit;
@@ -360,6 +369,26 @@ describe('softmax inference (MASS housing, statsmodels MNLogit)', () => {
     // The probabilities sum to 1, so their variances add up: Var(Σ p_k) = 0 is not checked by se alone;
     // the interval is fit ± z se.
     expect(relativeError(prediction.upper.get(0, 1), prediction.fit.get(0, 1) + 1.959963984540054 * prediction.se.get(0, 1))).toBeLessThan(1e-14);
+  });
+
+  it('predicted probabilities and their SEs are car::deltaMethod on VGAM; link SEs are VGAM predict(se.fit = TRUE)', () => {
+    // VGAM's vcov agrees with statsmodels' to 2.3e-14 (housing-weighted-softmax.json crossCheck),
+    // car::deltaMethod differentiates the written-out softmax symbolically: an independent delta
+    // method, no shared code (the test above checks the same SEs by finite differences).
+    const ref = housingPrediction;
+    for (const fit of [weighted, full]) {
+      const prediction = fit.predict(ref.rows, { se: true });
+      expect(worst(prediction.fit.data, ref.probabilities.flat())).toBeLessThan(VGAM_PREDICTION_RTOL);
+      expect(worst(prediction.se.data, ref.probabilitySE.flat())).toBeLessThan(VGAM_PREDICTION_RTOL);
+      const link = fit.predict(ref.rows.slice(0, ref.linkRows), { type: 'link', se: true });
+      for (let r = 0; r < ref.linkRows; r++) {
+        expect(link.se.get(r, 0)).toBe(0); // the reference class's score is 0, exactly
+        for (let k = 1; k < K; k++) {
+          expect(relativeError(link.fit.get(r, k), ref.link[r]![k - 1]!)).toBeLessThan(VGAM_PREDICTION_RTOL);
+          expect(relativeError(link.se.get(r, k), ref.linkSE[r]![k - 1]!)).toBeLessThan(VGAM_PREDICTION_RTOL);
+        }
+      }
+    }
   });
 
   it('with two classes, the SE of P(second class) is the logistic response SE', () => {
