@@ -196,7 +196,7 @@ export function panelTransposeTimes(panel: usize, nColsPadded: i32, v: usize, ou
 
 /**
  * gramOut[i, j] += sum_r x[r, i] w[r] x[r, j] for i <= j in blocks (the upper triangle of
- * X' diag(w) X) over one panel, with `weightedOut` (PANEL_ROWS x nColsPadded, scratch) receiving
+ * X' diag(w) X) over one panel, with `weighted` (PANEL_ROWS x nColsPadded, scratch) receiving
  * the rows of x scaled by w on the way: each 4 x 4 diagonal tile reads columns i..i+3 of the panel
  * anyway, and those are the only scaled columns its tile row uses, so it scales and stores them in
  * the same loop (the multiply-adds leave the load and store ports idle there) instead of a
@@ -212,12 +212,7 @@ export function panelTransposeTimes(panel: usize, nColsPadded: i32, v: usize, ou
  * the same order whichever tile makes it. nColsPadded is even; when it is 2 mod 4 the last two
  * output rows take 2 x 2 tiles.
  */
-export function panelWeightedGramUpper(panel: usize, w: usize, weightedOut: usize, nColsPadded: i32, gramOut: usize, ld: i32): void {
-  gramUpper(weightedOut, panel, w, nColsPadded, gramOut, ld);
-}
-
-/** panelWeightedGramUpper's tiles, `weighted` being its `weightedOut`. */
-function gramUpper(weighted: usize, panel: usize, w: usize, nColsPadded: i32, gramOut: usize, ld: i32): void {
+export function panelWeightedGramUpper(panel: usize, w: usize, weighted: usize, nColsPadded: i32, gramOut: usize, ld: i32): void {
   const fullRows = nColsPadded & ~(GRAM_TILE_I - 1);
   if (fullRows < nColsPadded) {
     for (let j = fullRows; j < nColsPadded; j++) {

@@ -39,15 +39,10 @@ export function panelToSingle(panel: usize, nColsPadded: i32, panelOut: usize): 
  * panelWeightedGramUpper (panel.ts) for single-precision panels, f64 output: the upper triangle of
  * X' diag(w) X (4 x 2 tiles; a 2 x 4 and a 2 x 2 tile on each 4 x 4 diagonal block; the last two
  * output rows by 2 x 2 tiles when nColsPadded is 2 mod 4), four rows per f32x4; each diagonal tile
- * scales the four columns it reads by w (PANEL_ROWS floats) and stores them to `weightedOut` for
+ * scales the four columns it reads by w (PANEL_ROWS floats) and stores them to `weighted` for
  * the tiles to its right.
  */
-export function panelWeightedGramUpperSingle(panel: usize, w: usize, weightedOut: usize, nColsPadded: i32, gramOut: usize, ld: i32): void {
-  gramUpperSingle(weightedOut, panel, w, nColsPadded, gramOut, ld);
-}
-
-/** panelWeightedGramUpperSingle's tiles, `weighted` being its `weightedOut`. */
-function gramUpperSingle(weighted: usize, panel: usize, w: usize, nColsPadded: i32, gramOut: usize, ld: i32): void {
+export function panelWeightedGramUpperSingle(panel: usize, w: usize, weighted: usize, nColsPadded: i32, gramOut: usize, ld: i32): void {
   const fullRows = nColsPadded & ~(GRAM_TILE_I - 1);
   if (fullRows < nColsPadded) {
     for (let j = fullRows; j < nColsPadded; j++) {

@@ -55,13 +55,13 @@ export function softmaxEvaluate(
   let loglik2 = zero; // even rows in lane 0, odd rows in lane 1
   let tail2 = infinity;
   const step = max(1, panelStep);
+  const offsetStride = <usize>offsetPanels * <usize>PANEL_ROWS << 3;
+  const coefStride = <usize>nColsPadded << 3;
   for (let b = 0; b < nPanels; b += step) {
     const panel = x + <usize>b * panelBytes;
     const row0 = <usize>b * <usize>PANEL_ROWS;
     // The first class streams the panel in column by column (full bandwidth from memory); the
     // others take four classes per sweep over the panel, now in cache.
-    const offsetStride = <usize>offsetPanels * <usize>PANEL_ROWS << 3;
-    const coefStride = <usize>nColsPadded << 3;
     for (let c = 0; c < nFree; c++) {
       const off: usize = offset == 0 ? <usize>0 : offset + <usize>c * offsetStride + (row0 << 3);
       if (c > 0 && c + 4 <= nFree) {

@@ -67,11 +67,6 @@ export function logVector(x: usize, n: i32, out: usize): void {
   for (let i: usize = 0; i < <usize>n << 3; i += 16) v128.store(out + i, logNormal2(v128.load(x + i)));
 }
 
-/** out[i] = the std's scalar Math.log, for comparison. */
-export function logScalar(x: usize, n: i32, out: usize): void {
-  for (let i: usize = 0; i < <usize>n << 3; i += 8) store<f64>(out + i, Math.log(load<f64>(x + i)));
-}
-
 /** out[i] = log1p(x[i]) (0 <= x[i] <= 1) by the vectorized kernel, n even. */
 export function log1pVector(x: usize, n: i32, out: usize): void {
   for (let i: usize = 0; i < <usize>n << 3; i += 16) {
